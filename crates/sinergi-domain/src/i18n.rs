@@ -1,0 +1,275 @@
+//! The one translation layer: every text a user reads comes from here, in Bahasa Indonesia first and English
+//! second.
+//!
+//! Each message is declared once with both languages side by side, so a message without its translation does not
+//! compile. Placeholders are written `{name}` and filled by [`Lang::format`].
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// A language of the user interface. Bahasa Indonesia is the default everywhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    Id,
+    En,
+}
+
+impl Lang {
+    /// Reads `id`, `en`, or a tag such as `en-US`; anything else is `None`.
+    pub fn parse(tag: &str) -> Option<Lang> {
+        let primary = tag.trim().split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        match primary.as_str() {
+            "id" | "in" => Some(Lang::Id),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The first supported language of an HTTP `Accept-Language` header, in the order the client gave.
+    pub fn from_accept_language(header: &str) -> Option<Lang> {
+        header.split(',').filter_map(|part| Lang::parse(part.split(';').next().unwrap_or(""))).next()
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Id => "id",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn t(self, msg: Msg) -> &'static str {
+        msg.text(self)
+    }
+
+    /// The message with each `{name}` replaced by its value.
+    pub fn format(self, msg: Msg, args: &[(&str, &dyn fmt::Display)]) -> String {
+        fill(msg.text(self), args)
+    }
+
+    /// A number with the thousands separator of the language: `1.234` in Indonesian, `1,234` in English.
+    pub fn number(self, n: u64) -> String {
+        let digits = n.to_string();
+        let sep = match self {
+            Lang::Id => '.',
+            Lang::En => ',',
+        };
+        let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+        for (i, ch) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(sep);
+            }
+            out.push(ch);
+        }
+        out
+    }
+}
+
+fn fill(template: &str, args: &[(&str, &dyn fmt::Display)]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        match after.find('}') {
+            Some(end) => {
+                let name = &after[..end];
+                match args.iter().find(|(k, _)| *k == name) {
+                    Some((_, value)) => out.push_str(&value.to_string()),
+                    None => {
+                        out.push('{');
+                        out.push_str(name);
+                        out.push('}');
+                    }
+                }
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+macro_rules! messages {
+    ($($key:ident => $id:literal / $en:literal,)*) => {
+        /// Every message of the user interface.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Msg { $($key,)* }
+
+        impl Msg {
+            pub const ALL: &'static [Msg] = &[$(Msg::$key,)*];
+
+            pub fn text(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((Msg::$key, Lang::Id) => $id, (Msg::$key, Lang::En) => $en,)*
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    // Shell and navigation
+    AppTagline => "Koordinasi lintas sektoral pengamanan pemilihan" / "Cross-sector coordination of election security",
+    NavRegions => "Wilayah" / "Regions",
+    NavMap => "Peta" / "Map",
+    NavApi => "API" / "API",
+    LanguageSwitch => "English" / "Bahasa Indonesia",
+    SyntheticBanner => "Data TPS di basis data ini sintetis (dibuat untuk demo), bukan data KPU." / "The TPS in this database are synthetic (generated for the demo), not KPU data.",
+    SyntheticLabel => "sintetis" / "synthetic",
+    // Region browser
+    RegionsTitle => "Wilayah administrasi" / "Administrative regions",
+    RegionsIntro => "Kode dan nama wilayah menurut Kepmendagri. Pilih wilayah untuk melihat wilayah di bawahnya." / "Region codes and names after the Kemendagri list. Choose a region to see the regions below it.",
+    LevelProvince => "Provinsi" / "Province",
+    LevelRegency => "Kabupaten/Kota" / "Regency/City",
+    LevelDistrict => "Kecamatan" / "District",
+    LevelVillage => "Desa/Kelurahan" / "Village",
+    ColCode => "Kode" / "Code",
+    ColName => "Nama" / "Name",
+    ColLevel => "Tingkat" / "Level",
+    ColTps => "TPS" / "TPS",
+    ColVoters => "DPT" / "Voters (DPT)",
+    ColNumber => "Nomor" / "Number",
+    ColAddress => "Alamat" / "Address",
+    ColAccess => "Akses" / "Access",
+    ColCoordinates => "Koordinat" / "Coordinates",
+    ColUnit => "Satuan" / "Unit",
+    ColAgency => "Instansi" / "Agency",
+    ColPersonnel => "Personel" / "Personnel",
+    ColContact => "Kontak" / "Contact",
+    NoChildren => "Tidak ada wilayah di bawah wilayah ini." / "There are no regions below this one.",
+    SearchPlaceholder => "Cari nama wilayah…" / "Search a region by name…",
+    SearchButton => "Cari" / "Search",
+    SearchResults => "Hasil pencarian untuk “{q}”" / "Search results for “{q}”",
+    SearchNone => "Tidak ada wilayah yang cocok." / "No region matches.",
+    ShowMap => "Buka peta" / "Open the map",
+    TpsInRegion => "TPS di wilayah ini" / "TPS in this region",
+    UnitsInRegion => "Satuan dan instansi di wilayah ini" / "Units and agencies in this region",
+    TpsSummary => "{tps} TPS, {voters} pemilih terdaftar" / "{tps} TPS, {voters} registered voters",
+    NoTps => "Belum ada TPS terdaftar." / "No TPS registered yet.",
+    MoreTps => "Menampilkan {shown} dari {total} TPS. Gunakan API atau ekspor untuk daftar lengkap." / "Showing {shown} of {total} TPS. Use the API or an export for the full list.",
+    // Map
+    MapTitle => "Peta {name}" / "Map of {name}",
+    MapLegendDistrict => "Batas kecamatan" / "District boundary",
+    MapLegendVillage => "Batas desa/kelurahan" / "Village boundary",
+    MapLegendTps => "TPS" / "TPS",
+    MapLoading => "Memuat peta…" / "Loading the map…",
+    MapLoadFailed => "Peta gagal dimuat. Periksa koneksi lalu muat ulang halaman." / "The map failed to load. Check the connection and reload the page.",
+    MapOffline => "Peta dasar tidak diaktifkan; batas wilayah dan TPS tetap tampil tanpa internet." / "No base map is configured; boundaries and TPS show without internet.",
+    MapNeedsRegency => "Peta tersedia untuk kabupaten/kota." / "The map is available for a regency or city.",
+    // Access modes
+    AccessRoad => "jalan darat" / "road",
+    AccessRiver => "sungai" / "river",
+    AccessSea => "laut" / "sea",
+    AccessFoot => "jalan kaki" / "on foot",
+    // Agencies
+    AgencyPolri => "Polri" / "Police (Polri)",
+    AgencyTni => "TNI" / "Armed forces (TNI)",
+    AgencyKpu => "KPU" / "Election commission (KPU)",
+    AgencyBawaslu => "Bawaslu" / "Election supervisors (Bawaslu)",
+    AgencyPemda => "Pemda/Kesbangpol" / "Local government (Pemda/Kesbangpol)",
+    AgencyKejaksaan => "Kejaksaan" / "Prosecutors (Kejaksaan)",
+    AgencyPengadilan => "Pengadilan" / "Courts (Pengadilan)",
+    AgencyPln => "PLN" / "Electricity (PLN)",
+    AgencyTelkom => "Telkom" / "Telecoms (Telkom)",
+    AgencyLinmas => "Linmas/Satpol PP" / "Civil protection (Linmas/Satpol PP)",
+    // Errors shown to users and API clients
+    ErrNotFound => "Tidak ditemukan: {what}" / "Not found: {what}",
+    ErrRegionNotFound => "Wilayah dengan kode {code} tidak ada." / "There is no region with code {code}.",
+    ErrTpsNotFound => "TPS {id} tidak ada." / "There is no TPS {id}.",
+    ErrUnitNotFound => "Satuan {id} tidak ada." / "There is no unit {id}.",
+    ErrPageNotFound => "Halaman tidak ditemukan." / "Page not found.",
+    ErrBadRegionCode => "Kode wilayah tidak sah: {detail}" / "Invalid region code: {detail}",
+    ErrBadRequest => "Permintaan tidak sah: {detail}" / "Bad request: {detail}",
+    ErrBadJson => "Isi permintaan bukan JSON yang sah: {detail}" / "The request body is not valid JSON: {detail}",
+    ErrConflict => "Bertentangan dengan data yang ada: {detail}" / "Conflicts with existing data: {detail}",
+    ErrInvalid => "Data tidak sah: {detail}" / "Invalid data: {detail}",
+    ErrInternal => "Terjadi kesalahan di server. Kejadian ini sudah dicatat; coba lagi sebentar lagi." / "Something went wrong on the server. It has been logged; try again shortly.",
+    ErrUnavailable => "Basis data tidak dapat dihubungi. Coba lagi sebentar lagi." / "The database cannot be reached. Try again shortly.",
+    ErrPayloadTooLarge => "Isi permintaan terlalu besar." / "The request body is too large.",
+    // Validation problems of imports and API input
+    ProblemBadCode => "kode wilayah tidak sah ({detail})" / "invalid region code ({detail})",
+    ProblemLevelMismatch => "tingkat {given} tidak cocok dengan kode {code} (tingkat {expected})" / "level {given} does not match code {code} (level {expected})",
+    ProblemParentMismatch => "induk {given} tidak cocok dengan kode {code} (seharusnya {expected})" / "parent {given} does not match code {code} (should be {expected})",
+    ProblemUnknownParent => "induk {parent} tidak ada di berkas maupun basis data" / "parent {parent} is neither in the file nor in the database",
+    ProblemUnknownRegion => "wilayah {code} tidak ada di basis data" / "region {code} is not in the database",
+    ProblemNotVillage => "{code} bukan desa/kelurahan; TPS harus berada di desa/kelurahan" / "{code} is not a village; a TPS must lie in a village",
+    ProblemEmpty => "wajib diisi" / "must not be empty",
+    ProblemNotNumber => "“{value}” bukan bilangan" / "“{value}” is not a number",
+    ProblemNegative => "tidak boleh negatif ({value})" / "must not be negative ({value})",
+    ProblemOutOfRange => "{value} di luar rentang {min}–{max}" / "{value} is outside {min}–{max}",
+    ProblemOutsideIndonesia => "koordinat {lat}, {lng} berada di luar Indonesia (lintang dan bujur tertukar?)" / "coordinates {lat}, {lng} lie outside Indonesia (latitude and longitude swapped?)",
+    ProblemHalfCoordinates => "lintang dan bujur harus diisi keduanya atau dikosongkan keduanya" / "fill both latitude and longitude, or neither",
+    ProblemBadAccess => "moda akses “{value}” tidak dikenal (road/jalan, river/sungai, sea/laut, foot/kaki)" / "unknown access mode “{value}” (road/jalan, river/sungai, sea/laut, foot/kaki)",
+    ProblemDuplicateCode => "kode {code} muncul lebih dari sekali (pertama di baris {first})" / "code {code} appears more than once (first on line {first})",
+    ProblemDuplicateTps => "TPS nomor {number} di desa {village} muncul lebih dari sekali (pertama di baris {first})" / "TPS number {number} in village {village} appears more than once (first on line {first})",
+    ProblemMalformedCsv => "CSV rusak: {detail}" / "malformed CSV: {detail}",
+    ProblemMissingColumn => "kolom wajib “{column}” tidak ada di baris judul" / "required column “{column}” is missing from the header",
+    ProblemMalformedGeojson => "GeoJSON rusak: {detail}" / "malformed GeoJSON: {detail}",
+    ProblemBadGeometry => "geometri tidak sah: {detail}" / "invalid geometry: {detail}",
+    ProblemMissingProperty => "properti “{property}” tidak ada" / "property “{property}” is missing",
+    ProblemTooManyVoters => "{value} pemilih melebihi batas wajar {max} per TPS" / "{value} voters exceeds the plausible maximum of {max} per TPS",
+    ProblemTooLong => "lebih dari {max} karakter" / "longer than {max} characters",
+    // Command line
+    CliImportOk => "{count} baris diimpor dari {file}." / "{count} rows imported from {file}.",
+    CliImportRejected => "Tidak ada yang ditulis: {count} baris bermasalah di {file}. Perbaiki barisnya, atau jalankan ulang dengan --skip-invalid untuk mengimpor baris yang benar saja." / "Nothing was written: {count} bad rows in {file}. Fix them, or run again with --skip-invalid to import only the good rows.",
+    CliImportSkipped => "{count} baris bermasalah dilewati:" / "{count} bad rows were skipped:",
+    CliServing => "Sinergi berjalan di {url} — buka alamat ini di peramban. Tekan Ctrl+C untuk berhenti." / "Sinergi is running at {url} — open this address in a browser. Press Ctrl+C to stop.",
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_has_both_languages_and_the_same_placeholders() {
+        for &msg in Msg::ALL {
+            let (id, en) = (msg.text(Lang::Id), msg.text(Lang::En));
+            assert!(!id.is_empty() && !en.is_empty(), "{msg:?}");
+            let names = |s: &str| {
+                let mut v: Vec<String> =
+                    s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(n, _)| n.to_owned())).collect();
+                v.sort();
+                v
+            };
+            assert_eq!(names(id), names(en), "placeholders differ in {msg:?}");
+        }
+    }
+
+    #[test]
+    fn fills_placeholders() {
+        let s = Lang::En.format(Msg::ErrRegionNotFound, &[("code", &"15.07")]);
+        assert_eq!(s, "There is no region with code 15.07.");
+        assert_eq!(fill("{a} and {b}", &[("a", &1)]), "1 and {b}");
+        assert_eq!(fill("open {", &[]), "open {");
+    }
+
+    #[test]
+    fn parses_language_tags() {
+        assert_eq!(Lang::parse("en-US"), Some(Lang::En));
+        assert_eq!(Lang::parse("ID"), Some(Lang::Id));
+        assert_eq!(Lang::parse("fr"), None);
+        assert_eq!(Lang::from_accept_language("fr-FR, en;q=0.8, id;q=0.5"), Some(Lang::En));
+        assert_eq!(Lang::from_accept_language("de"), None);
+    }
+
+    #[test]
+    fn groups_thousands_by_language() {
+        assert_eq!(Lang::Id.number(1234567), "1.234.567");
+        assert_eq!(Lang::En.number(1234567), "1,234,567");
+        assert_eq!(Lang::En.number(999), "999");
+        assert_eq!(Lang::Id.number(0), "0");
+    }
+}

@@ -1,0 +1,654 @@
+//! Reading and validating the files officers bring: the region list (CSV), region boundaries (GeoJSON) and TPS
+//! lists (CSV).
+//!
+//! Every parser reads the whole input and returns the good records together with every problem it found, each
+//! with its place (line or feature) and column. The caller decides what to do with a file that has problems: by
+//! default nothing is written. Checks that need the database (does the parent region exist?) take the answer as a
+//! closure, so they stay pure.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::io::Read;
+
+use crate::geo::{Boundary, LatLng};
+use crate::i18n::{Lang, Msg};
+use crate::region::{Level, Region, RegionCode};
+use crate::tps::{AccessMode, MAX_TPS_NUMBER, MAX_VOTERS, Tps};
+
+/// Where in a file a problem lies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Place {
+    /// The whole file (for example, a missing header column).
+    File,
+    /// A line of a CSV file, counting the header as line 1.
+    Line(u64),
+    /// A feature of a GeoJSON FeatureCollection, counting from 1.
+    Feature(usize),
+}
+
+/// What is wrong with a row. Rendered through the translation layer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Problem {
+    BadCode(String),
+    LevelMismatch { given: String, code: String, expected: u8 },
+    ParentMismatch { given: String, code: String, expected: String },
+    UnknownParent(String),
+    UnknownRegion(String),
+    NotVillage(String),
+    Empty,
+    NotNumber(String),
+    Negative(String),
+    OutOfRange { value: String, min: String, max: String },
+    OutsideIndonesia { lat: f64, lng: f64 },
+    HalfCoordinates,
+    BadAccess(String),
+    DuplicateCode { code: String, first: u64 },
+    DuplicateTps { village: String, number: u32, first: u64 },
+    MalformedCsv(String),
+    MissingColumn(String),
+    MalformedGeojson(String),
+    BadGeometry(String),
+    MissingProperty(String),
+    TooManyVoters(u32),
+    TooLong(usize),
+}
+
+impl Problem {
+    pub fn message(&self, lang: Lang) -> String {
+        use Problem::*;
+        match self {
+            BadCode(detail) => lang.format(Msg::ProblemBadCode, &[("detail", detail)]),
+            LevelMismatch { given, code, expected } => {
+                lang.format(Msg::ProblemLevelMismatch, &[("given", given), ("code", code), ("expected", expected)])
+            }
+            ParentMismatch { given, code, expected } => {
+                lang.format(Msg::ProblemParentMismatch, &[("given", given), ("code", code), ("expected", expected)])
+            }
+            UnknownParent(parent) => lang.format(Msg::ProblemUnknownParent, &[("parent", parent)]),
+            UnknownRegion(code) => lang.format(Msg::ProblemUnknownRegion, &[("code", code)]),
+            NotVillage(code) => lang.format(Msg::ProblemNotVillage, &[("code", code)]),
+            Empty => lang.t(Msg::ProblemEmpty).to_owned(),
+            NotNumber(value) => lang.format(Msg::ProblemNotNumber, &[("value", value)]),
+            Negative(value) => lang.format(Msg::ProblemNegative, &[("value", value)]),
+            OutOfRange { value, min, max } => {
+                lang.format(Msg::ProblemOutOfRange, &[("value", value), ("min", min), ("max", max)])
+            }
+            OutsideIndonesia { lat, lng } => lang.format(Msg::ProblemOutsideIndonesia, &[("lat", lat), ("lng", lng)]),
+            HalfCoordinates => lang.t(Msg::ProblemHalfCoordinates).to_owned(),
+            BadAccess(value) => lang.format(Msg::ProblemBadAccess, &[("value", value)]),
+            DuplicateCode { code, first } => lang.format(Msg::ProblemDuplicateCode, &[("code", code), ("first", first)]),
+            DuplicateTps { village, number, first } => lang.format(
+                Msg::ProblemDuplicateTps,
+                &[("village", village), ("number", &format!("{number:03}")), ("first", first)],
+            ),
+            MalformedCsv(detail) => lang.format(Msg::ProblemMalformedCsv, &[("detail", detail)]),
+            MissingColumn(column) => lang.format(Msg::ProblemMissingColumn, &[("column", column)]),
+            MalformedGeojson(detail) => lang.format(Msg::ProblemMalformedGeojson, &[("detail", detail)]),
+            BadGeometry(detail) => lang.format(Msg::ProblemBadGeometry, &[("detail", detail)]),
+            MissingProperty(property) => lang.format(Msg::ProblemMissingProperty, &[("property", property)]),
+            TooManyVoters(value) => lang.format(Msg::ProblemTooManyVoters, &[("value", value), ("max", &MAX_VOTERS)]),
+            TooLong(max) => lang.format(Msg::ProblemTooLong, &[("max", max)]),
+        }
+    }
+}
+
+/// One problem, with its place in the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowIssue {
+    pub place: Place,
+    pub column: Option<String>,
+    pub problem: Problem,
+}
+
+impl RowIssue {
+    fn new(place: Place, column: Option<&str>, problem: Problem) -> RowIssue {
+        RowIssue { place, column: column.map(str::to_owned), problem }
+    }
+
+    /// `FILE:LINE: column X: reason`, the form compilers use, so editors can jump to the place.
+    pub fn render(&self, file: &str, lang: Lang) -> String {
+        let place = match self.place {
+            Place::File => file.to_owned(),
+            Place::Line(line) => format!("{file}:{line}"),
+            Place::Feature(n) => format!("{file}: feature {n}"),
+        };
+        let column = match (&self.column, lang) {
+            (Some(c), Lang::Id) => format!(" kolom {c}:"),
+            (Some(c), Lang::En) => format!(" column {c}:"),
+            (None, _) => String::new(),
+        };
+        format!("{place}:{column} {}", self.problem.message(lang))
+    }
+}
+
+impl fmt::Display for RowIssue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render("input", Lang::En))
+    }
+}
+
+/// What a parser found: the good records (each with its line or feature number) and the problems.
+#[derive(Debug, Clone)]
+pub struct Parsed<T> {
+    pub records: Vec<(Place, T)>,
+    pub issues: Vec<RowIssue>,
+}
+
+impl<T> Parsed<T> {
+    pub fn is_clean(&self) -> bool {
+        self.issues.is_empty()
+    }
+
+    /// Drops the records whose place has an issue, as `--skip-invalid` needs after a late check.
+    fn drop_flagged(&mut self) {
+        let bad: std::collections::HashSet<Place> = self.issues.iter().map(|i| i.place).collect();
+        self.records.retain(|(place, _)| !bad.contains(place));
+        self.issues.sort_by_key(|i| i.place);
+    }
+}
+
+/// Longest name or address we accept; longer text is a pasted paragraph, not a name.
+const MAX_TEXT: usize = 500;
+
+/// A CSV reader over `input` with named columns. Reports a missing required column once, for the whole file.
+struct Table<R: Read> {
+    reader: csv::Reader<R>,
+    columns: HashMap<String, usize>,
+}
+
+impl<R: Read> Table<R> {
+    fn open(input: R, required: &[&str], issues: &mut Vec<RowIssue>) -> Option<Table<R>> {
+        let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::All).from_reader(input);
+        let headers = match reader.headers() {
+            Ok(h) => h.clone(),
+            Err(e) => {
+                issues.push(RowIssue::new(Place::Line(1), None, Problem::MalformedCsv(e.to_string())));
+                return None;
+            }
+        };
+        let columns: HashMap<String, usize> =
+            headers.iter().enumerate().map(|(i, h)| (h.trim_start_matches('\u{feff}').to_lowercase(), i)).collect();
+        let missing: Vec<&str> = required.iter().copied().filter(|c| !columns.contains_key(*c)).collect();
+        for column in &missing {
+            issues.push(RowIssue::new(Place::File, None, Problem::MissingColumn((*column).to_owned())));
+        }
+        missing.is_empty().then_some(Table { reader, columns })
+    }
+
+    /// Calls `f` for every well-formed record, with its line; records the CSV's own errors as issues.
+    fn each(mut self, issues: &mut Vec<RowIssue>, mut f: impl FnMut(u64, Row<'_>)) {
+        let mut record = csv::StringRecord::new();
+        loop {
+            match self.reader.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {
+                    let line = record.position().map_or(0, |p| p.line());
+                    if record.iter().all(str::is_empty) {
+                        continue; // a blank line is not a row
+                    }
+                    f(line, Row { record: &record, columns: &self.columns, line, issues: Vec::new() });
+                }
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line());
+                    let detail = match e.kind() {
+                        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+                            format!("{len} fields where the header has {expected_len}")
+                        }
+                        csv::ErrorKind::Utf8 { .. } => "text is not UTF-8".to_owned(),
+                        _ => e.to_string(),
+                    };
+                    issues.push(RowIssue::new(Place::Line(line), None, Problem::MalformedCsv(detail)));
+                    if !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }) {
+                        break; // an I/O or unknown error: the rest of the input cannot be trusted
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One CSV record with typed accessors that record problems instead of failing.
+struct Row<'a> {
+    record: &'a csv::StringRecord,
+    columns: &'a HashMap<String, usize>,
+    line: u64,
+    issues: Vec<RowIssue>,
+}
+
+impl<'a> Row<'a> {
+    fn text(&self, column: &str) -> &'a str {
+        self.columns.get(column).and_then(|&i| self.record.get(i)).unwrap_or("")
+    }
+
+    fn fail(&mut self, column: &str, problem: Problem) {
+        self.issues.push(RowIssue::new(Place::Line(self.line), Some(column), problem));
+    }
+
+    fn required(&mut self, column: &str) -> Option<&'a str> {
+        let value = self.text(column);
+        if value.is_empty() {
+            self.fail(column, Problem::Empty);
+            None
+        } else if value.chars().count() > MAX_TEXT {
+            self.fail(column, Problem::TooLong(MAX_TEXT));
+            None
+        } else {
+            Some(value)
+        }
+    }
+
+    fn optional_text(&mut self, column: &str) -> String {
+        let value = self.text(column);
+        if value.chars().count() > MAX_TEXT {
+            self.fail(column, Problem::TooLong(MAX_TEXT));
+            return String::new();
+        }
+        value.to_owned()
+    }
+
+    fn code(&mut self, column: &str) -> Option<RegionCode> {
+        let value = self.required(column)?;
+        match RegionCode::parse(value) {
+            Ok(code) => Some(code),
+            Err(e) => {
+                self.fail(column, Problem::BadCode(e.to_string()));
+                None
+            }
+        }
+    }
+
+    fn unsigned(&mut self, column: &str, min: u64, max: u64) -> Option<u64> {
+        let value = self.required(column)?;
+        match value.parse::<i64>() {
+            Ok(n) if n < 0 => {
+                self.fail(column, Problem::Negative(value.to_owned()));
+                None
+            }
+            Ok(n) if (n as u64) < min || (n as u64) > max => {
+                let problem = Problem::OutOfRange { value: value.to_owned(), min: min.to_string(), max: max.to_string() };
+                self.fail(column, problem);
+                None
+            }
+            Ok(n) => Some(n as u64),
+            Err(_) => {
+                self.fail(column, Problem::NotNumber(value.to_owned()));
+                None
+            }
+        }
+    }
+
+    /// Optional coordinates: both empty is `None`; one empty, unparsable or outside Indonesia is a problem.
+    fn coordinates(&mut self) -> Result<Option<LatLng>, ()> {
+        let (lat, lng) = (self.text("lat"), self.text("lng"));
+        match (lat.is_empty(), lng.is_empty()) {
+            (true, true) => return Ok(None),
+            (false, false) => {}
+            (lat_empty, _) => {
+                self.fail(if lat_empty { "lat" } else { "lng" }, Problem::HalfCoordinates);
+                return Err(());
+            }
+        }
+        let parse = |row: &mut Row<'_>, column: &str, text: &str| match text.parse::<f64>() {
+            Ok(v) if v.is_finite() => Some(v),
+            _ => {
+                row.fail(column, Problem::NotNumber(text.to_owned()));
+                None
+            }
+        };
+        let (Some(lat), Some(lng)) = (parse(self, "lat", lat), parse(self, "lng", lng)) else { return Err(()) };
+        let point = LatLng::new(lat, lng);
+        if !point.in_indonesia() {
+            self.fail("lat", Problem::OutsideIndonesia { lat, lng });
+            return Err(());
+        }
+        Ok(Some(point))
+    }
+
+    fn finish<T>(self, value: Option<T>, parsed: &mut Parsed<T>) {
+        let clean = self.issues.is_empty();
+        parsed.issues.extend(self.issues);
+        if let (true, Some(value)) = (clean, value) {
+            parsed.records.push((Place::Line(self.line), value));
+        }
+    }
+}
+
+/// Reads the Kemendagri region list: `code,name[,level,parent,lat,lng]` (the format of `wilayah.csv`).
+///
+/// `known` answers whether a region already exists in the database; a parent must be in the file or known.
+pub fn parse_regions(input: impl Read, known: impl Fn(&RegionCode) -> bool) -> Parsed<Region> {
+    let mut parsed = Parsed { records: Vec::new(), issues: Vec::new() };
+    let Some(table) = Table::open(input, &["code", "name"], &mut parsed.issues) else { return parsed };
+    let mut first_line: HashMap<RegionCode, u64> = HashMap::new();
+    let mut issues = Vec::new();
+    table.each(&mut issues, |line, mut row| {
+        let code = row.code("code");
+        let name = row.required("name").map(str::to_owned);
+        let centroid = row.coordinates();
+        if let Some(code) = &code {
+            let level_text = row.text("level");
+            if !level_text.is_empty() && level_text != code.level().number().to_string() {
+                let problem = Problem::LevelMismatch {
+                    given: level_text.to_owned(),
+                    code: code.to_string(),
+                    expected: code.level().number(),
+                };
+                row.fail("level", problem);
+            }
+            let parent_text = row.text("parent");
+            let expected = code.parent().map(|p| p.to_string()).unwrap_or_default();
+            if !parent_text.is_empty() && parent_text != expected {
+                let problem =
+                    Problem::ParentMismatch { given: parent_text.to_owned(), code: code.to_string(), expected };
+                row.fail("parent", problem);
+            }
+            if let Some(&first) = first_line.get(code) {
+                row.fail("code", Problem::DuplicateCode { code: code.to_string(), first });
+            } else {
+                first_line.insert(code.clone(), line);
+            }
+        }
+        let value = match (code, name, centroid) {
+            (Some(code), Some(name), Ok(centroid)) => Some(Region { code, name, centroid }),
+            _ => None,
+        };
+        row.finish(value, &mut parsed);
+    });
+    parsed.issues.extend(issues);
+    // Parents are checked once the whole file is read, because a file need not list parents first.
+    let mut late = Vec::new();
+    for (place, region) in &parsed.records {
+        if let Some(parent) = region.code.parent()
+            && !first_line.contains_key(&parent)
+            && !known(&parent)
+        {
+            late.push(RowIssue::new(*place, Some("code"), Problem::UnknownParent(parent.to_string())));
+        }
+    }
+    parsed.issues.extend(late);
+    parsed.drop_flagged();
+    parsed
+}
+
+/// Reads a TPS list: `village_code,number,address,lat,lng,voters,access[,synthetic]`; other columns (such as
+/// `village_name` in our own exports) are ignored.
+///
+/// `village_level` answers, for a code, whether the region exists and at which level.
+pub fn parse_tps(input: impl Read, village_level: impl Fn(&RegionCode) -> Option<Level>) -> Parsed<Tps> {
+    let mut parsed = Parsed { records: Vec::new(), issues: Vec::new() };
+    let required = ["village_code", "number", "voters", "access"];
+    let Some(table) = Table::open(input, &required, &mut parsed.issues) else { return parsed };
+    let mut first_line: HashMap<(RegionCode, u32), u64> = HashMap::new();
+    let mut issues = Vec::new();
+    table.each(&mut issues, |line, mut row| {
+        let village = row.code("village_code");
+        if let Some(code) = &village {
+            match village_level(code) {
+                None => row.fail("village_code", Problem::UnknownRegion(code.to_string())),
+                Some(Level::Village) => {}
+                Some(_) => row.fail("village_code", Problem::NotVillage(code.to_string())),
+            }
+        }
+        let number = row.unsigned("number", 1, MAX_TPS_NUMBER as u64).map(|n| n as u32);
+        let voters = row.unsigned("voters", 0, u32::MAX as u64).map(|n| n as u32);
+        if let Some(v) = voters
+            && v > MAX_VOTERS
+        {
+            row.fail("voters", Problem::TooManyVoters(v));
+        }
+        let access_text = row.text("access");
+        let access = AccessMode::parse(access_text);
+        if access.is_none() {
+            row.fail("access", Problem::BadAccess(access_text.to_owned()));
+        }
+        let address = row.optional_text("address");
+        let location = row.coordinates();
+        let synthetic = matches!(row.text("synthetic").to_ascii_lowercase().as_str(), "true" | "1" | "ya" | "yes");
+        if let (Some(village), Some(number)) = (&village, number) {
+            let key = (village.clone(), number);
+            if let Some(&first) = first_line.get(&key) {
+                let problem = Problem::DuplicateTps { village: village.to_string(), number, first };
+                row.fail("number", problem);
+            } else {
+                first_line.insert(key, line);
+            }
+        }
+        let value = match (village, number, voters, access, location) {
+            (Some(village), Some(number), Some(voters), Some(access), Ok(location)) => {
+                Some(Tps { village, number, address, location, voters, access, synthetic })
+            }
+            _ => None,
+        };
+        row.finish(value, &mut parsed);
+    });
+    parsed.issues.extend(issues);
+    parsed.drop_flagged();
+    parsed
+}
+
+/// A boundary read from a GeoJSON feature, for the region with this code.
+#[derive(Debug, Clone)]
+pub struct BoundaryRecord {
+    pub code: RegionCode,
+    pub boundary: Boundary,
+}
+
+/// Reads a GeoJSON FeatureCollection whose features carry a `code` property and a Polygon or MultiPolygon.
+///
+/// `known` answers whether the region exists; a boundary for an unknown region is a problem, not a new region.
+pub fn parse_boundaries(input: &str, known: impl Fn(&RegionCode) -> bool) -> Parsed<BoundaryRecord> {
+    let mut parsed = Parsed { records: Vec::new(), issues: Vec::new() };
+    let collection = match input.parse::<geojson::GeoJson>() {
+        Ok(geojson::GeoJson::FeatureCollection(fc)) => fc,
+        Ok(_) => {
+            let problem = Problem::MalformedGeojson("expected a FeatureCollection".to_owned());
+            parsed.issues.push(RowIssue::new(Place::File, None, problem));
+            return parsed;
+        }
+        Err(e) => {
+            parsed.issues.push(RowIssue::new(Place::File, None, Problem::MalformedGeojson(e.to_string())));
+            return parsed;
+        }
+    };
+    let mut seen: HashMap<RegionCode, u64> = HashMap::new();
+    for (i, feature) in collection.features.iter().enumerate() {
+        let place = Place::Feature(i + 1);
+        let code_text = feature.property("code").and_then(|v| match v {
+            serde_json::Value::String(s) => Some(s.clone()),
+            _ => None,
+        });
+        let Some(code_text) = code_text else {
+            parsed.issues.push(RowIssue::new(place, Some("code"), Problem::MissingProperty("code".to_owned())));
+            continue;
+        };
+        let code = match RegionCode::parse(&code_text) {
+            Ok(code) => code,
+            Err(e) => {
+                parsed.issues.push(RowIssue::new(place, Some("code"), Problem::BadCode(e.to_string())));
+                continue;
+            }
+        };
+        if !known(&code) {
+            parsed.issues.push(RowIssue::new(place, Some("code"), Problem::UnknownRegion(code.to_string())));
+            continue;
+        }
+        if let Some(&first) = seen.get(&code) {
+            let problem = Problem::DuplicateCode { code: code.to_string(), first };
+            parsed.issues.push(RowIssue::new(place, Some("code"), problem));
+            continue;
+        }
+        seen.insert(code.clone(), (i + 1) as u64);
+        let boundary = match &feature.geometry {
+            None => Err(Problem::MissingProperty("geometry".to_owned())),
+            Some(geometry) => Boundary::from_geojson(geometry).map_err(|e| Problem::BadGeometry(e.to_string())),
+        };
+        match boundary {
+            Ok(boundary) => parsed.records.push((place, BoundaryRecord { code, boundary })),
+            Err(problem) => parsed.issues.push(RowIssue::new(place, Some("geometry"), problem)),
+        }
+    }
+    parsed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn known_none(_: &RegionCode) -> bool {
+        false
+    }
+
+    #[test]
+    fn reads_the_wilayah_format() {
+        let csv = "code,name,level,parent,lat,lng\n\
+                   15,Jambi,1,,-1.6,103.6\n\
+                   15.07,Kabupaten Tanjung Jabung Timur,2,15,-1.2,103.8\n\
+                   15.07.01,\"Muara Sabak Timur, Kec.\",3,15.07,,\n";
+        let parsed = parse_regions(csv.as_bytes(), known_none);
+        assert!(parsed.is_clean(), "{:?}", parsed.issues);
+        assert_eq!(parsed.records.len(), 3);
+        assert_eq!(parsed.records[2].1.name, "Muara Sabak Timur, Kec.");
+        assert_eq!(parsed.records[2].1.centroid, None);
+        assert_eq!(parsed.records[0].1.centroid, Some(LatLng::new(-1.6, 103.6)));
+    }
+
+    #[test]
+    fn reports_every_bad_region_row_with_line_and_column() {
+        let csv = "code,name,level,parent,lat,lng\n\
+                   15,Jambi,1,,-1.6,103.6\n\
+                   15.7,Bad code,2,15,,\n\
+                   15.07,Tanjab Timur,3,15,,\n\
+                   16.01,Orphan,2,16,,\n\
+                   15.08,Abroad,2,15,48.8,2.3\n\
+                   15,Jambi again,1,,,\n\
+                   15.09,,2,15,,\n";
+        let parsed = parse_regions(csv.as_bytes(), known_none);
+        let got: Vec<(Place, Option<&str>)> =
+            parsed.issues.iter().map(|i| (i.place, i.column.as_deref())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (Place::Line(3), Some("code")),
+                (Place::Line(4), Some("level")),
+                (Place::Line(5), Some("code")),
+                (Place::Line(6), Some("lat")),
+                (Place::Line(7), Some("code")),
+                (Place::Line(8), Some("name")),
+            ]
+        );
+        assert_eq!(parsed.issues[2].problem, Problem::UnknownParent("16".into()));
+        assert_eq!(parsed.issues[4].problem, Problem::DuplicateCode { code: "15".into(), first: 2 });
+        // Only the good row survives.
+        assert_eq!(parsed.records.len(), 1);
+        let text = parsed.issues[0].render("wilayah.csv", Lang::En);
+        assert_eq!(text, "wilayah.csv:3: column code: invalid region code (region code `15.7`: segment 2 must be 2 digits)");
+    }
+
+    #[test]
+    fn a_known_parent_in_the_database_is_enough() {
+        let csv = "code,name\n15.07.01,Muara Sabak Timur\n";
+        let parsed = parse_regions(csv.as_bytes(), |c| c.as_str() == "15.07");
+        assert!(parsed.is_clean());
+    }
+
+    #[test]
+    fn reports_a_missing_header_column_once() {
+        let parsed = parse_regions("kode,nama\n15,Jambi\n".as_bytes(), known_none);
+        assert_eq!(parsed.issues.len(), 2);
+        assert!(parsed.issues.iter().all(|i| i.place == Place::File));
+        assert!(parsed.records.is_empty());
+    }
+
+    fn villages(code: &RegionCode) -> Option<Level> {
+        match code.as_str() {
+            "15.07.01.2001" | "15.07.01.2002" => Some(Level::Village),
+            "15.07.01" => Some(Level::District),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn reads_a_tps_list() {
+        let csv = "village_code,number,address,lat,lng,voters,access\n\
+                   15.07.01.2001,1,Balai desa,-1.05,103.95,420,jalan\n\
+                   15.07.01.2001,2,,,,380,Sungai\n";
+        let parsed = parse_tps(csv.as_bytes(), villages);
+        assert!(parsed.is_clean(), "{:?}", parsed.issues);
+        assert_eq!(parsed.records.len(), 2);
+        assert_eq!(parsed.records[1].1.access, AccessMode::River);
+        assert_eq!(parsed.records[1].1.location, None);
+        assert!(!parsed.records[0].1.synthetic);
+    }
+
+    #[test]
+    fn reports_every_bad_tps_row() {
+        let csv = "village_code,number,address,lat,lng,voters,access\n\
+                   15.07.01.2001,1,A,-1.05,103.95,420,road\n\
+                   15.07.01.2001,1,dup,-1.05,103.95,420,road\n\
+                   15.07.01.2999,1,unknown village,,,300,road\n\
+                   15.07.01,1,a district,,,300,road\n\
+                   15.07.01.2002,2,negative,,,-5,road\n\
+                   15.07.01.2002,3,swapped,103.9,-1.0,300,road\n\
+                   15.07.01.2002,4,half,-1.0,,300,road\n\
+                   15.07.01.2002,5,plane,,,300,plane\n\
+                   15.07.01.2002,x,nan,,,300,road\n\
+                   15.07.01.2002,6,short row\n\
+                   15.07.01.2002,7,huge,,,5000,road\n";
+        let parsed = parse_tps(csv.as_bytes(), villages);
+        let got: Vec<(u64, Option<&str>)> = parsed
+            .issues
+            .iter()
+            .map(|i| match i.place {
+                Place::Line(l) => (l, i.column.as_deref()),
+                other => panic!("unexpected place {other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (3, Some("number")),
+                (4, Some("village_code")),
+                (5, Some("village_code")),
+                (6, Some("voters")),
+                (7, Some("lat")),
+                (8, Some("lng")),
+                (9, Some("access")),
+                (10, Some("number")),
+                (11, None),
+                (12, Some("voters")),
+            ]
+        );
+        assert_eq!(parsed.issues[3].problem, Problem::Negative("-5".into()));
+        assert_eq!(parsed.records.len(), 1);
+        let msg = parsed.issues[0].render("tps.csv", Lang::Id);
+        assert!(msg.starts_with("tps.csv:3: kolom number: TPS nomor 001 di desa 15.07.01.2001"), "{msg}");
+    }
+
+    #[test]
+    fn reads_boundaries_and_names_bad_features() {
+        let geojson = r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","properties":{"code":"15.07.01"},"geometry":{"type":"Polygon","coordinates":[[[103.0,-1.0],[103.1,-1.0],[103.1,-1.1],[103.0,-1.0]]]}},
+          {"type":"Feature","properties":{"code":"99.99"},"geometry":{"type":"Polygon","coordinates":[[[103.0,-1.0],[103.1,-1.0],[103.1,-1.1],[103.0,-1.0]]]}},
+          {"type":"Feature","properties":{"name":"no code"},"geometry":null},
+          {"type":"Feature","properties":{"code":"15.07.02"},"geometry":{"type":"Point","coordinates":[103.0,-1.0]}}
+        ]}"#;
+        let parsed = parse_boundaries(geojson, |c| c.as_str().starts_with("15."));
+        assert_eq!(parsed.records.len(), 1);
+        let places: Vec<Place> = parsed.issues.iter().map(|i| i.place).collect();
+        assert_eq!(places, vec![Place::Feature(2), Place::Feature(3), Place::Feature(4)]);
+        let bad = parse_boundaries("{not json", |_| true);
+        assert_eq!(bad.issues.len(), 1);
+        assert!(matches!(bad.issues[0].problem, Problem::MalformedGeojson(_)));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn tps_parser_never_panics_and_keeps_only_clean_rows(body in "[0-9a-z.,\"\n -]{0,300}") {
+            let csv = format!("village_code,number,address,lat,lng,voters,access\n{body}");
+            let parsed = parse_tps(csv.as_bytes(), villages);
+            for (place, _) in &parsed.records {
+                proptest::prop_assert!(parsed.issues.iter().all(|i| i.place != *place));
+            }
+        }
+    }
+}

@@ -1,0 +1,177 @@
+//! Deterministic synthetic TPS for the demo.
+//!
+//! No public list of TPS with coordinates exists, so the demo makes one that looks like a regional election's:
+//! about one TPS per 470 registered voters, registered voters about 71 % of the population, at least one TPS per
+//! village, more in villages that are larger or urban (*kelurahan*), each placed inside its village polygon.
+//! Every generated TPS carries `synthetic = true` so the UI can say so.
+
+use crate::geo::{Boundary, LatLng};
+use crate::region::RegionCode;
+use crate::rng::SplitMix64;
+use crate::tps::{AccessMode, Tps};
+
+/// Registered voters as a share of the population (203 million voters of 285 million people in 2024).
+pub const VOTER_SHARE: f64 = 0.71;
+/// Average registered voters per TPS at the 2024 regional elections (KPU: 203 million voters, 435,296 TPS).
+pub const VOTERS_PER_TPS: f64 = 470.0;
+
+/// How many TPS a regency of this population has, in the order of magnitude of a regional election.
+pub fn expected_tps(population: u64) -> usize {
+    ((population as f64 * VOTER_SHARE / VOTERS_PER_TPS).round() as usize).max(1)
+}
+
+/// A village to place TPS in.
+#[derive(Debug, Clone)]
+pub struct VillageInput {
+    pub code: RegionCode,
+    pub name: String,
+    pub centroid: Option<LatLng>,
+    pub boundary: Option<Boundary>,
+}
+
+/// How TPS in a regency are reached, as shares of road, river, sea and foot. Shares need not sum to one.
+#[derive(Debug, Clone, Copy)]
+pub struct AccessProfile {
+    pub road: f64,
+    pub river: f64,
+    pub sea: f64,
+    pub foot: f64,
+}
+
+impl AccessProfile {
+    /// A plausible profile for the regency: the tidal river regencies of Jambi and Riau reach many TPS by boat,
+    /// Jepara has the Karimunjawa islands, the Toraja highlands have TPS reached only on foot.
+    pub fn for_regency(regency: &RegionCode) -> AccessProfile {
+        match regency.as_str() {
+            "15.07" | "14.04" => AccessProfile { road: 0.55, river: 0.3, sea: 0.1, foot: 0.05 },
+            "33.20" => AccessProfile { road: 0.95, river: 0.0, sea: 0.03, foot: 0.02 },
+            "73.18" => AccessProfile { road: 0.8, river: 0.0, sea: 0.0, foot: 0.2 },
+            _ => AccessProfile { road: 0.9, river: 0.04, sea: 0.03, foot: 0.03 },
+        }
+    }
+
+    fn pick(&self, rng: &mut SplitMix64) -> AccessMode {
+        let total = self.road + self.river + self.sea + self.foot;
+        let mut x = rng.next_f64() * total;
+        for (mode, share) in [
+            (AccessMode::River, self.river),
+            (AccessMode::Sea, self.sea),
+            (AccessMode::Foot, self.foot),
+        ] {
+            if x < share {
+                return mode;
+            }
+            x -= share;
+        }
+        AccessMode::Road
+    }
+}
+
+const PLACES: [&str; 6] =
+    ["Balai Desa", "SD Negeri", "Halaman rumah warga RT", "Gedung serbaguna", "Madrasah", "Pos kamling RT"];
+
+/// Generates about `target` TPS over the villages. The same input and seed always give the same TPS.
+pub fn generate_tps(villages: &[VillageInput], target: usize, profile: AccessProfile, seed: u64) -> Vec<Tps> {
+    if villages.is_empty() {
+        return Vec::new();
+    }
+    // Weigh each village by the square root of its area (voters do not grow with land) and by three for a
+    // kelurahan (urban and dense), with some noise so neighbouring villages differ.
+    let weights: Vec<f64> = villages
+        .iter()
+        .map(|v| {
+            let mut rng = SplitMix64::from_text(seed, v.code.as_str());
+            let area = v.boundary.as_ref().map_or(4.0, Boundary::area_km2);
+            let urban = if v.code.is_kelurahan() { 3.0 } else { 1.0 };
+            area.sqrt().clamp(1.0, 10.0) * urban * (0.5 + rng.next_f64())
+        })
+        .collect();
+    let total: f64 = weights.iter().sum();
+    let mut out = Vec::with_capacity(target + villages.len());
+    for (village, weight) in villages.iter().zip(&weights) {
+        let count = ((target as f64 * weight / total).round() as u32).max(1);
+        let mut rng = SplitMix64::from_text(seed ^ 0x5eed, village.code.as_str());
+        for number in 1..=count {
+            // Triangular between 340 and 600 (KPU's cap for a regional election), mean 470.
+            let voters = 340 + ((rng.next_f64() + rng.next_f64()) / 2.0 * 260.0).round() as u32;
+            let place = PLACES[rng.below(PLACES.len() as u64) as usize];
+            let address = format!("{place} {}, {}", 1 + rng.below(9), village.name);
+            out.push(Tps {
+                village: village.code.clone(),
+                number,
+                address,
+                location: place_in(village, &mut rng),
+                voters,
+                access: profile.pick(&mut rng),
+                synthetic: true,
+            });
+        }
+    }
+    out
+}
+
+/// A point inside the village polygon by rejection sampling over its bounding box; near the centroid when the
+/// village has no polygon (or an implausibly thin one).
+fn place_in(village: &VillageInput, rng: &mut SplitMix64) -> Option<LatLng> {
+    if let Some(boundary) = &village.boundary
+        && let Some(bbox) = boundary.bbox()
+    {
+        for _ in 0..500 {
+            let p = LatLng::new(
+                bbox.min_lat + rng.next_f64() * (bbox.max_lat - bbox.min_lat),
+                bbox.min_lng + rng.next_f64() * (bbox.max_lng - bbox.min_lng),
+            );
+            if boundary.contains(p) {
+                return Some(p);
+            }
+        }
+    }
+    let c = village.centroid?;
+    // Within about 300 m of the centroid.
+    Some(LatLng::new(c.lat + (rng.next_f64() - 0.5) * 0.005, c.lng + (rng.next_f64() - 0.5) * 0.005))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn village(code: &str, lng0: f64) -> VillageInput {
+        let geometry =
+            geojson::Geometry::new_polygon([[[lng0, -1.0], [lng0 + 0.05, -1.0], [lng0 + 0.05, -1.05], [lng0, -1.0]]]);
+        VillageInput {
+            code: RegionCode::parse(code).unwrap(),
+            name: format!("Desa {code}"),
+            centroid: Some(LatLng::new(-1.02, lng0 + 0.03)),
+            boundary: Some(Boundary::from_geojson(&geometry).unwrap()),
+        }
+    }
+
+    #[test]
+    fn deterministic_inside_and_plausible() {
+        let villages: Vec<VillageInput> =
+            (1..=20).map(|i| village(&format!("15.07.01.{}", 2000 + i), 103.0 + i as f64 * 0.1)).collect();
+        let profile = AccessProfile::for_regency(&RegionCode::parse("15.07").unwrap());
+        let a = generate_tps(&villages, 100, profile, 7);
+        let b = generate_tps(&villages, 100, profile, 7);
+        assert_eq!(a, b);
+        assert!((80..=130).contains(&a.len()), "{} TPS", a.len());
+        for tps in &a {
+            let v = villages.iter().find(|v| v.code == tps.village).unwrap();
+            assert!(v.boundary.as_ref().unwrap().contains(tps.location.unwrap()), "{tps:?} outside its village");
+            assert!((340..=600).contains(&tps.voters));
+            assert!(tps.synthetic);
+        }
+        // Every village has TPS numbered 1..n without gaps.
+        for v in &villages {
+            let mut numbers: Vec<u32> = a.iter().filter(|t| t.village == v.code).map(|t| t.number).collect();
+            numbers.sort();
+            assert_eq!(numbers, (1..=numbers.len() as u32).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn expected_counts_match_the_domain_notes() {
+        // Tanjung Jabung Timur: 244,905 people, "in the order of 370 TPS".
+        assert_eq!(expected_tps(244_905), 370);
+    }
+}
