@@ -1,0 +1,38 @@
+//! The embedded backend: one SQLite file in WAL mode, created on first use.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+use crate::{Backend, Result, StoreError};
+
+/// SQLite storage. Writers queue on SQLite's single write lock (with a busy timeout); readers run beside them.
+#[derive(Clone)]
+pub struct SqliteStore {
+    pub(crate) pool: sqlx::SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at a `sqlite://PATH` URL and runs the migrations.
+    pub async fn connect(url: &str) -> Result<SqliteStore> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|e| StoreError::UnsupportedUrl(format!("{url}: {e}")))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // Every acknowledged write survives a power cut: incident reports must not be lost.
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::Unavailable(format!("cannot open {url}: {e}")))?;
+        sqlx::migrate!("migrations/sqlite").run(&pool).await?;
+        Ok(SqliteStore { pool })
+    }
+}
+
+crate::queries::impl_store!(SqliteStore, sqlx::Sqlite, Backend::Sqlite);
