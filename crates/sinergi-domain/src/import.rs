@@ -13,7 +13,7 @@ use std::io::Read;
 use crate::geo::{Boundary, LatLng};
 use crate::i18n::{Lang, Msg};
 use crate::region::{Level, Region, RegionCode};
-use crate::tps::{AccessMode, MAX_TPS_NUMBER, MAX_VOTERS, Tps};
+use crate::tps::{MAX_VOTERS, Tps, TpsDraft};
 
 /// Where in a file a problem lies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -237,15 +237,6 @@ impl<'a> Row<'a> {
         }
     }
 
-    fn optional_text(&mut self, column: &str) -> String {
-        let value = self.text(column);
-        if value.chars().count() > MAX_TEXT {
-            self.fail(column, Problem::TooLong(MAX_TEXT));
-            return String::new();
-        }
-        value.to_owned()
-    }
-
     fn code(&mut self, column: &str) -> Option<RegionCode> {
         let value = self.required(column)?;
         match RegionCode::parse(value) {
@@ -257,20 +248,27 @@ impl<'a> Row<'a> {
         }
     }
 
-    fn unsigned(&mut self, column: &str, min: u64, max: u64) -> Option<u64> {
+    /// A whole number; empty or unparsable is a problem (`None`).
+    fn integer(&mut self, column: &str) -> Option<i64> {
         let value = self.required(column)?;
         match value.parse::<i64>() {
-            Ok(n) if n < 0 => {
-                self.fail(column, Problem::Negative(value.to_owned()));
-                None
-            }
-            Ok(n) if (n as u64) < min || (n as u64) > max => {
-                let problem = Problem::OutOfRange { value: value.to_owned(), min: min.to_string(), max: max.to_string() };
-                self.fail(column, problem);
-                None
-            }
-            Ok(n) => Some(n as u64),
+            Ok(n) => Some(n),
             Err(_) => {
+                self.fail(column, Problem::NotNumber(value.to_owned()));
+                None
+            }
+        }
+    }
+
+    /// An optional decimal: `Some(None)` when empty, `None` when unparsable (and then a problem is recorded).
+    fn float(&mut self, column: &str) -> Option<Option<f64>> {
+        let value = self.text(column);
+        if value.is_empty() {
+            return Some(None);
+        }
+        match value.parse::<f64>() {
+            Ok(v) if v.is_finite() => Some(Some(v)),
+            _ => {
                 self.fail(column, Problem::NotNumber(value.to_owned()));
                 None
             }
@@ -279,29 +277,23 @@ impl<'a> Row<'a> {
 
     /// Optional coordinates: both empty is `None`; one empty, unparsable or outside Indonesia is a problem.
     fn coordinates(&mut self) -> Result<Option<LatLng>, ()> {
-        let (lat, lng) = (self.text("lat"), self.text("lng"));
-        match (lat.is_empty(), lng.is_empty()) {
-            (true, true) => return Ok(None),
-            (false, false) => {}
-            (lat_empty, _) => {
-                self.fail(if lat_empty { "lat" } else { "lng" }, Problem::HalfCoordinates);
-                return Err(());
+        let (Some(lat), Some(lng)) = (self.float("lat"), self.float("lng")) else { return Err(()) };
+        match (lat, lng) {
+            (None, None) => Ok(None),
+            (Some(lat), Some(lng)) if LatLng::new(lat, lng).in_indonesia() => Ok(Some(LatLng::new(lat, lng))),
+            (Some(lat), Some(lng)) => {
+                self.fail("lat", Problem::OutsideIndonesia { lat, lng });
+                Err(())
+            }
+            (None, _) => {
+                self.fail("lat", Problem::HalfCoordinates);
+                Err(())
+            }
+            (_, None) => {
+                self.fail("lng", Problem::HalfCoordinates);
+                Err(())
             }
         }
-        let parse = |row: &mut Row<'_>, column: &str, text: &str| match text.parse::<f64>() {
-            Ok(v) if v.is_finite() => Some(v),
-            _ => {
-                row.fail(column, Problem::NotNumber(text.to_owned()));
-                None
-            }
-        };
-        let (Some(lat), Some(lng)) = (parse(self, "lat", lat), parse(self, "lng", lng)) else { return Err(()) };
-        let point = LatLng::new(lat, lng);
-        if !point.in_indonesia() {
-            self.fail("lat", Problem::OutsideIndonesia { lat, lng });
-            return Err(());
-        }
-        Ok(Some(point))
     }
 
     fn finish<T>(self, value: Option<T>, parsed: &mut Parsed<T>) {
@@ -371,7 +363,7 @@ pub fn parse_regions(input: impl Read, known: impl Fn(&RegionCode) -> bool) -> P
 }
 
 /// Reads a TPS list: `village_code,number,address,lat,lng,voters,access[,synthetic]`; other columns (such as
-/// `village_name` in our own exports) are ignored.
+/// `village_name` in our own exports) are ignored. The rules are those of [`TpsDraft::validate`].
 ///
 /// `village_level` answers, for a code, whether the region exists and at which level.
 pub fn parse_tps(input: impl Read, village_level: impl Fn(&RegionCode) -> Option<Level>) -> Parsed<Tps> {
@@ -381,45 +373,43 @@ pub fn parse_tps(input: impl Read, village_level: impl Fn(&RegionCode) -> Option
     let mut first_line: HashMap<(RegionCode, u32), u64> = HashMap::new();
     let mut issues = Vec::new();
     table.each(&mut issues, |line, mut row| {
-        let village = row.code("village_code");
-        if let Some(code) = &village {
-            match village_level(code) {
-                None => row.fail("village_code", Problem::UnknownRegion(code.to_string())),
-                Some(Level::Village) => {}
-                Some(_) => row.fail("village_code", Problem::NotVillage(code.to_string())),
+        // Text to numbers here; every other rule in `TpsDraft::validate`.
+        let number = row.integer("number");
+        let voters = row.integer("voters");
+        let lat = row.float("lat");
+        let lng = row.float("lng");
+        let (Some(number), Some(voters), Some(lat), Some(lng)) = (number, voters, lat, lng) else {
+            return row.finish::<Tps>(None, &mut parsed);
+        };
+        let draft = TpsDraft {
+            village_code: row.text("village_code").to_owned(),
+            number,
+            address: row.text("address").to_owned(),
+            lat,
+            lng,
+            voters,
+            access: row.text("access").to_owned(),
+            synthetic: matches!(row.text("synthetic").to_ascii_lowercase().as_str(), "true" | "1" | "ya" | "yes"),
+        };
+        let tps = match draft.validate(&village_level) {
+            Ok(tps) => Some(tps),
+            Err(problems) => {
+                for (column, problem) in problems {
+                    row.fail(column, problem);
+                }
+                None
             }
-        }
-        let number = row.unsigned("number", 1, MAX_TPS_NUMBER as u64).map(|n| n as u32);
-        let voters = row.unsigned("voters", 0, u32::MAX as u64).map(|n| n as u32);
-        if let Some(v) = voters
-            && v > MAX_VOTERS
-        {
-            row.fail("voters", Problem::TooManyVoters(v));
-        }
-        let access_text = row.text("access");
-        let access = AccessMode::parse(access_text);
-        if access.is_none() {
-            row.fail("access", Problem::BadAccess(access_text.to_owned()));
-        }
-        let address = row.optional_text("address");
-        let location = row.coordinates();
-        let synthetic = matches!(row.text("synthetic").to_ascii_lowercase().as_str(), "true" | "1" | "ya" | "yes");
-        if let (Some(village), Some(number)) = (&village, number) {
-            let key = (village.clone(), number);
+        };
+        if let Some(tps) = &tps {
+            let key = (tps.village.clone(), tps.number);
             if let Some(&first) = first_line.get(&key) {
-                let problem = Problem::DuplicateTps { village: village.to_string(), number, first };
+                let problem = Problem::DuplicateTps { village: tps.village.to_string(), number: tps.number, first };
                 row.fail("number", problem);
             } else {
                 first_line.insert(key, line);
             }
         }
-        let value = match (village, number, voters, access, location) {
-            (Some(village), Some(number), Some(voters), Some(access), Ok(location)) => {
-                Some(Tps { village, number, address, location, voters, access, synthetic })
-            }
-            _ => None,
-        };
-        row.finish(value, &mut parsed);
+        row.finish(tps, &mut parsed);
     });
     parsed.issues.extend(issues);
     parsed.drop_flagged();
@@ -575,7 +565,7 @@ mod tests {
         let parsed = parse_tps(csv.as_bytes(), villages);
         assert!(parsed.is_clean(), "{:?}", parsed.issues);
         assert_eq!(parsed.records.len(), 2);
-        assert_eq!(parsed.records[1].1.access, AccessMode::River);
+        assert_eq!(parsed.records[1].1.access, crate::tps::AccessMode::River);
         assert_eq!(parsed.records[1].1.location, None);
         assert!(!parsed.records[0].1.synthetic);
     }

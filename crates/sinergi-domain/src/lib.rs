@@ -16,4 +16,4 @@ pub mod tps;
 pub use agency::{AgencyKind, Unit, UnitKind};
 pub use geo::{Boundary, LatLng};
 pub use region::{Level, Region, RegionCode};
-pub use tps::{AccessMode, Tps};
+pub use tps::{AccessMode, Tps, TpsDraft};

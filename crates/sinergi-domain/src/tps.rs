@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::geo::LatLng;
 use crate::i18n::{Lang, Msg};
-use crate::region::RegionCode;
+use crate::import::Problem;
+use crate::region::{Level, RegionCode};
 
 /// The highest TPS number we accept within one village; KPU numbers TPS with three digits.
 pub const MAX_TPS_NUMBER: u32 = 999;
@@ -82,6 +83,124 @@ impl Tps {
     }
 }
 
+/// A TPS as a user or a file gives it, before validation: the one place where the rules for a TPS live, shared by
+/// the CSV import and the API.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TpsDraft {
+    pub village_code: String,
+    pub number: i64,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub lat: Option<f64>,
+    #[serde(default)]
+    pub lng: Option<f64>,
+    pub voters: i64,
+    pub access: String,
+    #[serde(default)]
+    pub synthetic: bool,
+}
+
+/// Longest address we accept; longer text is a pasted paragraph, not an address.
+pub const MAX_ADDRESS: usize = 500;
+
+impl TpsDraft {
+    /// Checks every field and returns the TPS, or every problem with the name of its field.
+    ///
+    /// `village_level` answers whether a region exists and at which level.
+    pub fn validate(
+        &self,
+        village_level: impl Fn(&RegionCode) -> Option<Level>,
+    ) -> Result<Tps, Vec<(&'static str, Problem)>> {
+        let mut problems = Vec::new();
+        let village = match RegionCode::parse(&self.village_code) {
+            Ok(code) => match village_level(&code) {
+                None => {
+                    problems.push(("village_code", Problem::UnknownRegion(code.to_string())));
+                    None
+                }
+                Some(Level::Village) => Some(code),
+                Some(_) => {
+                    problems.push(("village_code", Problem::NotVillage(code.to_string())));
+                    None
+                }
+            },
+            Err(_) if self.village_code.trim().is_empty() => {
+                problems.push(("village_code", Problem::Empty));
+                None
+            }
+            Err(e) => {
+                problems.push(("village_code", Problem::BadCode(e.to_string())));
+                None
+            }
+        };
+        if self.number < 0 {
+            problems.push(("number", Problem::Negative(self.number.to_string())));
+        } else if !(1..=i64::from(MAX_TPS_NUMBER)).contains(&self.number) {
+            let problem =
+                Problem::OutOfRange { value: self.number.to_string(), min: "1".into(), max: MAX_TPS_NUMBER.to_string() };
+            problems.push(("number", problem));
+        }
+        if self.voters < 0 {
+            problems.push(("voters", Problem::Negative(self.voters.to_string())));
+        } else if self.voters > i64::from(MAX_VOTERS) {
+            problems.push(("voters", Problem::TooManyVoters(self.voters.min(i64::from(u32::MAX)) as u32)));
+        }
+        let access = AccessMode::parse(&self.access);
+        if access.is_none() {
+            problems.push(("access", Problem::BadAccess(self.access.clone())));
+        }
+        if self.address.chars().count() > MAX_ADDRESS {
+            problems.push(("address", Problem::TooLong(MAX_ADDRESS)));
+        }
+        let location = match (self.lat, self.lng) {
+            (None, None) => None,
+            (Some(lat), Some(lng)) => {
+                let point = LatLng::new(lat, lng);
+                if !point.in_indonesia() {
+                    problems.push(("lat", Problem::OutsideIndonesia { lat, lng }));
+                }
+                Some(point)
+            }
+            (None, Some(_)) => {
+                problems.push(("lat", Problem::HalfCoordinates));
+                None
+            }
+            (Some(_), None) => {
+                problems.push(("lng", Problem::HalfCoordinates));
+                None
+            }
+        };
+        match (village, access) {
+            (Some(village), Some(access)) if problems.is_empty() => Ok(Tps {
+                village,
+                number: self.number as u32,
+                address: self.address.trim().to_owned(),
+                location,
+                voters: self.voters as u32,
+                access,
+                synthetic: self.synthetic,
+            }),
+            _ => Err(problems),
+        }
+    }
+}
+
+impl From<&Tps> for TpsDraft {
+    fn from(tps: &Tps) -> TpsDraft {
+        TpsDraft {
+            village_code: tps.village.to_string(),
+            number: i64::from(tps.number),
+            address: tps.address.clone(),
+            lat: tps.location.map(|l| l.lat),
+            lng: tps.location.map(|l| l.lng),
+            voters: i64::from(tps.voters),
+            access: tps.access.as_str().to_owned(),
+            synthetic: tps.synthetic,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,5 +228,23 @@ mod tests {
             synthetic: false,
         };
         assert_eq!(tps.label(), "TPS 007");
+        assert_eq!(TpsDraft::from(&tps).validate(|_| Some(Level::Village)), Ok(tps));
+    }
+
+    #[test]
+    fn a_draft_reports_every_bad_field() {
+        let draft = TpsDraft {
+            village_code: "15.07.01".into(),
+            number: 0,
+            address: "x".repeat(600),
+            lat: Some(103.9),
+            lng: Some(-1.0),
+            voters: -3,
+            access: "helikopter".into(),
+            synthetic: false,
+        };
+        let problems = draft.validate(|_| Some(Level::District)).unwrap_err();
+        let fields: Vec<&str> = problems.iter().map(|(f, _)| *f).collect();
+        assert_eq!(fields, ["village_code", "number", "voters", "access", "address", "lat"]);
     }
 }
