@@ -220,6 +220,12 @@ messages! {
     CliImportOk => "{count} baris diimpor dari {file}." / "{count} rows imported from {file}.",
     CliImportRejected => "Tidak ada yang ditulis: {count} baris bermasalah di {file}. Perbaiki barisnya, atau jalankan ulang dengan --skip-invalid untuk mengimpor baris yang benar saja." / "Nothing was written: {count} bad rows in {file}. Fix them, or run again with --skip-invalid to import only the good rows.",
     CliImportSkipped => "{count} baris bermasalah dilewati:" / "{count} bad rows were skipped:",
+    DemoDataMissing => "Data demo tidak ditemukan di {dir} (perlu wilayah.csv, population.csv dan boundaries/). Jalankan dari folder proyek, atau beri --data DIR." / "Demo data not found in {dir} (needs wilayah.csv, population.csv and boundaries/). Run from the project folder, or pass --data DIR.",
+    DemoRegions => "Wilayah: {count} kode wilayah Kepmendagri dimuat." / "Regions: {count} Kemendagri region codes loaded.",
+    DemoBoundaries => "Batas wilayah: {count} kecamatan dan desa/kelurahan." / "Boundaries: {count} districts and villages.",
+    DemoTps => "TPS sintetis: {count} di {regency}." / "Synthetic TPS: {count} in {regency}.",
+    DemoUnits => "Instansi dan satuan: {count} satuan di empat kabupaten." / "Agencies and units: {count} units in four regencies.",
+    DemoReady => "Demo siap ({seconds} detik): {tps} TPS sintetis — data TPS ini buatan, bukan data KPU." / "Demo ready ({seconds} s): {tps} synthetic TPS — these TPS are generated, not KPU data.",
     CliServing => "Sinergi berjalan di {url} — buka alamat ini di peramban. Tekan Ctrl+C untuk berhenti." / "Sinergi is running at {url} — open this address in a browser. Press Ctrl+C to stop.",
 }
 

@@ -128,6 +128,8 @@ pub struct UnitFilter {
     pub kind: Option<UnitKind>,
     /// Units whose territory lies inside this region (the region itself included).
     pub within: Option<RegionCode>,
+    /// Units whose territory is exactly this region.
+    pub at: Option<RegionCode>,
 }
 
 /// Units of one agency, counted.
@@ -161,6 +163,8 @@ pub trait Store: Send + Sync {
     /// Every region code in the registry, for validating imports against it.
     async fn region_codes(&self) -> Result<HashSet<RegionCode>>;
     async fn count_regions(&self) -> Result<u64>;
+    /// Regencies whose districts have boundaries, i.e. those with a map.
+    async fn mapped_regencies(&self) -> Result<Vec<RegionInfo>>;
     /// Attaches boundaries to existing regions.
     async fn set_boundaries(&self, boundaries: &[(RegionCode, Boundary)]) -> Result<u64>;
     /// Boundaries of the regions of `level` inside `within`.

@@ -144,6 +144,17 @@ macro_rules! impl_store {
                 Ok(n as u64)
             }
 
+            async fn mapped_regencies(&self) -> $crate::Result<Vec<$crate::RegionInfo>> {
+                let sql = concat!(
+                    $crate::queries::region_select!(),
+                    " WHERE level = 2 AND code IN \
+                     (SELECT DISTINCT substr(code, 1, 5) FROM region WHERE level = 3 AND boundary IS NOT NULL) \
+                     ORDER BY code"
+                );
+                let rows: Vec<$crate::RegionRow> = sqlx::query_as(sql).fetch_all(&self.pool).await?;
+                rows.into_iter().map($crate::RegionRow::into_info).collect()
+            }
+
             async fn set_boundaries(
                 &self,
                 boundaries: &[(sinergi_domain::RegionCode, sinergi_domain::Boundary)],
@@ -417,6 +428,9 @@ macro_rules! impl_store {
                     }
                     if let Some(kind) = filter.kind {
                         qb.push(" AND kind = ").push_bind(kind.as_str());
+                    }
+                    if let Some(at) = &filter.at {
+                        qb.push(" AND territory = ").push_bind(at.as_str());
                     }
                     if let Some(within) = &filter.within {
                         let (from, to) = $crate::inside_range(within);

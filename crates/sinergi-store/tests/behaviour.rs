@@ -111,6 +111,8 @@ async fn boundaries_attach_and_stay_inside_their_region(db: &TestDb) {
     assert_eq!(store.boundary(&code("15.07.02")).await.unwrap(), Some(square(103.2)));
     assert_eq!(store.boundary(&code("15.07")).await.unwrap(), None);
     assert!(store.region(&code("15.07.01")).await.unwrap().unwrap().has_boundary);
+    let mapped: Vec<String> = store.mapped_regencies().await.unwrap().into_iter().map(|r| r.code.to_string()).collect();
+    assert_eq!(mapped, ["15.07"]);
 
     // An unknown region fails the whole call, and the boundary set before it in the call is rolled back.
     let bad = vec![(code("15.07.02.1001"), square(103.2)), (code("15.09"), square(103.0))];
@@ -217,12 +219,15 @@ async fn units_are_filtered_by_agency_kind_and_territory(db: &TestDb) {
     assert_eq!(polres, units[0]);
     assert!(store.unit("polres-99.99").await.unwrap().is_none());
 
-    let filter = UnitFilter { agency: Some(AgencyKind::Polri), within: Some(code("15.07")), kind: None };
+    let filter = UnitFilter { agency: Some(AgencyKind::Polri), within: Some(code("15.07")), ..Default::default() };
     let (found, total) = store.list_units(&filter, Page::new(1, 2)).await.unwrap();
     assert_eq!(total, 3);
     assert_eq!(found.iter().map(|u| u.code.as_str()).collect::<Vec<_>>(), ["polres-15.07", "polsek-15.07.01"]);
     let filter = UnitFilter { kind: Some(UnitKind::Polsek), ..Default::default() };
     assert_eq!(store.list_units(&filter, Page::new(1, 10)).await.unwrap().1, 2);
+    let filter = UnitFilter { at: Some(code("15.07")), ..Default::default() };
+    let (at, _) = store.list_units(&filter, Page::new(1, 10)).await.unwrap();
+    assert_eq!(at.iter().map(|u| u.code.as_str()).collect::<Vec<_>>(), ["polres-15.07"]);
     let (all, total) = store.list_units(&UnitFilter::default(), Page::new(1, 10)).await.unwrap();
     assert_eq!((all.len(), total), (5, 5));
 

@@ -1,0 +1,188 @@
+//! `sinergi demo`: a database a new user can explore at once. It holds the whole national region list, the
+//! boundaries of the four regencies where the project's source reports were written, synthetic TPS inside their
+//! villages (labelled as such), and the agencies and units of those regencies.
+//!
+//! Every step is an upsert keyed by natural keys (region code, village + TPS number, unit code) and the
+//! synthetic data is deterministic, so running the demo again changes nothing and duplicates nothing.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use sinergi_domain::agency::Contact;
+use sinergi_domain::i18n::{Lang, Msg};
+use sinergi_domain::import::{BoundaryRecord, parse_boundaries, parse_regions};
+use sinergi_domain::rng::SplitMix64;
+use sinergi_domain::synthetic::{AccessProfile, VillageInput, expected_tps, generate_tps};
+use sinergi_domain::{Level, RegionCode, Unit, UnitKind};
+use sinergi_store::Store;
+
+/// The regencies with boundaries in `shared/data/boundaries`, where the seed reports were written.
+pub const REGENCIES: [&str; 4] = ["15.07", "14.04", "33.20", "73.18"];
+
+/// Seed of the synthetic data. Changing it moves every demo TPS: don't, without a reason.
+const SEED: u64 = 2024_11_27;
+
+pub async fn seed(store: &dyn Store, data: &Path, lang: Lang) -> anyhow::Result<()> {
+    let wilayah = data.join("wilayah.csv");
+    if !wilayah.exists() {
+        bail!("{}", lang.format(Msg::DemoDataMissing, &[("dir", &data.display())]));
+    }
+    let started = Instant::now();
+
+    // 1. The national region list. The file is the authority; rows it gets wrong are reported and left out.
+    let known = store.region_codes().await?;
+    let file = std::fs::File::open(&wilayah).with_context(|| format!("cannot open {}", wilayah.display()))?;
+    let parsed = parse_regions(std::io::BufReader::new(file), |c| known.contains(c));
+    for issue in &parsed.issues {
+        eprintln!("{}", issue.render(&wilayah.display().to_string(), lang));
+    }
+    let regions: Vec<_> = parsed.records.into_iter().map(|(_, r)| r).collect();
+    store.upsert_regions(&regions).await?;
+    println!("{}", lang.format(Msg::DemoRegions, &[("count", &lang.number(regions.len() as u64))]));
+    let names: HashMap<RegionCode, String> = regions.iter().map(|r| (r.code.clone(), r.name.clone())).collect();
+
+    // 2. Boundaries of the four regencies.
+    let known = store.region_codes().await?;
+    let mut boundaries: HashMap<RegionCode, BoundaryRecord> = HashMap::new();
+    for regency in REGENCIES {
+        let path = data.join("boundaries").join(format!("{regency}.geojson"));
+        let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let parsed = parse_boundaries(&text, |c| known.contains(c));
+        for issue in &parsed.issues {
+            eprintln!("{}", issue.render(&path.display().to_string(), lang));
+        }
+        let records: Vec<_> = parsed.records.iter().map(|(_, b)| (b.code.clone(), b.boundary.clone())).collect();
+        store.set_boundaries(&records).await?;
+        boundaries.extend(parsed.records.into_iter().map(|(_, b)| (b.code.clone(), b)));
+    }
+    println!("{}", lang.format(Msg::DemoBoundaries, &[("count", &lang.number(boundaries.len() as u64))]));
+
+    // 3. Synthetic TPS, as many as a regional election would have for the regency's population.
+    let population = read_population(&data.join("population.csv"))?;
+    let mut total_tps = 0;
+    let mut units = Vec::new();
+    for regency in REGENCIES {
+        let regency = RegionCode::parse(regency)?;
+        let villages: Vec<VillageInput> = regions
+            .iter()
+            .filter(|r| r.code.level() == Level::Village && regency.contains(&r.code))
+            .map(|r| VillageInput {
+                code: r.code.clone(),
+                name: r.name.clone(),
+                centroid: r.centroid,
+                boundary: boundaries.get(&r.code).map(|b| b.boundary.clone()),
+            })
+            .collect();
+        let people = population.get(regency.as_str()).copied().unwrap_or(250_000);
+        let tps = generate_tps(&villages, expected_tps(people), AccessProfile::for_regency(&regency), SEED);
+        store.upsert_tps(&tps).await?;
+        total_tps += tps.len();
+        let name = names.get(&regency).cloned().unwrap_or_default();
+        println!("{}", lang.format(Msg::DemoTps, &[("count", &lang.number(tps.len() as u64)), ("regency", &name)]));
+
+        // 4. The agencies' units in the regency, its districts and its villages.
+        let mut tps_per_village: HashMap<&RegionCode, u32> = HashMap::new();
+        for t in &tps {
+            *tps_per_village.entry(&t.village).or_default() += 1;
+        }
+        units.extend(units_of(&regency, &regions, &names, &tps_per_village));
+    }
+    units.sort_by(|a, b| a.code.cmp(&b.code));
+    units.dedup_by(|a, b| a.code == b.code);
+    for unit in &units {
+        unit.validate().with_context(|| format!("demo unit {}", unit.code))?;
+    }
+    store.upsert_units(&units).await?;
+    println!("{}", lang.format(Msg::DemoUnits, &[("count", &lang.number(units.len() as u64))]));
+    println!(
+        "{}",
+        lang.format(
+            Msg::DemoReady,
+            &[("tps", &lang.number(total_tps as u64)), ("seconds", &format!("{:.1}", started.elapsed().as_secs_f64()))]
+        )
+    );
+    Ok(())
+}
+
+fn read_population(path: &Path) -> anyhow::Result<HashMap<String, u64>> {
+    let mut reader = csv::Reader::from_path(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let mut out = HashMap::new();
+    for (i, row) in reader.records().enumerate() {
+        let row = row.with_context(|| format!("{}: line {}", path.display(), i + 2))?;
+        if let (Some(code), Some(total)) = (row.get(0), row.get(4).and_then(|t| t.parse().ok())) {
+            out.insert(code.to_owned(), total);
+        }
+    }
+    Ok(out)
+}
+
+/// The units of a regency's coordination forum, down to its villages. Personnel counts are plausible but
+/// invented (deterministic per unit); contacts use the reserved `.invalid` domain so nobody mistakes them.
+fn units_of(
+    regency: &RegionCode,
+    regions: &[sinergi_domain::Region],
+    names: &HashMap<RegionCode, String>,
+    tps_per_village: &HashMap<&RegionCode, u32>,
+) -> Vec<Unit> {
+    let name_of = |code: &RegionCode| names.get(code).cloned().unwrap_or_else(|| code.to_string());
+    let short = |code: &RegionCode| name_of(code).trim_start_matches("Kabupaten ").trim_start_matches("Kota ").to_owned();
+    let make = |kind: UnitKind, territory: &RegionCode, name: String, parent: Option<String>, personnel: (u32, u32)| {
+        let code = Unit::conventional_code(kind, territory);
+        let mut rng = SplitMix64::from_text(SEED, &code);
+        let (lo, hi) = personnel;
+        Unit {
+            contact: Contact { phone: None, email: Some(format!("{code}@demo.sinergi.invalid")), address: None },
+            personnel: lo + rng.below(u64::from(hi - lo + 1)) as u32,
+            code,
+            kind,
+            name,
+            territory: territory.clone(),
+            parent,
+        }
+    };
+    let code_of = |kind: UnitKind, territory: &RegionCode| Some(Unit::conventional_code(kind, territory));
+    let mut out = Vec::new();
+    let Some(province) = regency.parent() else { return out };
+    let p = name_of(&province);
+    out.push(make(UnitKind::Polda, &province, format!("Polda {p}"), None, (3000, 6000)));
+    out.push(make(UnitKind::KpuProvinsi, &province, format!("KPU Provinsi {p}"), None, (60, 90)));
+    out.push(make(UnitKind::BawasluProvinsi, &province, format!("Bawaslu Provinsi {p}"), None, (50, 80)));
+    let r = short(regency);
+    let polda = code_of(UnitKind::Polda, &province);
+    out.push(make(UnitKind::Polres, regency, format!("Polres {r}"), polda, (350, 800)));
+    out.push(make(UnitKind::Kodim, regency, format!("Kodim {r}"), None, (150, 300)));
+    let kpu = code_of(UnitKind::KpuProvinsi, &province);
+    out.push(make(UnitKind::KpuKabupaten, regency, format!("KPU Kabupaten {r}"), kpu, (30, 50)));
+    let bawaslu = code_of(UnitKind::BawasluProvinsi, &province);
+    out.push(make(UnitKind::BawasluKabupaten, regency, format!("Bawaslu Kabupaten {r}"), bawaslu, (25, 40)));
+    out.push(make(UnitKind::Kesbangpol, regency, format!("Kesbangpol Kabupaten {r}"), None, (20, 35)));
+    out.push(make(UnitKind::SatpolPp, regency, format!("Satpol PP Kabupaten {r}"), None, (60, 150)));
+    out.push(make(UnitKind::Kejari, regency, format!("Kejaksaan Negeri {r}"), None, (30, 60)));
+    out.push(make(UnitKind::PengadilanNegeri, regency, format!("Pengadilan Negeri {r}"), None, (25, 50)));
+    out.push(make(UnitKind::PlnUp3, regency, format!("PLN UP3 {r}"), None, (80, 160)));
+    out.push(make(UnitKind::TelkomWitel, regency, format!("Telkom Witel {r}"), None, (40, 90)));
+    for district in regions.iter().filter(|d| d.code.level() == Level::District && regency.contains(&d.code)) {
+        let d = &district.name;
+        let c = &district.code;
+        out.push(make(UnitKind::Polsek, c, format!("Polsek {d}"), code_of(UnitKind::Polres, regency), (15, 45)));
+        out.push(make(UnitKind::Koramil, c, format!("Koramil {d}"), code_of(UnitKind::Kodim, regency), (10, 25)));
+        out.push(make(UnitKind::Ppk, c, format!("PPK {d}"), code_of(UnitKind::KpuKabupaten, regency), (5, 5)));
+        let parent = code_of(UnitKind::BawasluKabupaten, regency);
+        out.push(make(UnitKind::Panwascam, c, format!("Panwascam {d}"), parent, (3, 3)));
+        out.push(make(UnitKind::Kecamatan, c, format!("Kantor Camat {d}"), None, (15, 40)));
+    }
+    for village in regions.iter().filter(|v| v.code.level() == Level::Village && regency.contains(&v.code)) {
+        let v = &village.name;
+        let c = &village.code;
+        let district = c.parent();
+        out.push(make(UnitKind::Pps, c, format!("PPS {v}"), district.as_ref().and_then(|d| code_of(UnitKind::Ppk, d)), (3, 3)));
+        let parent = district.as_ref().and_then(|d| code_of(UnitKind::Panwascam, d));
+        out.push(make(UnitKind::Pkd, c, format!("PKD {v}"), parent, (1, 1)));
+        // Two Linmas guard each TPS on voting day.
+        let linmas = 2 * tps_per_village.get(c).copied().unwrap_or(1);
+        out.push(make(UnitKind::Linmas, c, format!("Linmas {v}"), code_of(UnitKind::SatpolPp, regency), (linmas, linmas)));
+    }
+    out
+}

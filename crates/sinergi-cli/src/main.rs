@@ -1,0 +1,203 @@
+//! `sinergi`: the one binary. Imports and exports the registry, seeds the demo, and serves the web UI and API.
+//!
+//! The database is chosen by URL on every subcommand (`--database` or `SINERGI_DATABASE_URL`): `sqlite://PATH`
+//! (the default, created on first use) or `postgres://…`.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use sinergi_domain::i18n::{Lang, Msg};
+use sinergi_server::ServerConfig;
+
+mod demo;
+mod export;
+mod import;
+
+#[derive(Parser)]
+#[command(name = "sinergi", version, about = "Sinergi: cross-sector coordination of election security")]
+struct Cli {
+    /// Database URL: sqlite://PATH or postgres://USER@HOST/DB [default: sqlite://sinergi.db; for `demo`,
+    /// sqlite://sinergi-demo.db]
+    #[arg(long, global = true, env = "SINERGI_DATABASE_URL")]
+    database: Option<String>,
+    /// Language of messages: id (Bahasa Indonesia) or en
+    #[arg(long, global = true, env = "SINERGI_LANG", default_value = "id", value_parser = parse_lang)]
+    lang: Lang,
+    #[command(subcommand)]
+    command: Command,
+}
+
+fn parse_lang(text: &str) -> Result<Lang, String> {
+    Lang::parse(text).ok_or_else(|| format!("unknown language `{text}`: use id or en"))
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Import regions, boundaries or TPS. Nothing is written if any row is bad, unless --skip-invalid.
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
+    /// Export data
+    Export {
+        #[command(subcommand)]
+        what: ExportWhat,
+    },
+    /// Create (or refresh) the demo database and serve it on http://127.0.0.1:8080
+    Demo {
+        /// Directory with wilayah.csv, population.csv and boundaries/ [default: $SINERGI_DATA_DIR or ../shared/data]
+        #[arg(long, env = "SINERGI_DATA_DIR")]
+        data: Option<PathBuf>,
+        /// Only create the database; do not serve it
+        #[arg(long)]
+        no_serve: bool,
+        #[command(flatten)]
+        serve: ServeArgs,
+    },
+    /// Serve the web UI and API
+    Serve {
+        #[command(flatten)]
+        serve: ServeArgs,
+    },
+}
+
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// Address to listen on
+    #[arg(long, env = "SINERGI_BIND", default_value = "127.0.0.1")]
+    bind: IpAddr,
+    /// Port to listen on
+    #[arg(long, env = "SINERGI_PORT", default_value_t = 8080)]
+    port: u16,
+    /// Base-map tile URL template (e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png); off by default so the
+    /// map works offline
+    #[arg(long, env = "SINERGI_TILE_URL")]
+    tile_url: Option<String>,
+    /// Attribution text the tile server requires
+    #[arg(long, env = "SINERGI_TILE_ATTRIBUTION")]
+    tile_attribution: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum ImportWhat {
+    /// The Kemendagri region list (CSV: code,name,level,parent,lat,lng), e.g. ../shared/data/wilayah.csv
+    Regions {
+        file: PathBuf,
+        /// Write the good rows and list the bad ones instead of writing nothing
+        #[arg(long)]
+        skip_invalid: bool,
+    },
+    /// Region boundaries (GeoJSON FeatureCollection with a `code` property per feature)
+    Boundaries {
+        file: PathBuf,
+        #[arg(long)]
+        skip_invalid: bool,
+    },
+    /// Polling stations (CSV: village_code,number,address,lat,lng,voters,access; see docs/formats.md)
+    Tps {
+        file: PathBuf,
+        #[arg(long)]
+        skip_invalid: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Csv,
+    Geojson,
+}
+
+#[derive(Subcommand)]
+enum ExportWhat {
+    /// TPS inside a region, as CSV (re-importable) or GeoJSON
+    Tps {
+        /// Region code (province, regency, district or village)
+        #[arg(long)]
+        region: String,
+        /// Output format [default: from the --out extension, else csv]
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// Output file [default: standard output]
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("sinergi: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let lang = cli.lang;
+    let database = |default: &str| cli.database.clone().unwrap_or_else(|| default.to_owned());
+    match cli.command {
+        Command::Import { what } => {
+            let store = sinergi_store::connect(&database("sqlite://sinergi.db")).await?;
+            let outcome = match what {
+                ImportWhat::Regions { file, skip_invalid } => import::regions(&*store, &file, skip_invalid, lang).await?,
+                ImportWhat::Boundaries { file, skip_invalid } => {
+                    import::boundaries(&*store, &file, skip_invalid, lang).await?
+                }
+                ImportWhat::Tps { file, skip_invalid } => import::tps(&*store, &file, skip_invalid, lang).await?,
+            };
+            Ok(outcome)
+        }
+        Command::Export { what: ExportWhat::Tps { region, format, out } } => {
+            let store = sinergi_store::connect(&database("sqlite://sinergi.db")).await?;
+            let format = format.unwrap_or(match out.as_ref().and_then(|p| p.extension()).and_then(|e| e.to_str()) {
+                Some("geojson" | "json") => Format::Geojson,
+                _ => Format::Csv,
+            });
+            export::tps(&*store, &region, matches!(format, Format::Geojson), out.as_deref()).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo { data, no_serve, serve } => {
+            let url = database("sqlite://sinergi-demo.db");
+            let data = data.unwrap_or_else(|| PathBuf::from("../shared/data"));
+            let store = sinergi_store::connect(&url).await?;
+            demo::seed(&*store, &data, lang).await?;
+            if no_serve {
+                return Ok(ExitCode::SUCCESS);
+            }
+            serve_until_stopped(store, serve, lang).await
+        }
+        Command::Serve { serve } => {
+            let store = sinergi_store::connect(&database("sqlite://sinergi.db")).await?;
+            serve_until_stopped(store, serve, lang).await
+        }
+    }
+}
+
+async fn serve_until_stopped(
+    store: std::sync::Arc<dyn sinergi_store::Store>,
+    args: ServeArgs,
+    lang: Lang,
+) -> anyhow::Result<ExitCode> {
+    let config = ServerConfig { tile_url: args.tile_url, tile_attribution: args.tile_attribution };
+    let addr = SocketAddr::new(args.bind, args.port);
+    sinergi_server::serve(store, config, addr, |local| {
+        let host = if local.ip().is_unspecified() { "127.0.0.1".to_owned() } else { local.ip().to_string() };
+        let url = format!("http://{host}:{}", local.port());
+        println!("{}", lang.format(Msg::CliServing, &[("url", &url)]));
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("cannot serve on {addr}: {e}"))?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,100 @@
+//! The JSON API under `/api/v1`, described by an OpenAPI document generated from these handlers
+//! (`/api/v1/openapi.json`).
+
+use axum::extract::{FromRequest, FromRequestParts};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use sinergi_domain::RegionCode;
+use sinergi_domain::i18n::Msg;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+use crate::error::{ApiError, ErrorBody};
+
+pub mod dto;
+mod regions;
+mod tps;
+mod units;
+
+/// `axum::Json`, with rejections as [`ApiError`]s.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+impl<T: serde::Serialize> IntoResponse for ApiJson<T> {
+    fn into_response(self) -> axum::response::Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
+/// `axum::extract::Query`, with rejections as [`ApiError`]s.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);
+
+/// `axum::extract::Path`, with rejections as [`ApiError`]s.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct ApiPath<T>(pub T);
+
+/// Parses a region code from a request, naming the parameter in the error.
+pub fn parse_code(text: &str, parameter: &str) -> Result<RegionCode, ApiError> {
+    RegionCode::parse(text).map_err(|e| {
+        ApiError::new(StatusCode::BAD_REQUEST, "invalid_region_code", Msg::ErrBadRegionCode)
+            .arg("detail", format!("{parameter}: {e}"))
+    })
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Sinergi API",
+        description = "Cross-sector coordination of election security: registry of regions, polling stations \
+                       (TPS), agencies and units. Errors are JSON `{code, message}` with a stable `code`; messages \
+                       are in Bahasa Indonesia unless `Accept-Language: en` or `?lang=en` asks for English.",
+        license(name = "Apache-2.0")
+    ),
+    components(schemas(ErrorBody)),
+    tags(
+        (name = "regions", description = "The Kemendagri region hierarchy and maps"),
+        (name = "tps", description = "Polling stations"),
+        (name = "agencies", description = "Agencies and their units"),
+        (name = "system", description = "Health and the API description")
+    )
+)]
+struct ApiDoc;
+
+/// The API routes (to be nested under `/api/v1`) and their OpenAPI description.
+pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(regions::provinces))
+        .routes(routes!(regions::search))
+        .routes(routes!(regions::region))
+        .routes(routes!(regions::children))
+        .routes(routes!(regions::map))
+        .routes(routes!(tps::list, tps::create))
+        .routes(routes!(tps::get, tps::update))
+        .routes(routes!(units::agencies))
+        .routes(routes!(units::list))
+        .routes(routes!(units::get))
+        .routes(routes!(health))
+        .split_for_parts()
+}
+
+/// Liveness: answers when the server runs and the database answers.
+#[utoipa::path(get, path = "/health", tag = "system",
+    responses((status = 200, body = dto::HealthDto), (status = 503, body = ErrorBody)))]
+async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> Result<ApiJson<dto::HealthDto>, ApiError> {
+    state.store.meta("schema.probe").await?;
+    let backend = match state.store.backend() {
+        sinergi_store::Backend::Sqlite => "sqlite",
+        sinergi_store::Backend::Postgres => "postgres",
+    };
+    Ok(ApiJson(dto::HealthDto {
+        status: "ok".into(),
+        backend: backend.into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+    }))
+}

@@ -1,0 +1,177 @@
+//! Regions: the hierarchy, search by name, and map data.
+
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde_json::value::RawValue;
+use sinergi_domain::i18n::Msg;
+use sinergi_domain::{Level, RegionCode};
+
+use super::dto::{RegionDto, RegionWithStatsDto, SearchQuery};
+use super::{ApiJson, ApiPath, ApiQuery, parse_code};
+use crate::AppState;
+use crate::error::{ApiError, ErrorBody};
+
+pub(crate) async fn find_region(state: &AppState, code: &RegionCode) -> Result<sinergi_store::RegionInfo, ApiError> {
+    state.store.region(code).await?.ok_or_else(|| {
+        ApiError::not_found("region_not_found", Msg::ErrRegionNotFound, ("code", code.to_string()))
+    })
+}
+
+/// Children of a region (or the provinces) with their TPS counts.
+pub(crate) async fn children_with_stats(
+    state: &AppState,
+    parent: Option<&RegionCode>,
+) -> Result<Vec<RegionWithStatsDto>, ApiError> {
+    let children = state.store.children(parent).await?;
+    let stats = state.store.tps_stats_by_child(parent).await?;
+    Ok(children
+        .into_iter()
+        .map(|c| {
+            let s = stats.get(&c.code).copied().unwrap_or_default();
+            RegionWithStatsDto::new(c, s)
+        })
+        .collect())
+}
+
+/// The provinces, with their TPS counts.
+#[utoipa::path(get, path = "/regions", tag = "regions",
+    responses((status = 200, body = Vec<RegionWithStatsDto>), (status = 500, body = ErrorBody)))]
+pub async fn provinces(State(state): State<AppState>) -> Result<ApiJson<Vec<RegionWithStatsDto>>, ApiError> {
+    Ok(ApiJson(children_with_stats(&state, None).await?))
+}
+
+/// Regions whose name contains the query, wider regions first.
+#[utoipa::path(get, path = "/regions/search", tag = "regions", params(SearchQuery),
+    responses((status = 200, body = Vec<RegionDto>), (status = 400, body = ErrorBody)))]
+pub async fn search(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<SearchQuery>,
+) -> Result<ApiJson<Vec<RegionDto>>, ApiError> {
+    let q = query.q.trim();
+    if q.is_empty() || q.chars().count() > 100 {
+        return Err(ApiError::bad_request("invalid_query", Msg::ErrBadRequest, "q: 1 to 100 characters"));
+    }
+    let limit = query.limit.unwrap_or(20);
+    if !(1..=100).contains(&limit) {
+        return Err(ApiError::bad_request("invalid_query", Msg::ErrBadRequest, "limit: 1 to 100"));
+    }
+    let found = state.store.search_regions(q, limit).await?;
+    Ok(ApiJson(found.into_iter().map(RegionDto::from).collect()))
+}
+
+/// One region.
+#[utoipa::path(get, path = "/regions/{code}", tag = "regions",
+    params(("code" = String, Path, description = "Kemendagri region code, e.g. `15.07`")),
+    responses((status = 200, body = RegionDto), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn region(State(state): State<AppState>, ApiPath(code): ApiPath<String>) -> Result<ApiJson<RegionDto>, ApiError> {
+    let code = parse_code(&code, "code")?;
+    Ok(ApiJson(find_region(&state, &code).await?.into()))
+}
+
+/// The regions directly below a region, with their TPS counts.
+#[utoipa::path(get, path = "/regions/{code}/children", tag = "regions",
+    params(("code" = String, Path, description = "Kemendagri region code")),
+    responses((status = 200, body = Vec<RegionWithStatsDto>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn children(
+    State(state): State<AppState>,
+    ApiPath(code): ApiPath<String>,
+) -> Result<ApiJson<Vec<RegionWithStatsDto>>, ApiError> {
+    let code = parse_code(&code, "code")?;
+    find_region(&state, &code).await?;
+    Ok(ApiJson(children_with_stats(&state, Some(&code)).await?))
+}
+
+#[derive(Serialize)]
+struct Feature<'a> {
+    r#type: &'static str,
+    properties: Props<'a>,
+    geometry: &'a RawValue,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Props<'a> {
+    Region { kind: &'static str, code: &'a str, name: &'a str },
+    Tps {
+        kind: &'static str,
+        id: i64,
+        label: String,
+        village_code: &'a str,
+        village_name: &'a str,
+        address: &'a str,
+        voters: u32,
+        access: &'static str,
+        synthetic: bool,
+    },
+}
+
+#[derive(Serialize)]
+struct MapCollection<'a> {
+    r#type: &'static str,
+    region: RegionDto,
+    features: Vec<Feature<'a>>,
+}
+
+/// Everything the map of a regency or district needs, as one GeoJSON FeatureCollection: district and village
+/// boundaries (`kind` = `district` / `village`) and TPS points (`kind` = `tps`). TPS without coordinates are
+/// left out.
+#[utoipa::path(get, path = "/regions/{code}/map", tag = "regions",
+    params(("code" = String, Path, description = "Code of a regency or district")),
+    responses(
+        (status = 200, description = "GeoJSON FeatureCollection", content_type = "application/geo+json", body = Object),
+        (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn map(State(state): State<AppState>, ApiPath(code): ApiPath<String>) -> Result<Response, ApiError> {
+    let code = parse_code(&code, "code")?;
+    let region = find_region(&state, &code).await?;
+    if !matches!(region.level, Level::Regency | Level::District) {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "map_needs_regency", Msg::MapNeedsRegency));
+    }
+    let body = map_geojson(&state, region).await?;
+    Ok(([(header::CONTENT_TYPE, "application/geo+json")], body).into_response())
+}
+
+/// Builds the map document. Stored boundaries are already GeoJSON text and are embedded as they are, unparsed.
+pub(crate) async fn map_geojson(state: &AppState, region: sinergi_store::RegionInfo) -> Result<String, ApiError> {
+    let code = region.code.clone();
+    let mut boundaries = state.store.boundaries(&code, Level::District).await?;
+    boundaries.extend(state.store.boundaries(&code, Level::Village).await?);
+    let tps: Vec<sinergi_store::TpsRecord> =
+        state.store.all_tps(&code).await?.into_iter().filter(|t| t.tps.location.is_some()).collect();
+    let corrupt = |e: serde_json::Error| {
+        tracing::error!(error = %e, "stored geometry is not JSON");
+        ApiError::internal()
+    };
+    let region_geometry: Vec<Box<RawValue>> =
+        boundaries.iter().map(|b| RawValue::from_string(b.geometry.clone())).collect::<Result<_, _>>().map_err(corrupt)?;
+    let tps_geometry: Vec<Box<RawValue>> = tps
+        .iter()
+        .filter_map(|t| t.tps.location)
+        .map(|l| RawValue::from_string(format!("{{\"type\":\"Point\",\"coordinates\":[{},{}]}}", l.lng, l.lat)))
+        .collect::<Result<_, _>>()
+        .map_err(corrupt)?;
+    // Boundaries first, so that TPS draw on top.
+    let mut features = Vec::with_capacity(boundaries.len() + tps.len());
+    for (b, geometry) in boundaries.iter().zip(&region_geometry) {
+        let kind = if b.code.level() == Level::District { "district" } else { "village" };
+        let properties = Props::Region { kind, code: b.code.as_str(), name: &b.name };
+        features.push(Feature { r#type: "Feature", properties, geometry });
+    }
+    for (t, geometry) in tps.iter().zip(&tps_geometry) {
+        let properties = Props::Tps {
+            kind: "tps",
+            id: t.id,
+            label: t.tps.label(),
+            village_code: t.tps.village.as_str(),
+            village_name: &t.village_name,
+            address: &t.tps.address,
+            voters: t.tps.voters,
+            access: t.tps.access.as_str(),
+            synthetic: t.tps.synthetic,
+        };
+        features.push(Feature { r#type: "Feature", properties, geometry });
+    }
+    let collection = MapCollection { r#type: "FeatureCollection", region: region.into(), features };
+    serde_json::to_string(&collection).map_err(corrupt)
+}

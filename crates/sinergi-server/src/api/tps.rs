@@ -1,0 +1,103 @@
+//! Polling stations: list by region, read, create, replace.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use sinergi_domain::i18n::Msg;
+use sinergi_domain::{Level, RegionCode, Tps, TpsDraft};
+use sinergi_store::{Page, StoreError};
+
+use super::dto::{TpsDto, TpsInput, TpsPage, TpsQuery};
+use super::regions::find_region;
+use super::{ApiJson, ApiPath, ApiQuery, parse_code};
+use crate::AppState;
+use crate::error::{ApiError, ErrorBody};
+
+const DEFAULT_PAGE_SIZE: u32 = 100;
+
+pub(crate) fn page_param(page: Option<u32>, per_page: Option<u32>) -> Result<Page, ApiError> {
+    let number = page.unwrap_or(1);
+    let size = per_page.unwrap_or(DEFAULT_PAGE_SIZE);
+    if number == 0 {
+        return Err(ApiError::bad_request("invalid_query", Msg::ErrBadRequest, "page: from 1"));
+    }
+    if !(1..=Page::MAX_SIZE).contains(&size) {
+        return Err(ApiError::bad_request("invalid_query", Msg::ErrBadRequest, format!("per_page: 1 to {}", Page::MAX_SIZE)));
+    }
+    Ok(Page::new(number, size))
+}
+
+/// TPS inside a region, one page at a time, in village and number order.
+#[utoipa::path(get, path = "/tps", tag = "tps", params(TpsQuery),
+    responses((status = 200, body = TpsPage), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn list(State(state): State<AppState>, ApiQuery(query): ApiQuery<TpsQuery>) -> Result<ApiJson<TpsPage>, ApiError> {
+    let region = parse_code(&query.region, "region")?;
+    let page = page_param(query.page, query.per_page)?;
+    find_region(&state, &region).await?;
+    let (items, total) = state.store.list_tps(&region, page).await?;
+    Ok(ApiJson(TpsPage { items: items.into_iter().map(TpsDto::from).collect(), page: page.number, per_page: page.size, total }))
+}
+
+/// One TPS by id.
+#[utoipa::path(get, path = "/tps/{id}", tag = "tps",
+    params(("id" = i64, Path, description = "TPS id")),
+    responses((status = 200, body = TpsDto), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get(State(state): State<AppState>, ApiPath(id): ApiPath<i64>) -> Result<ApiJson<TpsDto>, ApiError> {
+    let record = state.store.tps(id).await?.ok_or_else(|| not_found(id))?;
+    Ok(ApiJson(record.into()))
+}
+
+/// Registers a TPS. Its number must be free in its village.
+#[utoipa::path(post, path = "/tps", tag = "tps", request_body = TpsInput,
+    responses(
+        (status = 201, body = TpsDto), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    ApiJson(input): ApiJson<TpsInput>,
+) -> Result<(StatusCode, ApiJson<TpsDto>), ApiError> {
+    let tps = validate(&state, input.into()).await?;
+    let record = state.store.create_tps(&tps).await.map_err(|e| number_taken(e, &tps))?;
+    tracing::info!(id = record.id, village = %tps.village, number = tps.number, "TPS created");
+    Ok((StatusCode::CREATED, ApiJson(record.into())))
+}
+
+/// Replaces a TPS. Its synthetic flag is cleared: a person has now vouched for it.
+#[utoipa::path(put, path = "/tps/{id}", tag = "tps", request_body = TpsInput,
+    params(("id" = i64, Path, description = "TPS id")),
+    responses(
+        (status = 200, body = TpsDto), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<TpsInput>,
+) -> Result<ApiJson<TpsDto>, ApiError> {
+    let tps = validate(&state, input.into()).await?;
+    let record = state.store.update_tps(id, &tps).await.map_err(|e| number_taken(e, &tps))?.ok_or_else(|| not_found(id))?;
+    tracing::info!(id, village = %tps.village, number = tps.number, "TPS updated");
+    Ok(ApiJson(record.into()))
+}
+
+fn not_found(id: i64) -> ApiError {
+    ApiError::not_found("tps_not_found", Msg::ErrTpsNotFound, ("id", id.to_string()))
+}
+
+/// Validates a TPS with the same rules as the CSV import; the village is looked up in the registry.
+async fn validate(state: &AppState, draft: TpsDraft) -> Result<Tps, ApiError> {
+    let village = RegionCode::parse(&draft.village_code).ok();
+    let level = match &village {
+        Some(code) => state.store.region(code).await?.map(|r| r.level),
+        None => None,
+    };
+    draft
+        .validate(|code| if Some(code) == village.as_ref() { level } else { None::<Level> })
+        .map_err(|problems| ApiError::validation(problems.into_iter().map(|(f, p)| (f.to_owned(), p)).collect()))
+}
+
+fn number_taken(e: StoreError, tps: &Tps) -> ApiError {
+    match e {
+        StoreError::Conflict(_) => ApiError::conflict(format!("{} ({})", tps.label(), tps.village)),
+        other => other.into(),
+    }
+}

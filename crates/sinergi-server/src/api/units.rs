@@ -1,0 +1,56 @@
+//! Agencies and their units.
+
+use axum::extract::State;
+use sinergi_domain::i18n::Msg;
+use sinergi_domain::{AgencyKind, UnitKind};
+use sinergi_store::UnitFilter;
+
+use super::dto::{AgencyDto, UnitDto, UnitPage, UnitQuery};
+use super::tps::page_param;
+use super::{ApiJson, ApiPath, ApiQuery, parse_code};
+use crate::AppState;
+use crate::error::{ApiError, ErrorBody};
+use crate::lang::ApiLang;
+
+/// The agencies, each with its kinds of unit and how many units and personnel are registered.
+#[utoipa::path(get, path = "/agencies", tag = "agencies",
+    responses((status = 200, body = Vec<AgencyDto>), (status = 500, body = ErrorBody)))]
+pub async fn agencies(State(state): State<AppState>, ApiLang(lang): ApiLang) -> Result<ApiJson<Vec<AgencyDto>>, ApiError> {
+    let summaries = state.store.agency_summaries().await?;
+    Ok(ApiJson(summaries.iter().map(|s| AgencyDto::new(s, lang)).collect()))
+}
+
+/// Units, filtered by agency, kind and territory.
+#[utoipa::path(get, path = "/units", tag = "agencies", params(UnitQuery),
+    responses((status = 200, body = UnitPage), (status = 400, body = ErrorBody)))]
+pub async fn list(State(state): State<AppState>, ApiQuery(query): ApiQuery<UnitQuery>) -> Result<ApiJson<UnitPage>, ApiError> {
+    let agency = match query.agency.as_deref() {
+        None => None,
+        Some(text) => Some(AgencyKind::parse(text).ok_or_else(|| {
+            ApiError::bad_request("invalid_query", Msg::ErrBadRequest, format!("agency: unknown agency `{text}`"))
+        })?),
+    };
+    let kind = match query.kind.as_deref() {
+        None => None,
+        Some(text) => Some(UnitKind::parse(text).ok_or_else(|| {
+            ApiError::bad_request("invalid_query", Msg::ErrBadRequest, format!("kind: unknown unit kind `{text}`"))
+        })?),
+    };
+    let within = query.region.as_deref().map(|r| parse_code(r, "region")).transpose()?;
+    let page = page_param(query.page, query.per_page)?;
+    let (items, total) = state.store.list_units(&UnitFilter { agency, kind, within, at: None }, page).await?;
+    Ok(ApiJson(UnitPage { items: items.into_iter().map(UnitDto::from).collect(), page: page.number, per_page: page.size, total }))
+}
+
+/// One unit by its code.
+#[utoipa::path(get, path = "/units/{code}", tag = "agencies",
+    params(("code" = String, Path, description = "Unit code, e.g. `polres-15.07`")),
+    responses((status = 200, body = UnitDto), (status = 404, body = ErrorBody)))]
+pub async fn get(State(state): State<AppState>, ApiPath(code): ApiPath<String>) -> Result<ApiJson<UnitDto>, ApiError> {
+    let unit = state
+        .store
+        .unit(&code)
+        .await?
+        .ok_or_else(|| ApiError::not_found("unit_not_found", Msg::ErrUnitNotFound, ("id", code.clone())))?;
+    Ok(ApiJson(unit.into()))
+}

@@ -1,0 +1,22 @@
+//! The browser assets bundled by `build.rs`, served from memory.
+
+use axum::extract::Path;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+include!(concat!(env!("OUT_DIR"), "/assets.rs"));
+
+pub async fn serve(Path(name): Path<String>) -> Response {
+    match ASSETS.iter().find(|(n, _, _)| *n == name) {
+        Some((_, content_type, bytes)) => (
+            [
+                (header::CONTENT_TYPE, *content_type),
+                // Pages link assets with `?v=ASSET_VERSION`, so a changed asset gets a new URL.
+                (header::CACHE_CONTROL, "public, max-age=604800"),
+            ],
+            *bytes,
+        )
+            .into_response(),
+        None => (StatusCode::NOT_FOUND, "not found").into_response(),
+    }
+}

@@ -1,0 +1,122 @@
+//! Sinergi's HTTP server: the JSON API under `/api/v1` (described by `/api/v1/openapi.json`), the server-rendered
+//! web UI, and the bundled static assets.
+//!
+//! The server holds no state of its own beyond configuration: everything lives in the [`Store`], so several
+//! instances can serve one PostgreSQL database.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, header};
+use axum::routing::get;
+use sinergi_store::Store;
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+pub mod api;
+mod assets;
+pub mod error;
+pub mod lang;
+mod pages;
+
+/// Largest request body we accept. A TPS or a report is a few hundred bytes; imports go through the CLI.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// Settings of one server.
+#[derive(Debug, Clone, Default)]
+pub struct ServerConfig {
+    /// URL template of a base-map tile server (`https://…/{z}/{x}/{y}.png`). Off by default, so that the map
+    /// works offline, showing boundaries and TPS on a plain background.
+    pub tile_url: Option<String>,
+    /// Attribution the tile server requires.
+    pub tile_attribution: Option<String>,
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub config: Arc<ServerConfig>,
+}
+
+/// The whole application: API, pages and assets, with the layers every response passes through.
+pub fn app(store: Arc<dyn Store>, config: ServerConfig) -> Router {
+    let csp = content_security_policy(&config);
+    let state = AppState { store, config: Arc::new(config) };
+    let (api, openapi) = api::router();
+    let openapi_json = Arc::new(openapi.to_pretty_json().unwrap_or_else(|_| "{}".to_owned()));
+    let api = api
+        .route(
+            "/openapi.json",
+            get(move || {
+                let doc = openapi_json.clone();
+                async move { ([(header::CONTENT_TYPE, "application/json")], doc.as_str().to_owned()) }
+            }),
+        )
+        .fallback(api_not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), error::localize));
+    Router::new()
+        .nest("/api/v1", api)
+        .merge(pages::router())
+        .route("/assets/{name}", get(assets::serve))
+        .fallback(pages::not_found)
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, csp))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(TraceLayer::new_for_http())
+}
+
+async fn api_not_found() -> error::ApiError {
+    error::ApiError::new(axum::http::StatusCode::NOT_FOUND, "route_not_found", sinergi_domain::i18n::Msg::ErrPageNotFound)
+}
+
+/// Scripts only from our own origin (no inline scripts), never framed. Images may come from the configured tile
+/// server. Inline styles stay allowed: Leaflet positions its panes with them.
+fn content_security_policy(config: &ServerConfig) -> HeaderValue {
+    let tiles = config.tile_url.as_deref().and_then(tile_origin).unwrap_or_default();
+    let policy = format!(
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: {tiles}; \
+         connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
+    );
+    HeaderValue::from_str(policy.trim()).unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"))
+}
+
+/// `https://{s}.tile.example.org/{z}/{x}/{y}.png` → `https://*.tile.example.org`.
+fn tile_origin(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest.split('/').next()?.replace("{s}", "*");
+    let ok = matches!(scheme, "http" | "https") && !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || ".-*:".contains(c));
+    ok.then(|| format!("{scheme}://{host}"))
+}
+
+/// Serves the application until Ctrl+C, finishing requests in flight.
+pub async fn serve(store: Arc<dyn Store>, config: ServerConfig, addr: SocketAddr, on_ready: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let local = listener.local_addr()?;
+    on_ready(local);
+    axum::serve(listener, app(store, config))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+            tracing::info!("shutting down");
+        })
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tile_origins_for_the_csp() {
+        assert_eq!(tile_origin("https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png").as_deref(), Some("https://*.tile.openstreetmap.org"));
+        assert_eq!(tile_origin("http://10.0.0.5:8081/tiles/{z}/{x}/{y}.png").as_deref(), Some("http://10.0.0.5:8081"));
+        assert_eq!(tile_origin("javascript:alert(1)"), None);
+        assert_eq!(tile_origin("https://evil.example'; script-src *"), None);
+    }
+}

@@ -1,0 +1,484 @@
+//! The server-rendered web UI: home, region browser, regency map. Every text comes from the translation layer;
+//! askama escapes every value, so names and addresses from imports cannot inject markup.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use serde::Deserialize;
+use sinergi_domain::i18n::{Lang, Msg};
+use sinergi_domain::{Level, RegionCode};
+use sinergi_store::{Page, RegionInfo, UnitFilter};
+
+use crate::AppState;
+use crate::assets::ASSET_VERSION;
+use crate::lang::{COOKIE, PageLang};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/regions", get(provinces))
+        .route("/regions/{code}", get(region))
+        .route("/map/{code}", get(map))
+        .route("/lang/{code}", get(switch_language))
+}
+
+/// What every page shows around its content.
+#[derive(Clone)]
+pub struct Chrome {
+    pub lang: Lang,
+    pub synthetic: bool,
+    pub asset_version: &'static str,
+    /// The current path and query, for the language switch to come back to.
+    pub here: String,
+    pub nav: &'static str,
+}
+
+impl Chrome {
+    async fn new(state: &AppState, lang: Lang, uri: &Uri, nav: &'static str) -> Chrome {
+        // A page still renders when this count fails; the banner is then left out rather than the whole page.
+        let synthetic = state.store.count_synthetic_tps().await.map(|n| n > 0).unwrap_or(false);
+        let here = uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".to_owned());
+        Chrome { lang, synthetic, asset_version: ASSET_VERSION, here, nav }
+    }
+
+    pub fn t(&self, msg: Msg) -> &'static str {
+        self.lang.t(msg)
+    }
+
+    pub fn other_lang(&self) -> &'static str {
+        match self.lang {
+            Lang::Id => "en",
+            Lang::En => "id",
+        }
+    }
+
+    /// The link that switches language and returns here.
+    pub fn switch_href(&self) -> String {
+        format!("/lang/{}?next={}", self.other_lang(), percent_encode(&strip_lang(&self.here)))
+    }
+
+    pub fn level_name(&self, level: Level) -> &'static str {
+        level_name(self.lang, level)
+    }
+}
+
+fn level_name(lang: Lang, level: Level) -> &'static str {
+    lang.t(match level {
+        Level::Province => Msg::LevelProvince,
+        Level::Regency => Msg::LevelRegency,
+        Level::District => Msg::LevelDistrict,
+        Level::Village => Msg::LevelVillage,
+    })
+}
+
+/// Drops a `lang=` parameter, so that the switch's cookie decides after the redirect.
+fn strip_lang(path_and_query: &str) -> String {
+    match path_and_query.split_once('?') {
+        None => path_and_query.to_owned(),
+        Some((path, query)) => {
+            let kept: Vec<&str> = query.split('&').filter(|p| !p.starts_with("lang=")).collect();
+            if kept.is_empty() { path.to_owned() } else { format!("{path}?{}", kept.join("&")) }
+        }
+    }
+}
+
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// A row of a region table, formatted for display.
+pub struct RegionRow {
+    pub code: String,
+    pub name: String,
+    pub href: String,
+    pub tps: String,
+    pub voters: String,
+    pub map_href: Option<String>,
+}
+
+pub struct Crumb {
+    pub name: String,
+    pub href: String,
+}
+
+pub struct TpsRow {
+    pub label: String,
+    pub village: String,
+    pub address: String,
+    pub voters: String,
+    pub access: &'static str,
+    pub coordinates: String,
+    pub synthetic: bool,
+}
+
+pub struct UnitRow {
+    pub name: String,
+    pub agency: &'static str,
+    pub personnel: String,
+    pub contact: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home.html")]
+pub struct HomePage {
+    pub chrome: Chrome,
+    pub regions: String,
+    pub tps: String,
+    pub voters: String,
+    pub units: String,
+    pub mapped: Vec<RegionRow>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "regions.html")]
+pub struct RegionsPage {
+    pub chrome: Chrome,
+    pub title: String,
+    pub code: Option<String>,
+    pub level: Option<&'static str>,
+    pub crumbs: Vec<Crumb>,
+    pub query: String,
+    pub search_heading: String,
+    pub search_results: Option<Vec<RegionRow>>,
+    pub summary: Option<String>,
+    pub map_href: Option<String>,
+    pub child_level: Option<&'static str>,
+    pub children: Vec<RegionRow>,
+    pub units: Vec<UnitRow>,
+    pub tps: Vec<TpsRow>,
+    pub tps_note: Option<String>,
+    pub show_tps: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "map.html")]
+pub struct MapPage {
+    pub chrome: Chrome,
+    pub title: String,
+    pub crumbs: Vec<Crumb>,
+    pub code: String,
+    pub map_url: String,
+    pub tiles: String,
+    pub tiles_attribution: String,
+    pub labels_json: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub chrome: Chrome,
+    pub message: String,
+}
+
+/// A page that could not be shown: rendered as a page, never as a raw error.
+pub enum PageError {
+    NotFound(Chrome, String),
+    Internal(Chrome),
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let (status, chrome, message) = match self {
+            PageError::NotFound(chrome, message) => (StatusCode::NOT_FOUND, chrome, message),
+            PageError::Internal(chrome) => {
+                let message = chrome.t(Msg::ErrInternal).to_owned();
+                (StatusCode::INTERNAL_SERVER_ERROR, chrome, message)
+            }
+        };
+        (status, ErrorPage { chrome, message }).into_response()
+    }
+}
+
+/// Logs a storage failure and turns it into the error page.
+fn internal(chrome: &Chrome) -> impl FnOnce(sinergi_store::StoreError) -> PageError + '_ {
+    move |e| {
+        tracing::error!(error = %e, "page failed");
+        PageError::Internal(chrome.clone())
+    }
+}
+
+fn region_href(code: &RegionCode) -> String {
+    format!("/regions/{code}")
+}
+
+async fn home(State(state): State<AppState>, PageLang(lang): PageLang, uri: Uri) -> Result<HomePage, PageError> {
+    let chrome = Chrome::new(&state, lang, &uri, "home").await;
+    let err = internal(&chrome);
+    let result: Result<_, sinergi_store::StoreError> = async {
+        let regions = state.store.count_regions().await?;
+        let by_province = state.store.tps_stats_by_child(None).await?;
+        let agencies = state.store.agency_summaries().await?;
+        let mapped = state.store.mapped_regencies().await?;
+        let mut rows = Vec::new();
+        for r in mapped {
+            let stats = state.store.tps_stats(&r.code).await?;
+            rows.push(RegionRow {
+                href: region_href(&r.code),
+                map_href: Some(format!("/map/{}", r.code)),
+                code: r.code.to_string(),
+                name: r.name,
+                tps: lang.number(stats.tps),
+                voters: lang.number(stats.voters),
+            });
+        }
+        Ok((regions, by_province, agencies, rows))
+    }
+    .await;
+    let (regions, by_province, agencies, mapped) = result.map_err(err)?;
+    Ok(HomePage {
+        regions: lang.number(regions),
+        tps: lang.number(by_province.values().map(|s| s.tps).sum()),
+        voters: lang.number(by_province.values().map(|s| s.voters).sum()),
+        units: lang.number(agencies.iter().map(|a| a.units).sum()),
+        mapped,
+        chrome,
+    })
+}
+
+#[derive(Deserialize)]
+struct SearchParams {
+    q: Option<String>,
+}
+
+async fn provinces(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    uri: Uri,
+    Query(params): Query<SearchParams>,
+) -> Result<RegionsPage, PageError> {
+    let chrome = Chrome::new(&state, lang, &uri, "regions").await;
+    let query = params.q.unwrap_or_default().trim().chars().take(100).collect::<String>();
+    let search_results = if query.is_empty() {
+        None
+    } else {
+        let found = state.store.search_regions(&query, 50).await.map_err(internal(&chrome))?;
+        Some(
+            found
+                .into_iter()
+                .map(|r| RegionRow {
+                    href: region_href(&r.code),
+                    code: r.code.to_string(),
+                    name: format!("{} ({})", r.name, level_name(lang, r.level)),
+                    tps: String::new(),
+                    voters: String::new(),
+                    map_href: None,
+                })
+                .collect(),
+        )
+    };
+    let children = child_rows(&state, lang, None).await.map_err(internal(&chrome))?;
+    Ok(RegionsPage {
+        title: chrome.t(Msg::RegionsTitle).to_owned(),
+        code: None,
+        level: None,
+        crumbs: Vec::new(),
+        search_heading: lang.format(Msg::SearchResults, &[("q", &query)]),
+        query,
+        search_results,
+        summary: None,
+        map_href: None,
+        child_level: Some(chrome.level_name(Level::Province)),
+        children,
+        units: Vec::new(),
+        tps: Vec::new(),
+        tps_note: None,
+        show_tps: false,
+        chrome,
+    })
+}
+
+async fn child_rows(state: &AppState, lang: Lang, parent: Option<&RegionCode>) -> Result<Vec<RegionRow>, sinergi_store::StoreError> {
+    let children = state.store.children(parent).await?;
+    let stats = state.store.tps_stats_by_child(parent).await?;
+    Ok(children
+        .into_iter()
+        .map(|c| {
+            let s = stats.get(&c.code).copied().unwrap_or_default();
+            let map_href = (c.level == Level::District && c.has_boundary).then(|| format!("/map/{}", c.code));
+            RegionRow {
+                href: region_href(&c.code),
+                code: c.code.to_string(),
+                name: c.name,
+                tps: lang.number(s.tps),
+                voters: lang.number(s.voters),
+                map_href,
+            }
+        })
+        .collect())
+}
+
+async fn crumbs(state: &AppState, code: &RegionCode) -> Result<Vec<Crumb>, sinergi_store::StoreError> {
+    let mut out = Vec::new();
+    for ancestor in code.ancestors().into_iter().rev() {
+        if let Some(r) = state.store.region(&ancestor).await? {
+            out.push(Crumb { name: r.name, href: region_href(&r.code) });
+        }
+    }
+    Ok(out)
+}
+
+/// The region, or a "not found" page that says which code was asked for.
+async fn find(state: &AppState, chrome: &Chrome, code: &str) -> Result<RegionInfo, PageError> {
+    let not_found = || PageError::NotFound(chrome.clone(), chrome.lang.format(Msg::ErrRegionNotFound, &[("code", &code)]));
+    let parsed = RegionCode::parse(code).map_err(|_| not_found())?;
+    state.store.region(&parsed).await.map_err(internal(chrome))?.ok_or_else(not_found)
+}
+
+/// TPS listed on a district page at most; the rest are in the API and the export.
+const TPS_ON_PAGE: u32 = 200;
+
+async fn region(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    uri: Uri,
+    Path(code): Path<String>,
+) -> Result<RegionsPage, PageError> {
+    let chrome = Chrome::new(&state, lang, &uri, "regions").await;
+    let region = find(&state, &chrome, &code).await?;
+    let err = internal(&chrome);
+    let code = region.code.clone();
+    let result: Result<_, sinergi_store::StoreError> = async {
+        let crumbs = crumbs(&state, &code).await?;
+        let children = child_rows(&state, lang, Some(&code)).await?;
+        let stats = state.store.tps_stats(&code).await?;
+        let filter = UnitFilter { at: Some(code.clone()), ..Default::default() };
+        let (units, _) = state.store.list_units(&filter, Page::new(1, Page::MAX_SIZE)).await?;
+        let show_tps = region.level >= Level::District;
+        let (tps, total) = if show_tps {
+            state.store.list_tps(&code, Page::new(1, TPS_ON_PAGE)).await?
+        } else {
+            (Vec::new(), stats.tps)
+        };
+        Ok((crumbs, children, stats, units, show_tps, tps, total))
+    }
+    .await;
+    let (crumbs, children, stats, units, show_tps, tps, total) = result.map_err(err)?;
+    let has_map = match region.level {
+        Level::Regency => children.iter().any(|c| c.map_href.is_some()),
+        Level::District => region.has_boundary,
+        _ => false,
+    };
+    let tps_note = (show_tps && total > tps.len() as u64).then(|| {
+        lang.format(Msg::MoreTps, &[("shown", &lang.number(tps.len() as u64)), ("total", &lang.number(total))])
+    });
+    Ok(RegionsPage {
+        title: region.name.clone(),
+        code: Some(code.to_string()),
+        level: Some(chrome.level_name(region.level)),
+        crumbs,
+        query: String::new(),
+        search_heading: String::new(),
+        search_results: None,
+        summary: Some(lang.format(Msg::TpsSummary, &[("tps", &lang.number(stats.tps)), ("voters", &lang.number(stats.voters))])),
+        map_href: has_map.then(|| format!("/map/{code}")),
+        child_level: region.level.child().map(|l| chrome.level_name(l)),
+        children,
+        units: units
+            .into_iter()
+            .map(|u| UnitRow {
+                agency: u.agency().name(lang),
+                personnel: lang.number(u64::from(u.personnel)),
+                contact: [u.contact.phone, u.contact.email, u.contact.address].into_iter().flatten().collect::<Vec<_>>().join(" · "),
+                name: u.name,
+            })
+            .collect(),
+        tps: tps
+            .into_iter()
+            .map(|t| TpsRow {
+                label: t.tps.label(),
+                village: t.village_name,
+                address: t.tps.address.clone(),
+                voters: lang.number(u64::from(t.tps.voters)),
+                access: t.tps.access.label(lang),
+                coordinates: t.tps.location.map(|l| format!("{:.5}, {:.5}", l.lat, l.lng)).unwrap_or_default(),
+                synthetic: t.tps.synthetic,
+            })
+            .collect(),
+        tps_note,
+        show_tps,
+        chrome,
+    })
+}
+
+async fn map(State(state): State<AppState>, PageLang(lang): PageLang, uri: Uri, Path(code): Path<String>) -> Result<MapPage, PageError> {
+    let chrome = Chrome::new(&state, lang, &uri, "map").await;
+    let region = find(&state, &chrome, &code).await?;
+    if !matches!(region.level, Level::Regency | Level::District) {
+        return Err(PageError::NotFound(chrome.clone(), chrome.t(Msg::MapNeedsRegency).to_owned()));
+    }
+    let mut crumbs = crumbs(&state, &region.code).await.map_err(internal(&chrome))?;
+    crumbs.push(Crumb { name: region.name.clone(), href: region_href(&region.code) });
+    let labels = serde_json::json!({
+        "voters": chrome.t(Msg::ColVoters),
+        "access": chrome.t(Msg::ColAccess),
+        "synthetic": format!("TPS {}", chrome.t(Msg::SyntheticLabel)),
+        "access_modes": {
+            "road": chrome.t(Msg::AccessRoad), "river": chrome.t(Msg::AccessRiver),
+            "sea": chrome.t(Msg::AccessSea), "foot": chrome.t(Msg::AccessFoot),
+        },
+        "load_failed": chrome.t(Msg::MapLoadFailed),
+        "layer_districts": chrome.t(Msg::MapLegendDistrict),
+        "layer_villages": chrome.t(Msg::MapLegendVillage),
+        "layer_tps": chrome.t(Msg::MapLegendTps),
+        "summary": match lang { Lang::Id => "{tps} TPS · {villages} desa/kelurahan · {districts} kecamatan", Lang::En => "{tps} TPS · {villages} villages · {districts} districts" },
+    });
+    Ok(MapPage {
+        title: lang.format(Msg::MapTitle, &[("name", &region.name)]),
+        crumbs,
+        code: region.code.to_string(),
+        map_url: format!("/api/v1/regions/{}/map", region.code),
+        tiles: state.config.tile_url.clone().unwrap_or_default(),
+        tiles_attribution: state.config.tile_attribution.clone().unwrap_or_default(),
+        // JSON inside <script type="application/json">: escape `<` so no text can close the element.
+        labels_json: labels.to_string().replace('<', "\\u003c"),
+        chrome,
+    })
+}
+
+#[derive(Deserialize)]
+struct SwitchParams {
+    next: Option<String>,
+}
+
+/// Sets the language cookie and goes back to the page. Only local paths are followed (no open redirect).
+async fn switch_language(Path(code): Path<String>, Query(params): Query<SwitchParams>) -> Response {
+    let lang = Lang::parse(&code).unwrap_or_default();
+    let next = params.next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\')).unwrap_or_else(|| "/".to_owned());
+    let cookie = format!("{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Strict; HttpOnly", lang.code());
+    let mut response = Redirect::to(&next).into_response();
+    if let Ok(value) = cookie.parse() {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+pub async fn not_found(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
+    let lang = crate::lang::page_lang(&headers, uri.query());
+    let chrome = Chrome::new(&state, lang, &uri, "").await;
+    let message = chrome.t(Msg::ErrPageNotFound).to_owned();
+    PageError::NotFound(chrome, message).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn language_switch_keeps_the_page_but_not_the_old_choice() {
+        assert_eq!(strip_lang("/regions?q=jambi&lang=en"), "/regions?q=jambi");
+        assert_eq!(strip_lang("/map/15.07?lang=en"), "/map/15.07");
+        assert_eq!(percent_encode("/regions?q=a b&x=1"), "/regions%3Fq%3Da%20b%26x%3D1");
+    }
+}
