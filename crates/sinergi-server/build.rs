@@ -52,7 +52,10 @@ fn main() {
         let _ = writeln!(code, "    ({name:?}, {:?}, include_bytes!({:?})),", content_type(file), file.display());
     }
     code.push_str("];\n");
-    let _ = writeln!(code, "/// Changes whenever an asset changes; pages link assets with `?v=` this, so caches stay correct.");
+    let _ = writeln!(
+        code,
+        "/// Changes whenever an asset changes; pages link assets with `?v=` this, so caches stay correct."
+    );
     let _ = writeln!(code, "pub const ASSET_VERSION: &str = \"{:012x}\";", hash & 0xffff_ffff_ffff);
     std::fs::write(out.join("assets.rs"), code).expect("write assets.rs");
 }

@@ -127,7 +127,8 @@ fn units_of(
     tps_per_village: &HashMap<&RegionCode, u32>,
 ) -> Vec<Unit> {
     let name_of = |code: &RegionCode| names.get(code).cloned().unwrap_or_else(|| code.to_string());
-    let short = |code: &RegionCode| name_of(code).trim_start_matches("Kabupaten ").trim_start_matches("Kota ").to_owned();
+    let short =
+        |code: &RegionCode| name_of(code).trim_start_matches("Kabupaten ").trim_start_matches("Kota ").to_owned();
     let make = |kind: UnitKind, territory: &RegionCode, name: String, parent: Option<String>, personnel: (u32, u32)| {
         let code = Unit::conventional_code(kind, territory);
         let mut rng = SplitMix64::from_text(SEED, &code);
@@ -177,12 +178,24 @@ fn units_of(
         let v = &village.name;
         let c = &village.code;
         let district = c.parent();
-        out.push(make(UnitKind::Pps, c, format!("PPS {v}"), district.as_ref().and_then(|d| code_of(UnitKind::Ppk, d)), (3, 3)));
+        out.push(make(
+            UnitKind::Pps,
+            c,
+            format!("PPS {v}"),
+            district.as_ref().and_then(|d| code_of(UnitKind::Ppk, d)),
+            (3, 3),
+        ));
         let parent = district.as_ref().and_then(|d| code_of(UnitKind::Panwascam, d));
         out.push(make(UnitKind::Pkd, c, format!("PKD {v}"), parent, (1, 1)));
         // Two Linmas guard each TPS on voting day.
         let linmas = 2 * tps_per_village.get(c).copied().unwrap_or(1);
-        out.push(make(UnitKind::Linmas, c, format!("Linmas {v}"), code_of(UnitKind::SatpolPp, regency), (linmas, linmas)));
+        out.push(make(
+            UnitKind::Linmas,
+            c,
+            format!("Linmas {v}"),
+            code_of(UnitKind::SatpolPp, regency),
+            (linmas, linmas),
+        ));
     }
     out
 }

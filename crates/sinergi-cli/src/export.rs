@@ -25,7 +25,17 @@ pub async fn tps(store: &dyn Store, region: &str, geojson: bool, out: Option<&Pa
 /// The columns of `docs/formats.md`; `village_name` is for people and ignored on import.
 pub fn to_csv(records: &[TpsRecord]) -> anyhow::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["village_code", "village_name", "number", "address", "lat", "lng", "voters", "access", "synthetic"])?;
+    w.write_record([
+        "village_code",
+        "village_name",
+        "number",
+        "address",
+        "lat",
+        "lng",
+        "voters",
+        "access",
+        "synthetic",
+    ])?;
     for r in records {
         let t = &r.tps;
         w.write_record([

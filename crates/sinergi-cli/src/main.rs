@@ -151,7 +151,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import { what } => {
             let store = sinergi_store::connect(&database("sqlite://sinergi.db")).await?;
             let outcome = match what {
-                ImportWhat::Regions { file, skip_invalid } => import::regions(&*store, &file, skip_invalid, lang).await?,
+                ImportWhat::Regions { file, skip_invalid } => {
+                    import::regions(&*store, &file, skip_invalid, lang).await?
+                }
                 ImportWhat::Boundaries { file, skip_invalid } => {
                     import::boundaries(&*store, &file, skip_invalid, lang).await?
                 }

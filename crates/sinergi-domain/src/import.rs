@@ -76,7 +76,9 @@ impl Problem {
             OutsideIndonesia { lat, lng } => lang.format(Msg::ProblemOutsideIndonesia, &[("lat", lat), ("lng", lng)]),
             HalfCoordinates => lang.t(Msg::ProblemHalfCoordinates).to_owned(),
             BadAccess(value) => lang.format(Msg::ProblemBadAccess, &[("value", value)]),
-            DuplicateCode { code, first } => lang.format(Msg::ProblemDuplicateCode, &[("code", code), ("first", first)]),
+            DuplicateCode { code, first } => {
+                lang.format(Msg::ProblemDuplicateCode, &[("code", code), ("first", first)])
+            }
             DuplicateTps { village, number, first } => lang.format(
                 Msg::ProblemDuplicateTps,
                 &[("village", village), ("number", &format!("{number:03}")), ("first", first)],
@@ -513,8 +515,7 @@ mod tests {
                    15,Jambi again,1,,,\n\
                    15.09,,2,15,,\n";
         let parsed = parse_regions(csv.as_bytes(), known_none);
-        let got: Vec<(Place, Option<&str>)> =
-            parsed.issues.iter().map(|i| (i.place, i.column.as_deref())).collect();
+        let got: Vec<(Place, Option<&str>)> = parsed.issues.iter().map(|i| (i.place, i.column.as_deref())).collect();
         assert_eq!(
             got,
             vec![
@@ -531,7 +532,10 @@ mod tests {
         // Only the good row survives.
         assert_eq!(parsed.records.len(), 1);
         let text = parsed.issues[0].render("wilayah.csv", Lang::En);
-        assert_eq!(text, "wilayah.csv:3: column code: invalid region code (region code `15.7`: segment 2 must be 2 digits)");
+        assert_eq!(
+            text,
+            "wilayah.csv:3: column code: invalid region code (region code `15.7`: segment 2 must be 2 digits)"
+        );
     }
 
     #[test]

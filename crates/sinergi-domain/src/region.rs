@@ -200,7 +200,8 @@ mod tests {
 
     #[test]
     fn rejects_malformed_codes() {
-        for text in ["", "1", "150", "15.7", "15.07.1", "15.07.01.201", "15.07.01.20011", "15.07.01.2001.1", "aa", "15-07"]
+        for text in
+            ["", "1", "150", "15.7", "15.07.1", "15.07.01.201", "15.07.01.20011", "15.07.01.2001.1", "aa", "15-07"]
         {
             assert!(RegionCode::parse(text).is_err(), "{text:?} should be rejected");
         }

@@ -53,11 +53,9 @@ impl AccessProfile {
     fn pick(&self, rng: &mut SplitMix64) -> AccessMode {
         let total = self.road + self.river + self.sea + self.foot;
         let mut x = rng.next_f64() * total;
-        for (mode, share) in [
-            (AccessMode::River, self.river),
-            (AccessMode::Sea, self.sea),
-            (AccessMode::Foot, self.foot),
-        ] {
+        for (mode, share) in
+            [(AccessMode::River, self.river), (AccessMode::Sea, self.sea), (AccessMode::Foot, self.foot)]
+        {
             if x < share {
                 return mode;
             }

@@ -137,8 +137,11 @@ impl TpsDraft {
         if self.number < 0 {
             problems.push(("number", Problem::Negative(self.number.to_string())));
         } else if !(1..=i64::from(MAX_TPS_NUMBER)).contains(&self.number) {
-            let problem =
-                Problem::OutOfRange { value: self.number.to_string(), min: "1".into(), max: MAX_TPS_NUMBER.to_string() };
+            let problem = Problem::OutOfRange {
+                value: self.number.to_string(),
+                min: "1".into(),
+                max: MAX_TPS_NUMBER.to_string(),
+            };
             problems.push(("number", problem));
         }
         if self.voters < 0 {

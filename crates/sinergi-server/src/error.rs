@@ -146,17 +146,19 @@ impl From<StoreError> for ApiError {
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> ApiError {
         match rejection {
-            JsonRejection::MissingJsonContentType(_) => ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
-                Msg::ErrBadRequest,
-            )
-            .arg("detail", "Content-Type: application/json"),
+            JsonRejection::MissingJsonContentType(_) => {
+                ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", Msg::ErrBadRequest)
+                    .arg("detail", "Content-Type: application/json")
+            }
             JsonRejection::BytesRejection(ref r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                 ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", Msg::ErrPayloadTooLarge)
             }
-            JsonRejection::JsonDataError(e) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_json", Msg::ErrBadJson)
-                .arg("detail", e.body_text().trim_start_matches("Failed to deserialize the JSON body into the target type: ")),
+            JsonRejection::JsonDataError(e) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_json", Msg::ErrBadJson).arg(
+                    "detail",
+                    e.body_text().trim_start_matches("Failed to deserialize the JSON body into the target type: "),
+                )
+            }
             other => ApiError::bad_request("invalid_json", Msg::ErrBadJson, other.body_text()),
         }
     }
@@ -165,7 +167,11 @@ impl From<JsonRejection> for ApiError {
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> ApiError {
         let text = rejection.body_text();
-        ApiError::bad_request("invalid_query", Msg::ErrBadRequest, text.trim_start_matches("Failed to deserialize query string: "))
+        ApiError::bad_request(
+            "invalid_query",
+            Msg::ErrBadRequest,
+            text.trim_start_matches("Failed to deserialize query string: "),
+        )
     }
 }
 
@@ -185,7 +191,11 @@ pub async fn localize(State(_state): State<AppState>, request: Request, next: Ne
     if let Some(error) = response.extensions_mut().remove::<Arc<ApiError>>() {
         let mut localized = (error.status, Json(error.body(lang))).into_response();
         localized.headers_mut().extend(
-            response.headers().iter().filter(|(k, _)| *k != axum::http::header::CONTENT_LENGTH).map(|(k, v)| (k.clone(), v.clone())),
+            response
+                .headers()
+                .iter()
+                .filter(|(k, _)| *k != axum::http::header::CONTENT_LENGTH)
+                .map(|(k, v)| (k.clone(), v.clone())),
         );
         return localized;
     }

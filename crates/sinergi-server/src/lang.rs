@@ -12,7 +12,11 @@ use sinergi_domain::i18n::Lang;
 pub const COOKIE: &str = "lang";
 
 fn query_lang(query: Option<&str>) -> Option<Lang> {
-    query?.split('&').filter_map(|pair| pair.split_once('=')).find(|(k, _)| *k == "lang").and_then(|(_, v)| Lang::parse(v))
+    query?
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| *k == "lang")
+        .and_then(|(_, v)| Lang::parse(v))
 }
 
 fn cookie_lang(headers: &HeaderMap) -> Option<Lang> {

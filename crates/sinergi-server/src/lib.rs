@@ -73,7 +73,11 @@ pub fn app(store: Arc<dyn Store>, config: ServerConfig) -> Router {
 }
 
 async fn api_not_found() -> error::ApiError {
-    error::ApiError::new(axum::http::StatusCode::NOT_FOUND, "route_not_found", sinergi_domain::i18n::Msg::ErrPageNotFound)
+    error::ApiError::new(
+        axum::http::StatusCode::NOT_FOUND,
+        "route_not_found",
+        sinergi_domain::i18n::Msg::ErrPageNotFound,
+    )
 }
 
 /// Scripts only from our own origin (no inline scripts), never framed. Images may come from the configured tile
@@ -91,12 +95,19 @@ fn content_security_policy(config: &ServerConfig) -> HeaderValue {
 fn tile_origin(url: &str) -> Option<String> {
     let (scheme, rest) = url.split_once("://")?;
     let host = rest.split('/').next()?.replace("{s}", "*");
-    let ok = matches!(scheme, "http" | "https") && !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || ".-*:".contains(c));
+    let ok = matches!(scheme, "http" | "https")
+        && !host.is_empty()
+        && host.chars().all(|c| c.is_ascii_alphanumeric() || ".-*:".contains(c));
     ok.then(|| format!("{scheme}://{host}"))
 }
 
 /// Serves the application until Ctrl+C, finishing requests in flight.
-pub async fn serve(store: Arc<dyn Store>, config: ServerConfig, addr: SocketAddr, on_ready: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
+pub async fn serve(
+    store: Arc<dyn Store>,
+    config: ServerConfig,
+    addr: SocketAddr,
+    on_ready: impl FnOnce(SocketAddr),
+) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
     on_ready(local);
@@ -114,7 +125,10 @@ mod tests {
 
     #[test]
     fn tile_origins_for_the_csp() {
-        assert_eq!(tile_origin("https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png").as_deref(), Some("https://*.tile.openstreetmap.org"));
+        assert_eq!(
+            tile_origin("https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png").as_deref(),
+            Some("https://*.tile.openstreetmap.org")
+        );
         assert_eq!(tile_origin("http://10.0.0.5:8081/tiles/{z}/{x}/{y}.png").as_deref(), Some("http://10.0.0.5:8081"));
         assert_eq!(tile_origin("javascript:alert(1)"), None);
         assert_eq!(tile_origin("https://evil.example'; script-src *"), None);

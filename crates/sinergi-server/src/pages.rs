@@ -299,7 +299,11 @@ async fn provinces(
     })
 }
 
-async fn child_rows(state: &AppState, lang: Lang, parent: Option<&RegionCode>) -> Result<Vec<RegionRow>, sinergi_store::StoreError> {
+async fn child_rows(
+    state: &AppState,
+    lang: Lang,
+    parent: Option<&RegionCode>,
+) -> Result<Vec<RegionRow>, sinergi_store::StoreError> {
     let children = state.store.children(parent).await?;
     let stats = state.store.tps_stats_by_child(parent).await?;
     Ok(children
@@ -331,7 +335,8 @@ async fn crumbs(state: &AppState, code: &RegionCode) -> Result<Vec<Crumb>, siner
 
 /// The region, or a "not found" page that says which code was asked for.
 async fn find(state: &AppState, chrome: &Chrome, code: &str) -> Result<RegionInfo, PageError> {
-    let not_found = || PageError::NotFound(chrome.clone(), chrome.lang.format(Msg::ErrRegionNotFound, &[("code", &code)]));
+    let not_found =
+        || PageError::NotFound(chrome.clone(), chrome.lang.format(Msg::ErrRegionNotFound, &[("code", &code)]));
     let parsed = RegionCode::parse(code).map_err(|_| not_found())?;
     state.store.region(&parsed).await.map_err(internal(chrome))?.ok_or_else(not_found)
 }
@@ -381,7 +386,9 @@ async fn region(
         query: String::new(),
         search_heading: String::new(),
         search_results: None,
-        summary: Some(lang.format(Msg::TpsSummary, &[("tps", &lang.number(stats.tps)), ("voters", &lang.number(stats.voters))])),
+        summary: Some(
+            lang.format(Msg::TpsSummary, &[("tps", &lang.number(stats.tps)), ("voters", &lang.number(stats.voters))]),
+        ),
         map_href: has_map.then(|| format!("/map/{code}")),
         child_level: region.level.child().map(|l| chrome.level_name(l)),
         children,
@@ -390,7 +397,11 @@ async fn region(
             .map(|u| UnitRow {
                 agency: u.agency().name(lang),
                 personnel: lang.number(u64::from(u.personnel)),
-                contact: [u.contact.phone, u.contact.email, u.contact.address].into_iter().flatten().collect::<Vec<_>>().join(" · "),
+                contact: [u.contact.phone, u.contact.email, u.contact.address]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" · "),
                 name: u.name,
             })
             .collect(),
@@ -412,7 +423,12 @@ async fn region(
     })
 }
 
-async fn map(State(state): State<AppState>, PageLang(lang): PageLang, uri: Uri, Path(code): Path<String>) -> Result<MapPage, PageError> {
+async fn map(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    uri: Uri,
+    Path(code): Path<String>,
+) -> Result<MapPage, PageError> {
     let chrome = Chrome::new(&state, lang, &uri, "map").await;
     let region = find(&state, &chrome, &code).await?;
     if !matches!(region.level, Level::Regency | Level::District) {
@@ -455,7 +471,10 @@ struct SwitchParams {
 /// Sets the language cookie and goes back to the page. Only local paths are followed (no open redirect).
 async fn switch_language(Path(code): Path<String>, Query(params): Query<SwitchParams>) -> Response {
     let lang = Lang::parse(&code).unwrap_or_default();
-    let next = params.next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\')).unwrap_or_else(|| "/".to_owned());
+    let next = params
+        .next
+        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .unwrap_or_else(|| "/".to_owned());
     let cookie = format!("{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Strict; HttpOnly", lang.code());
     let mut response = Redirect::to(&next).into_response();
     if let Ok(value) = cookie.parse() {

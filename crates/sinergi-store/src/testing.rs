@@ -35,7 +35,8 @@ impl TestDb {
     pub async fn postgres() -> Option<TestDb> {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
         let base = std::env::var("SINERGI_TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_owned());
-        let required = std::env::var_os("CI").is_some() || std::env::var("SINERGI_REQUIRE_POSTGRES").is_ok_and(|v| v == "1");
+        let required =
+            std::env::var_os("CI").is_some() || std::env::var("SINERGI_REQUIRE_POSTGRES").is_ok_and(|v| v == "1");
         let admin = match sqlx::PgPool::connect(&base).await {
             Ok(pool) => pool,
             Err(e) if required => panic!("PostgreSQL is required here (CI) but {base} does not answer: {e}"),
@@ -45,20 +46,15 @@ impl TestDb {
             }
         };
         let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
-        let schema = format!(
-            "sinergi_test_{}_{}_{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed),
-            nanos
-        );
+        let schema =
+            format!("sinergi_test_{}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed), nanos);
         sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
             .execute(&admin)
             .await
             .expect("create test schema");
         admin.close().await;
-        let options = PgConnectOptions::from_str(&base)
-            .expect("test PostgreSQL URL")
-            .options([("search_path", schema.as_str())]);
+        let options =
+            PgConnectOptions::from_str(&base).expect("test PostgreSQL URL").options([("search_path", schema.as_str())]);
         let store = PgStore::connect_with(options).await.expect("migrate PostgreSQL test schema");
         let url = format!("{base}?options=-c%20search_path%3D{schema}");
         Some(TestDb { store: Arc::new(store), url, _dir: None, pg_schema: Some((base, schema)) })

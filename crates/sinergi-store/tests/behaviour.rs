@@ -64,8 +64,7 @@ async fn regions_are_kept_and_found(db: &TestDb) {
     assert_eq!(village.centroid, Some(LatLng::new(-1.0, 103.5)));
     assert!(store.region(&code("15.08")).await.unwrap().is_none());
 
-    let provinces: Vec<String> =
-        store.children(None).await.unwrap().into_iter().map(|r| r.code.to_string()).collect();
+    let provinces: Vec<String> = store.children(None).await.unwrap().into_iter().map(|r| r.code.to_string()).collect();
     assert_eq!(provinces, ["14", "15"]);
     let districts: Vec<String> =
         store.children(Some(&code("15.07"))).await.unwrap().into_iter().map(|r| r.code.to_string()).collect();
@@ -99,7 +98,11 @@ async fn an_import_with_an_orphan_writes_nothing(db: &TestDb) {
 async fn boundaries_attach_and_stay_inside_their_region(db: &TestDb) {
     let store = &db.store;
     store.upsert_regions(&hierarchy()).await.unwrap();
-    let set = vec![(code("15.07.01"), square(103.0)), (code("15.07.02"), square(103.2)), (code("15.07.01.2001"), square(103.0))];
+    let set = vec![
+        (code("15.07.01"), square(103.0)),
+        (code("15.07.02"), square(103.2)),
+        (code("15.07.01.2001"), square(103.0)),
+    ];
     assert_eq!(store.set_boundaries(&set).await.unwrap(), 3);
     let districts = store.boundaries(&code("15.07"), Level::District).await.unwrap();
     assert_eq!(districts.iter().map(|b| b.code.to_string()).collect::<Vec<_>>(), ["15.07.01", "15.07.02"]);

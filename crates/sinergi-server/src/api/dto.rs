@@ -262,7 +262,11 @@ impl AgencyDto {
             name: agency.name(lang).to_owned(),
             unit_kinds: agency
                 .unit_kinds()
-                .map(|k| UnitKindDto { kind: k.as_str().to_owned(), title: k.title().to_owned(), level: k.level().number() })
+                .map(|k| UnitKindDto {
+                    kind: k.as_str().to_owned(),
+                    title: k.title().to_owned(),
+                    level: k.level().number(),
+                })
                 .collect(),
             units: summary.units,
             personnel: summary.personnel,

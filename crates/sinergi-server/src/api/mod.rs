@@ -86,7 +86,9 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
 /// Liveness: answers when the server runs and the database answers.
 #[utoipa::path(get, path = "/health", tag = "system",
     responses((status = 200, body = dto::HealthDto), (status = 503, body = ErrorBody)))]
-async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> Result<ApiJson<dto::HealthDto>, ApiError> {
+async fn health(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> Result<ApiJson<dto::HealthDto>, ApiError> {
     state.store.meta("schema.probe").await?;
     let backend = match state.store.backend() {
         sinergi_store::Backend::Sqlite => "sqlite",

@@ -14,9 +14,11 @@ use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 
 pub(crate) async fn find_region(state: &AppState, code: &RegionCode) -> Result<sinergi_store::RegionInfo, ApiError> {
-    state.store.region(code).await?.ok_or_else(|| {
-        ApiError::not_found("region_not_found", Msg::ErrRegionNotFound, ("code", code.to_string()))
-    })
+    state
+        .store
+        .region(code)
+        .await?
+        .ok_or_else(|| ApiError::not_found("region_not_found", Msg::ErrRegionNotFound, ("code", code.to_string())))
 }
 
 /// Children of a region (or the provinces) with their TPS counts.
@@ -65,7 +67,10 @@ pub async fn search(
 #[utoipa::path(get, path = "/regions/{code}", tag = "regions",
     params(("code" = String, Path, description = "Kemendagri region code, e.g. `15.07`")),
     responses((status = 200, body = RegionDto), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn region(State(state): State<AppState>, ApiPath(code): ApiPath<String>) -> Result<ApiJson<RegionDto>, ApiError> {
+pub async fn region(
+    State(state): State<AppState>,
+    ApiPath(code): ApiPath<String>,
+) -> Result<ApiJson<RegionDto>, ApiError> {
     let code = parse_code(&code, "code")?;
     Ok(ApiJson(find_region(&state, &code).await?.into()))
 }
@@ -93,7 +98,11 @@ struct Feature<'a> {
 #[derive(Serialize)]
 #[serde(untagged)]
 enum Props<'a> {
-    Region { kind: &'static str, code: &'a str, name: &'a str },
+    Region {
+        kind: &'static str,
+        code: &'a str,
+        name: &'a str,
+    },
     Tps {
         kind: &'static str,
         id: i64,
@@ -143,8 +152,11 @@ pub(crate) async fn map_geojson(state: &AppState, region: sinergi_store::RegionI
         tracing::error!(error = %e, "stored geometry is not JSON");
         ApiError::internal()
     };
-    let region_geometry: Vec<Box<RawValue>> =
-        boundaries.iter().map(|b| RawValue::from_string(b.geometry.clone())).collect::<Result<_, _>>().map_err(corrupt)?;
+    let region_geometry: Vec<Box<RawValue>> = boundaries
+        .iter()
+        .map(|b| RawValue::from_string(b.geometry.clone()))
+        .collect::<Result<_, _>>()
+        .map_err(corrupt)?;
     let tps_geometry: Vec<Box<RawValue>> = tps
         .iter()
         .filter_map(|t| t.tps.location)

@@ -21,7 +21,11 @@ pub(crate) fn page_param(page: Option<u32>, per_page: Option<u32>) -> Result<Pag
         return Err(ApiError::bad_request("invalid_query", Msg::ErrBadRequest, "page: from 1"));
     }
     if !(1..=Page::MAX_SIZE).contains(&size) {
-        return Err(ApiError::bad_request("invalid_query", Msg::ErrBadRequest, format!("per_page: 1 to {}", Page::MAX_SIZE)));
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            Msg::ErrBadRequest,
+            format!("per_page: 1 to {}", Page::MAX_SIZE),
+        ));
     }
     Ok(Page::new(number, size))
 }
@@ -29,12 +33,20 @@ pub(crate) fn page_param(page: Option<u32>, per_page: Option<u32>) -> Result<Pag
 /// TPS inside a region, one page at a time, in village and number order.
 #[utoipa::path(get, path = "/tps", tag = "tps", params(TpsQuery),
     responses((status = 200, body = TpsPage), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn list(State(state): State<AppState>, ApiQuery(query): ApiQuery<TpsQuery>) -> Result<ApiJson<TpsPage>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<TpsQuery>,
+) -> Result<ApiJson<TpsPage>, ApiError> {
     let region = parse_code(&query.region, "region")?;
     let page = page_param(query.page, query.per_page)?;
     find_region(&state, &region).await?;
     let (items, total) = state.store.list_tps(&region, page).await?;
-    Ok(ApiJson(TpsPage { items: items.into_iter().map(TpsDto::from).collect(), page: page.number, per_page: page.size, total }))
+    Ok(ApiJson(TpsPage {
+        items: items.into_iter().map(TpsDto::from).collect(),
+        page: page.number,
+        per_page: page.size,
+        total,
+    }))
 }
 
 /// One TPS by id.
@@ -74,7 +86,8 @@ pub async fn update(
     ApiJson(input): ApiJson<TpsInput>,
 ) -> Result<ApiJson<TpsDto>, ApiError> {
     let tps = validate(&state, input.into()).await?;
-    let record = state.store.update_tps(id, &tps).await.map_err(|e| number_taken(e, &tps))?.ok_or_else(|| not_found(id))?;
+    let record =
+        state.store.update_tps(id, &tps).await.map_err(|e| number_taken(e, &tps))?.ok_or_else(|| not_found(id))?;
     tracing::info!(id, village = %tps.village, number = tps.number, "TPS updated");
     Ok(ApiJson(record.into()))
 }

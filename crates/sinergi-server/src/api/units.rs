@@ -15,7 +15,10 @@ use crate::lang::ApiLang;
 /// The agencies, each with its kinds of unit and how many units and personnel are registered.
 #[utoipa::path(get, path = "/agencies", tag = "agencies",
     responses((status = 200, body = Vec<AgencyDto>), (status = 500, body = ErrorBody)))]
-pub async fn agencies(State(state): State<AppState>, ApiLang(lang): ApiLang) -> Result<ApiJson<Vec<AgencyDto>>, ApiError> {
+pub async fn agencies(
+    State(state): State<AppState>,
+    ApiLang(lang): ApiLang,
+) -> Result<ApiJson<Vec<AgencyDto>>, ApiError> {
     let summaries = state.store.agency_summaries().await?;
     Ok(ApiJson(summaries.iter().map(|s| AgencyDto::new(s, lang)).collect()))
 }
@@ -23,7 +26,10 @@ pub async fn agencies(State(state): State<AppState>, ApiLang(lang): ApiLang) -> 
 /// Units, filtered by agency, kind and territory.
 #[utoipa::path(get, path = "/units", tag = "agencies", params(UnitQuery),
     responses((status = 200, body = UnitPage), (status = 400, body = ErrorBody)))]
-pub async fn list(State(state): State<AppState>, ApiQuery(query): ApiQuery<UnitQuery>) -> Result<ApiJson<UnitPage>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<UnitQuery>,
+) -> Result<ApiJson<UnitPage>, ApiError> {
     let agency = match query.agency.as_deref() {
         None => None,
         Some(text) => Some(AgencyKind::parse(text).ok_or_else(|| {
@@ -39,7 +45,12 @@ pub async fn list(State(state): State<AppState>, ApiQuery(query): ApiQuery<UnitQ
     let within = query.region.as_deref().map(|r| parse_code(r, "region")).transpose()?;
     let page = page_param(query.page, query.per_page)?;
     let (items, total) = state.store.list_units(&UnitFilter { agency, kind, within, at: None }, page).await?;
-    Ok(ApiJson(UnitPage { items: items.into_iter().map(UnitDto::from).collect(), page: page.number, per_page: page.size, total }))
+    Ok(ApiJson(UnitPage {
+        items: items.into_iter().map(UnitDto::from).collect(),
+        page: page.number,
+        per_page: page.size,
+        total,
+    }))
 }
 
 /// One unit by its code.
