@@ -29,7 +29,7 @@ pub enum Place {
 /// What is wrong with a row. Rendered through the translation layer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Problem {
-    BadCode(String),
+    BadCode(crate::region::CodeError),
     LevelMismatch { given: String, code: String, expected: u8 },
     ParentMismatch { given: String, code: String, expected: String },
     UnknownParent(String),
@@ -57,7 +57,7 @@ impl Problem {
     pub fn message(&self, lang: Lang) -> String {
         use Problem::*;
         match self {
-            BadCode(detail) => lang.format(Msg::ProblemBadCode, &[("detail", detail)]),
+            BadCode(error) => lang.format(Msg::ProblemBadCode, &[("detail", &error.message(lang))]),
             LevelMismatch { given, code, expected } => {
                 lang.format(Msg::ProblemLevelMismatch, &[("given", given), ("code", code), ("expected", expected)])
             }
@@ -244,7 +244,7 @@ impl<'a> Row<'a> {
         match RegionCode::parse(value) {
             Ok(code) => Some(code),
             Err(e) => {
-                self.fail(column, Problem::BadCode(e.to_string()));
+                self.fail(column, Problem::BadCode(e));
                 None
             }
         }
@@ -456,7 +456,7 @@ pub fn parse_boundaries(input: &str, known: impl Fn(&RegionCode) -> bool) -> Par
         let code = match RegionCode::parse(&code_text) {
             Ok(code) => code,
             Err(e) => {
-                parsed.issues.push(RowIssue::new(place, Some("code"), Problem::BadCode(e.to_string())));
+                parsed.issues.push(RowIssue::new(place, Some("code"), Problem::BadCode(e)));
                 continue;
             }
         };
@@ -534,7 +534,7 @@ mod tests {
         let text = parsed.issues[0].render("wilayah.csv", Lang::En);
         assert_eq!(
             text,
-            "wilayah.csv:3: column code: invalid region code (region code `15.7`: segment 2 must be 2 digits)"
+            "wilayah.csv:3: column code: invalid region code: part 2 of code “15.7” must be 2 digits (e.g. 15.07.01.2001)"
         );
     }
 

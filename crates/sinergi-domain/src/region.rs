@@ -10,6 +10,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::geo::LatLng;
+use crate::i18n::{Lang, Msg};
 
 /// The four levels of the hierarchy, numbered as in the Kemendagri list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -59,6 +60,19 @@ pub enum CodeError {
     TooManySegments(String),
     #[error("region code `{code}`: segment {segment} must be {width} digits")]
     BadSegment { code: String, segment: usize, width: usize },
+}
+
+impl CodeError {
+    /// The reason in the user's language.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            CodeError::Empty => lang.t(Msg::CodeEmpty).to_owned(),
+            CodeError::TooManySegments(code) => lang.format(Msg::CodeTooManySegments, &[("code", code)]),
+            CodeError::BadSegment { code, segment, width } => {
+                lang.format(Msg::CodeBadSegment, &[("code", code), ("segment", segment), ("width", width)])
+            }
+        }
+    }
 }
 
 /// A validated Kemendagri region code such as `15.07.01.2001`.

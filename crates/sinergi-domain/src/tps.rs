@@ -130,7 +130,7 @@ impl TpsDraft {
                 None
             }
             Err(e) => {
-                problems.push(("village_code", Problem::BadCode(e.to_string())));
+                problems.push(("village_code", Problem::BadCode(e)));
                 None
             }
         };

@@ -44,6 +44,8 @@ pub struct FieldErrorBody {
 #[derive(Debug, Clone)]
 enum Detail {
     None,
+    /// A problem rendered into the `{detail}` argument in the response's language.
+    Problem(Problem),
     Fields(Vec<(String, Problem)>),
 }
 
@@ -92,6 +94,11 @@ impl ApiError {
         e
     }
 
+    /// An error whose `{detail}` is a domain problem, rendered in the response's language.
+    pub fn problem(status: StatusCode, code: &'static str, msg: Msg, problem: Problem) -> ApiError {
+        ApiError { status, code, msg, args: Vec::new(), detail: Detail::Problem(problem) }
+    }
+
     pub fn conflict(detail: impl ToString) -> ApiError {
         ApiError::new(StatusCode::CONFLICT, "conflict", Msg::ErrConflict).arg("detail", detail)
     }
@@ -101,14 +108,21 @@ impl ApiError {
     }
 
     pub fn body(&self, lang: Lang) -> ErrorBody {
-        let args: Vec<(&str, &dyn std::fmt::Display)> =
+        let problem = match &self.detail {
+            Detail::Problem(p) => Some(p.message(lang)),
+            _ => None,
+        };
+        let mut args: Vec<(&str, &dyn std::fmt::Display)> =
             self.args.iter().map(|(k, v)| (*k, v as &dyn std::fmt::Display)).collect();
+        if let Some(text) = &problem {
+            args.push(("detail", text));
+        }
         let fields = match &self.detail {
             Detail::Fields(fields) => fields
                 .iter()
                 .map(|(field, problem)| FieldErrorBody { field: field.clone(), message: problem.message(lang) })
                 .collect(),
-            Detail::None => Vec::new(),
+            Detail::None | Detail::Problem(_) => Vec::new(),
         };
         ErrorBody { code: self.code, message: lang.format(self.msg, &args), fields }
     }

@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use sinergi_domain::RegionCode;
 use sinergi_domain::i18n::Msg;
+use sinergi_domain::import::Problem;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -40,10 +41,10 @@ pub struct ApiQuery<T>(pub T);
 pub struct ApiPath<T>(pub T);
 
 /// Parses a region code from a request, naming the parameter in the error.
-pub fn parse_code(text: &str, parameter: &str) -> Result<RegionCode, ApiError> {
+pub fn parse_code(text: &str, parameter: &'static str) -> Result<RegionCode, ApiError> {
     RegionCode::parse(text).map_err(|e| {
-        ApiError::new(StatusCode::BAD_REQUEST, "invalid_region_code", Msg::ErrBadRegionCode)
-            .arg("detail", format!("{parameter}: {e}"))
+        ApiError::problem(StatusCode::BAD_REQUEST, "invalid_region_code", Msg::ErrBadRegionCode, Problem::BadCode(e))
+            .arg("parameter", parameter)
     })
 }
 
