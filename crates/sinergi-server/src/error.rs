@@ -109,6 +109,8 @@ impl ApiError {
 
     pub fn body(&self, lang: Lang) -> ErrorBody {
         let problem = match &self.detail {
+            // A bad code says what is wrong with it; the message around it already says it is a region code.
+            Detail::Problem(Problem::BadCode(e)) => Some(e.message(lang)),
             Detail::Problem(p) => Some(p.message(lang)),
             _ => None,
         };

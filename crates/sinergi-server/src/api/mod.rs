@@ -57,6 +57,7 @@ pub fn parse_code(text: &str, parameter: &'static str) -> Result<RegionCode, Api
                        are in Bahasa Indonesia unless `Accept-Language: en` or `?lang=en` asks for English.",
         license(name = "Apache-2.0")
     ),
+    servers((url = "/api/v1", description = "This server")),
     components(schemas(ErrorBody)),
     tags(
         (name = "regions", description = "The Kemendagri region hierarchy and maps"),

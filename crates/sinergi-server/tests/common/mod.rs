@@ -1,0 +1,142 @@
+//! Shared by the server's tests: fixture data and the real application on a random port.
+
+#![allow(dead_code)] // each test binary uses a different part of this module
+
+use std::sync::Arc;
+
+use sinergi_domain::agency::Contact;
+use sinergi_domain::import::{parse_boundaries, parse_regions};
+use sinergi_domain::synthetic::{AccessProfile, VillageInput, generate_tps};
+use sinergi_domain::{AccessMode, Boundary, LatLng, Level, Region, RegionCode, Tps, Unit, UnitKind};
+use sinergi_server::ServerConfig;
+use sinergi_store::Store;
+
+pub fn code(text: &str) -> RegionCode {
+    RegionCode::parse(text).unwrap()
+}
+
+/// Starts the whole application on 127.0.0.1 with an OS-chosen port and returns its base URL.
+pub async fn spawn(store: Arc<dyn Store>, config: ServerConfig) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(listener, sinergi_server::app(store, config)).await.unwrap();
+    });
+    format!("http://{addr}")
+}
+
+fn square(lng0: f64, lat0: f64, size: f64) -> Boundary {
+    let ring = [[lng0, lat0], [lng0 + size, lat0], [lng0 + size, lat0 - size], [lng0, lat0 - size], [lng0, lat0]];
+    Boundary::from_geojson(&geojson::Geometry::new_polygon([ring])).unwrap()
+}
+
+/// A small registry: Jambi → Tanjung Jabung Timur → two districts → three villages, with boundaries, five TPS
+/// (one synthetic, one with markup in its address), and four units.
+pub async fn seed_small(store: &dyn Store) {
+    let region =
+        |c: &str, name: &str| Region { code: code(c), name: name.into(), centroid: Some(LatLng::new(-1.0, 103.9)) };
+    store
+        .upsert_regions(&[
+            region("15", "Jambi"),
+            region("15.07", "Kabupaten Tanjung Jabung Timur"),
+            region("15.07.01", "Muara Sabak Timur"),
+            region("15.07.02", "Muara Sabak Barat"),
+            region("15.07.01.2001", "Desa Satu"),
+            region("15.07.01.2002", "Desa Dua"),
+            region("15.07.02.1001", "Kelurahan Tiga"),
+            region("14", "Riau"),
+        ])
+        .await
+        .unwrap();
+    store
+        .set_boundaries(&[
+            (code("15.07.01"), square(103.8, -1.0, 0.2)),
+            (code("15.07.02"), square(104.0, -1.0, 0.2)),
+            (code("15.07.01.2001"), square(103.8, -1.0, 0.1)),
+            (code("15.07.01.2002"), square(103.9, -1.0, 0.1)),
+        ])
+        .await
+        .unwrap();
+    let tps = |v: &str, n: u32, address: &str, synthetic: bool| Tps {
+        village: code(v),
+        number: n,
+        address: address.into(),
+        location: Some(LatLng::new(-1.05, 103.85)),
+        voters: 400 + n,
+        access: AccessMode::River,
+        synthetic,
+    };
+    store
+        .upsert_tps(&[
+            tps("15.07.01.2001", 1, "Balai Desa Satu", false),
+            tps("15.07.01.2001", 2, "<script>alert('x')</script> & \"SD\"", false),
+            tps("15.07.01.2001", 3, "Pos kamling", true),
+            tps("15.07.01.2002", 1, "Masjid", false),
+            Tps { location: None, ..tps("15.07.02.1001", 1, "Tanpa koordinat", false) },
+        ])
+        .await
+        .unwrap();
+    let unit = |kind: UnitKind, t: &str, personnel: u32| {
+        let territory = code(t);
+        Unit {
+            code: Unit::conventional_code(kind, &territory),
+            kind,
+            name: format!("{} {t}", kind.title()),
+            territory,
+            parent: None,
+            contact: Contact { phone: Some("0741-1".into()), email: None, address: None },
+            personnel,
+        }
+    };
+    store
+        .upsert_units(&[
+            unit(UnitKind::Polres, "15.07", 500),
+            unit(UnitKind::Polsek, "15.07.01", 30),
+            unit(UnitKind::Ppk, "15.07.01", 5),
+            unit(UnitKind::Pps, "15.07.01.2001", 3),
+        ])
+        .await
+        .unwrap();
+}
+
+pub fn shared_data() -> std::path::PathBuf {
+    std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"))
+}
+
+/// The real regions of one province, the real boundaries of one regency, and synthetic TPS in its villages.
+/// Returns how many TPS have coordinates (the markers the map must show).
+pub async fn seed_regency(store: &dyn Store, regency: &str) -> usize {
+    let province = &regency[..2];
+    let wilayah = std::fs::read_to_string(shared_data().join("wilayah.csv")).unwrap();
+    let mut lines = wilayah.lines();
+    let header = lines.next().unwrap();
+    let mut csv = String::from(header);
+    csv.push('\n');
+    for line in lines.filter(|l| l.starts_with(&format!("{province},")) || l.starts_with(&format!("{province}."))) {
+        csv.push_str(line);
+        csv.push('\n');
+    }
+    let parsed = parse_regions(csv.as_bytes(), |_| false);
+    assert!(parsed.is_clean(), "{:?}", parsed.issues.first());
+    let regions: Vec<Region> = parsed.records.into_iter().map(|(_, r)| r).collect();
+    store.upsert_regions(&regions).await.unwrap();
+    let text = std::fs::read_to_string(shared_data().join(format!("boundaries/{regency}.geojson"))).unwrap();
+    let boundaries = parse_boundaries(&text, |_| true);
+    assert!(boundaries.is_clean());
+    let pairs: Vec<_> = boundaries.records.iter().map(|(_, b)| (b.code.clone(), b.boundary.clone())).collect();
+    store.set_boundaries(&pairs).await.unwrap();
+    let regency_code = code(regency);
+    let villages: Vec<VillageInput> = regions
+        .iter()
+        .filter(|r| r.code.level() == Level::Village && regency_code.contains(&r.code))
+        .map(|r| VillageInput {
+            code: r.code.clone(),
+            name: r.name.clone(),
+            centroid: r.centroid,
+            boundary: pairs.iter().find(|(c, _)| *c == r.code).map(|(_, b)| b.clone()),
+        })
+        .collect();
+    let tps = generate_tps(&villages, 370, AccessProfile::for_regency(&regency_code), 1);
+    store.upsert_tps(&tps).await.unwrap();
+    tps.iter().filter(|t| t.location.is_some()).count()
+}
