@@ -6,6 +6,14 @@ use axum::response::{IntoResponse, Response};
 
 include!(concat!(env!("OUT_DIR"), "/assets.rs"));
 
+/// Our own icon (not a bundled asset: it has a fixed URL, and browsers ask for `/favicon.ico` by themselves).
+pub async fn favicon() -> Response {
+    ([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=604800")], FAVICON)
+        .into_response()
+}
+
+const FAVICON: &str = include_str!("../static/favicon.svg");
+
 pub async fn serve(Path(name): Path<String>) -> Response {
     match ASSETS.iter().find(|(n, _, _)| *n == name) {
         Some((_, content_type, bytes)) => (

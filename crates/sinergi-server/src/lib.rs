@@ -62,6 +62,8 @@ pub fn app(store: Arc<dyn Store>, config: ServerConfig) -> Router {
         .nest("/api/v1", api)
         .merge(pages::router())
         .route("/assets/{name}", get(assets::serve))
+        .route("/favicon.svg", get(assets::favicon))
+        .route("/favicon.ico", get(assets::favicon))
         .fallback(pages::not_found)
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
