@@ -22,7 +22,7 @@ use sinergi_store::Store;
 pub const REGENCIES: [&str; 4] = ["15.07", "14.04", "33.20", "73.18"];
 
 /// Seed of the synthetic data. Changing it moves every demo TPS: don't, without a reason.
-const SEED: u64 = 2024_11_27;
+const SEED: u64 = 20241127;
 
 pub async fn seed(store: &dyn Store, data: &Path, lang: Lang) -> anyhow::Result<()> {
     let wilayah = data.join("wilayah.csv");

@@ -115,9 +115,10 @@ fn place_in(village: &VillageInput, rng: &mut SplitMix64) -> Option<LatLng> {
         && let Some(bbox) = boundary.bbox()
     {
         for _ in 0..500 {
+            // Six decimals (about 0.1 m) is what a phone's GPS gives; more only bloats maps and exports.
             let p = LatLng::new(
-                bbox.min_lat + rng.next_f64() * (bbox.max_lat - bbox.min_lat),
-                bbox.min_lng + rng.next_f64() * (bbox.max_lng - bbox.min_lng),
+                round6(bbox.min_lat + rng.next_f64() * (bbox.max_lat - bbox.min_lat)),
+                round6(bbox.min_lng + rng.next_f64() * (bbox.max_lng - bbox.min_lng)),
             );
             if boundary.contains(p) {
                 return Some(p);
@@ -126,7 +127,11 @@ fn place_in(village: &VillageInput, rng: &mut SplitMix64) -> Option<LatLng> {
     }
     let c = village.centroid?;
     // Within about 300 m of the centroid.
-    Some(LatLng::new(c.lat + (rng.next_f64() - 0.5) * 0.005, c.lng + (rng.next_f64() - 0.5) * 0.005))
+    Some(LatLng::new(round6(c.lat + (rng.next_f64() - 0.5) * 0.005), round6(c.lng + (rng.next_f64() - 0.5) * 0.005)))
+}
+
+fn round6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
 }
 
 #[cfg(test)]

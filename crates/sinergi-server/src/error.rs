@@ -49,9 +49,12 @@ enum Detail {
     Fields(Vec<(String, Problem)>),
 }
 
-/// An error on its way to becoming a response.
+/// An error on its way to becoming a response. Boxed, so that `Result<T, ApiError>` stays small on the happy path.
 #[derive(Debug, Clone)]
-pub struct ApiError {
+pub struct ApiError(Box<Inner>);
+
+#[derive(Debug, Clone)]
+struct Inner {
     status: StatusCode,
     code: &'static str,
     msg: Msg,
@@ -61,20 +64,20 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, msg: Msg) -> ApiError {
-        ApiError { status, code, msg, args: Vec::new(), detail: Detail::None }
+        ApiError(Box::new(Inner { status, code, msg, args: Vec::new(), detail: Detail::None }))
     }
 
     pub fn arg(mut self, name: &'static str, value: impl ToString) -> ApiError {
-        self.args.push((name, value.to_string()));
+        self.0.args.push((name, value.to_string()));
         self
     }
 
     pub fn status(&self) -> StatusCode {
-        self.status
+        self.0.status
     }
 
     pub fn code(&self) -> &'static str {
-        self.code
+        self.0.code
     }
 
     pub fn not_found(code: &'static str, msg: Msg, arg: (&'static str, String)) -> ApiError {
@@ -89,14 +92,14 @@ impl ApiError {
     pub fn validation(fields: Vec<(String, Problem)>) -> ApiError {
         let mut e = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", Msg::ErrInvalid);
         let summary = fields.iter().map(|(f, _)| f.as_str()).collect::<Vec<_>>().join(", ");
-        e.args.push(("detail", summary));
-        e.detail = Detail::Fields(fields);
+        e.0.args.push(("detail", summary));
+        e.0.detail = Detail::Fields(fields);
         e
     }
 
     /// An error whose `{detail}` is a domain problem, rendered in the response's language.
     pub fn problem(status: StatusCode, code: &'static str, msg: Msg, problem: Problem) -> ApiError {
-        ApiError { status, code, msg, args: Vec::new(), detail: Detail::Problem(problem) }
+        ApiError(Box::new(Inner { status, code, msg, args: Vec::new(), detail: Detail::Problem(problem) }))
     }
 
     pub fn conflict(detail: impl ToString) -> ApiError {
@@ -108,31 +111,32 @@ impl ApiError {
     }
 
     pub fn body(&self, lang: Lang) -> ErrorBody {
-        let problem = match &self.detail {
+        let this = &self.0;
+        let problem = match &this.detail {
             // A bad code says what is wrong with it; the message around it already says it is a region code.
             Detail::Problem(Problem::BadCode(e)) => Some(e.message(lang)),
             Detail::Problem(p) => Some(p.message(lang)),
             _ => None,
         };
         let mut args: Vec<(&str, &dyn std::fmt::Display)> =
-            self.args.iter().map(|(k, v)| (*k, v as &dyn std::fmt::Display)).collect();
+            this.args.iter().map(|(k, v)| (*k, v as &dyn std::fmt::Display)).collect();
         if let Some(text) = &problem {
             args.push(("detail", text));
         }
-        let fields = match &self.detail {
+        let fields = match &this.detail {
             Detail::Fields(fields) => fields
                 .iter()
                 .map(|(field, problem)| FieldErrorBody { field: field.clone(), message: problem.message(lang) })
                 .collect(),
             Detail::None | Detail::Problem(_) => Vec::new(),
         };
-        ErrorBody { code: self.code, message: lang.format(self.msg, &args), fields }
+        ErrorBody { code: this.code, message: lang.format(this.msg, &args), fields }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut response = (self.status, Json(self.body(Lang::Id))).into_response();
+        let mut response = (self.status(), Json(self.body(Lang::Id))).into_response();
         response.extensions_mut().insert(Arc::new(self));
         response
     }
@@ -205,7 +209,7 @@ pub async fn localize(State(_state): State<AppState>, request: Request, next: Ne
         return response;
     }
     if let Some(error) = response.extensions_mut().remove::<Arc<ApiError>>() {
-        let mut localized = (error.status, Json(error.body(lang))).into_response();
+        let mut localized = (error.status(), Json(error.body(lang))).into_response();
         localized.headers_mut().extend(
             response
                 .headers()
