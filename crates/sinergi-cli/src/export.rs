@@ -5,12 +5,13 @@ use std::path::Path;
 
 use anyhow::Context;
 use sinergi_domain::RegionCode;
+use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_store::{Store, TpsRecord};
 
-pub async fn tps(store: &dyn Store, region: &str, geojson: bool, out: Option<&Path>) -> anyhow::Result<()> {
-    let code = RegionCode::parse(region).map_err(|e| anyhow::anyhow!("--region: {e}"))?;
+pub async fn tps(store: &dyn Store, region: &str, geojson: bool, out: Option<&Path>, lang: Lang) -> anyhow::Result<()> {
+    let code = RegionCode::parse(region).map_err(|e| anyhow::anyhow!("--region: {}", e.message(lang)))?;
     if store.region(&code).await?.is_none() {
-        anyhow::bail!("--region: there is no region with code {code}");
+        anyhow::bail!("--region: {}", lang.format(Msg::ErrRegionNotFound, &[("code", &code)]));
     }
     let records = store.all_tps(&code).await?;
     let bytes = if geojson { to_geojson(&records)? } else { to_csv(&records)? };

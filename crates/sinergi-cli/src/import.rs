@@ -14,17 +14,17 @@ fn report<T>(parsed: &Parsed<T>, file: &Path, skip_invalid: bool, lang: Lang) ->
         return true;
     }
     let name = file.display().to_string();
+    let count = &parsed.bad_rows();
+    if skip_invalid {
+        eprintln!("{}", lang.format(Msg::CliImportSkipped, &[("count", count)]));
+    }
     for issue in &parsed.issues {
         eprintln!("{}", issue.render(&name, lang));
     }
-    let count = &parsed.issues.len();
-    if skip_invalid {
-        eprintln!("{}", lang.format(Msg::CliImportSkipped, &[("count", count)]));
-        true
-    } else {
+    if !skip_invalid {
         eprintln!("{}", lang.format(Msg::CliImportRejected, &[("count", count), ("file", &name)]));
-        false
     }
+    skip_invalid
 }
 
 fn done(count: u64, file: &Path, lang: Lang) -> ExitCode {

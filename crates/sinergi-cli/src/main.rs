@@ -167,7 +167,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Some("geojson" | "json") => Format::Geojson,
                 _ => Format::Csv,
             });
-            export::tps(&*store, &region, matches!(format, Format::Geojson), out.as_deref()).await?;
+            export::tps(&*store, &region, matches!(format, Format::Geojson), out.as_deref(), lang).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo { data, no_serve, serve } => {

@@ -201,6 +201,7 @@ messages! {
     ProblemLevelMismatch => "tingkat {given} tidak cocok dengan kode {code} (tingkat {expected})" / "level {given} does not match code {code} (level {expected})",
     ProblemParentMismatch => "induk {given} tidak cocok dengan kode {code} (seharusnya {expected})" / "parent {given} does not match code {code} (should be {expected})",
     ProblemUnknownParent => "induk {parent} tidak ada di berkas maupun basis data" / "parent {parent} is neither in the file nor in the database",
+    ProblemParentRejected => "induk {parent} ada di berkas tetapi barisnya bermasalah" / "parent {parent} is in the file but its row has problems",
     ProblemUnknownRegion => "wilayah {code} tidak ada di basis data" / "region {code} is not in the database",
     ProblemNotVillage => "{code} bukan desa/kelurahan; TPS harus berada di desa/kelurahan" / "{code} is not a village; a TPS must lie in a village",
     ProblemEmpty => "wajib diisi" / "must not be empty",

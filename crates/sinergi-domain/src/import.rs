@@ -6,7 +6,7 @@
 //! default nothing is written. Checks that need the database (does the parent region exist?) take the answer as a
 //! closure, so they stay pure.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::io::Read;
 
@@ -33,6 +33,7 @@ pub enum Problem {
     LevelMismatch { given: String, code: String, expected: u8 },
     ParentMismatch { given: String, code: String, expected: String },
     UnknownParent(String),
+    ParentRejected(String),
     UnknownRegion(String),
     NotVillage(String),
     Empty,
@@ -65,6 +66,7 @@ impl Problem {
                 lang.format(Msg::ProblemParentMismatch, &[("given", given), ("code", code), ("expected", expected)])
             }
             UnknownParent(parent) => lang.format(Msg::ProblemUnknownParent, &[("parent", parent)]),
+            ParentRejected(parent) => lang.format(Msg::ProblemParentRejected, &[("parent", parent)]),
             UnknownRegion(code) => lang.format(Msg::ProblemUnknownRegion, &[("code", code)]),
             NotVillage(code) => lang.format(Msg::ProblemNotVillage, &[("code", code)]),
             Empty => lang.t(Msg::ProblemEmpty).to_owned(),
@@ -141,9 +143,14 @@ impl<T> Parsed<T> {
         self.issues.is_empty()
     }
 
+    /// How many rows (or features) have at least one problem.
+    pub fn bad_rows(&self) -> usize {
+        self.issues.iter().map(|i| i.place).collect::<HashSet<Place>>().len()
+    }
+
     /// Drops the records whose place has an issue, as `--skip-invalid` needs after a late check.
     fn drop_flagged(&mut self) {
-        let bad: std::collections::HashSet<Place> = self.issues.iter().map(|i| i.place).collect();
+        let bad: HashSet<Place> = self.issues.iter().map(|i| i.place).collect();
         self.records.retain(|(place, _)| !bad.contains(place));
         self.issues.sort_by_key(|i| i.place);
     }
@@ -349,18 +356,30 @@ pub fn parse_regions(input: impl Read, known: impl Fn(&RegionCode) -> bool) -> P
         row.finish(value, &mut parsed);
     });
     parsed.issues.extend(issues);
-    // Parents are checked once the whole file is read, because a file need not list parents first.
+    // Parents are checked once the whole file is read, because a file need not list parents first. Walking in
+    // code order (parents sort first), a region is kept only if its parent is kept or already in the database,
+    // so that `--skip-invalid` never writes a child whose parent it left out.
+    parsed.records.sort_by(|a, b| a.1.code.cmp(&b.1.code));
+    let mut kept: HashSet<RegionCode> = HashSet::new();
     let mut late = Vec::new();
     for (place, region) in &parsed.records {
-        if let Some(parent) = region.code.parent()
-            && !first_line.contains_key(&parent)
-            && !known(&parent)
-        {
-            late.push(RowIssue::new(*place, Some("code"), Problem::UnknownParent(parent.to_string())));
+        match region.code.parent() {
+            Some(parent) if !kept.contains(&parent) && !known(&parent) => {
+                let problem = if first_line.contains_key(&parent) {
+                    Problem::ParentRejected(parent.to_string())
+                } else {
+                    Problem::UnknownParent(parent.to_string())
+                };
+                late.push(RowIssue::new(*place, Some("code"), problem));
+            }
+            _ => {
+                kept.insert(region.code.clone());
+            }
         }
     }
     parsed.issues.extend(late);
     parsed.drop_flagged();
+    parsed.records.sort_by_key(|(place, _)| *place);
     parsed
 }
 
@@ -536,6 +555,18 @@ mod tests {
             text,
             "wilayah.csv:3: column code: invalid region code: part 2 of code “15.7” must be 2 digits (e.g. 15.07.01.2001)"
         );
+    }
+
+    #[test]
+    fn a_child_of_a_rejected_row_is_rejected_too() {
+        let csv = "code,name,level\n15.07.01,Muara Sabak Timur,3\n15,Jambi,1\n15.07,Tanjab Timur,3\n";
+        let parsed = parse_regions(csv.as_bytes(), known_none);
+        let kept: Vec<&str> = parsed.records.iter().map(|(_, r)| r.code.as_str()).collect();
+        assert_eq!(kept, ["15"]);
+        assert_eq!(parsed.issues.len(), 2);
+        assert_eq!(parsed.issues[0].place, Place::Line(2));
+        assert_eq!(parsed.issues[0].problem, Problem::ParentRejected("15.07".into()));
+        assert_eq!(parsed.bad_rows(), 2);
     }
 
     #[test]
