@@ -5,6 +5,8 @@
 //! output. Storage, HTTP and the command line build on this crate; it knows nothing of them.
 
 pub mod agency;
+pub mod audit;
+pub mod auth;
 pub mod geo;
 pub mod i18n;
 pub mod import;
