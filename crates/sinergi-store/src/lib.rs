@@ -10,6 +10,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde::Serialize;
+use sinergi_domain::audit::{AuditEntry, AuditEvent};
+use sinergi_domain::auth::{Role, Scope};
 use sinergi_domain::{
     AccessMode, AgencyKind, Boundary, LatLng, Level, Region, RegionCode, Tps, Unit, UnitKind, agency::Contact,
 };
@@ -148,6 +150,65 @@ pub struct BoundaryFeature {
     pub geometry: String,
 }
 
+/// An account to create. The password arrives already hashed (argon2id, by the caller).
+#[derive(Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub unit_code: String,
+    pub role: Role,
+    pub scope: Scope,
+    pub password_hash: String,
+    pub created_at_ms: i64,
+}
+
+/// A stored account. Its `Debug` leaves the password hash out, so it can never reach a log line.
+#[derive(Clone, PartialEq, Serialize)]
+pub struct UserRecord {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub unit_code: String,
+    pub role: Role,
+    pub scope: Scope,
+    #[serde(skip)]
+    pub password_hash: String,
+    pub disabled: bool,
+    pub created_at_ms: i64,
+}
+
+impl std::fmt::Debug for UserRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRecord")
+            .field("id", &self.id)
+            .field("username", &self.username)
+            .field("unit_code", &self.unit_code)
+            .field("role", &self.role)
+            .field("scope", &self.scope)
+            .field("disabled", &self.disabled)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A session to record, known by the digest of its id (see `sinergi_domain::auth::secret_digest`).
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub digest: String,
+    pub account_id: i64,
+    pub created_at_ms: i64,
+    pub expires_at_ms: i64,
+    pub origin: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub digest: String,
+    pub account_id: i64,
+    pub created_at_ms: i64,
+    pub last_seen_at_ms: i64,
+    pub expires_at_ms: i64,
+}
+
 /// The one storage interface. Every method is a single transaction: it either happens entirely or not at all.
 #[async_trait]
 pub trait Store: Send + Sync {
@@ -192,6 +253,31 @@ pub trait Store: Send + Sync {
     async fn unit(&self, code: &str) -> Result<Option<Unit>>;
     async fn list_units(&self, filter: &UnitFilter, page: Page) -> Result<(Vec<Unit>, u64)>;
     async fn agency_summaries(&self) -> Result<Vec<AgencySummary>>;
+
+    /// Creates an account; a taken username is a [`StoreError::Conflict`], an unknown unit or scope region a
+    /// [`StoreError::InvalidReference`].
+    async fn create_user(&self, user: &NewUser) -> Result<UserRecord>;
+    async fn user_by_name(&self, username: &str) -> Result<Option<UserRecord>>;
+    async fn user(&self, id: i64) -> Result<Option<UserRecord>>;
+    async fn list_users(&self) -> Result<Vec<UserRecord>>;
+    /// Disables or enables an account; disabling also ends its sessions. `false` when there is no such user.
+    async fn set_user_disabled(&self, username: &str, disabled: bool) -> Result<bool>;
+    /// Replaces the password hash and ends the account's sessions. `false` when there is no such user.
+    async fn set_password_hash(&self, username: &str, hash: &str) -> Result<bool>;
+
+    async fn create_session(&self, session: &NewSession) -> Result<()>;
+    /// The session with this digest and its account, expired or not (the caller decides).
+    async fn session(&self, digest: &str) -> Result<Option<(SessionRecord, UserRecord)>>;
+    async fn touch_session(&self, digest: &str, now_ms: i64) -> Result<()>;
+    async fn delete_session(&self, digest: &str) -> Result<()>;
+
+    /// Appends an event to the audit log, chained to the entry before it. Appends are serialised by a lock on
+    /// the chain's head, across connections and server instances.
+    async fn append_audit(&self, event: &AuditEvent) -> Result<AuditEntry>;
+    /// Entries with `seq > after`, in order, at most `limit`.
+    async fn audit_entries(&self, after: i64, limit: u32) -> Result<Vec<AuditEntry>>;
+    /// The recorded head of the chain: the last entry's number and hash (`0` and the genesis hash when empty).
+    async fn audit_head(&self) -> Result<(i64, String)>;
 
     async fn meta(&self, key: &str) -> Result<Option<String>>;
     async fn set_meta(&self, key: &str, value: &str) -> Result<()>;
@@ -244,6 +330,72 @@ struct TpsRow {
     voters: i64,
     access: String,
     synthetic: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: i64,
+    username: String,
+    display_name: String,
+    unit_code: String,
+    role: String,
+    scope: Option<String>,
+    password_hash: String,
+    disabled: bool,
+    created_at_ms: i64,
+}
+
+impl UserRow {
+    fn into_record(self) -> Result<UserRecord> {
+        let role = Role::parse(&self.role)
+            .ok_or_else(|| StoreError::Internal(format!("stored role is invalid: {}", self.role)))?;
+        let scope = match self.scope.as_deref() {
+            None => Scope::National,
+            Some(code) => Scope::Region(stored_code(code)?),
+        };
+        Ok(UserRecord {
+            id: self.id,
+            username: self.username,
+            display_name: self.display_name,
+            unit_code: self.unit_code,
+            role,
+            scope,
+            password_hash: self.password_hash,
+            disabled: self.disabled,
+            created_at_ms: self.created_at_ms,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    seq: i64,
+    at_ms: i64,
+    actor: String,
+    action: String,
+    target: String,
+    detail: String,
+    origin: String,
+    prev_hash: String,
+    hash: String,
+}
+
+impl From<AuditRow> for AuditEntry {
+    fn from(r: AuditRow) -> AuditEntry {
+        AuditEntry {
+            seq: r.seq,
+            event: AuditEvent {
+                at_ms: r.at_ms,
+                actor: r.actor,
+                action: r.action,
+                target: r.target,
+                detail: r.detail,
+                origin: r.origin,
+            },
+            prev_hash: r.prev_hash,
+            hash: r.hash,
+        }
+    }
 }
 
 #[derive(sqlx::FromRow)]

@@ -32,6 +32,12 @@ macro_rules! tps_within {
     };
 }
 
+macro_rules! user_select {
+    () => {
+        "SELECT id, username, display_name, unit_code, role, scope, password_hash, disabled, created_at_ms FROM account"
+    };
+}
+
 macro_rules! unit_select {
     () => {
         "SELECT code, kind, name, territory, parent_code, phone, email, address, personnel FROM unit"
@@ -470,6 +476,176 @@ macro_rules! impl_store {
                 Ok(out)
             }
 
+            async fn create_user(&self, user: &$crate::NewUser) -> $crate::Result<$crate::UserRecord> {
+                let (id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO account (username, display_name, unit_code, role, scope, password_hash, created_at_ms) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                )
+                .bind(user.username.as_str())
+                .bind(user.display_name.as_str())
+                .bind(user.unit_code.as_str())
+                .bind(user.role.as_str())
+                .bind(user.scope.as_stored())
+                .bind(user.password_hash.as_str())
+                .bind(user.created_at_ms)
+                .fetch_one(&self.pool)
+                .await?;
+                self.user(id).await?.ok_or_else(|| $crate::StoreError::Internal("created account vanished".into()))
+            }
+
+            async fn user_by_name(&self, username: &str) -> $crate::Result<Option<$crate::UserRecord>> {
+                let sql = concat!($crate::queries::user_select!(), " WHERE username = $1");
+                let row: Option<$crate::UserRow> = sqlx::query_as(sql).bind(username).fetch_optional(&self.pool).await?;
+                row.map($crate::UserRow::into_record).transpose()
+            }
+
+            async fn user(&self, id: i64) -> $crate::Result<Option<$crate::UserRecord>> {
+                let sql = concat!($crate::queries::user_select!(), " WHERE id = $1");
+                let row: Option<$crate::UserRow> = sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?;
+                row.map($crate::UserRow::into_record).transpose()
+            }
+
+            async fn list_users(&self) -> $crate::Result<Vec<$crate::UserRecord>> {
+                let sql = concat!($crate::queries::user_select!(), " ORDER BY username");
+                let rows: Vec<$crate::UserRow> = sqlx::query_as(sql).fetch_all(&self.pool).await?;
+                rows.into_iter().map($crate::UserRow::into_record).collect()
+            }
+
+            async fn set_user_disabled(&self, username: &str, disabled: bool) -> $crate::Result<bool> {
+                let mut tx = self.pool.begin().await?;
+                let done = sqlx::query("UPDATE account SET disabled = $2 WHERE username = $1")
+                    .bind(username)
+                    .bind(disabled)
+                    .execute(&mut *tx)
+                    .await?;
+                if disabled {
+                    sqlx::query("DELETE FROM session WHERE account_id IN (SELECT id FROM account WHERE username = $1)")
+                        .bind(username)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn set_password_hash(&self, username: &str, hash: &str) -> $crate::Result<bool> {
+                let mut tx = self.pool.begin().await?;
+                let done = sqlx::query("UPDATE account SET password_hash = $2 WHERE username = $1")
+                    .bind(username)
+                    .bind(hash)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("DELETE FROM session WHERE account_id IN (SELECT id FROM account WHERE username = $1)")
+                    .bind(username)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn create_session(&self, session: &$crate::NewSession) -> $crate::Result<()> {
+                sqlx::query(
+                    "INSERT INTO session (digest, account_id, created_at_ms, last_seen_at_ms, expires_at_ms, origin) \
+                     VALUES ($1, $2, $3, $3, $4, $5)",
+                )
+                .bind(session.digest.as_str())
+                .bind(session.account_id)
+                .bind(session.created_at_ms)
+                .bind(session.expires_at_ms)
+                .bind(session.origin.as_str())
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn session(
+                &self,
+                digest: &str,
+            ) -> $crate::Result<Option<($crate::SessionRecord, $crate::UserRecord)>> {
+                let row: Option<(String, i64, i64, i64, i64)> = sqlx::query_as(
+                    "SELECT digest, account_id, created_at_ms, last_seen_at_ms, expires_at_ms FROM session \
+                     WHERE digest = $1",
+                )
+                .bind(digest)
+                .fetch_optional(&self.pool)
+                .await?;
+                let Some((digest, account_id, created_at_ms, last_seen_at_ms, expires_at_ms)) = row else {
+                    return Ok(None);
+                };
+                let Some(user) = self.user(account_id).await? else { return Ok(None) };
+                let session = $crate::SessionRecord { digest, account_id, created_at_ms, last_seen_at_ms, expires_at_ms };
+                Ok(Some((session, user)))
+            }
+
+            async fn touch_session(&self, digest: &str, now_ms: i64) -> $crate::Result<()> {
+                sqlx::query("UPDATE session SET last_seen_at_ms = $2 WHERE digest = $1")
+                    .bind(digest)
+                    .bind(now_ms)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn delete_session(&self, digest: &str) -> $crate::Result<()> {
+                sqlx::query("DELETE FROM session WHERE digest = $1").bind(digest).execute(&self.pool).await?;
+                Ok(())
+            }
+
+            async fn append_audit(
+                &self,
+                event: &sinergi_domain::audit::AuditEvent,
+            ) -> $crate::Result<sinergi_domain::audit::AuditEntry> {
+                let mut tx = self.pool.begin().await?;
+                // Writing first takes the write lock (SQLite) or the row lock (PostgreSQL) on the head, so no
+                // other append can read the same head before this one commits.
+                sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(&mut *tx).await?;
+                let (seq, hash): (i64, String) =
+                    sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut *tx).await?;
+                let entry = sinergi_domain::audit::chain(seq, &hash, event.clone());
+                sqlx::query(
+                    "INSERT INTO audit_log (seq, at_ms, actor, action, target, detail, origin, prev_hash, hash) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(entry.seq)
+                .bind(entry.event.at_ms)
+                .bind(entry.event.actor.as_str())
+                .bind(entry.event.action.as_str())
+                .bind(entry.event.target.as_str())
+                .bind(entry.event.detail.as_str())
+                .bind(entry.event.origin.as_str())
+                .bind(entry.prev_hash.as_str())
+                .bind(entry.hash.as_str())
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+                    .bind(entry.seq)
+                    .bind(entry.hash.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(entry)
+            }
+
+            async fn audit_entries(
+                &self,
+                after: i64,
+                limit: u32,
+            ) -> $crate::Result<Vec<sinergi_domain::audit::AuditEntry>> {
+                let rows: Vec<$crate::AuditRow> = sqlx::query_as(
+                    "SELECT seq, at_ms, actor, action, target, detail, origin, prev_hash, hash FROM audit_log \
+                     WHERE seq > $1 ORDER BY seq LIMIT $2",
+                )
+                .bind(after)
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn audit_head(&self) -> $crate::Result<(i64, String)> {
+                Ok(sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&self.pool).await?)
+            }
+
             async fn meta(&self, key: &str) -> $crate::Result<Option<String>> {
                 let row: Option<(String,)> = sqlx::query_as("SELECT value FROM meta WHERE key = $1")
                     .bind(key)
@@ -492,4 +668,4 @@ macro_rules! impl_store {
     };
 }
 
-pub(crate) use {impl_store, region_select, tps_select, tps_within, unit_select};
+pub(crate) use {impl_store, region_select, tps_select, tps_within, unit_select, user_select};

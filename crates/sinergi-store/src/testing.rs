@@ -60,6 +60,23 @@ impl TestDb {
         Some(TestDb { store: Arc::new(store), url, _dir: None, pg_schema: Some((base, schema)) })
     }
 
+    /// Runs SQL on the database behind the store's back, as someone with direct access to it could (tests use
+    /// this to tamper with the audit log). Returns the error text if the database refuses.
+    pub async fn execute_raw(&self, sql: &str) -> Result<u64, String> {
+        let statement = sqlx::AssertSqlSafe(sql.to_owned());
+        if self.url.starts_with("sqlite:") {
+            let pool = sqlx::SqlitePool::connect(&self.url).await.map_err(|e| e.to_string())?;
+            let done = sqlx::query(statement).execute(&pool).await.map_err(|e| e.to_string());
+            pool.close().await;
+            done.map(|d| d.rows_affected())
+        } else {
+            let pool = sqlx::PgPool::connect(&self.url).await.map_err(|e| e.to_string())?;
+            let done = sqlx::query(statement).execute(&pool).await.map_err(|e| e.to_string());
+            pool.close().await;
+            done.map(|d| d.rows_affected())
+        }
+    }
+
     /// Drops the PostgreSQL schema; nothing to do for SQLite, whose directory goes with the value.
     pub async fn cleanup(self) {
         if let Some((base, schema)) = &self.pg_schema {
