@@ -95,6 +95,13 @@ pub async fn seed(store: &dyn Store, data: &Path, lang: Lang) -> anyhow::Result<
         unit.validate().with_context(|| format!("demo unit {}", unit.code))?;
     }
     store.upsert_units(&units).await?;
+    let detail = format!(
+        "{} regions, {} boundaries, {total_tps} synthetic TPS, {} units",
+        regions.len(),
+        boundaries.len(),
+        units.len()
+    );
+    crate::audit::record(store, "demo.seed", &data.display().to_string(), detail).await?;
     println!("{}", lang.format(Msg::DemoUnits, &[("count", &lang.number(units.len() as u64))]));
     println!(
         "{}",

@@ -27,9 +27,19 @@ fn report<T>(parsed: &Parsed<T>, file: &Path, skip_invalid: bool, lang: Lang) ->
     skip_invalid
 }
 
-fn done(count: u64, file: &Path, lang: Lang) -> ExitCode {
+/// Records the import in the audit log and says how many rows were written.
+async fn done(
+    store: &dyn Store,
+    what: &str,
+    count: u64,
+    skipped: usize,
+    file: &Path,
+    lang: Lang,
+) -> anyhow::Result<ExitCode> {
+    let detail = format!("{count} written, {skipped} bad rows skipped");
+    crate::audit::record(store, &format!("import.{what}"), &file.display().to_string(), detail).await?;
     println!("{}", lang.format(Msg::CliImportOk, &[("count", &count), ("file", &file.display())]));
-    ExitCode::SUCCESS
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Exit status of an import that wrote nothing because of bad rows.
@@ -42,9 +52,10 @@ pub async fn regions(store: &dyn Store, file: &Path, skip_invalid: bool, lang: L
     if !report(&parsed, file, skip_invalid, lang) {
         return Ok(ExitCode::from(REJECTED));
     }
+    let skipped = parsed.bad_rows();
     let regions: Vec<_> = parsed.records.into_iter().map(|(_, r)| r).collect();
     store.upsert_regions(&regions).await?;
-    Ok(done(regions.len() as u64, file, lang))
+    done(store, "regions", regions.len() as u64, skipped, file, lang).await
 }
 
 pub async fn boundaries(store: &dyn Store, file: &Path, skip_invalid: bool, lang: Lang) -> anyhow::Result<ExitCode> {
@@ -54,9 +65,10 @@ pub async fn boundaries(store: &dyn Store, file: &Path, skip_invalid: bool, lang
     if !report(&parsed, file, skip_invalid, lang) {
         return Ok(ExitCode::from(REJECTED));
     }
+    let skipped = parsed.bad_rows();
     let records: Vec<_> = parsed.records.into_iter().map(|(_, b)| (b.code, b.boundary)).collect();
     store.set_boundaries(&records).await?;
-    Ok(done(records.len() as u64, file, lang))
+    done(store, "boundaries", records.len() as u64, skipped, file, lang).await
 }
 
 pub async fn tps(store: &dyn Store, file: &Path, skip_invalid: bool, lang: Lang) -> anyhow::Result<ExitCode> {
@@ -66,7 +78,8 @@ pub async fn tps(store: &dyn Store, file: &Path, skip_invalid: bool, lang: Lang)
     if !report(&parsed, file, skip_invalid, lang) {
         return Ok(ExitCode::from(REJECTED));
     }
+    let skipped = parsed.bad_rows();
     let tps: Vec<_> = parsed.records.into_iter().map(|(_, t)| t).collect();
     store.upsert_tps(&tps).await?;
-    Ok(done(tps.len() as u64, file, lang))
+    done(store, "tps", tps.len() as u64, skipped, file, lang).await
 }

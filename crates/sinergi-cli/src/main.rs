@@ -11,9 +11,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_server::ServerConfig;
 
+mod audit;
 mod demo;
 mod export;
 mod import;
+mod user;
 
 #[derive(Parser)]
 #[command(name = "sinergi", version, about = "Sinergi: cross-sector coordination of election security")]
@@ -60,6 +62,66 @@ enum Command {
     Serve {
         #[command(flatten)]
         serve: ServeArgs,
+    },
+    /// Manage accounts (the first administrator: `sinergi user add NAME --admin --unit CODE`)
+    User {
+        #[command(subcommand)]
+        what: UserWhat,
+    },
+    /// Check or export the tamper-evident audit log
+    Audit {
+        #[command(subcommand)]
+        what: AuditWhat,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserWhat {
+    /// Create an account. The password is asked on the terminal, or read from standard input with
+    /// --password-stdin (at least 12 characters)
+    Add {
+        username: String,
+        /// The unit the user belongs to, by its code (e.g. polres-33.20); its territory is the user's scope
+        #[arg(long)]
+        unit: String,
+        /// administrator, commander, operator, field_reporter, observer or external
+        #[arg(long)]
+        role: Option<String>,
+        /// Shorthand for --role administrator
+        #[arg(long)]
+        admin: bool,
+        /// Full name as shown in the UI
+        #[arg(long)]
+        name: Option<String>,
+        /// Scope the user to the whole nation instead of the unit's territory
+        #[arg(long)]
+        national: bool,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List accounts
+    List,
+    /// Disable an account and end its sessions
+    Disable { username: String },
+    /// Enable a disabled account
+    Enable { username: String },
+    /// Replace a password and end the account's sessions
+    ResetPassword {
+        username: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditWhat {
+    /// Check the hash chain; names the first broken entry (exit status 3)
+    Verify,
+    /// Write every entry as JSON lines
+    Export {
+        /// Output file [default: standard output]
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -130,7 +192,7 @@ async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
+                .unwrap_or_else(|_| "info,sqlx=error,tower_http=info".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -183,6 +245,32 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve { serve } => {
             let store = sinergi_store::connect(&database("sqlite://sinergi.db")).await?;
             serve_until_stopped(store, serve, lang).await
+        }
+        Command::User { what } => {
+            let store = sinergi_store::connect(&database("sqlite://sinergi.db")).await?;
+            match what {
+                UserWhat::Add { username, unit, role, admin, name, national, password_stdin } => {
+                    let args = user::AddArgs { username, unit, role, admin, name, national, password_stdin };
+                    user::add(&*store, args).await?
+                }
+                UserWhat::List => user::list(&*store).await?,
+                UserWhat::Disable { username } => user::set_disabled(&*store, &username, true).await?,
+                UserWhat::Enable { username } => user::set_disabled(&*store, &username, false).await?,
+                UserWhat::ResetPassword { username, password_stdin } => {
+                    user::reset_password(&*store, &username, password_stdin).await?
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit { what } => {
+            let store = sinergi_store::connect(&database("sqlite://sinergi.db")).await?;
+            match what {
+                AuditWhat::Verify => audit::verify(&*store).await,
+                AuditWhat::Export { out } => {
+                    audit::export(&*store, out.as_deref()).await?;
+                    Ok(ExitCode::SUCCESS)
+                }
+            }
         }
     }
 }

@@ -729,3 +729,129 @@ fn a_bad_database_url_fails_clearly() {
     // Nothing is created in the working directory as a fallback.
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
+
+// 9. Accounts and the audit log.
+
+impl Db {
+    /// Runs with `input` on standard input (for `--password-stdin`).
+    fn run_with_input(&self, args: &[&str], input: &str) -> Run {
+        use std::io::Write as _;
+        let mut child = self
+            .command(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run sinergi");
+        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+        Run::of(child.wait_with_output().expect("wait for sinergi"), args)
+    }
+
+    fn seed_units(&self) {
+        let tmp = self.path("units.csv");
+        let wilayah = std::fs::read_to_string(wilayah()).unwrap();
+        let rows: Vec<&str> = wilayah
+            .lines()
+            .filter(|l| l.starts_with("code,") || l.starts_with("33,") || l.starts_with("33.20"))
+            .collect();
+        std::fs::write(&tmp, rows.join("\n")).unwrap();
+        self.run(&["import", "regions", &tmp.display().to_string()]).expect_code(0);
+    }
+}
+
+#[tokio::test]
+async fn accounts_are_managed_and_every_change_is_audited() {
+    let db = Db::new();
+    db.seed_units();
+    let store = db.store().await;
+    let territory = code("33.20");
+    store
+        .upsert_units(&[sinergi_domain::Unit {
+            code: "polres-33.20".into(),
+            kind: sinergi_domain::UnitKind::Polres,
+            name: "Polres Jepara".into(),
+            territory,
+            parent: None,
+            contact: Default::default(),
+            personnel: 700,
+        }])
+        .await
+        .unwrap();
+
+    let pw = "kuda lari pagi hari\n";
+    let add = |args: &[&str], input: &str| {
+        let mut all = vec!["user", "add"];
+        all.extend_from_slice(args);
+        all.push("--password-stdin");
+        db.run_with_input(&all, input)
+    };
+    let run = add(&["kabag.ops", "--unit", "polres-33.20", "--role", "operator"], pw);
+    run.expect_code(0);
+    assert!(run.stdout.contains("kabag.ops (operator, Polres Jepara, scope 33.20)"), "{}", run.stdout);
+    add(&["admin", "--admin", "--unit", "polres-33.20", "--national"], pw).expect_code(0);
+
+    for (args, input, expected) in [
+        (vec!["kabag.ops", "--unit", "polres-33.20", "--role", "observer"], pw, "the username `kabag.ops` is taken"),
+        (vec!["x.y", "--unit", "polres-33.20", "--role", "observer"], "pendek\n", "at least 12 characters"),
+        (vec!["x.y", "--unit", "polres-99.99", "--role", "observer"], pw, "there is no unit `polres-99.99`"),
+        (vec!["x.y", "--unit", "polres-33.20", "--role", "general"], pw, "unknown role `general`"),
+        (vec!["X Y", "--unit", "polres-33.20", "--role", "observer"], pw, "username must be"),
+        (vec!["x.y", "--unit", "polres-33.20", "--admin", "--role", "observer"], pw, "contradict"),
+    ] {
+        let run = add(&args.iter().map(|s| &**s).collect::<Vec<_>>(), input);
+        run.expect_code(1);
+        assert!(run.stderr.contains(expected), "{args:?}: {}", run.stderr);
+    }
+
+    let list = db.run(&["user", "list"]);
+    list.expect_code(0);
+    let lines: Vec<&str> = list.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", list.stdout);
+    assert!(lines[1].starts_with("admin") && lines[1].contains("national"));
+    assert!(lines[2].starts_with("kabag.ops") && lines[2].contains("33.20") && lines[2].contains("active"));
+    assert!(!list.stdout.contains("argon2"), "no password hash is ever printed");
+
+    db.run(&["user", "disable", "kabag.ops"]).expect_code(0);
+    assert!(store.user_by_name("kabag.ops").await.unwrap().unwrap().disabled);
+    db.run(&["user", "enable", "kabag.ops"]).expect_code(0);
+    db.run(&["user", "disable", "ghost"]).expect_code(1);
+    let before = store.user_by_name("kabag.ops").await.unwrap().unwrap().password_hash;
+    db.run_with_input(&["user", "reset-password", "kabag.ops", "--password-stdin"], "sungai batang hari 2024\n")
+        .expect_code(0);
+    assert_ne!(store.user_by_name("kabag.ops").await.unwrap().unwrap().password_hash, before);
+
+    // The region import, two accounts, disable, enable, reset: six entries, chained.
+    let verify = db.run(&["audit", "verify"]);
+    verify.expect_code(0);
+    assert!(verify.stdout.starts_with("audit log intact: 6 entries"), "{}", verify.stdout);
+    let export = db.run(&["audit", "export"]);
+    export.expect_code(0);
+    let actions: Vec<String> = export
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["action"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        actions,
+        ["import.regions", "user.create", "user.create", "user.disable", "user.enable", "user.reset_password"]
+    );
+    assert!(!export.stdout.contains("kuda lari") && !export.stdout.contains("argon2"), "no secret in the log");
+}
+
+#[tokio::test]
+async fn a_tampered_audit_log_is_named_by_verify() {
+    let db = Db::new();
+    db.seed_units();
+    db.seed_units();
+    db.run(&["audit", "verify"]).expect_code(0);
+    // Someone with the database file removes the guard and rewrites history.
+    let refused = sinergi_store::testing::execute_raw(&db.url, "DELETE FROM audit_log").await.unwrap_err();
+    assert!(refused.contains("append-only"), "{refused}");
+    sinergi_store::testing::execute_raw(&db.url, "DROP TRIGGER audit_log_no_update").await.unwrap();
+    sinergi_store::testing::execute_raw(&db.url, "UPDATE audit_log SET detail = 'nothing' WHERE seq = 1")
+        .await
+        .unwrap();
+    let run = db.run(&["audit", "verify"]);
+    run.expect_code(3);
+    assert_eq!(run.stderr.trim(), "audit log BROKEN: entry 1 was changed: its content does not match its hash");
+}

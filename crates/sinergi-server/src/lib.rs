@@ -21,6 +21,7 @@ mod assets;
 pub mod error;
 pub mod lang;
 mod pages;
+pub mod secrets;
 
 /// Largest request body we accept. A TPS or a report is a few hundred bytes; imports go through the CLI.
 pub const BODY_LIMIT: usize = 1024 * 1024;

@@ -63,18 +63,7 @@ impl TestDb {
     /// Runs SQL on the database behind the store's back, as someone with direct access to it could (tests use
     /// this to tamper with the audit log). Returns the error text if the database refuses.
     pub async fn execute_raw(&self, sql: &str) -> Result<u64, String> {
-        let statement = sqlx::AssertSqlSafe(sql.to_owned());
-        if self.url.starts_with("sqlite:") {
-            let pool = sqlx::SqlitePool::connect(&self.url).await.map_err(|e| e.to_string())?;
-            let done = sqlx::query(statement).execute(&pool).await.map_err(|e| e.to_string());
-            pool.close().await;
-            done.map(|d| d.rows_affected())
-        } else {
-            let pool = sqlx::PgPool::connect(&self.url).await.map_err(|e| e.to_string())?;
-            let done = sqlx::query(statement).execute(&pool).await.map_err(|e| e.to_string());
-            pool.close().await;
-            done.map(|d| d.rows_affected())
-        }
+        execute_raw(&self.url, sql).await
     }
 
     /// Drops the PostgreSQL schema; nothing to do for SQLite, whose directory goes with the value.
@@ -86,6 +75,22 @@ impl TestDb {
                 pool.close().await;
             }
         }
+    }
+}
+
+/// Runs one SQL statement on the database at `url`, behind the store's back (see [`TestDb::execute_raw`]).
+pub async fn execute_raw(url: &str, sql: &str) -> Result<u64, String> {
+    let statement = sqlx::AssertSqlSafe(sql.to_owned());
+    if url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(url).await.map_err(|e| e.to_string())?;
+        let done = sqlx::query(statement).execute(&pool).await.map_err(|e| e.to_string());
+        pool.close().await;
+        done.map(|d| d.rows_affected())
+    } else {
+        let pool = sqlx::PgPool::connect(url).await.map_err(|e| e.to_string())?;
+        let done = sqlx::query(statement).execute(&pool).await.map_err(|e| e.to_string());
+        pool.close().await;
+        done.map(|d| d.rows_affected())
     }
 }
 

@@ -1,0 +1,82 @@
+//! `sinergi audit verify|export`: check the audit log's hash chain, or write it out as JSON lines.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use sinergi_domain::audit::{self, AuditEntry, AuditEvent};
+use sinergi_store::Store;
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}
+
+/// `cli:<operating-system user>`: who ran the command, as far as this machine knows.
+fn cli_actor() -> String {
+    let user = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "unknown".into());
+    format!("cli:{user}")
+}
+
+/// Appends what a command changed to the audit log.
+pub async fn record(store: &dyn Store, action: &str, target: &str, detail: String) -> anyhow::Result<()> {
+    let event = AuditEvent {
+        at_ms: now_ms(),
+        actor: cli_actor(),
+        action: action.to_owned(),
+        target: target.to_owned(),
+        detail,
+        origin: "cli".to_owned(),
+    };
+    store.append_audit(&event).await.context("cannot write the audit log")?;
+    Ok(())
+}
+
+/// Entries read from the database at a time.
+const PAGE: u32 = 5000;
+
+/// Exit status when the chain is broken.
+pub const BROKEN: u8 = 3;
+
+async fn all_entries(store: &dyn Store) -> anyhow::Result<Vec<AuditEntry>> {
+    let mut entries = Vec::new();
+    loop {
+        let after = entries.last().map_or(0, |e: &AuditEntry| e.seq);
+        let page = store.audit_entries(after, PAGE).await?;
+        let done = page.len() < PAGE as usize;
+        entries.extend(page);
+        if done {
+            return Ok(entries);
+        }
+    }
+}
+
+pub async fn verify(store: &dyn Store) -> anyhow::Result<ExitCode> {
+    let entries = all_entries(store).await?;
+    let (head_seq, head_hash) = store.audit_head().await?;
+    match audit::verify(&entries, Some((head_seq, &head_hash))) {
+        Ok(count) => {
+            println!("audit log intact: {count} entries, head {head_seq} {head_hash}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(broken) => {
+            eprintln!("audit log BROKEN: {broken}");
+            Ok(ExitCode::from(BROKEN))
+        }
+    }
+}
+
+pub async fn export(store: &dyn Store, out: Option<&Path>) -> anyhow::Result<()> {
+    let entries = all_entries(store).await?;
+    let mut text = Vec::new();
+    for entry in &entries {
+        serde_json::to_writer(&mut text, entry)?;
+        text.push(b'\n');
+    }
+    match out {
+        Some(path) => std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?,
+        None => std::io::stdout().lock().write_all(&text)?,
+    }
+    eprintln!("{} entries", entries.len());
+    Ok(())
+}

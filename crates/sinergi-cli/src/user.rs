@@ -1,0 +1,113 @@
+//! `sinergi user …`: accounts, managed from the command line of the server's machine (the first administrator
+//! can only be made here). Every change is written to the audit log.
+
+use std::io::{BufRead, IsTerminal};
+
+use anyhow::{Context, bail};
+use sinergi_domain::auth::{Role, Scope, validate_password, validate_username};
+use sinergi_server::secrets::hash_password;
+use sinergi_store::{NewUser, Store};
+
+pub struct AddArgs {
+    pub username: String,
+    pub unit: String,
+    pub role: Option<String>,
+    pub admin: bool,
+    pub name: Option<String>,
+    pub national: bool,
+    pub password_stdin: bool,
+}
+
+use crate::audit::{now_ms, record as audit};
+
+/// Reads a new password: one line from standard input with `--password-stdin`, else asked twice on the
+/// terminal without echo.
+fn read_password(username: &str, from_stdin: bool) -> anyhow::Result<String> {
+    let password = if from_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).context("cannot read the password from standard input")?;
+        line.trim_end_matches(['\r', '\n']).to_owned()
+    } else if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password(format!("Kata sandi baru untuk {username}: "))?;
+        let second = rpassword::prompt_password("Ulangi kata sandi: ")?;
+        if first != second {
+            bail!("the two passwords differ; nothing was changed");
+        }
+        first
+    } else {
+        bail!("no terminal to ask for the password: pipe it in with --password-stdin");
+    };
+    validate_password(username, &password)?;
+    Ok(password)
+}
+
+pub async fn add(store: &dyn Store, args: AddArgs) -> anyhow::Result<()> {
+    validate_username(&args.username)?;
+    let role = match (args.admin, args.role.as_deref()) {
+        (true, None | Some("administrator")) => Role::Administrator,
+        (true, Some(other)) => bail!("--admin and --role {other} contradict each other"),
+        (false, Some(text)) => Role::parse(text).with_context(|| {
+            format!("unknown role `{text}`: administrator, commander, operator, field_reporter, observer, external")
+        })?,
+        (false, None) => bail!("give the account a --role (or --admin for an administrator)"),
+    };
+    let unit = store.unit(&args.unit).await?.with_context(|| format!("--unit: there is no unit `{}`", args.unit))?;
+    let scope = if args.national { Scope::National } else { Scope::Region(unit.territory.clone()) };
+    let password = read_password(&args.username, args.password_stdin)?;
+    let user = NewUser {
+        display_name: args.name.unwrap_or_else(|| args.username.clone()),
+        username: args.username,
+        unit_code: unit.code.clone(),
+        role,
+        scope,
+        password_hash: hash_password(&password)?,
+        created_at_ms: now_ms(),
+    };
+    let created = store.create_user(&user).await.map_err(|e| match e {
+        sinergi_store::StoreError::Conflict(_) => anyhow::anyhow!("the username `{}` is taken", user.username),
+        other => other.into(),
+    })?;
+    let scope_text = created.scope.as_stored().unwrap_or("national").to_owned();
+    audit(store, "user.create", &created.username, format!("role={} unit={} scope={scope_text}", role, unit.code))
+        .await?;
+    println!("{} ({role}, {}, scope {scope_text})", created.username, unit.name);
+    Ok(())
+}
+
+pub async fn list(store: &dyn Store) -> anyhow::Result<()> {
+    let users = store.list_users().await?;
+    println!("{:<24} {:<15} {:<22} {:<14} {:<8} NAME", "USERNAME", "ROLE", "UNIT", "SCOPE", "STATUS");
+    for u in users {
+        println!(
+            "{:<24} {:<15} {:<22} {:<14} {:<8} {}",
+            u.username,
+            u.role.as_str(),
+            u.unit_code,
+            u.scope.as_stored().unwrap_or("national"),
+            if u.disabled { "disabled" } else { "active" },
+            u.display_name
+        );
+    }
+    Ok(())
+}
+
+pub async fn set_disabled(store: &dyn Store, username: &str, disabled: bool) -> anyhow::Result<()> {
+    if !store.set_user_disabled(username, disabled).await? {
+        bail!("there is no user `{username}`");
+    }
+    let action = if disabled { "user.disable" } else { "user.enable" };
+    audit(store, action, username, String::new()).await?;
+    println!("{username}: {}", if disabled { "disabled; its sessions are ended" } else { "enabled" });
+    Ok(())
+}
+
+pub async fn reset_password(store: &dyn Store, username: &str, password_stdin: bool) -> anyhow::Result<()> {
+    if store.user_by_name(username).await?.is_none() {
+        bail!("there is no user `{username}`");
+    }
+    let password = read_password(username, password_stdin)?;
+    store.set_password_hash(username, &hash_password(&password)?).await?;
+    audit(store, "user.reset_password", username, String::new()).await?;
+    println!("{username}: password replaced; its sessions are ended");
+    Ok(())
+}
