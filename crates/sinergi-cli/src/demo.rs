@@ -11,18 +11,38 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 use sinergi_domain::agency::Contact;
+use sinergi_domain::auth::{Role, Scope};
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_domain::import::{BoundaryRecord, parse_boundaries, parse_regions};
 use sinergi_domain::rng::SplitMix64;
 use sinergi_domain::synthetic::{AccessProfile, VillageInput, expected_tps, generate_tps};
 use sinergi_domain::{Level, RegionCode, Unit, UnitKind};
-use sinergi_store::Store;
+use sinergi_store::{NewUser, Store};
 
 /// The regencies with boundaries in `shared/data/boundaries`, where the seed reports were written.
 pub const REGENCIES: [&str; 4] = ["15.07", "14.04", "33.20", "73.18"];
 
 /// Seed of the synthetic data. Changing it moves every demo TPS: don't, without a reason.
-const SEED: u64 = 20241127;
+pub const SEED: u64 = 20241127;
+
+/// The password of every demo account. Printed by `sinergi demo` and in the README: a demo database must never
+/// hold real data or face a real network.
+pub const DEMO_PASSWORD: &str = "sinergi-demo-2024";
+
+/// The demo's accounts: one per agency kind, in Jepara (33.20), plus a national administrator.
+pub const DEMO_ACCOUNTS: [(&str, &str, Role, bool); 11] = [
+    ("demo.admin", "polres-33.20", Role::Administrator, true),
+    ("demo.polri", "polres-33.20", Role::Operator, false),
+    ("demo.tni", "kodim-33.20", Role::Commander, false),
+    ("demo.kpu", "kpu-kabupaten-33.20", Role::Operator, false),
+    ("demo.bawaslu", "bawaslu-kabupaten-33.20", Role::Commander, false),
+    ("demo.pemda", "kesbangpol-33.20", Role::Observer, false),
+    ("demo.kejaksaan", "kejari-33.20", Role::Observer, false),
+    ("demo.pengadilan", "pengadilan-negeri-33.20", Role::Observer, false),
+    ("demo.pln", "pln-up3-33.20", Role::External, false),
+    ("demo.telkom", "telkom-witel-33.20", Role::External, false),
+    ("demo.linmas", "satpol-pp-33.20", Role::FieldReporter, false),
+];
 
 pub async fn seed(store: &dyn Store, data: &Path, lang: Lang) -> anyhow::Result<()> {
     let wilayah = data.join("wilayah.csv");
@@ -110,6 +130,33 @@ pub async fn seed(store: &dyn Store, data: &Path, lang: Lang) -> anyhow::Result<
             &[("tps", &lang.number(total_tps as u64)), ("seconds", &format!("{:.1}", started.elapsed().as_secs_f64()))]
         )
     );
+    seed_accounts(store).await?;
+    println!("{}", lang.format(Msg::DemoAccounts, &[("password", &DEMO_PASSWORD)]));
+    for (username, unit, role, _) in DEMO_ACCOUNTS {
+        println!("  {username:<16} {:<15} {unit}", role.as_str());
+    }
+    Ok(())
+}
+
+/// Creates the demo accounts that do not exist yet (a second run leaves them, and any password change, alone).
+async fn seed_accounts(store: &dyn Store) -> anyhow::Result<()> {
+    for (username, unit_code, role, national) in DEMO_ACCOUNTS {
+        if store.user_by_name(username).await?.is_some() {
+            continue;
+        }
+        let unit = store.unit(unit_code).await?.with_context(|| format!("demo unit {unit_code} is missing"))?;
+        let user = NewUser {
+            username: username.to_owned(),
+            display_name: format!("Demo {}", unit.name),
+            unit_code: unit.code.clone(),
+            role,
+            scope: if national { Scope::National } else { Scope::Region(unit.territory.clone()) },
+            password_hash: sinergi_server::secrets::hash_password(DEMO_PASSWORD)?,
+            created_at_ms: crate::audit::now_ms(),
+        };
+        store.create_user(&user).await?;
+        crate::audit::record(store, "user.create", username, format!("demo account, role={role}")).await?;
+    }
     Ok(())
 }
 

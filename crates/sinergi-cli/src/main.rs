@@ -11,11 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_server::ServerConfig;
 
-mod audit;
-mod demo;
-mod export;
-mod import;
-mod user;
+use sinergi_cli::{audit, demo, export, import, user};
 
 #[derive(Parser)]
 #[command(name = "sinergi", version, about = "Sinergi: cross-sector coordination of election security")]
@@ -140,6 +136,15 @@ struct ServeArgs {
     /// Attribution text the tile server requires
     #[arg(long, env = "SINERGI_TILE_ATTRIBUTION")]
     tile_attribution: Option<String>,
+    /// A session ends after this many minutes without a request
+    #[arg(long, env = "SINERGI_SESSION_IDLE_MINUTES", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=1440))]
+    session_idle_minutes: u64,
+    /// A session ends this many hours after login
+    #[arg(long, env = "SINERGI_SESSION_HOURS", default_value_t = 12, value_parser = clap::value_parser!(u64).range(1..=168))]
+    session_hours: u64,
+    /// Mark the session cookie Secure (set this when a TLS proxy does not send X-Forwarded-Proto)
+    #[arg(long, env = "SINERGI_SECURE_COOKIES")]
+    secure_cookies: bool,
 }
 
 #[derive(Subcommand)]
@@ -280,7 +285,13 @@ async fn serve_until_stopped(
     args: ServeArgs,
     lang: Lang,
 ) -> anyhow::Result<ExitCode> {
-    let config = ServerConfig { tile_url: args.tile_url, tile_attribution: args.tile_attribution };
+    let config = ServerConfig {
+        tile_url: args.tile_url,
+        tile_attribution: args.tile_attribution,
+        session_idle: std::time::Duration::from_secs(args.session_idle_minutes * 60),
+        session_absolute: std::time::Duration::from_secs(args.session_hours * 3600),
+        secure_cookies: args.secure_cookies,
+    };
     let addr = SocketAddr::new(args.bind, args.port);
     sinergi_server::serve(store, config, addr, |local| {
         let host = if local.ip().is_unspecified() { "127.0.0.1".to_owned() } else { local.ip().to_string() };

@@ -192,6 +192,15 @@ messages! {
     ErrInvalid => "Data tidak sah: {detail}" / "Invalid data: {detail}",
     ErrInternal => "Terjadi kesalahan di server. Kejadian ini sudah dicatat; coba lagi sebentar lagi." / "Something went wrong on the server. It has been logged; try again shortly.",
     ErrUnavailable => "Basis data tidak dapat dihubungi. Coba lagi sebentar lagi." / "The database cannot be reached. Try again shortly.",
+    ErrUnauthenticated => "Silakan masuk terlebih dahulu (sesi tidak ada atau sudah berakhir)." / "Please sign in first (no session, or it has ended).",
+    ErrForbidden => "Peran Anda tidak mengizinkan tindakan ini." / "Your role does not allow this.",
+    LoginTitle => "Masuk" / "Sign in",
+    LoginUsername => "Nama pengguna" / "Username",
+    LoginPassword => "Kata sandi" / "Password",
+    LoginButton => "Masuk" / "Sign in",
+    LoginFailed => "Nama pengguna atau kata sandi salah, atau akun dinonaktifkan." / "Wrong username or password, or the account is disabled.",
+    LoginIntro => "Sinergi hanya untuk petugas yang berwenang. Setiap akses dicatat." / "Sinergi is for authorised officers only. Every access is recorded.",
+    Logout => "Keluar" / "Sign out",
     ErrPayloadTooLarge => "Isi permintaan terlalu besar." / "The request body is too large.",
     // Validation problems of imports and API input
     ProblemBadCode => "kode wilayah tidak sah: {detail}" / "invalid region code: {detail}",
@@ -230,6 +239,7 @@ messages! {
     DemoTps => "TPS sintetis: {count} di {regency}." / "Synthetic TPS: {count} in {regency}.",
     DemoUnits => "Instansi dan satuan: {count} satuan di empat kabupaten." / "Agencies and units: {count} units in four regencies.",
     DemoReady => "Demo siap ({seconds} detik): {tps} TPS sintetis — data TPS ini buatan, bukan data KPU." / "Demo ready ({seconds} s): {tps} synthetic TPS — these TPS are generated, not KPU data.",
+    DemoAccounts => "⚠ AKUN DEMO — kata sandi semua akun: {password}. Hanya untuk mencoba; jangan pernah pakai basis data demo untuk data sungguhan atau di jaringan terbuka:" / "⚠ DEMO ACCOUNTS — the password of every account: {password}. For trying out only; never use the demo database for real data or on an open network:",
     CliServing => "Sinergi berjalan di {url} — buka alamat ini di peramban. Tekan Ctrl+C untuk berhenti." / "Sinergi is running at {url} — open this address in a browser. Press Ctrl+C to stop.",
 }
 

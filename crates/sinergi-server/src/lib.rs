@@ -18,6 +18,7 @@ use tower_http::trace::TraceLayer;
 
 pub mod api;
 mod assets;
+pub mod auth;
 pub mod error;
 pub mod lang;
 mod pages;
@@ -27,13 +28,32 @@ pub mod secrets;
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
 /// Settings of one server.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ServerConfig {
+    /// A session ends after this long without a request.
+    pub session_idle: std::time::Duration,
+    /// A session ends this long after login, however busy.
+    pub session_absolute: std::time::Duration,
+    /// Mark the session cookie `Secure` even when no proxy says the request came over TLS.
+    pub secure_cookies: bool,
     /// URL template of a base-map tile server (`https://…/{z}/{x}/{y}.png`). Off by default, so that the map
     /// works offline, showing boundaries and TPS on a plain background.
     pub tile_url: Option<String>,
     /// Attribution the tile server requires.
     pub tile_attribution: Option<String>,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            // An hour of quiet ends a session; a twelve-hour shift ends it anyway.
+            session_idle: std::time::Duration::from_secs(60 * 60),
+            session_absolute: std::time::Duration::from_secs(12 * 60 * 60),
+            secure_cookies: false,
+            tile_url: None,
+            tile_attribution: None,
+        }
+    }
 }
 
 /// What every handler can reach.
@@ -57,8 +77,7 @@ pub fn app(store: Arc<dyn Store>, config: ServerConfig) -> Router {
                 async move { ([(header::CONTENT_TYPE, "application/json")], doc.as_str().to_owned()) }
             }),
         )
-        .fallback(api_not_found)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), error::localize));
+        .fallback(api_not_found);
     Router::new()
         .nest("/api/v1", api)
         .merge(pages::router())
@@ -66,6 +85,8 @@ pub fn app(store: Arc<dyn Store>, config: ServerConfig) -> Router {
         .route("/favicon.svg", get(assets::favicon))
         .route("/favicon.ico", get(assets::favicon))
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::authenticate))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), error::localize))
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CompressionLayer::new())
@@ -114,7 +135,7 @@ pub async fn serve(
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
     on_ready(local);
-    axum::serve(listener, app(store, config))
+    axum::serve(listener, app(store, config).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
             tracing::info!("shutting down");

@@ -3,8 +3,9 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Extension;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -15,6 +16,7 @@ use sinergi_store::{Page, RegionInfo, UnitFilter};
 
 use crate::AppState;
 use crate::assets::ASSET_VERSION;
+use crate::auth::{self, CurrentUser};
 use crate::lang::{COOKIE, PageLang};
 
 pub fn router() -> Router<AppState> {
@@ -24,6 +26,8 @@ pub fn router() -> Router<AppState> {
         .route("/regions/{code}", get(region))
         .route("/map/{code}", get(map))
         .route("/lang/{code}", get(switch_language))
+        .route("/login", get(login_form).post(login_submit))
+        .route("/logout", axum::routing::post(logout))
 }
 
 /// What every page shows around its content.
@@ -35,14 +39,19 @@ pub struct Chrome {
     /// The current path and query, for the language switch to come back to.
     pub here: String,
     pub nav: &'static str,
+    /// The signed-in user's name and role, for the header.
+    pub user: Option<(String, &'static str)>,
 }
 
+type User = Option<Extension<CurrentUser>>;
+
 impl Chrome {
-    async fn new(state: &AppState, lang: Lang, uri: &Uri, nav: &'static str) -> Chrome {
+    async fn new(state: &AppState, lang: Lang, uri: &Uri, nav: &'static str, user: &User) -> Chrome {
         // A page still renders when this count fails; the banner is then left out rather than the whole page.
         let synthetic = state.store.count_synthetic_tps().await.map(|n| n > 0).unwrap_or(false);
         let here = uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".to_owned());
-        Chrome { lang, synthetic, asset_version: ASSET_VERSION, here, nav }
+        let user = user.as_ref().map(|u| (u.user.display_name.clone(), u.user.role.as_str()));
+        Chrome { lang, synthetic, asset_version: ASSET_VERSION, here, nav, user }
     }
 
     pub fn t(&self, msg: Msg) -> &'static str {
@@ -86,7 +95,7 @@ fn strip_lang(path_and_query: &str) -> String {
     }
 }
 
-fn percent_encode(text: &str) -> String {
+pub(crate) fn percent_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
         if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
@@ -213,8 +222,13 @@ fn region_href(code: &RegionCode) -> String {
     format!("/regions/{code}")
 }
 
-async fn home(State(state): State<AppState>, PageLang(lang): PageLang, uri: Uri) -> Result<HomePage, PageError> {
-    let chrome = Chrome::new(&state, lang, &uri, "home").await;
+async fn home(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    uri: Uri,
+    user: User,
+) -> Result<HomePage, PageError> {
+    let chrome = Chrome::new(&state, lang, &uri, "home", &user).await;
     let err = internal(&chrome);
     let result: Result<_, sinergi_store::StoreError> = async {
         let regions = state.store.count_regions().await?;
@@ -256,9 +270,10 @@ async fn provinces(
     State(state): State<AppState>,
     PageLang(lang): PageLang,
     uri: Uri,
+    user: User,
     Query(params): Query<SearchParams>,
 ) -> Result<RegionsPage, PageError> {
-    let chrome = Chrome::new(&state, lang, &uri, "regions").await;
+    let chrome = Chrome::new(&state, lang, &uri, "regions", &user).await;
     let query = params.q.unwrap_or_default().trim().chars().take(100).collect::<String>();
     let search_results = if query.is_empty() {
         None
@@ -348,9 +363,10 @@ async fn region(
     State(state): State<AppState>,
     PageLang(lang): PageLang,
     uri: Uri,
+    user: User,
     Path(code): Path<String>,
 ) -> Result<RegionsPage, PageError> {
-    let chrome = Chrome::new(&state, lang, &uri, "regions").await;
+    let chrome = Chrome::new(&state, lang, &uri, "regions", &user).await;
     let region = find(&state, &chrome, &code).await?;
     let err = internal(&chrome);
     let code = region.code.clone();
@@ -427,9 +443,10 @@ async fn map(
     State(state): State<AppState>,
     PageLang(lang): PageLang,
     uri: Uri,
+    user: User,
     Path(code): Path<String>,
 ) -> Result<MapPage, PageError> {
-    let chrome = Chrome::new(&state, lang, &uri, "map").await;
+    let chrome = Chrome::new(&state, lang, &uri, "map", &user).await;
     let region = find(&state, &chrome, &code).await?;
     if !matches!(region.level, Level::Regency | Level::District) {
         return Err(PageError::NotFound(chrome.clone(), chrome.t(Msg::MapNeedsRegency).to_owned()));
@@ -463,6 +480,81 @@ async fn map(
     })
 }
 
+#[derive(Template, WebTemplate)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    pub chrome: Chrome,
+    pub next: String,
+    pub username: String,
+    pub failed: bool,
+}
+
+#[derive(Deserialize)]
+struct LoginParams {
+    next: Option<String>,
+}
+
+/// Only a local path may follow a login or a language switch (no open redirect).
+fn local_path(next: Option<String>) -> String {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\')).unwrap_or_else(|| "/".to_owned())
+}
+
+async fn login_form(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    uri: Uri,
+    Query(params): Query<LoginParams>,
+) -> LoginPage {
+    let chrome = Chrome::new(&state, lang, &uri, "login", &None).await;
+    LoginPage { chrome, next: local_path(params.next), username: String::new(), failed: false }
+}
+
+#[derive(Deserialize)]
+struct LoginFields {
+    username: String,
+    password: String,
+    next: Option<String>,
+}
+
+async fn login_submit(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    uri: Uri,
+    headers: HeaderMap,
+    Extension(origin): Extension<auth::Origin>,
+    Form(fields): Form<LoginFields>,
+) -> Result<Response, PageError> {
+    let chrome = Chrome::new(&state, lang, &uri, "login", &None).await;
+    let outcome = auth::login(&state, &fields.username, &fields.password, &origin.0, auth::is_https(&headers))
+        .await
+        .map_err(|_| PageError::Internal(chrome.clone()))?;
+    let next = local_path(fields.next);
+    Ok(match outcome {
+        Ok((_, cookie)) => {
+            let mut response = Redirect::to(&next).into_response();
+            response.headers_mut().insert(header::SET_COOKIE, cookie);
+            response
+        }
+        Err(auth::LoginFailed) => {
+            let username = fields.username.chars().take(64).collect();
+            (StatusCode::UNAUTHORIZED, LoginPage { chrome, next, username, failed: true }).into_response()
+        }
+    })
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Extension(origin): Extension<auth::Origin>,
+) -> Response {
+    if let Err(e) = auth::logout(&state, &current, &origin.0).await {
+        return e.into_response();
+    }
+    let mut response = Redirect::to("/login").into_response();
+    response.headers_mut().insert(header::SET_COOKIE, auth::clearing_cookie());
+    response
+}
+
 #[derive(Deserialize)]
 struct SwitchParams {
     next: Option<String>,
@@ -471,10 +563,7 @@ struct SwitchParams {
 /// Sets the language cookie and goes back to the page. Only local paths are followed (no open redirect).
 async fn switch_language(Path(code): Path<String>, Query(params): Query<SwitchParams>) -> Response {
     let lang = Lang::parse(&code).unwrap_or_default();
-    let next = params
-        .next
-        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .unwrap_or_else(|| "/".to_owned());
+    let next = local_path(params.next);
     let cookie = format!("{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Strict; HttpOnly", lang.code());
     let mut response = Redirect::to(&next).into_response();
     if let Ok(value) = cookie.parse() {
@@ -483,9 +572,9 @@ async fn switch_language(Path(code): Path<String>, Query(params): Query<SwitchPa
     response
 }
 
-pub async fn not_found(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
+pub async fn not_found(State(state): State<AppState>, headers: HeaderMap, uri: Uri, user: User) -> Response {
     let lang = crate::lang::page_lang(&headers, uri.query());
-    let chrome = Chrome::new(&state, lang, &uri, "").await;
+    let chrome = Chrome::new(&state, lang, &uri, "", &user).await;
     let message = chrome.t(Msg::ErrPageNotFound).to_owned();
     PageError::NotFound(chrome, message).into_response()
 }

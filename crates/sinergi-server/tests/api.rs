@@ -2,16 +2,19 @@
 
 mod common;
 
-use common::{seed_small, spawn};
+use common::{add_user, seed_small, signed_in, spawn};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use sinergi_domain::auth::Role;
 use sinergi_server::ServerConfig;
 use sinergi_store::testing::TestDb;
 
+/// The small registry, an operator of the Polres of 15.07 signed in, and the application serving them.
 async fn app(db: &TestDb) -> (String, reqwest::Client) {
     seed_small(&*db.store).await;
+    add_user(&*db.store, "ops", Role::Operator, "polres-15.07", false).await;
     let base = spawn(db.store.clone(), ServerConfig::default()).await;
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let client = signed_in(&base, "ops").await;
     (base, client)
 }
 
@@ -256,6 +259,9 @@ async fn openapi_describes_every_route(db: &TestDb) {
         "/units",
         "/units/{code}",
         "/health",
+        "/auth/login",
+        "/auth/logout",
+        "/auth/me",
     ] {
         assert!(paths.contains_key(path), "{path} missing from the OpenAPI document");
     }
@@ -323,7 +329,8 @@ async fn pages_render_in_both_languages_and_escape_text(db: &TestDb) {
     assert!(headers["set-cookie"].to_str().unwrap().starts_with("lang=en;"));
     let (_, headers, _) = page("/lang/en?next=//evil.example/x").await;
     assert_eq!(headers["location"], "/");
-    let response = client.get(format!("{base}/regions")).header("cookie", "lang=en").send().await.unwrap();
+    // The jar now holds `lang=en` beside the session.
+    let response = client.get(format!("{base}/regions")).send().await.unwrap();
     assert!(response.text().await.unwrap().contains("Administrative regions"));
 
     let (status, headers, body) = page("/assets/main.js").await;

@@ -52,6 +52,11 @@ async fn launch() -> (Browser, tokio::task::JoinHandle<()>, tempfile::TempDir) {
     (browser, events, profile)
 }
 
+/// Evaluates to a string; `None` while a navigation replaces the page under the evaluation.
+async fn text(page: &chromiumoxide::Page, js: &str) -> Option<String> {
+    page.evaluate(js).await.ok()?.into_value().ok()
+}
+
 #[tokio::test]
 async fn the_map_shows_every_tps_and_boundary_without_console_errors() {
     let db = TestDb::sqlite().await;
@@ -59,6 +64,18 @@ async fn the_map_shows_every_tps_and_boundary_without_console_errors() {
     assert!(markers > 300, "fixture has {markers} TPS");
     let boundaries = db.store.boundaries(&common::code("15.07"), sinergi_domain::Level::Village).await.unwrap().len();
     let districts = db.store.boundaries(&common::code("15.07"), sinergi_domain::Level::District).await.unwrap().len();
+    let territory = common::code("15.07");
+    let polres = sinergi_domain::Unit {
+        code: "polres-15.07".into(),
+        kind: sinergi_domain::UnitKind::Polres,
+        name: "Polres Tanjung Jabung Timur".into(),
+        territory,
+        parent: None,
+        contact: Default::default(),
+        personnel: 500,
+    };
+    db.store.upsert_units(&[polres]).await.unwrap();
+    common::add_user(&*db.store, "kabag.ops", sinergi_domain::auth::Role::Operator, "polres-15.07", false).await;
     let base = common::spawn(db.store.clone(), ServerConfig::default()).await;
 
     let (mut browser, events, _profile) = launch().await;
@@ -95,14 +112,32 @@ async fn the_map_shows_every_tps_and_boundary_without_console_errors() {
     page.enable_log().await.unwrap();
     page.enable_runtime().await.unwrap();
 
+    // Asking for the map leads to the login form, which leads back to the map.
     page.goto(format!("{base}/map/15.07")).await.unwrap();
+    let url: String = page.evaluate("location.pathname + location.search").await.unwrap().into_value().unwrap();
+    assert_eq!(url, "/login?next=/map/15.07");
+    // The click starts a navigation, which may tear down the context the evaluation runs in: that is fine.
+    let _ = page
+        .evaluate(format!(
+            "document.getElementById('username').value = 'kabag.ops'; \
+             document.getElementById('password').value = '{}'; \
+             document.getElementById('login-submit').click();",
+            common::PASSWORD
+        ))
+        .await;
+    let mut path = String::new();
+    for _ in 0..100 {
+        path = text(&page, "location.pathname").await.unwrap_or_default();
+        if path == "/map/15.07" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(path, "/map/15.07", "signed in and back on the map");
     let mut state = String::new();
     for _ in 0..100 {
-        state = page
-            .evaluate("document.getElementById('map').dataset.state || ''")
+        state = text(&page, "(document.getElementById('map') || {dataset: {}}).dataset.state || ''")
             .await
-            .unwrap()
-            .into_value()
             .unwrap_or_default();
         if !state.is_empty() {
             break;

@@ -16,6 +16,7 @@ use crate::error::{ApiError, ErrorBody};
 
 pub mod dto;
 mod regions;
+mod session;
 mod tps;
 mod units;
 
@@ -63,6 +64,7 @@ pub fn parse_code(text: &str, parameter: &'static str) -> Result<RegionCode, Api
         (name = "regions", description = "The Kemendagri region hierarchy and maps"),
         (name = "tps", description = "Polling stations"),
         (name = "agencies", description = "Agencies and their units"),
+        (name = "auth", description = "Signing in and out (session cookie)"),
         (name = "system", description = "Health and the API description")
     )
 )]
@@ -82,6 +84,9 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(units::list))
         .routes(routes!(units::get))
         .routes(routes!(health))
+        .routes(routes!(session::login))
+        .routes(routes!(session::logout))
+        .routes(routes!(session::me))
         .split_for_parts()
 }
 

@@ -1,5 +1,6 @@
 //! Polling stations: list by region, read, create, replace.
 
+use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
 use sinergi_domain::i18n::Msg;
@@ -10,6 +11,7 @@ use super::dto::{TpsDto, TpsInput, TpsPage, TpsQuery};
 use super::regions::find_region;
 use super::{ApiJson, ApiPath, ApiQuery, parse_code};
 use crate::AppState;
+use crate::auth::{self, CurrentUser, Origin};
 use crate::error::{ApiError, ErrorBody};
 
 const DEFAULT_PAGE_SIZE: u32 = 100;
@@ -58,18 +60,23 @@ pub async fn get(State(state): State<AppState>, ApiPath(id): ApiPath<i64>) -> Re
     Ok(ApiJson(record.into()))
 }
 
-/// Registers a TPS. Its number must be free in its village.
+/// Registers a TPS. Its number must be free in its village, and the village inside the user's scope.
 #[utoipa::path(post, path = "/tps", tag = "tps", request_body = TpsInput,
     responses(
-        (status = 201, body = TpsDto), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody),
-        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+        (status = 201, body = TpsDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody),
+        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
+    current: CurrentUser,
+    Extension(origin): Extension<Origin>,
     ApiJson(input): ApiJson<TpsInput>,
 ) -> Result<(StatusCode, ApiJson<TpsDto>), ApiError> {
-    let tps = validate(&state, input.into()).await?;
+    may_edit(&current)?;
+    let tps = validate(&state, &current, input.into()).await?;
     let record = state.store.create_tps(&tps).await.map_err(|e| number_taken(e, &tps))?;
-    tracing::info!(id = record.id, village = %tps.village, number = tps.number, "TPS created");
+    let detail = format!("{} {} voters={} access={}", tps.village, tps.label(), tps.voters, tps.access.as_str());
+    auth::audit(&state, &current.user.username, "tps.create", &format!("tps:{}", record.id), detail, &origin.0).await?;
     Ok((StatusCode::CREATED, ApiJson(record.into())))
 }
 
@@ -77,28 +84,49 @@ pub async fn create(
 #[utoipa::path(put, path = "/tps/{id}", tag = "tps", request_body = TpsInput,
     params(("id" = i64, Path, description = "TPS id")),
     responses(
-        (status = 200, body = TpsDto), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+        (status = 200, body = TpsDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
+    current: CurrentUser,
+    Extension(origin): Extension<Origin>,
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<TpsInput>,
 ) -> Result<ApiJson<TpsDto>, ApiError> {
-    let tps = validate(&state, input.into()).await?;
+    may_edit(&current)?;
+    // A TPS outside the user's scope is answered as if it did not exist.
+    let before = state.store.tps(id).await?.filter(|r| current.user.scope.contains(&r.tps.village));
+    let before = before.ok_or_else(|| not_found(id))?;
+    let tps = validate(&state, &current, input.into()).await?;
     let record =
         state.store.update_tps(id, &tps).await.map_err(|e| number_taken(e, &tps))?.ok_or_else(|| not_found(id))?;
-    tracing::info!(id, village = %tps.village, number = tps.number, "TPS updated");
+    let detail = format!(
+        "{} {} voters {}->{} access {}->{}",
+        tps.village,
+        tps.label(),
+        before.tps.voters,
+        tps.voters,
+        before.tps.access.as_str(),
+        tps.access.as_str()
+    );
+    auth::audit(&state, &current.user.username, "tps.update", &format!("tps:{id}"), detail, &origin.0).await?;
     Ok(ApiJson(record.into()))
+}
+
+/// Only administrators and operators change the registry.
+fn may_edit(current: &CurrentUser) -> Result<(), ApiError> {
+    if current.user.role.edits_registry() { Ok(()) } else { Err(auth::forbidden()) }
 }
 
 fn not_found(id: i64) -> ApiError {
     ApiError::not_found("tps_not_found", Msg::ErrTpsNotFound, ("id", id.to_string()))
 }
 
-/// Validates a TPS with the same rules as the CSV import; the village is looked up in the registry.
-async fn validate(state: &AppState, draft: TpsDraft) -> Result<Tps, ApiError> {
-    let village = RegionCode::parse(&draft.village_code).ok();
+/// Validates a TPS with the same rules as the CSV import; the village is looked up in the registry, and a
+/// village outside the user's scope is treated as unknown (no existence leak).
+async fn validate(state: &AppState, current: &CurrentUser, draft: TpsDraft) -> Result<Tps, ApiError> {
+    let village = RegionCode::parse(&draft.village_code).ok().filter(|c| current.user.scope.contains(c));
     let level = match &village {
         Some(code) => state.store.region(code).await?.map(|r| r.level),
         None => None,

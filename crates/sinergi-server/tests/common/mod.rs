@@ -5,11 +5,12 @@
 use std::sync::Arc;
 
 use sinergi_domain::agency::Contact;
+use sinergi_domain::auth::{Role, Scope};
 use sinergi_domain::import::{parse_boundaries, parse_regions};
 use sinergi_domain::synthetic::{AccessProfile, VillageInput, generate_tps};
 use sinergi_domain::{AccessMode, Boundary, LatLng, Level, Region, RegionCode, Tps, Unit, UnitKind};
 use sinergi_server::ServerConfig;
-use sinergi_store::Store;
+use sinergi_store::{NewUser, Store, UserRecord};
 
 pub fn code(text: &str) -> RegionCode {
     RegionCode::parse(text).unwrap()
@@ -20,9 +21,46 @@ pub async fn spawn(store: Arc<dyn Store>, config: ServerConfig) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
-        axum::serve(listener, sinergi_server::app(store, config)).await.unwrap();
+        let app = sinergi_server::app(store, config).into_make_service_with_connect_info::<std::net::SocketAddr>();
+        axum::serve(listener, app).await.unwrap();
     });
     format!("http://{addr}")
+}
+
+/// The password of every test account.
+pub const PASSWORD: &str = "kuda lari pagi hari";
+
+/// Creates an account in `unit` with that unit's territory as scope (or the nation).
+pub async fn add_user(store: &dyn Store, username: &str, role: Role, unit: &str, national: bool) -> UserRecord {
+    let territory = store.unit(unit).await.unwrap().expect("unit exists").territory;
+    let user = NewUser {
+        username: username.into(),
+        display_name: format!("Petugas {username}"),
+        unit_code: unit.into(),
+        role,
+        scope: if national { Scope::National } else { Scope::Region(territory) },
+        password_hash: sinergi_server::secrets::hash_password(PASSWORD).unwrap(),
+        created_at_ms: 0,
+    };
+    store.create_user(&user).await.unwrap()
+}
+
+/// A client with a cookie jar that does not follow redirects.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+/// A client signed in as `username` through the API.
+pub async fn signed_in(base: &str, username: &str) -> reqwest::Client {
+    let client = client();
+    let response = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({"username": username, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), reqwest::StatusCode::OK, "login as {username}");
+    client
 }
 
 fn square(lng0: f64, lat0: f64, size: f64) -> Boundary {

@@ -1,0 +1,252 @@
+//! Signing in and out, sessions, and the first access rules, through the real application on both backends.
+
+mod common;
+
+use common::{PASSWORD, add_user, client, seed_small, signed_in, spawn};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use sinergi_domain::auth::{Role, secret_digest};
+use sinergi_server::ServerConfig;
+use sinergi_store::NewSession;
+use sinergi_store::testing::TestDb;
+
+async fn setup(db: &TestDb) -> String {
+    seed_small(&*db.store).await;
+    add_user(&*db.store, "ops", Role::Operator, "polres-15.07", false).await;
+    add_user(&*db.store, "ops.sabak", Role::Operator, "polsek-15.07.01", false).await;
+    add_user(&*db.store, "pengamat", Role::Observer, "polres-15.07", false).await;
+    spawn(db.store.clone(), ServerConfig::default()).await
+}
+
+async fn audit_actions(db: &TestDb) -> Vec<(String, String, String)> {
+    let entries = db.store.audit_entries(0, 1000).await.unwrap();
+    entries.into_iter().map(|e| (e.event.actor, e.event.action, e.event.target)).collect()
+}
+
+async fn everything_but_the_login_asks_for_one(db: &TestDb) {
+    let base = setup(db).await;
+    let anonymous = client();
+    for path in ["/api/v1/regions", "/api/v1/tps?region=15", "/api/v1/agencies", "/api/v1/auth/me", "/api/v1/nope"] {
+        let response = anonymous.get(format!("{base}{path}")).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{path}");
+        assert_eq!(response.json::<Value>().await.unwrap()["code"], "unauthenticated", "{path}");
+    }
+    let response =
+        anonymous.get(format!("{base}/api/v1/regions")).header("accept-language", "en").send().await.unwrap();
+    assert_eq!(
+        response.json::<Value>().await.unwrap()["message"],
+        "Please sign in first (no session, or it has ended)."
+    );
+    for (path, next) in
+        [("/", "/"), ("/regions/15.07?lang=en", "/regions/15.07%3Flang%3Den"), ("/map/15.07", "/map/15.07")]
+    {
+        let response = anonymous.get(format!("{base}{path}")).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(response.headers()["location"], format!("/login?next={next}"), "{path}");
+    }
+    for open in ["/login", "/assets/main.js", "/favicon.ico", "/api/v1/health", "/api/v1/openapi.json"] {
+        let response = anonymous.get(format!("{base}{open}")).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{open}");
+    }
+    let response = anonymous
+        .post(format!("{base}/api/v1/tps"))
+        .json(&json!({"village_code": "15.07.01.2002", "number": 7, "voters": 1, "access": "road"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(db.store.tps_stats(&common::code("15")).await.unwrap().tps, 5, "nothing written");
+}
+
+async fn api_login_sets_a_strict_cookie_and_logout_revokes_it(db: &TestDb) {
+    let base = setup(db).await;
+    let client = client();
+    let response = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"username": "ops", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("sinergi_session="), "{cookie}");
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(cookie.contains(attribute), "{cookie} lacks {attribute}");
+    }
+    assert!(!cookie.contains("Secure"), "plain HTTP on loopback");
+    let me: Value = response.json().await.unwrap();
+    assert_eq!(
+        (me["username"].as_str(), me["role"].as_str(), me["scope"].as_str()),
+        (Some("ops"), Some("operator"), Some("15.07"))
+    );
+    let (status, me) = get(&client, format!("{base}/api/v1/auth/me")).await;
+    assert_eq!((status, me["unit"].as_str()), (StatusCode::OK, Some("polres-15.07")));
+
+    // Over TLS (as a proxy reports it) the cookie is Secure.
+    let response = reqwest::Client::new()
+        .post(format!("{base}/api/v1/auth/login"))
+        .header("x-forwarded-proto", "https")
+        .json(&json!({"username": "ops", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.headers()["set-cookie"].to_str().unwrap().contains("; Secure"));
+
+    let response = client.post(format!("{base}/api/v1/auth/logout")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    // The old cookie, replayed, opens nothing.
+    let session = cookie.split(';').next().unwrap().to_owned();
+    let response =
+        reqwest::Client::new().get(format!("{base}/api/v1/auth/me")).header("cookie", session).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let actions = audit_actions(db).await;
+    assert!(actions.contains(&("ops".into(), "user.login".into(), "ops".into())));
+    assert!(actions.contains(&("ops".into(), "user.logout".into(), "ops".into())));
+}
+
+async fn get(client: &reqwest::Client, url: String) -> (StatusCode, Value) {
+    let response = client.get(url).send().await.unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn wrong_credentials_get_one_answer_and_are_audited(db: &TestDb) {
+    let base = setup(db).await;
+    db.store.set_user_disabled("pengamat", true).await.unwrap();
+    for (username, password) in
+        [("ops", "salah sekali kata sandinya"), ("nobody", PASSWORD), ("pengamat", PASSWORD), ("ops", "")]
+    {
+        let response = client()
+            .post(format!("{base}/api/v1/auth/login"))
+            .json(&json!({"username": username, "password": password}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{username}");
+        assert!(response.headers().get("set-cookie").is_none());
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["code"], "login_failed");
+        assert!(!body.to_string().contains(password) || password.is_empty(), "no password echoed");
+    }
+    let failures = audit_actions(db).await.into_iter().filter(|(_, a, _)| a == "user.login_failed").count();
+    assert_eq!(failures, 4);
+    let entries = db.store.audit_entries(0, 100).await.unwrap();
+    assert!(entries.iter().all(|e| !e.event.detail.contains("salah") && !e.event.target.contains("salah")));
+
+    // Malformed bodies are 4xx too.
+    let response = client()
+        .post(format!("{base}/api/v1/auth/login"))
+        .header("content-type", "application/json")
+        .body("{")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let response =
+        client().post(format!("{base}/api/v1/auth/login")).json(&json!({"username": "ops"})).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+async fn forged_expired_and_idle_sessions_open_nothing(db: &TestDb) {
+    let base = setup(db).await;
+    let me = |cookie: String| {
+        let url = format!("{base}/api/v1/auth/me");
+        async move { reqwest::Client::new().get(url).header("cookie", cookie).send().await.unwrap().status() }
+    };
+    // Well-formed but unknown, malformed, and empty.
+    assert_eq!(me(format!("sinergi_session={}", "A".repeat(43))).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(me("sinergi_session=' OR 1=1 --".into()).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(me("sinergi_session=".into()).await, StatusCode::UNAUTHORIZED);
+
+    let user = db.store.user_by_name("ops").await.unwrap().unwrap();
+    let now = sinergi_server::auth::now_ms();
+    let put = |id: &str, created: i64, expires: i64| NewSession {
+        digest: secret_digest(id),
+        account_id: user.id,
+        created_at_ms: created,
+        expires_at_ms: expires,
+        origin: "test".into(),
+    };
+    let (live, expired, idle) = ("L".repeat(43), "E".repeat(43), "I".repeat(43));
+    db.store.create_session(&put(&live, now, now + 3_600_000)).await.unwrap();
+    db.store.create_session(&put(&expired, now - 7_200_000, now - 1)).await.unwrap();
+    db.store.create_session(&put(&idle, now - 7_200_000, now + 3_600_000)).await.unwrap();
+    assert_eq!(me(format!("sinergi_session={live}")).await, StatusCode::OK);
+    assert_eq!(me(format!("sinergi_session={expired}")).await, StatusCode::UNAUTHORIZED, "past its absolute expiry");
+    assert_eq!(me(format!("sinergi_session={idle}")).await, StatusCode::UNAUTHORIZED, "idle for two hours");
+    assert!(db.store.session(&secret_digest(&expired)).await.unwrap().is_none(), "an expired session is removed");
+
+    // Disabling the account ends its live session.
+    db.store.set_user_disabled("ops", true).await.unwrap();
+    assert_eq!(me(format!("sinergi_session={live}")).await, StatusCode::UNAUTHORIZED);
+}
+
+async fn only_editors_write_and_only_in_their_scope(db: &TestDb) {
+    let base = setup(db).await;
+    let tps = |village: &str, number: u32| json!({"village_code": village, "number": number, "voters": 300, "access": "road"});
+
+    let observer = signed_in(&base, "pengamat").await;
+    let response = observer.post(format!("{base}/api/v1/tps")).json(&tps("15.07.01.2002", 7)).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert_eq!(response.json::<Value>().await.unwrap()["code"], "forbidden");
+    let (status, _) = get(&observer, format!("{base}/api/v1/tps?region=15.07")).await;
+    assert_eq!(status, StatusCode::OK, "an observer reads");
+
+    // A Polsek operator of 15.07.01 writes there, and not in 15.07.02.
+    let polsek = signed_in(&base, "ops.sabak").await;
+    let response = polsek.post(format!("{base}/api/v1/tps")).json(&tps("15.07.01.2002", 7)).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let response = polsek.post(format!("{base}/api/v1/tps")).json(&tps("15.07.02.1001", 7)).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["fields"][0]["field"], "village_code", "outside scope looks like an unknown village");
+    let outside = db.store.list_tps(&common::code("15.07.02"), sinergi_store::Page::new(1, 10)).await.unwrap().0[0].id;
+    let response =
+        polsek.put(format!("{base}/api/v1/tps/{outside}")).json(&tps("15.07.01.2002", 8)).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND, "a TPS outside scope does not exist for this user");
+
+    let actions = audit_actions(db).await;
+    let creates: Vec<_> = actions.iter().filter(|(_, a, _)| a == "tps.create").collect();
+    assert_eq!(creates.len(), 1);
+    assert_eq!(creates[0].0, "ops.sabak");
+}
+
+async fn the_web_form_signs_in_and_out(db: &TestDb) {
+    let base = setup(db).await;
+    let browser = client();
+    let response = browser.get(format!("{base}/login?next=/regions/15.07")).send().await.unwrap();
+    let html = response.text().await.unwrap();
+    assert!(html.contains("name=\"next\" value=\"/regions/15.07\""), "{html}");
+    assert!(!html.contains("id=\"current-user\""));
+
+    let form = [("username", "ops"), ("password", "keliru keliru keliru"), ("next", "/regions/15.07")];
+    let response = browser.post(format!("{base}/login")).form(&form).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("id=\"login-error\"") && html.contains("value=\"ops\""));
+
+    let form = [("username", "ops"), ("password", PASSWORD), ("next", "//evil.example/")];
+    let response = browser.post(format!("{base}/login")).form(&form).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()["location"], "/", "no open redirect");
+    let form = [("username", "ops"), ("password", PASSWORD), ("next", "/regions/15.07")];
+    let response = browser.post(format!("{base}/login")).form(&form).send().await.unwrap();
+    assert_eq!(response.headers()["location"], "/regions/15.07");
+    let html = browser.get(format!("{base}/regions/15.07")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("id=\"current-user\"") && html.contains("Petugas ops · operator"));
+
+    let response = browser.post(format!("{base}/logout")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()["location"], "/login");
+    let response = browser.get(format!("{base}/regions")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "signed out");
+}
+
+sinergi_store::backend_tests!(
+    everything_but_the_login_asks_for_one,
+    api_login_sets_a_strict_cookie_and_logout_revokes_it,
+    wrong_credentials_get_one_answer_and_are_audited,
+    forged_expired_and_idle_sessions_open_nothing,
+    only_editors_write_and_only_in_their_scope,
+    the_web_form_signs_in_and_out,
+);
