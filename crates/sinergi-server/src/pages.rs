@@ -319,12 +319,10 @@ async fn child_rows(
     lang: Lang,
     parent: Option<&RegionCode>,
 ) -> Result<Vec<RegionRow>, sinergi_store::StoreError> {
-    let children = state.store.children(parent).await?;
-    let stats = state.store.tps_stats_by_child(parent).await?;
+    let children = sinergi_store::children_with_stats(&*state.store, parent).await?;
     Ok(children
         .into_iter()
-        .map(|c| {
-            let s = stats.get(&c.code).copied().unwrap_or_default();
+        .map(|(c, s)| {
             let map_href = (c.level == Level::District && c.has_boundary).then(|| format!("/map/{}", c.code));
             RegionRow {
                 href: region_href(&c.code),

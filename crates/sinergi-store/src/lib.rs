@@ -283,6 +283,23 @@ pub trait Store: Send + Sync {
     async fn set_meta(&self, key: &str, value: &str) -> Result<()>;
 }
 
+/// The regions directly below `parent` (or the provinces), each with its TPS statistics: what both the region
+/// browser and the API list.
+pub async fn children_with_stats(
+    store: &dyn Store,
+    parent: Option<&RegionCode>,
+) -> Result<Vec<(RegionInfo, TpsStats)>> {
+    let children = store.children(parent).await?;
+    let stats = store.tps_stats_by_child(parent).await?;
+    Ok(children
+        .into_iter()
+        .map(|c| {
+            let s = stats.get(&c.code).copied().unwrap_or_default();
+            (c, s)
+        })
+        .collect())
+}
+
 /// Opens the database a URL names: `sqlite://PATH` (created if missing) or `postgres://…`.
 pub async fn connect(url: &str) -> Result<Arc<dyn Store>> {
     if url.starts_with("sqlite:") {

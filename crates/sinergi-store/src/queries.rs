@@ -65,6 +65,22 @@ pub(crate) fn child_code_len(parent: Option<&sinergi_domain::RegionCode>) -> i32
 
 macro_rules! impl_store {
     ($store:ty, $db:ty, $backend:expr) => {
+        /// Binds a TPS's eight columns as `$1`–`$8`, in the order of the `tps` table.
+        fn bind_tps<'q>(
+            query: sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments>,
+            tps: &'q sinergi_domain::Tps,
+        ) -> sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments> {
+            query
+                .bind(tps.village.as_str())
+                .bind(i64::from(tps.number))
+                .bind(tps.address.as_str())
+                .bind(tps.location.map(|c| c.lat))
+                .bind(tps.location.map(|c| c.lng))
+                .bind(i64::from(tps.voters))
+                .bind(tps.access.as_str())
+                .bind(tps.synthetic)
+        }
+
         #[async_trait::async_trait]
         impl $crate::Store for $store {
             fn backend(&self) -> $crate::Backend {
@@ -258,20 +274,12 @@ macro_rules! impl_store {
             }
 
             async fn create_tps(&self, tps: &sinergi_domain::Tps) -> $crate::Result<$crate::TpsRecord> {
-                let (id,): (i64,) = sqlx::query_as(
+                use sqlx::Row as _;
+                let insert = sqlx::query(
                     "INSERT INTO tps (village_code, number, address, lat, lng, voters, access, synthetic) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-                )
-                .bind(tps.village.as_str())
-                .bind(i64::from(tps.number))
-                .bind(tps.address.as_str())
-                .bind(tps.location.map(|c| c.lat))
-                .bind(tps.location.map(|c| c.lng))
-                .bind(i64::from(tps.voters))
-                .bind(tps.access.as_str())
-                .bind(tps.synthetic)
-                .fetch_one(&self.pool)
-                .await?;
+                );
+                let id: i64 = bind_tps(insert, tps).fetch_one(&self.pool).await?.try_get(0)?;
                 self.tps(id).await?.ok_or_else(|| $crate::StoreError::Internal("created TPS vanished".into()))
             }
 
@@ -280,21 +288,11 @@ macro_rules! impl_store {
                 id: i64,
                 tps: &sinergi_domain::Tps,
             ) -> $crate::Result<Option<$crate::TpsRecord>> {
-                let done = sqlx::query(
-                    "UPDATE tps SET village_code = $2, number = $3, address = $4, lat = $5, lng = $6, \
-                     voters = $7, access = $8, synthetic = $9 WHERE id = $1",
-                )
-                .bind(id)
-                .bind(tps.village.as_str())
-                .bind(i64::from(tps.number))
-                .bind(tps.address.as_str())
-                .bind(tps.location.map(|c| c.lat))
-                .bind(tps.location.map(|c| c.lng))
-                .bind(i64::from(tps.voters))
-                .bind(tps.access.as_str())
-                .bind(tps.synthetic)
-                .execute(&self.pool)
-                .await?;
+                let update = sqlx::query(
+                    "UPDATE tps SET village_code = $1, number = $2, address = $3, lat = $4, lng = $5, \
+                     voters = $6, access = $7, synthetic = $8 WHERE id = $9",
+                );
+                let done = bind_tps(update, tps).bind(id).execute(&self.pool).await?;
                 if done.rows_affected() == 0 {
                     return Ok(None);
                 }

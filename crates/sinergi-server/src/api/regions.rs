@@ -26,15 +26,8 @@ pub(crate) async fn children_with_stats(
     state: &AppState,
     parent: Option<&RegionCode>,
 ) -> Result<Vec<RegionWithStatsDto>, ApiError> {
-    let children = state.store.children(parent).await?;
-    let stats = state.store.tps_stats_by_child(parent).await?;
-    Ok(children
-        .into_iter()
-        .map(|c| {
-            let s = stats.get(&c.code).copied().unwrap_or_default();
-            RegionWithStatsDto::new(c, s)
-        })
-        .collect())
+    let children = sinergi_store::children_with_stats(&*state.store, parent).await?;
+    Ok(children.into_iter().map(|(c, s)| RegionWithStatsDto::new(c, s)).collect())
 }
 
 /// The provinces, with their TPS counts.
