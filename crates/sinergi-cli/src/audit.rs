@@ -38,22 +38,27 @@ const PAGE: u32 = 5000;
 /// Exit status when the chain is broken.
 pub const BROKEN: u8 = 3;
 
-async fn all_entries(store: &dyn Store) -> anyhow::Result<Vec<AuditEntry>> {
+/// Every entry up to `last` (entries appended while reading are left for the next run).
+async fn entries_up_to(store: &dyn Store, last: i64) -> anyhow::Result<Vec<AuditEntry>> {
     let mut entries = Vec::new();
     loop {
         let after = entries.last().map_or(0, |e: &AuditEntry| e.seq);
         let page = store.audit_entries(after, PAGE).await?;
         let done = page.len() < PAGE as usize;
-        entries.extend(page);
-        if done {
+        entries.extend(page.into_iter().take_while(|e| e.seq <= last));
+        if done || entries.last().is_some_and(|e| e.seq >= last) {
+            entries.retain(|e| e.seq <= last);
             return Ok(entries);
         }
     }
 }
 
 pub async fn verify(store: &dyn Store) -> anyhow::Result<ExitCode> {
-    let entries = all_entries(store).await?;
+    // The head first: a running server keeps appending, and an entry appended after the head was read must not
+    // look like a head that points past the end. An entry and the head are committed together, so every entry
+    // up to the head read here is already visible.
     let (head_seq, head_hash) = store.audit_head().await?;
+    let entries = entries_up_to(store, head_seq).await?;
     match audit::verify(&entries, Some((head_seq, &head_hash))) {
         Ok(count) => {
             println!("audit log intact: {count} entries, head {head_seq} {head_hash}");
@@ -67,7 +72,8 @@ pub async fn verify(store: &dyn Store) -> anyhow::Result<ExitCode> {
 }
 
 pub async fn export(store: &dyn Store, out: Option<&Path>) -> anyhow::Result<()> {
-    let entries = all_entries(store).await?;
+    let (head_seq, _) = store.audit_head().await?;
+    let entries = entries_up_to(store, head_seq).await?;
     let mut text = Vec::new();
     for entry in &entries {
         serde_json::to_writer(&mut text, entry)?;

@@ -44,10 +44,27 @@ pub const DEMO_ACCOUNTS: [(&str, &str, Role, bool); 11] = [
     ("demo.linmas", "satpol-pp-33.20", Role::FieldReporter, false),
 ];
 
+/// The `meta` key that marks a database as the demo's.
+pub const DEMO_MARK: &str = "demo";
+
+/// True when `sinergi demo` made this database.
+pub async fn is_demo(store: &dyn Store) -> anyhow::Result<bool> {
+    Ok(store.meta(DEMO_MARK).await?.as_deref() == Some("1"))
+}
+
 pub async fn seed(store: &dyn Store, data: &Path, lang: Lang) -> anyhow::Result<()> {
     let wilayah = data.join("wilayah.csv");
     if !wilayah.exists() {
         bail!("{}", lang.format(Msg::DemoDataMissing, &[("dir", &data.display())]));
+    }
+    // The demo brings accounts with a published password: it fills only a new database or its own, never one
+    // that already has accounts or TPS (a real deployment reached through SINERGI_DATABASE_URL, say).
+    if !is_demo(store).await? {
+        let tps: u64 = store.tps_stats_by_child(None).await?.values().map(|s| s.tps).sum();
+        if !store.list_users().await?.is_empty() || tps > 0 {
+            bail!("{}", lang.t(Msg::DemoRefused));
+        }
+        store.set_meta(DEMO_MARK, "1").await?;
     }
     let started = Instant::now();
 

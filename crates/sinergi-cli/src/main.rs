@@ -285,6 +285,10 @@ async fn serve_until_stopped(
     args: ServeArgs,
     lang: Lang,
 ) -> anyhow::Result<ExitCode> {
+    // The demo's accounts have a published password: its database stays on this machine.
+    if !args.bind.is_loopback() && demo::is_demo(&*store).await? {
+        anyhow::bail!("{}", lang.t(Msg::DemoLoopbackOnly));
+    }
     let config = ServerConfig {
         tile_url: args.tile_url,
         tile_attribution: args.tile_attribution,

@@ -839,6 +839,41 @@ async fn accounts_are_managed_and_every_change_is_audited() {
 }
 
 #[tokio::test]
+async fn the_demo_never_writes_into_a_real_database_nor_serves_beyond_loopback() {
+    let db = Db::new();
+    db.seed_units();
+    let store = db.store().await;
+    store
+        .upsert_units(&[sinergi_domain::Unit {
+            code: "polres-33.20".into(),
+            kind: sinergi_domain::UnitKind::Polres,
+            name: "Polres Jepara".into(),
+            territory: code("33.20"),
+            parent: None,
+            contact: Default::default(),
+            personnel: 700,
+        }])
+        .await
+        .unwrap();
+    db.run_with_input(
+        &["user", "add", "admin", "--admin", "--unit", "polres-33.20", "--password-stdin"],
+        "kuda lari pagi hari\n",
+    )
+    .expect_code(0);
+    let data = data_dir().display().to_string();
+    let run = db.run(&["demo", "--no-serve", "--data", &data]);
+    run.expect_code(1);
+    assert!(run.stderr.contains("is not a demo database"), "{}", run.stderr);
+    assert!(store.user_by_name("demo.admin").await.unwrap().is_none(), "no demo account was planted");
+
+    let demo = Db::new();
+    demo.run(&["demo", "--no-serve", "--data", &data]).expect_code(0);
+    let run = demo.run(&["serve", "--bind", "0.0.0.0", "--port", "0"]);
+    run.expect_code(1);
+    assert!(run.stderr.contains("served on 127.0.0.1 only"), "{}", run.stderr);
+}
+
+#[tokio::test]
 async fn a_tampered_audit_log_is_named_by_verify() {
     let db = Db::new();
     db.seed_units();

@@ -193,6 +193,7 @@ messages! {
     ErrInternal => "Terjadi kesalahan di server. Kejadian ini sudah dicatat; coba lagi sebentar lagi." / "Something went wrong on the server. It has been logged; try again shortly.",
     ErrUnavailable => "Basis data tidak dapat dihubungi. Coba lagi sebentar lagi." / "The database cannot be reached. Try again shortly.",
     ErrUnauthenticated => "Silakan masuk terlebih dahulu (sesi tidak ada atau sudah berakhir)." / "Please sign in first (no session, or it has ended).",
+    ErrBusy => "Server sedang sibuk memeriksa kata sandi. Coba lagi sebentar lagi." / "The server is busy checking passwords. Try again shortly.",
     ErrForbidden => "Peran Anda tidak mengizinkan tindakan ini." / "Your role does not allow this.",
     LoginTitle => "Masuk" / "Sign in",
     LoginUsername => "Nama pengguna" / "Username",
@@ -240,6 +241,8 @@ messages! {
     DemoUnits => "Instansi dan satuan: {count} satuan di empat kabupaten." / "Agencies and units: {count} units in four regencies.",
     DemoReady => "Demo siap ({seconds} detik): {tps} TPS sintetis — data TPS ini buatan, bukan data KPU." / "Demo ready ({seconds} s): {tps} synthetic TPS — these TPS are generated, not KPU data.",
     DemoAccounts => "⚠ AKUN DEMO — kata sandi semua akun: {password}. Hanya untuk mencoba; jangan pernah pakai basis data demo untuk data sungguhan atau di jaringan terbuka:" / "⚠ DEMO ACCOUNTS — the password of every account: {password}. For trying out only; never use the demo database for real data or on an open network:",
+    DemoRefused => "Basis data ini sudah berisi akun atau TPS dan bukan basis data demo: demo tidak akan menulis ke dalamnya. Gunakan --database sqlite://sinergi-demo.db (atau berkas baru lain)." / "This database already holds accounts or TPS and is not a demo database: the demo will not write to it. Use --database sqlite://sinergi-demo.db (or another new file).",
+    DemoLoopbackOnly => "Basis data demo hanya dilayani di 127.0.0.1: akun demo memakai kata sandi yang diumumkan." / "A demo database is served on 127.0.0.1 only: the demo accounts have a published password.",
     CliServing => "Sinergi berjalan di {url} — buka alamat ini di peramban. Tekan Ctrl+C untuk berhenti." / "Sinergi is running at {url} — open this address in a browser. Press Ctrl+C to stop.",
 }
 

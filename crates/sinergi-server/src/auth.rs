@@ -62,8 +62,9 @@ fn origin_of(extensions: &axum::http::Extensions) -> Origin {
     Origin(extensions.get::<ConnectInfo<SocketAddr>>().map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string()))
 }
 
-/// Appends an event; a failure is logged and turned into a 500, since a change that cannot be audited must not
-/// be reported as done.
+/// Appends an event; a failure is logged and answered with a 500. The change itself has committed by then
+/// (writing both in one transaction is the next step; see docs/security.md), so the caller learns that
+/// something is wrong instead of being told all went well.
 pub async fn audit(
     state: &AppState,
     actor: &str,
@@ -150,33 +151,61 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
 /// form reveals nothing about which accounts exist.
 pub struct LoginFailed;
 
-/// Checks the credentials and opens a session; returns the user and the `Set-Cookie` value.
+/// How long a sign-in waits for a free password-hashing slot before it is told to try again.
+const HASHING_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Runs the argon2 check off the async workers, at most [`crate::HASHING_SLOTS`] at a time, so that a burst of
+/// sign-ins (or an attacker's) cannot stall every other request.
+async fn password_matches(state: &AppState, password: &str, stored: Option<String>) -> Result<bool, ApiError> {
+    let permit = tokio::time::timeout(HASHING_WAIT, state.hashing.clone().acquire_owned())
+        .await
+        .map_err(|_| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", Msg::ErrBusy))?
+        .map_err(|_| ApiError::internal())?;
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        match stored {
+            Some(hash) => verify_password(&password, &hash),
+            None => {
+                // Spend the same time as a real check, so response times do not tell which usernames exist.
+                let _ = hash_password(&password);
+                false
+            }
+        }
+    })
+    .await
+    .map_err(|_| ApiError::internal())
+}
+
+/// Checks the credentials and opens a session; returns the user and the `Set-Cookie` value. The session the
+/// request already carries, if any, is ended (a sign-in always starts a fresh session), and sessions that have
+/// expired are swept out.
 pub async fn login(
     state: &AppState,
+    headers: &HeaderMap,
     username: &str,
     password: &str,
     origin: &str,
-    https: bool,
 ) -> Result<Result<(UserRecord, HeaderValue), LoginFailed>, ApiError> {
     let user = state.store.user_by_name(username.trim()).await?;
-    let ok = match &user {
-        Some(u) => verify_password(password, &u.password_hash) && !u.disabled,
-        None => {
-            // Spend the same time as a real check, so response times do not tell which usernames exist.
-            let _ = hash_password(password);
-            false
-        }
-    };
-    let (Some(user), true) = (user, ok) else {
-        let target = username.trim().chars().take(64).collect::<String>();
+    let ok = password_matches(state, password, user.as_ref().map(|u| u.password_hash.clone())).await?;
+    let ok = ok && user.as_ref().is_some_and(|u| !u.disabled);
+    let (Some(user), true) = (user.clone(), ok) else {
+        // What was typed as a username is kept only when it names an account: people type their password into
+        // the wrong field, and the audit log keeps everything forever.
+        let target = user.map_or_else(|| "(unknown user)".to_owned(), |u| u.username);
         audit(state, "anonymous", "user.login_failed", &target, String::new(), origin).await?;
         return Ok(Err(LoginFailed));
     };
+    if let Some(previous) = cookie_value(headers, COOKIE).and_then(parse_session_id) {
+        state.store.delete_session(&secret_digest(previous)).await?;
+    }
+    let now = now_ms();
+    state.store.purge_sessions(now, now - state.config.session_idle.as_millis() as i64).await?;
     let id = random_secret().map_err(|e| {
         tracing::error!(error = %e, "no random source");
         ApiError::internal()
     })?;
-    let now = now_ms();
     let session = NewSession {
         digest: secret_digest(&id),
         account_id: user.id,
@@ -186,7 +215,7 @@ pub async fn login(
     };
     state.store.create_session(&session).await?;
     audit(state, &user.username, "user.login", &user.username, String::new(), origin).await?;
-    Ok(Ok((user, session_cookie(state, &id, https))))
+    Ok(Ok((user, session_cookie(state, &id, is_https(headers)))))
 }
 
 fn session_cookie(state: &AppState, id: &str, https: bool) -> HeaderValue {

@@ -56,17 +56,24 @@ impl Default for ServerConfig {
     }
 }
 
+/// Password checks (argon2id, 19 MiB each) that may run at once; more wait. Two fit this project's 2-core
+/// machines without starving the rest of the server.
+pub const HASHING_SLOTS: usize = 2;
+
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub config: Arc<ServerConfig>,
+    /// Slots for password checks (see [`HASHING_SLOTS`]).
+    pub hashing: Arc<tokio::sync::Semaphore>,
 }
 
 /// The whole application: API, pages and assets, with the layers every response passes through.
 pub fn app(store: Arc<dyn Store>, config: ServerConfig) -> Router {
     let csp = content_security_policy(&config);
-    let state = AppState { store, config: Arc::new(config) };
+    let state =
+        AppState { store, config: Arc::new(config), hashing: Arc::new(tokio::sync::Semaphore::new(HASHING_SLOTS)) };
     let (api, openapi) = api::router();
     let openapi_json = Arc::new(openapi.to_pretty_json().unwrap_or_else(|_| "{}".to_owned()));
     let api = api
@@ -93,6 +100,9 @@ pub fn app(store: Arc<dyn Store>, config: ServerConfig) -> Router {
         .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, csp))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        // Pages and data behind a sign-in must not linger in a shared command-post browser's cache; assets set
+        // their own caching.
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .layer(TraceLayer::new_for_http())
 }
 

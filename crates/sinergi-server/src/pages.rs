@@ -194,6 +194,7 @@ pub struct ErrorPage {
 /// A page that could not be shown: rendered as a page, never as a raw error.
 pub enum PageError {
     NotFound(Chrome, String),
+    Forbidden(Chrome),
     Internal(Chrome),
 }
 
@@ -201,6 +202,10 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let (status, chrome, message) = match self {
             PageError::NotFound(chrome, message) => (StatusCode::NOT_FOUND, chrome, message),
+            PageError::Forbidden(chrome) => {
+                let message = chrome.t(Msg::ErrForbidden).to_owned();
+                (StatusCode::FORBIDDEN, chrome, message)
+            }
             PageError::Internal(chrome) => {
                 let message = chrome.t(Msg::ErrInternal).to_owned();
                 (StatusCode::INTERNAL_SERVER_ERROR, chrome, message)
@@ -493,8 +498,27 @@ struct LoginParams {
 }
 
 /// Only a local path may follow a login or a language switch (no open redirect).
+///
+/// Printable ASCII only: browsers drop tabs and line breaks from a URL before parsing it, so `/\t/evil.example`
+/// would become `//evil.example`, another site.
 fn local_path(next: Option<String>) -> String {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\')).unwrap_or_else(|| "/".to_owned())
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && n.bytes().all(|b| b.is_ascii_graphic() && b != b'\\'))
+        .unwrap_or_else(|| "/".to_owned())
+}
+
+/// A state-changing form must come from our own pages: browsers say where a request comes from
+/// (`Sec-Fetch-Site`, `Origin`); a cross-site sign-in form could otherwise sign a victim into the attacker's
+/// account (login CSRF). Clients that send neither header (scripts) are not browsers and are let through.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = header("sec-fetch-site") {
+        return matches!(site, "same-origin" | "none");
+    }
+    match (header("origin"), header("host")) {
+        (Some(origin), Some(host)) => origin.split_once("://").is_some_and(|(_, rest)| rest == host),
+        (Some(_), None) => false,
+        (None, _) => true,
+    }
 }
 
 async fn login_form(
@@ -523,7 +547,10 @@ async fn login_submit(
     Form(fields): Form<LoginFields>,
 ) -> Result<Response, PageError> {
     let chrome = Chrome::new(&state, lang, &uri, "login", &None).await;
-    let outcome = auth::login(&state, &fields.username, &fields.password, &origin.0, auth::is_https(&headers))
+    if !same_origin(&headers) {
+        return Err(PageError::Forbidden(chrome));
+    }
+    let outcome = auth::login(&state, &headers, &fields.username, &fields.password, &origin.0)
         .await
         .map_err(|_| PageError::Internal(chrome.clone()))?;
     let next = local_path(fields.next);
@@ -543,8 +570,12 @@ async fn login_submit(
 async fn logout(
     State(state): State<AppState>,
     current: CurrentUser,
+    headers: HeaderMap,
     Extension(origin): Extension<auth::Origin>,
 ) -> Response {
+    if !same_origin(&headers) {
+        return auth::forbidden().into_response();
+    }
     if let Err(e) = auth::logout(&state, &current, &origin.0).await {
         return e.into_response();
     }
@@ -580,6 +611,31 @@ pub async fn not_found(State(state): State<AppState>, headers: HeaderMap, uri: U
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_plain_local_paths_are_followed() {
+        for bad in ["//evil.example", "/\t/evil.example", "/\n/x", "/\\evil", "https://evil.example", "evil", "/\r/x"] {
+            assert_eq!(local_path(Some(bad.to_owned())), "/", "{bad:?}");
+        }
+        assert_eq!(local_path(Some("/regions/15.07%3Flang%3Den".into())), "/regions/15.07%3Flang%3Den");
+        assert_eq!(local_path(None), "/");
+    }
+
+    #[test]
+    fn forms_must_come_from_our_own_pages() {
+        let headers = |pairs: &[(&'static str, &'static str)]| {
+            let mut h = HeaderMap::new();
+            for (k, v) in pairs {
+                h.insert(*k, axum::http::HeaderValue::from_static(v));
+            }
+            h
+        };
+        assert!(same_origin(&headers(&[("sec-fetch-site", "same-origin")])));
+        assert!(!same_origin(&headers(&[("sec-fetch-site", "cross-site")])));
+        assert!(same_origin(&headers(&[("origin", "http://127.0.0.1:8080"), ("host", "127.0.0.1:8080")])));
+        assert!(!same_origin(&headers(&[("origin", "https://evil.example"), ("host", "127.0.0.1:8080")])));
+        assert!(same_origin(&headers(&[])), "scripts send neither header");
+    }
 
     #[test]
     fn language_switch_keeps_the_page_but_not_the_old_choice() {

@@ -270,6 +270,9 @@ pub trait Store: Send + Sync {
     async fn session(&self, digest: &str) -> Result<Option<(SessionRecord, UserRecord)>>;
     async fn touch_session(&self, digest: &str, now_ms: i64) -> Result<()>;
     async fn delete_session(&self, digest: &str) -> Result<()>;
+    /// Deletes sessions past their absolute expiry (`expires_at_ms <= now_ms`) or idle since before
+    /// `idle_before_ms`; returns how many.
+    async fn purge_sessions(&self, now_ms: i64, idle_before_ms: i64) -> Result<u64>;
 
     /// Appends an event to the audit log, chained to the entry before it. Appends are serialised by a lock on
     /// the chain's head, across connections and server instances.

@@ -589,6 +589,15 @@ macro_rules! impl_store {
                 Ok(())
             }
 
+            async fn purge_sessions(&self, now_ms: i64, idle_before_ms: i64) -> $crate::Result<u64> {
+                let done = sqlx::query("DELETE FROM session WHERE expires_at_ms <= $1 OR last_seen_at_ms < $2")
+                    .bind(now_ms)
+                    .bind(idle_before_ms)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(done.rows_affected())
+            }
+
             async fn append_audit(
                 &self,
                 event: &sinergi_domain::audit::AuditEvent,

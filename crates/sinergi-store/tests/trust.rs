@@ -105,6 +105,26 @@ async fn sessions_are_found_by_digest_touched_and_ended(db: &TestDb) {
     assert_eq!(store.session("d1").await.unwrap().unwrap().0.last_seen_at_ms, 2000);
     store.delete_session("d1").await.unwrap();
     assert!(store.session("d1").await.unwrap().is_none());
+
+    // Sweeping: one past its absolute expiry, one idle too long, one alive.
+    for (digest, created, last_seen_after, expires) in
+        [("old", 0, 0, 500), ("idle", 0, 0, 99_999), ("live", 0, 5000, 99_999)]
+    {
+        let s = NewSession {
+            digest: digest.into(),
+            account_id: user.id,
+            created_at_ms: created,
+            expires_at_ms: expires,
+            origin: String::new(),
+        };
+        store.create_session(&s).await.unwrap();
+        if last_seen_after > 0 {
+            store.touch_session(digest, last_seen_after).await.unwrap();
+        }
+    }
+    assert_eq!(store.purge_sessions(1000, 4000).await.unwrap(), 2);
+    assert!(store.session("live").await.unwrap().is_some());
+    assert!(store.session("idle").await.unwrap().is_none() && store.session("old").await.unwrap().is_none());
     assert!(store.session("never").await.unwrap().is_none());
 }
 

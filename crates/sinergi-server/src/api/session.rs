@@ -55,7 +55,7 @@ pub async fn login(
     Extension(origin): Extension<Origin>,
     ApiJson(input): ApiJson<LoginInput>,
 ) -> Result<Response, ApiError> {
-    match auth::login(&state, &input.username, &input.password, &origin.0, auth::is_https(&headers)).await? {
+    match auth::login(&state, &headers, &input.username, &input.password, &origin.0).await? {
         Ok((user, cookie)) => {
             let mut response = ApiJson(MeDto::from(&user)).into_response();
             response.headers_mut().insert(header::SET_COOKIE, cookie);

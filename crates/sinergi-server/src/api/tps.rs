@@ -75,7 +75,7 @@ pub async fn create(
     may_edit(&current)?;
     let tps = validate(&state, &current, input.into()).await?;
     let record = state.store.create_tps(&tps).await.map_err(|e| number_taken(e, &tps))?;
-    let detail = format!("{} {} voters={} access={}", tps.village, tps.label(), tps.voters, tps.access.as_str());
+    let detail = serde_json::to_string(&TpsDraft::from(&tps)).unwrap_or_default();
     auth::audit(&state, &current.user.username, "tps.create", &format!("tps:{}", record.id), detail, &origin.0).await?;
     Ok((StatusCode::CREATED, ApiJson(record.into())))
 }
@@ -101,17 +101,26 @@ pub async fn update(
     let tps = validate(&state, &current, input.into()).await?;
     let record =
         state.store.update_tps(id, &tps).await.map_err(|e| number_taken(e, &tps))?.ok_or_else(|| not_found(id))?;
-    let detail = format!(
-        "{} {} voters {}->{} access {}->{}",
-        tps.village,
-        tps.label(),
-        before.tps.voters,
-        tps.voters,
-        before.tps.access.as_str(),
-        tps.access.as_str()
-    );
+    let detail = changes(&before.tps, &tps);
     auth::audit(&state, &current.user.username, "tps.update", &format!("tps:{id}"), detail, &origin.0).await?;
     Ok(ApiJson(record.into()))
+}
+
+/// Every field that changed, as JSON `{"field": [old, new], …}`, for the audit log.
+fn changes(before: &Tps, after: &Tps) -> String {
+    let (Ok(serde_json::Value::Object(old)), Ok(serde_json::Value::Object(new))) =
+        (serde_json::to_value(TpsDraft::from(before)), serde_json::to_value(TpsDraft::from(after)))
+    else {
+        return String::new();
+    };
+    let diff: serde_json::Map<String, serde_json::Value> = new
+        .into_iter()
+        .filter_map(|(field, value)| {
+            let previous = old.get(&field).cloned().unwrap_or(serde_json::Value::Null);
+            (previous != value).then(|| (field, serde_json::Value::Array(vec![previous, value])))
+        })
+        .collect();
+    serde_json::Value::Object(diff).to_string()
 }
 
 /// Only administrators and operators change the registry.
