@@ -6,6 +6,11 @@
 //! files and the connection set-up (in `sqlite.rs` and `postgres.rs`) differ. A macro and not generic functions,
 //! because sqlx's generic bounds over `Database` would be longer than the SQL they carry.
 
+/// Ends every session of the account named `$1`: disabling an account and replacing its password both do it,
+/// in the same transaction as the change.
+pub(crate) const END_SESSIONS_OF_USER: &str =
+    "DELETE FROM session WHERE account_id IN (SELECT id FROM account WHERE username = $1)";
+
 /// Rows per multi-row INSERT: well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
 pub(crate) const BATCH: usize = 500;
 
@@ -517,7 +522,7 @@ macro_rules! impl_store {
                     .execute(&mut *tx)
                     .await?;
                 if disabled {
-                    sqlx::query("DELETE FROM session WHERE account_id IN (SELECT id FROM account WHERE username = $1)")
+                    sqlx::query($crate::queries::END_SESSIONS_OF_USER)
                         .bind(username)
                         .execute(&mut *tx)
                         .await?;
@@ -533,7 +538,7 @@ macro_rules! impl_store {
                     .bind(hash)
                     .execute(&mut *tx)
                     .await?;
-                sqlx::query("DELETE FROM session WHERE account_id IN (SELECT id FROM account WHERE username = $1)")
+                sqlx::query($crate::queries::END_SESSIONS_OF_USER)
                     .bind(username)
                     .execute(&mut *tx)
                     .await?;
