@@ -71,6 +71,20 @@ pub async fn boundaries(store: &dyn Store, file: &Path, skip_invalid: bool, lang
     done(store, "boundaries", records.len() as u64, skipped, file, lang).await
 }
 
+pub async fn units(store: &dyn Store, file: &Path, skip_invalid: bool, lang: Lang) -> anyhow::Result<ExitCode> {
+    let input = std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
+    let regions = store.region_codes().await?;
+    let units = store.unit_codes().await?;
+    let parsed = import::parse_units(std::io::BufReader::new(input), |c| regions.contains(c), |u| units.contains(u));
+    if !report(&parsed, file, skip_invalid, lang) {
+        return Ok(ExitCode::from(REJECTED));
+    }
+    let skipped = parsed.bad_rows();
+    let records: Vec<_> = parsed.records.into_iter().map(|(_, u)| u).collect();
+    store.upsert_units(&records).await?;
+    done(store, "units", records.len() as u64, skipped, file, lang).await
+}
+
 pub async fn tps(store: &dyn Store, file: &Path, skip_invalid: bool, lang: Lang) -> anyhow::Result<ExitCode> {
     let input = std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
     let known = store.region_codes().await?;

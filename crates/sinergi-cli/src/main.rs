@@ -162,6 +162,12 @@ enum ImportWhat {
         #[arg(long)]
         skip_invalid: bool,
     },
+    /// Agency units (CSV: code,kind,name,territory,parent,phone,email,address,personnel; see docs/formats.md)
+    Units {
+        file: PathBuf,
+        #[arg(long)]
+        skip_invalid: bool,
+    },
     /// Polling stations (CSV: village_code,number,address,lat,lng,voters,access; see docs/formats.md)
     Tps {
         file: PathBuf,
@@ -225,6 +231,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     import::boundaries(&*store, &file, skip_invalid, lang).await?
                 }
                 ImportWhat::Tps { file, skip_invalid } => import::tps(&*store, &file, skip_invalid, lang).await?,
+                ImportWhat::Units { file, skip_invalid } => import::units(&*store, &file, skip_invalid, lang).await?,
             };
             Ok(outcome)
         }

@@ -890,3 +890,51 @@ async fn a_tampered_audit_log_is_named_by_verify() {
     run.expect_code(3);
     assert_eq!(run.stderr.trim(), "audit log BROKEN: entry 1 was changed: its content does not match its hash");
 }
+
+// 10. Units: a real deployment's first administrator needs a unit that the demo did not make.
+
+#[tokio::test]
+async fn units_are_imported_so_that_a_first_administrator_can_be_made() {
+    let db = Db::new();
+    db.seed_units();
+    let file = db.path("units.csv");
+    std::fs::write(
+        &file,
+        "code,kind,name,territory,parent,phone,email,address,personnel\n\
+         polda-33,polda,Polda Jawa Tengah,33,,,,,\n\
+         polres-33.20,polres,Polres Jepara,33.20,polda-33,0291-591110,,Jl. KH Fauzan,712\n\
+         polsek-33.20.01,polsek,Polsek Kedung,33.20.01,polres-33.20,,,,31\n\
+         polsek-x,polsek,Polsek salah tingkat,33.20,polres-33.20,,,,5\n\
+         ppk-33.20.01,ppk,PPK Kedung,33.20.01,kpu-33.20,,,,5\n",
+    )
+    .unwrap();
+    let file = file.display().to_string();
+    let run = db.run(&["import", "units", &file]);
+    run.expect_code(2);
+    assert!(
+        run.stderr
+            .contains(&format!("{file}:5: column territory: a Polsek answers for a region of level 3, not 33.20")),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(&format!("{file}:6: column parent: parent unit kpu-33.20 is neither")),
+        "{}",
+        run.stderr
+    );
+    let store = db.store().await;
+    assert!(store.unit_codes().await.unwrap().is_empty(), "nothing written");
+
+    db.run(&["import", "units", &file, "--skip-invalid"]).expect_code(0);
+    let polres = store.unit("polres-33.20").await.unwrap().unwrap();
+    assert_eq!((polres.personnel, polres.parent.as_deref()), (712, Some("polda-33")));
+    assert_eq!(store.unit_codes().await.unwrap().len(), 3);
+
+    db.run_with_input(
+        &["user", "add", "admin", "--admin", "--unit", "polda-33", "--password-stdin"],
+        "kuda lari pagi hari\n",
+    )
+    .expect_code(0);
+    let admin = store.user_by_name("admin").await.unwrap().unwrap();
+    assert_eq!(admin.scope, sinergi_domain::auth::Scope::Region(code("33")));
+}

@@ -230,6 +230,10 @@ messages! {
     ProblemMissingProperty => "properti “{property}” tidak ada" / "property “{property}” is missing",
     ProblemTooManyVoters => "{value} pemilih melebihi batas wajar {max} per TPS" / "{value} voters exceeds the plausible maximum of {max} per TPS",
     ProblemTooLong => "lebih dari {max} karakter" / "longer than {max} characters",
+    ProblemBadUnitKind => "jenis satuan “{value}” tidak dikenal (mis. polres, polsek, kodim, ppk, panwascam; lihat docs/formats.md)" / "unknown unit kind “{value}” (e.g. polres, polsek, kodim, ppk, panwascam; see docs/formats.md)",
+    ProblemBadUnitCode => "kode satuan “{value}” harus 1–64 karakter a-z, 0-9, '.', '-'" / "unit code “{value}” must be 1–64 characters of a-z, 0-9, '.', '-'",
+    ProblemUnitLevel => "{kind} membawahi wilayah tingkat {expected}, bukan {territory}" / "a {kind} answers for a region of level {expected}, not {territory}",
+    ProblemUnknownUnit => "satuan induk {code} tidak ada di berkas maupun basis data" / "parent unit {code} is neither in the file nor in the database",
     // Command line
     CliImportOk => "{count} baris diimpor dari {file}." / "{count} rows imported from {file}.",
     CliImportRejected => "Tidak ada yang ditulis: {count} baris bermasalah di {file}. Perbaiki barisnya, atau jalankan ulang dengan --skip-invalid untuk mengimpor baris yang benar saja." / "Nothing was written: {count} bad rows in {file}. Fix them, or run again with --skip-invalid to import only the good rows.",

@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::io::Read;
 
+use crate::agency::{Unit, UnitError, UnitKind};
 use crate::geo::{Boundary, LatLng};
 use crate::i18n::{Lang, Msg};
 use crate::region::{Level, Region, RegionCode};
@@ -52,6 +53,10 @@ pub enum Problem {
     MissingProperty(String),
     TooManyVoters(u32),
     TooLong(usize),
+    BadUnitKind(String),
+    BadUnitCode(String),
+    UnitLevel { kind: String, territory: String, expected: u8 },
+    UnknownUnit(String),
 }
 
 impl Problem {
@@ -92,6 +97,12 @@ impl Problem {
             MissingProperty(property) => lang.format(Msg::ProblemMissingProperty, &[("property", property)]),
             TooManyVoters(value) => lang.format(Msg::ProblemTooManyVoters, &[("value", value), ("max", &MAX_VOTERS)]),
             TooLong(max) => lang.format(Msg::ProblemTooLong, &[("max", max)]),
+            BadUnitKind(value) => lang.format(Msg::ProblemBadUnitKind, &[("value", value)]),
+            BadUnitCode(value) => lang.format(Msg::ProblemBadUnitCode, &[("value", value)]),
+            UnitLevel { kind, territory, expected } => {
+                lang.format(Msg::ProblemUnitLevel, &[("kind", kind), ("territory", territory), ("expected", expected)])
+            }
+            UnknownUnit(code) => lang.format(Msg::ProblemUnknownUnit, &[("code", code)]),
         }
     }
 }
@@ -437,6 +448,92 @@ pub fn parse_tps(input: impl Read, village_level: impl Fn(&RegionCode) -> Option
     parsed
 }
 
+/// Reads a list of agency units: `code,kind,name,territory[,parent,phone,email,address,personnel]`.
+///
+/// `region_exists` answers whether a territory is in the registry; `unit_exists` whether a parent unit already is
+/// (a parent may also come later in the same file).
+pub fn parse_units(
+    input: impl Read,
+    region_exists: impl Fn(&RegionCode) -> bool,
+    unit_exists: impl Fn(&str) -> bool,
+) -> Parsed<Unit> {
+    let mut parsed = Parsed { records: Vec::new(), issues: Vec::new() };
+    let Some(table) = Table::open(input, &["code", "kind", "name", "territory"], &mut parsed.issues) else {
+        return parsed;
+    };
+    let mut first_line: HashMap<String, u64> = HashMap::new();
+    let mut issues = Vec::new();
+    table.each(&mut issues, |line, mut row| {
+        let code = row.required("code").map(str::to_owned);
+        let kind_text = row.text("kind");
+        let kind = UnitKind::parse(kind_text);
+        if kind.is_none() {
+            row.fail("kind", Problem::BadUnitKind(kind_text.to_owned()));
+        }
+        let name = row.required("name").map(str::to_owned);
+        let territory = row.code("territory");
+        if let Some(t) = &territory
+            && !region_exists(t)
+        {
+            row.fail("territory", Problem::UnknownRegion(t.to_string()));
+        }
+        let personnel = match row.text("personnel") {
+            "" => Some(0),
+            _ => row.integer("personnel"),
+        };
+        let personnel = match personnel {
+            Some(n) if n < 0 => {
+                row.fail("personnel", Problem::Negative(n.to_string()));
+                None
+            }
+            Some(n) => Some(n.min(i64::from(u32::MAX)) as u32),
+            None => None,
+        };
+        let optional = |row: &Row<'_>, column: &str| Some(row.text(column).to_owned()).filter(|t| !t.is_empty());
+        let contact = crate::agency::Contact {
+            phone: optional(&row, "phone"),
+            email: optional(&row, "email"),
+            address: optional(&row, "address"),
+        };
+        let parent = optional(&row, "parent");
+        let unit = match (code, kind, name, territory, personnel) {
+            (Some(code), Some(kind), Some(name), Some(territory), Some(personnel)) => {
+                Some(Unit { code, kind, name, territory, parent, contact, personnel })
+            }
+            _ => None,
+        };
+        if let Some(unit) = &unit {
+            match unit.validate() {
+                Ok(()) => {}
+                Err(UnitError::BadCode(c)) => row.fail("code", Problem::BadUnitCode(c)),
+                Err(UnitError::EmptyName) => row.fail("name", Problem::Empty),
+                Err(UnitError::TerritoryLevel { kind, territory, expected, .. }) => {
+                    row.fail("territory", Problem::UnitLevel { kind: kind.to_owned(), territory, expected })
+                }
+            }
+            if let Some(&first) = first_line.get(&unit.code) {
+                row.fail("code", Problem::DuplicateCode { code: unit.code.clone(), first });
+            } else {
+                first_line.insert(unit.code.clone(), line);
+            }
+        }
+        row.finish(unit, &mut parsed);
+    });
+    parsed.issues.extend(issues);
+    let mut late = Vec::new();
+    for (place, unit) in &parsed.records {
+        if let Some(parent) = &unit.parent
+            && !first_line.contains_key(parent)
+            && !unit_exists(parent)
+        {
+            late.push(RowIssue::new(*place, Some("parent"), Problem::UnknownUnit(parent.clone())));
+        }
+    }
+    parsed.issues.extend(late);
+    parsed.drop_flagged();
+    parsed
+}
+
 /// A boundary read from a GeoJSON feature, for the region with this code.
 #[derive(Debug, Clone)]
 pub struct BoundaryRecord {
@@ -647,6 +744,42 @@ mod tests {
         assert_eq!(parsed.records.len(), 1);
         let msg = parsed.issues[0].render("tps.csv", Lang::Id);
         assert!(msg.starts_with("tps.csv:3: kolom number: TPS nomor 001 di desa 15.07.01.2001"), "{msg}");
+    }
+
+    #[test]
+    fn reads_units_and_names_every_bad_row() {
+        let csv = "code,kind,name,territory,parent,phone,email,address,personnel\n\
+                   polres-15.07,polres,Polres Tanjab Timur,15.07,,0741-1,,Jl. Sabak,512\n\
+                   polsek-15.07.01,polsek,Polsek Sabak Timur,15.07.01,polres-15.07,,,,30\n\
+                   bad kode,polsek,X,15.07.01,,,,,1\n\
+                   pps-x,pps,PPS,15.07.01,,,,,3\n\
+                   fbi-1,fbi,FBI,15.07,,,,,1\n\
+                   polsek-x,polsek,Orphan,15.07.01,polres-99.99,,,,1\n\
+                   polres-15.07,polres,Twice,15.07,,,,,1\n\
+                   kodim-x,kodim,Kodim,15.07,,,,,-4\n\
+                   koramil-x,koramil,Koramil,15.99.01,,,,,1\n";
+        let parsed = parse_units(csv.as_bytes(), |c| c.as_str().starts_with("15.07"), |_| false);
+        let got: Vec<(Place, Option<&str>)> = parsed.issues.iter().map(|i| (i.place, i.column.as_deref())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (Place::Line(4), Some("code")),
+                (Place::Line(5), Some("territory")),
+                (Place::Line(6), Some("kind")),
+                (Place::Line(7), Some("parent")),
+                (Place::Line(8), Some("code")),
+                (Place::Line(9), Some("personnel")),
+                (Place::Line(10), Some("territory")),
+            ]
+        );
+        assert_eq!(
+            parsed.issues[1].problem,
+            Problem::UnitLevel { kind: "PPS".into(), territory: "15.07.01".into(), expected: 4 }
+        );
+        let kept: Vec<&str> = parsed.records.iter().map(|(_, u)| u.code.as_str()).collect();
+        assert_eq!(kept, ["polres-15.07", "polsek-15.07.01"]);
+        assert_eq!(parsed.records[0].1.contact.phone.as_deref(), Some("0741-1"));
+        assert_eq!(parsed.records[0].1.personnel, 512);
     }
 
     #[test]

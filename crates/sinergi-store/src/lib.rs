@@ -251,6 +251,8 @@ pub trait Store: Send + Sync {
     /// Inserts or updates units by code.
     async fn upsert_units(&self, units: &[Unit]) -> Result<u64>;
     async fn unit(&self, code: &str) -> Result<Option<Unit>>;
+    /// Every unit code, for validating imports against them.
+    async fn unit_codes(&self) -> Result<HashSet<String>>;
     async fn list_units(&self, filter: &UnitFilter, page: Page) -> Result<(Vec<Unit>, u64)>;
     async fn agency_summaries(&self) -> Result<Vec<AgencySummary>>;
 

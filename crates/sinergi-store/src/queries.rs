@@ -424,6 +424,11 @@ macro_rules! impl_store {
                 row.map($crate::UnitRow::into_unit).transpose()
             }
 
+            async fn unit_codes(&self) -> $crate::Result<std::collections::HashSet<String>> {
+                let rows: Vec<(String,)> = sqlx::query_as("SELECT code FROM unit").fetch_all(&self.pool).await?;
+                Ok(rows.into_iter().map(|(c,)| c).collect())
+            }
+
             async fn list_units(
                 &self,
                 filter: &$crate::UnitFilter,

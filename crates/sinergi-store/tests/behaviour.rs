@@ -218,6 +218,9 @@ async fn units_are_filtered_by_agency_kind_and_territory(db: &TestDb) {
     assert_eq!(store.upsert_units(&units).await.unwrap(), 5);
     store.upsert_units(&units).await.unwrap();
 
+    let codes = store.unit_codes().await.unwrap();
+    assert_eq!(codes.len(), 5);
+    assert!(codes.contains("pps-15.07.01.2001"));
     let polres = store.unit("polres-15.07").await.unwrap().unwrap();
     assert_eq!(polres, units[0]);
     assert!(store.unit("polres-99.99").await.unwrap().is_none());
