@@ -8,23 +8,25 @@ use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_domain::import::{self, Parsed};
 use sinergi_store::Store;
 
-/// Prints the problems and decides: `Ok(true)` to write the good records, `Ok(false)` to write nothing.
-fn report<T>(parsed: &Parsed<T>, file: &Path, skip_invalid: bool, lang: Lang) -> bool {
-    if parsed.issues.is_empty() {
-        return true;
+/// Prints the problems and decides: the good records and how many rows were bad, to be written; or `None`, to
+/// write nothing (the file has bad rows and `--skip-invalid` was not given). Every import goes through
+/// here, so they all report alike.
+fn accept<T>(parsed: Parsed<T>, file: &Path, skip_invalid: bool, lang: Lang) -> Option<(Vec<T>, usize)> {
+    let bad = parsed.bad_rows();
+    if bad > 0 {
+        let name = file.display().to_string();
+        if skip_invalid {
+            eprintln!("{}", lang.format(Msg::CliImportSkipped, &[("count", &bad)]));
+        }
+        for issue in &parsed.issues {
+            eprintln!("{}", issue.render(&name, lang));
+        }
+        if !skip_invalid {
+            eprintln!("{}", lang.format(Msg::CliImportRejected, &[("count", &bad), ("file", &name)]));
+            return None;
+        }
     }
-    let name = file.display().to_string();
-    let count = &parsed.bad_rows();
-    if skip_invalid {
-        eprintln!("{}", lang.format(Msg::CliImportSkipped, &[("count", count)]));
-    }
-    for issue in &parsed.issues {
-        eprintln!("{}", issue.render(&name, lang));
-    }
-    if !skip_invalid {
-        eprintln!("{}", lang.format(Msg::CliImportRejected, &[("count", count), ("file", &name)]));
-    }
-    skip_invalid
+    Some((parsed.records.into_iter().map(|(_, record)| record).collect(), bad))
 }
 
 /// Records the import in the audit log and says how many rows were written.
@@ -49,11 +51,9 @@ pub async fn regions(store: &dyn Store, file: &Path, skip_invalid: bool, lang: L
     let input = std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
     let known = store.region_codes().await?;
     let parsed = import::parse_regions(std::io::BufReader::new(input), |c| known.contains(c));
-    if !report(&parsed, file, skip_invalid, lang) {
+    let Some((regions, skipped)) = accept(parsed, file, skip_invalid, lang) else {
         return Ok(ExitCode::from(REJECTED));
-    }
-    let skipped = parsed.bad_rows();
-    let regions: Vec<_> = parsed.records.into_iter().map(|(_, r)| r).collect();
+    };
     store.upsert_regions(&regions).await?;
     done(store, "regions", regions.len() as u64, skipped, file, lang).await
 }
@@ -62,11 +62,10 @@ pub async fn boundaries(store: &dyn Store, file: &Path, skip_invalid: bool, lang
     let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let known = store.region_codes().await?;
     let parsed = import::parse_boundaries(&text, |c| known.contains(c));
-    if !report(&parsed, file, skip_invalid, lang) {
+    let Some((records, skipped)) = accept(parsed, file, skip_invalid, lang) else {
         return Ok(ExitCode::from(REJECTED));
-    }
-    let skipped = parsed.bad_rows();
-    let records: Vec<_> = parsed.records.into_iter().map(|(_, b)| (b.code, b.boundary)).collect();
+    };
+    let records: Vec<_> = records.into_iter().map(|b| (b.code, b.boundary)).collect();
     store.set_boundaries(&records).await?;
     done(store, "boundaries", records.len() as u64, skipped, file, lang).await
 }
@@ -76,11 +75,9 @@ pub async fn units(store: &dyn Store, file: &Path, skip_invalid: bool, lang: Lan
     let regions = store.region_codes().await?;
     let units = store.unit_codes().await?;
     let parsed = import::parse_units(std::io::BufReader::new(input), |c| regions.contains(c), |u| units.contains(u));
-    if !report(&parsed, file, skip_invalid, lang) {
+    let Some((records, skipped)) = accept(parsed, file, skip_invalid, lang) else {
         return Ok(ExitCode::from(REJECTED));
-    }
-    let skipped = parsed.bad_rows();
-    let records: Vec<_> = parsed.records.into_iter().map(|(_, u)| u).collect();
+    };
     store.upsert_units(&records).await?;
     done(store, "units", records.len() as u64, skipped, file, lang).await
 }
@@ -89,11 +86,9 @@ pub async fn tps(store: &dyn Store, file: &Path, skip_invalid: bool, lang: Lang)
     let input = std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
     let known = store.region_codes().await?;
     let parsed = import::parse_tps(std::io::BufReader::new(input), |c| known.get(c).map(|c| c.level()));
-    if !report(&parsed, file, skip_invalid, lang) {
+    let Some((tps, skipped)) = accept(parsed, file, skip_invalid, lang) else {
         return Ok(ExitCode::from(REJECTED));
-    }
-    let skipped = parsed.bad_rows();
-    let tps: Vec<_> = parsed.records.into_iter().map(|(_, t)| t).collect();
+    };
     store.upsert_tps(&tps).await?;
     done(store, "tps", tps.len() as u64, skipped, file, lang).await
 }
