@@ -12,23 +12,56 @@ pub fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
 
-/// `cli:<operating-system user>`: who ran the command, as far as this machine knows.
-fn cli_actor() -> String {
-    let user = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "unknown".into());
-    format!("cli:{user}")
+/// `cli:<user> (uid N)`: who ran the command, from the process's real user id (not `$USER`, which whoever runs
+/// the command can set), named from the system's user database when it knows the id.
+pub fn cli_actor() -> String {
+    match real_uid() {
+        Some(uid) => match user_name(uid) {
+            Some(name) => format!("cli:{name} (uid {uid})"),
+            None => format!("cli:uid {uid}"),
+        },
+        None => "cli:unknown".to_owned(),
+    }
 }
 
-/// Appends what a command changed to the audit log.
-pub async fn record(store: &dyn Store, action: &str, target: &str, detail: String) -> anyhow::Result<()> {
-    let event = AuditEvent {
+/// The real user id, from `/proc/self/status` (`Uid:` real, effective, saved, filesystem).
+fn real_uid() -> Option<u32> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("Uid:"))
+        .and_then(|ids| ids.split_whitespace().next())?
+        .parse()
+        .ok()
+}
+
+/// The name of a user id in `/etc/passwd` (`name:x:uid:…`).
+fn user_name(uid: u32) -> Option<String> {
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    passwd.lines().find_map(|line| {
+        let mut fields = line.split(':');
+        let name = fields.next()?;
+        let id: u32 = fields.nth(1)?.parse().ok()?;
+        (id == uid).then(|| name.to_owned())
+    })
+}
+
+/// An audit event for a change made by this command, stamped now.
+pub fn cli_event(action: &str, target: &str, detail: String) -> AuditEvent {
+    AuditEvent {
         at_ms: now_ms(),
         actor: cli_actor(),
         action: action.to_owned(),
         target: target.to_owned(),
         detail,
         origin: "cli".to_owned(),
-    };
-    store.append_audit(&event).await.context("cannot write the audit log")?;
+    }
+}
+
+/// Appends what a command changed to the audit log (for changes that do not record their own entry in the
+/// same transaction).
+pub async fn record(store: &dyn Store, action: &str, target: &str, detail: String) -> anyhow::Result<()> {
+    store.append_audit(&cli_event(action, target, detail)).await.context("cannot write the audit log")?;
     Ok(())
 }
 

@@ -5,6 +5,7 @@
 //! Every step is an upsert keyed by natural keys (region code, village + TPS number, unit code) and the
 //! synthetic data is deterministic, so running the demo again changes nothing and duplicates nothing.
 
+use sinergi_domain::access::Viewer;
 use std::collections::HashMap;
 use std::path::Path;
 use std::time::Instant;
@@ -60,7 +61,7 @@ pub async fn seed(store: &dyn Store, data: &Path, lang: Lang) -> anyhow::Result<
     // The demo brings accounts with a published password: it fills only a new database or its own, never one
     // that already has accounts or TPS (a real deployment reached through SINERGI_DATABASE_URL, say).
     if !is_demo(store).await? {
-        let tps: u64 = store.tps_stats_by_child(None).await?.values().map(|s| s.tps).sum();
+        let tps: u64 = store.tps_stats_by_child(&Viewer::system("cli"), None).await?.values().map(|s| s.tps).sum();
         if !store.list_users().await?.is_empty() || tps > 0 {
             bail!("{}", lang.t(Msg::DemoRefused));
         }
@@ -161,7 +162,10 @@ async fn seed_accounts(store: &dyn Store) -> anyhow::Result<()> {
         if store.user_by_name(username).await?.is_some() {
             continue;
         }
-        let unit = store.unit(unit_code).await?.with_context(|| format!("demo unit {unit_code} is missing"))?;
+        let unit = store
+            .unit(&Viewer::system("cli"), unit_code)
+            .await?
+            .with_context(|| format!("demo unit {unit_code} is missing"))?;
         let user = NewUser {
             username: username.to_owned(),
             display_name: format!("Demo {}", unit.name),
@@ -171,8 +175,8 @@ async fn seed_accounts(store: &dyn Store) -> anyhow::Result<()> {
             password_hash: sinergi_server::secrets::hash_password(DEMO_PASSWORD)?,
             created_at_ms: crate::audit::now_ms(),
         };
-        store.create_user(&user).await?;
-        crate::audit::record(store, "user.create", username, format!("demo account, role={role}")).await?;
+        let event = crate::audit::cli_event("user.create", username, format!("demo account, role={role}"));
+        store.create_user(&user, &event).await?;
     }
     Ok(())
 }

@@ -5,15 +5,18 @@ use std::path::Path;
 
 use anyhow::Context;
 use sinergi_domain::RegionCode;
+use sinergi_domain::access::Viewer;
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_store::{Store, TpsRecord};
 
 pub async fn tps(store: &dyn Store, region: &str, geojson: bool, out: Option<&Path>, lang: Lang) -> anyhow::Result<()> {
     let code = RegionCode::parse(region).map_err(|e| anyhow::anyhow!("--region: {}", e.message(lang)))?;
-    if store.region(&code).await?.is_none() {
+    // The command line reads the whole database (whoever runs it can read the file anyway).
+    let viewer = Viewer::system("cli");
+    if store.region(&viewer, &code).await?.is_none() {
         anyhow::bail!("--region: {}", lang.format(Msg::ErrRegionNotFound, &[("code", &code)]));
     }
-    let records = store.all_tps(&code).await?;
+    let records = store.all_tps(&viewer, &code).await?;
     let bytes = if geojson { to_geojson(&records)? } else { to_csv(&records)? };
     match out {
         Some(path) => std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))?,

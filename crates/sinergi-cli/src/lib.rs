@@ -5,4 +5,5 @@ pub mod audit;
 pub mod demo;
 pub mod export;
 pub mod import;
+pub mod token;
 pub mod user;

@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_server::ServerConfig;
 
-use sinergi_cli::{audit, demo, export, import, user};
+use sinergi_cli::{audit, demo, export, import, token, user};
 
 #[derive(Parser)]
 #[command(name = "sinergi", version, about = "Sinergi: cross-sector coordination of election security")]
@@ -69,6 +69,63 @@ enum Command {
         #[command(subcommand)]
         what: AuditWhat,
     },
+    /// API tokens for machine clients (SMS gateways, scripts): create, list, revoke
+    Token {
+        #[command(subcommand)]
+        what: TokenWhat,
+    },
+    /// Who may read which classification (biasa, terbatas, rahasia), per role and agency
+    Clearance {
+        #[command(subcommand)]
+        what: ClearanceWhat,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenWhat {
+    /// Create a token for an account; it is printed once on standard output
+    Create {
+        username: String,
+        /// What the token is for, e.g. "SMS gateway"
+        #[arg(long)]
+        name: String,
+        /// Limit the token to a region inside the account's scope
+        #[arg(long)]
+        region: Option<String>,
+        /// Limit the token to reading
+        #[arg(long)]
+        read_only: bool,
+        /// Days until it expires (1 to 3650)
+        #[arg(long, default_value_t = sinergi_server::tokens::DEFAULT_DAYS)]
+        days: u32,
+    },
+    /// List tokens (never their secrets)
+    List {
+        /// Only this account's
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// Revoke a token by its id; it stops working at once
+    Revoke { id: String },
+}
+
+#[derive(Subcommand)]
+enum ClearanceWhat {
+    /// Show what each role (and agency, where a rule says so) may read
+    List,
+    /// Set what a role (of one agency, with --agency) may read: biasa, terbatas or rahasia
+    Set {
+        role: String,
+        level: String,
+        #[arg(long)]
+        agency: Option<String>,
+    },
+    /// Remove a rule, so the default applies again
+    Remove {
+        role: String,
+        #[arg(long)]
+        agency: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -101,6 +158,8 @@ enum UserWhat {
     Disable { username: String },
     /// Enable a disabled account
     Enable { username: String },
+    /// Lift the sign-in lock that failed attempts put on a username
+    Unlock { username: String },
     /// Replace a password and end the account's sessions
     ResetPassword {
         username: String,
@@ -268,8 +327,33 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 UserWhat::List => user::list(&*store).await?,
                 UserWhat::Disable { username } => user::set_disabled(&*store, &username, true).await?,
                 UserWhat::Enable { username } => user::set_disabled(&*store, &username, false).await?,
+                UserWhat::Unlock { username } => user::unlock(&*store, &username).await?,
                 UserWhat::ResetPassword { username, password_stdin } => {
                     user::reset_password(&*store, &username, password_stdin).await?
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Token { what } => {
+            let store = sinergi_store::connect(&database("sqlite://sinergi.db")).await?;
+            match what {
+                TokenWhat::Create { username, name, region, read_only, days } => {
+                    token::create(&*store, token::CreateArgs { username, name, region, read_only, days }).await?
+                }
+                TokenWhat::List { user } => token::list(&*store, user.as_deref()).await?,
+                TokenWhat::Revoke { id } => token::revoke(&*store, &id).await?,
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Clearance { what } => {
+            let store = sinergi_store::connect(&database("sqlite://sinergi.db")).await?;
+            match what {
+                ClearanceWhat::List => token::clearance_list(&*store).await?,
+                ClearanceWhat::Set { role, level, agency } => {
+                    token::clearance_set(&*store, &role, agency.as_deref(), &level).await?
+                }
+                ClearanceWhat::Remove { role, agency } => {
+                    token::clearance_remove(&*store, &role, agency.as_deref()).await?
                 }
             }
             Ok(ExitCode::SUCCESS)

@@ -4,6 +4,7 @@
 use std::io::{BufRead, IsTerminal};
 
 use anyhow::{Context, bail};
+use sinergi_domain::access::Viewer;
 use sinergi_domain::auth::{Role, Scope, validate_password, validate_username};
 use sinergi_server::secrets::hash_password;
 use sinergi_store::{NewUser, Store};
@@ -18,7 +19,7 @@ pub struct AddArgs {
     pub password_stdin: bool,
 }
 
-use crate::audit::{now_ms, record as audit};
+use crate::audit::{cli_event, now_ms};
 
 /// Reads a new password: one line from standard input with `--password-stdin`, else asked twice on the
 /// terminal without echo.
@@ -51,7 +52,10 @@ pub async fn add(store: &dyn Store, args: AddArgs) -> anyhow::Result<()> {
         })?,
         (false, None) => bail!("give the account a --role (or --admin for an administrator)"),
     };
-    let unit = store.unit(&args.unit).await?.with_context(|| format!("--unit: there is no unit `{}`", args.unit))?;
+    let unit = store
+        .unit(&Viewer::system("cli"), &args.unit)
+        .await?
+        .with_context(|| format!("--unit: there is no unit `{}`", args.unit))?;
     let scope = if args.national { Scope::National } else { Scope::Region(unit.territory.clone()) };
     let password = read_password(&args.username, args.password_stdin)?;
     let user = NewUser {
@@ -63,13 +67,12 @@ pub async fn add(store: &dyn Store, args: AddArgs) -> anyhow::Result<()> {
         password_hash: hash_password(&password)?,
         created_at_ms: now_ms(),
     };
-    let created = store.create_user(&user).await.map_err(|e| match e {
+    let scope_text = user.scope.as_stored().unwrap_or("national").to_owned();
+    let event = cli_event("user.create", &user.username, format!("role={role} unit={} scope={scope_text}", unit.code));
+    let created = store.create_user(&user, &event).await.map_err(|e| match e {
         sinergi_store::StoreError::Conflict(_) => anyhow::anyhow!("the username `{}` is taken", user.username),
         other => other.into(),
     })?;
-    let scope_text = created.scope.as_stored().unwrap_or("national").to_owned();
-    audit(store, "user.create", &created.username, format!("role={} unit={} scope={scope_text}", role, unit.code))
-        .await?;
     println!("{} ({role}, {}, scope {scope_text})", created.username, unit.name);
     Ok(())
 }
@@ -92,11 +95,10 @@ pub async fn list(store: &dyn Store) -> anyhow::Result<()> {
 }
 
 pub async fn set_disabled(store: &dyn Store, username: &str, disabled: bool) -> anyhow::Result<()> {
-    if !store.set_user_disabled(username, disabled).await? {
+    let action = if disabled { "user.disable" } else { "user.enable" };
+    if !store.set_user_disabled(username, disabled, &cli_event(action, username, String::new())).await? {
         bail!("there is no user `{username}`");
     }
-    let action = if disabled { "user.disable" } else { "user.enable" };
-    audit(store, action, username, String::new()).await?;
     println!("{username}: {}", if disabled { "disabled; its sessions are ended" } else { "enabled" });
     Ok(())
 }
@@ -106,8 +108,16 @@ pub async fn reset_password(store: &dyn Store, username: &str, password_stdin: b
         bail!("there is no user `{username}`");
     }
     let password = read_password(username, password_stdin)?;
-    store.set_password_hash(username, &hash_password(&password)?).await?;
-    audit(store, "user.reset_password", username, String::new()).await?;
+    let event = cli_event("user.reset_password", username, String::new());
+    store.set_password_hash(username, &hash_password(&password)?, &event).await?;
     println!("{username}: password replaced; its sessions are ended");
+    Ok(())
+}
+
+/// Lifts a sign-in lock on a username (after too many failed attempts), so its owner can try again at once.
+pub async fn unlock(store: &dyn Store, username: &str) -> anyhow::Result<()> {
+    store.clear_login_failures(&format!("user:{}", username.trim().to_lowercase())).await?;
+    crate::audit::record(store, "user.unlock", username, String::new()).await?;
+    println!("{username}: sign-in lock lifted");
     Ok(())
 }

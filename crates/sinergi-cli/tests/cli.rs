@@ -156,11 +156,11 @@ fn tps_key(t: &Tps) -> (String, u32) {
 }
 
 async fn all_tps(store: &SqliteStore, within: &str) -> Vec<Tps> {
-    store.all_tps(&code(within)).await.expect("all_tps").into_iter().map(|r| r.tps).collect()
+    store.all_tps(&all(), &code(within)).await.expect("all_tps").into_iter().map(|r| r.tps).collect()
 }
 
 async fn unit_count(store: &SqliteStore) -> u64 {
-    store.list_units(&UnitFilter::default(), Page::new(1, 1)).await.expect("list_units").1
+    store.list_units(&all(), &UnitFilter::default(), Page::new(1, 1)).await.expect("list_units").1
 }
 
 // 1b. --skip-invalid never writes a child whose parent row it left out.
@@ -187,7 +187,7 @@ async fn skip_invalid_leaves_out_the_children_of_a_bad_row() {
     );
     let store = db.store().await;
     assert_eq!(store.count_regions().await.unwrap(), 1);
-    assert!(store.region(&code("15")).await.unwrap().is_some());
+    assert!(store.region(&all(), &code("15")).await.unwrap().is_some());
 }
 
 // 1. Regions: every bad row named, nothing written; --skip-invalid writes the good ones.
@@ -224,11 +224,11 @@ async fn import_regions_names_every_bad_row_and_writes_nothing() {
         ["15", "15.07", "15.07.01", "15.07.01.2001", "15.07.01.2012"].into_iter().map(str::to_owned).collect();
     assert_eq!(codes, want);
     // The first of the duplicated rows is the one kept, and a quoted name keeps its comma.
-    let village = store.region(&code("15.07.01.2001")).await.unwrap().unwrap();
+    let village = store.region(&all(), &code("15.07.01.2001")).await.unwrap().unwrap();
     assert_eq!(village.name, "Alang-Alang");
     assert_eq!(village.centroid, Some(LatLng::new(-1.025419, 103.873367)));
     assert_eq!(village.parent, Some(code("15.07.01")));
-    let quoted = store.region(&code("15.07.01.2012")).await.unwrap().unwrap();
+    let quoted = store.region(&all(), &code("15.07.01.2012")).await.unwrap().unwrap();
     assert_eq!((quoted.name.as_str(), quoted.level), ("Lambur II, Desa", Level::Village));
 }
 
@@ -246,9 +246,9 @@ async fn import_the_national_region_list_twice() {
     let store = db.store().await;
     assert_eq!(store.count_regions().await.unwrap(), NATIONAL_REGIONS);
     let codes = store.region_codes().await.unwrap();
-    let provinces = store.children(None).await.unwrap();
+    let provinces = store.children(&all(), None).await.unwrap();
     assert_eq!(provinces.len(), 38);
-    let jepara = store.region(&code("33.20")).await.unwrap().expect("Jepara");
+    let jepara = store.region(&all(), &code("33.20")).await.unwrap().expect("Jepara");
     assert_eq!(jepara.name, "Kabupaten Jepara");
     assert_eq!(jepara.level, Level::Regency);
     assert_eq!(jepara.parent, Some(code("33")));
@@ -262,7 +262,7 @@ async fn import_the_national_region_list_twice() {
     let sample: Vec<_> = ["11.01.01.2001", "15.07", "73.18", "94"].iter().map(|c| code(c)).collect();
     let mut before = Vec::new();
     for c in &sample {
-        before.push(store.region(c).await.unwrap().expect("sample region"));
+        before.push(store.region(&all(), c).await.unwrap().expect("sample region"));
     }
     drop(store);
 
@@ -270,9 +270,9 @@ async fn import_the_national_region_list_twice() {
     let store = db.store().await;
     assert_eq!(store.count_regions().await.unwrap(), NATIONAL_REGIONS, "a second import must add nothing");
     assert_eq!(store.region_codes().await.unwrap(), codes);
-    assert_eq!(store.children(None).await.unwrap(), provinces);
+    assert_eq!(store.children(&all(), None).await.unwrap(), provinces);
     for (c, info) in sample.iter().zip(&before) {
-        assert_eq!(&store.region(c).await.unwrap().unwrap(), info);
+        assert_eq!(&store.region(&all(), c).await.unwrap().unwrap(), info);
     }
 }
 
@@ -297,8 +297,8 @@ fn regency_regions(dir: &Path, regency: &str) -> String {
 
 async fn stored_boundaries(store: &SqliteStore, within: &str) -> usize {
     let within = code(within);
-    let districts = store.boundaries(&within, Level::District).await.unwrap().len();
-    let villages = store.boundaries(&within, Level::Village).await.unwrap().len();
+    let districts = store.boundaries(&all(), &within, Level::District).await.unwrap().len();
+    let villages = store.boundaries(&all(), &within, Level::Village).await.unwrap().len();
     districts + villages
 }
 
@@ -333,7 +333,7 @@ async fn import_boundaries_of_a_regency() {
     assert!(run.stderr.contains("Nothing was written: 1 bad rows"), "{}", run.stderr);
     let store = db.store().await;
     assert_eq!(stored_boundaries(&store, "15.07").await, 0);
-    assert_eq!(store.boundary(&code(&feature_codes[0])).await.unwrap(), None);
+    assert_eq!(store.boundary(&all(), &code(&feature_codes[0])).await.unwrap(), None);
 
     // Not GeoJSON at all.
     let malformed = db.path("malformed.geojson").display().to_string();
@@ -357,16 +357,17 @@ async fn import_boundaries_of_a_regency() {
     run.ok();
     assert_eq!(run.stdout.trim(), format!("104 rows imported from {real}."));
     assert!(run.stderr.is_empty(), "{}", run.stderr);
-    assert_eq!(store.boundaries(&code("15.07"), Level::District).await.unwrap().len(), 11);
-    assert_eq!(store.boundaries(&code("15.07"), Level::Village).await.unwrap().len(), 93);
+    assert_eq!(store.boundaries(&all(), &code("15.07"), Level::District).await.unwrap().len(), 11);
+    assert_eq!(store.boundaries(&all(), &code("15.07"), Level::Village).await.unwrap().len(), 93);
     for c in &feature_codes {
-        let boundary = store.boundary(&code(c)).await.unwrap();
+        let boundary = store.boundary(&all(), &code(c)).await.unwrap();
         assert!(boundary.is_some(), "no boundary stored for {c}");
     }
-    let mapped: Vec<String> = store.mapped_regencies().await.unwrap().iter().map(|r| r.code.to_string()).collect();
+    let mapped: Vec<String> =
+        store.mapped_regencies(&all()).await.unwrap().iter().map(|r| r.code.to_string()).collect();
     assert_eq!(mapped, ["15.07"]);
     // The district's polygon holds its own centroid as the file gives it.
-    let district = store.boundary(&code("15.07.01")).await.unwrap().unwrap();
+    let district = store.boundary(&all(), &code("15.07.01")).await.unwrap().unwrap();
     assert!(district.contains(LatLng::new(-1.070814, 103.944736)));
 
     // --skip-invalid on a fresh database writes every feature but the bad one.
@@ -378,7 +379,7 @@ async fn import_boundaries_of_a_regency() {
     assert_eq!(run.stdout.trim(), format!("103 rows imported from {unknown_file}."));
     let store = fresh.store().await;
     assert_eq!(stored_boundaries(&store, "15.07").await, 103);
-    assert_eq!(store.boundary(&code(&feature_codes[6])).await.unwrap(), None);
+    assert_eq!(store.boundary(&all(), &code(&feature_codes[6])).await.unwrap(), None);
 }
 
 // 4. TPS.
@@ -619,7 +620,8 @@ async fn demo_twice_is_idempotent_and_places_tps_inside_their_villages() {
         let mut outside = Vec::new();
         for t in all_tps(&store, regency).await {
             assert!(t.synthetic);
-            let (Some(location), Some(boundary)) = (t.location, store.boundary(&t.village).await.unwrap()) else {
+            let (Some(location), Some(boundary)) = (t.location, store.boundary(&all(), &t.village).await.unwrap())
+            else {
                 continue;
             };
             checked += 1;
@@ -692,7 +694,7 @@ async fn an_interrupted_import_writes_all_or_nothing() {
             killed_mid_write += 1;
         }
         if count == NATIONAL_REGIONS {
-            assert_eq!(store.region(&code("73.18")).await.unwrap().unwrap().name, "Kabupaten Tana Toraja");
+            assert_eq!(store.region(&all(), &code("73.18")).await.unwrap().unwrap().name, "Kabupaten Tana Toraja");
         }
         drop(store);
         // And the binary can use the database again.
@@ -926,7 +928,7 @@ async fn units_are_imported_so_that_a_first_administrator_can_be_made() {
     assert!(store.unit_codes().await.unwrap().is_empty(), "nothing written");
 
     db.run(&["import", "units", &file, "--skip-invalid"]).expect_code(0);
-    let polres = store.unit("polres-33.20").await.unwrap().unwrap();
+    let polres = store.unit(&all(), "polres-33.20").await.unwrap().unwrap();
     assert_eq!((polres.personnel, polres.parent.as_deref()), (712, Some("polda-33")));
     assert_eq!(store.unit_codes().await.unwrap().len(), 3);
 
@@ -937,4 +939,9 @@ async fn units_are_imported_so_that_a_first_administrator_can_be_made() {
     .expect_code(0);
     let admin = store.user_by_name("admin").await.unwrap().unwrap();
     assert_eq!(admin.scope, sinergi_domain::auth::Scope::Region(code("33")));
+}
+
+/// Reads as the command line does: everything.
+fn all() -> sinergi_domain::access::Viewer {
+    sinergi_domain::access::Viewer::system("test")
 }

@@ -49,20 +49,6 @@ impl Role {
         let t = text.trim().to_ascii_lowercase().replace('-', "_");
         Role::ALL.into_iter().find(|r| r.as_str() == t)
     }
-
-    /// May create and edit registry records (TPS, units) in scope.
-    pub fn edits_registry(self) -> bool {
-        matches!(self, Role::Administrator | Role::Operator)
-    }
-
-    /// May read the whole registry in scope (an external user reads only what is shared with its agency).
-    pub fn reads_registry(self) -> bool {
-        !matches!(self, Role::External)
-    }
-
-    pub fn manages_accounts(self) -> bool {
-        self == Role::Administrator
-    }
 }
 
 impl fmt::Display for Role {
@@ -234,8 +220,6 @@ mod tests {
             assert_eq!(Role::parse(role.as_str()), Some(role));
         }
         assert_eq!(Role::parse("Field-Reporter"), Some(Role::FieldReporter));
-        assert!(Role::Operator.edits_registry() && !Role::Observer.edits_registry());
-        assert!(!Role::External.reads_registry());
     }
 
     #[test]

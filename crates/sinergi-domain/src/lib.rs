@@ -4,6 +4,7 @@
 //! slices), and everything that needs randomness takes a seed, so that the same input always yields the same
 //! output. Storage, HTTP and the command line build on this crate; it knows nothing of them.
 
+pub mod access;
 pub mod agency;
 pub mod audit;
 pub mod auth;

@@ -204,6 +204,23 @@ impl From<&Tps> for TpsDraft {
     }
 }
 
+/// Every field that changed between two versions of a TPS, as JSON `{"field": [old, new], …}`, for the audit log.
+pub fn changes(before: &Tps, after: &Tps) -> String {
+    let (Ok(serde_json::Value::Object(old)), Ok(serde_json::Value::Object(new))) =
+        (serde_json::to_value(TpsDraft::from(before)), serde_json::to_value(TpsDraft::from(after)))
+    else {
+        return String::new();
+    };
+    let diff: serde_json::Map<String, serde_json::Value> = new
+        .into_iter()
+        .filter_map(|(field, value)| {
+            let previous = old.get(&field).cloned().unwrap_or(serde_json::Value::Null);
+            (previous != value).then(|| (field, serde_json::Value::Array(vec![previous, value])))
+        })
+        .collect();
+    serde_json::Value::Object(diff).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,20 +1,24 @@
-//! Who is calling: sessions by cookie, login and logout (web form and API), and the middleware that asks for a
-//! login on every page and API route except the few that must stay open (the login itself, static assets, the
-//! health check and the API description).
+//! Who is calling: sessions by cookie, API tokens by `Authorization: Bearer`, login and logout (web form and
+//! API), the middleware that asks for a login on every page and API route except the few that must stay open
+//! (the login itself, static assets, the health check and the API description), and the defences around them:
+//! CSRF checks on every state-changing request made with a cookie, and the sign-in throttle.
 //!
 //! A session ends after `session_idle` without a request, or `session_absolute` after login, whichever comes
-//! first; logging out, disabling the account or replacing its password ends it at once.
+//! first; logging out, disabling the account or replacing its password ends it at once. A token lives until it
+//! is revoked or its expiry passes, and acts for its account narrowed to the token's region and, if so made, to
+//! reading.
 
 use std::net::SocketAddr;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use sinergi_domain::access::{Action, Viewer};
 use sinergi_domain::audit::AuditEvent;
-use sinergi_domain::auth::{parse_session_id, secret_digest};
+use sinergi_domain::auth::{constant_time_eq, parse_session_id, parse_token, secret_digest};
 use sinergi_domain::i18n::Msg;
 use sinergi_store::{NewSession, UserRecord};
 
@@ -24,14 +28,46 @@ use crate::secrets::{hash_password, random_secret, verify_password};
 
 pub const COOKIE: &str = "sinergi_session";
 
+/// The header that API requests made with the session cookie must carry for anything but reading, holding the
+/// session's CSRF token (pages put it in `<meta name="csrf-token">`).
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
 /// Sessions are touched at most this often, so that reading pages does not write the database on every request.
 const TOUCH_EVERY_MS: i64 = 60_000;
+
+/// How the caller proved who it is.
+#[derive(Clone, Debug)]
+pub enum Credential {
+    /// A browser session, known by the digest of its id.
+    Session { digest: String },
+    /// An API token, known by its public id.
+    Token { id: String },
+}
 
 /// The signed-in user of a request, put there by [`authenticate`].
 #[derive(Clone, Debug)]
 pub struct CurrentUser {
     pub user: UserRecord,
-    pub session_digest: String,
+    /// What the request may see and do: the account's role, scope and clearance, narrowed by a token.
+    pub viewer: Viewer,
+    pub credential: Credential,
+    /// The CSRF token of the session (empty for API tokens, which no browser sends on its own).
+    pub csrf: String,
+}
+
+impl CurrentUser {
+    /// A 403 unless the viewer may do `action`.
+    pub fn require(&self, action: Action) -> Result<(), ApiError> {
+        if self.viewer.may(action) { Ok(()) } else { Err(forbidden()) }
+    }
+
+    /// The name written in the audit log: the account, and the token when one was used.
+    pub fn actor(&self) -> String {
+        match &self.credential {
+            Credential::Session { .. } => self.user.username.clone(),
+            Credential::Token { id } => format!("{} (token {id})", self.user.username),
+        }
+    }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
@@ -49,6 +85,14 @@ pub fn forbidden() -> ApiError {
     ApiError::new(StatusCode::FORBIDDEN, "forbidden", Msg::ErrForbidden)
 }
 
+fn bad_token() -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, "invalid_token", Msg::ErrBadToken)
+}
+
+pub fn csrf_failed() -> ApiError {
+    ApiError::new(StatusCode::FORBIDDEN, "csrf_failed", Msg::ErrCsrf)
+}
+
 pub fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
@@ -62,9 +106,7 @@ fn origin_of(extensions: &axum::http::Extensions) -> Origin {
     Origin(extensions.get::<ConnectInfo<SocketAddr>>().map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string()))
 }
 
-/// Appends an event; a failure is logged and answered with a 500. The change itself has committed by then
-/// (writing both in one transaction is the next step; see docs/security.md), so the caller learns that
-/// something is wrong instead of being told all went well.
+/// Appends an event; a failure is logged and answered with a 500.
 pub async fn audit(
     state: &AppState,
     actor: &str,
@@ -73,18 +115,22 @@ pub async fn audit(
     detail: String,
     origin: &str,
 ) -> Result<(), ApiError> {
-    let event = AuditEvent {
+    state.store.append_audit(&event(actor, action, target, detail, origin)).await.map(|_| ()).map_err(|e| {
+        tracing::error!(error = %e, "audit log append failed");
+        ApiError::internal()
+    })
+}
+
+/// An audit event stamped now.
+pub fn event(actor: &str, action: &str, target: &str, detail: String, origin: &str) -> AuditEvent {
+    AuditEvent {
         at_ms: now_ms(),
         actor: actor.to_owned(),
         action: action.to_owned(),
         target: target.to_owned(),
         detail,
         origin: origin.to_owned(),
-    };
-    state.store.append_audit(&event).await.map(|_| ()).map_err(|e| {
-        tracing::error!(error = %e, "audit log append failed");
-        ApiError::internal()
-    })
+    }
 }
 
 /// Paths that answer without a login.
@@ -107,6 +153,17 @@ fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
+/// The CSRF token of a session: derived from the session id (which only the cookie holds), so the server keeps
+/// nothing more and another site, which cannot read the cookie, cannot compute it.
+pub fn csrf_token(session_id: &str) -> String {
+    secret_digest(&format!("sinergi-csrf:{session_id}"))
+}
+
+/// True when `offered` is the request's CSRF token, compared in constant time.
+pub fn csrf_matches(current: &CurrentUser, offered: &str) -> bool {
+    !current.csrf.is_empty() && constant_time_eq(current.csrf.as_bytes(), offered.as_bytes())
+}
+
 /// The user behind the request's session cookie, if the session is valid now. An expired session is deleted.
 async fn session_user(state: &AppState, headers: &HeaderMap) -> Result<Option<CurrentUser>, ApiError> {
     let Some(id) = cookie_value(headers, COOKIE).and_then(parse_session_id) else { return Ok(None) };
@@ -121,20 +178,68 @@ async fn session_user(state: &AppState, headers: &HeaderMap) -> Result<Option<Cu
     if now - session.last_seen_at_ms >= TOUCH_EVERY_MS {
         state.store.touch_session(&digest, now).await?;
     }
-    Ok(Some(CurrentUser { user, session_digest: digest }))
+    let viewer = user.viewer(&*state.policy().await?);
+    Ok(Some(CurrentUser { user, viewer, credential: Credential::Session { digest }, csrf: csrf_token(id) }))
+}
+
+/// The user behind an `Authorization: Bearer` token. `Ok(None)` when the request carries no such header; an
+/// error when it carries one that does not open (malformed, unknown, wrong secret, revoked, expired, or its
+/// account disabled), all with one answer.
+async fn token_user(state: &AppState, headers: &HeaderMap) -> Result<Option<CurrentUser>, ApiError> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else { return Ok(None) };
+    let text = value.to_str().map_err(|_| bad_token())?;
+    let Some(bearer) = text.strip_prefix("Bearer ").or_else(|| text.strip_prefix("bearer ")) else {
+        return Err(bad_token());
+    };
+    let parts = parse_token(bearer.trim()).ok_or_else(bad_token)?;
+    let Some((token, user)) = state.store.token(parts.id).await? else { return Err(bad_token()) };
+    let now = now_ms();
+    let digest = secret_digest(bearer.trim());
+    if !constant_time_eq(digest.as_bytes(), token.digest.as_bytes()) || !token.is_live(now) || user.disabled {
+        return Err(bad_token());
+    }
+    let viewer = token.viewer(&user, &*state.policy().await?).ok_or_else(bad_token)?;
+    if token.last_used_at_ms.is_none_or(|at| now - at >= TOUCH_EVERY_MS) {
+        state.store.touch_token(&token.id, now).await?;
+    }
+    Ok(Some(CurrentUser { user, viewer, credential: Credential::Token { id: token.id }, csrf: String::new() }))
+}
+
+/// True for methods that change something.
+fn is_unsafe(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
 /// Asks for a login everywhere but on public paths: API calls get 401, pages a redirect to the login form.
+///
+/// A state-changing request made with the session cookie must also come from one of our own pages: browsers
+/// mark cross-site requests (`Sec-Fetch-Site`, `Origin`), and API calls must carry the session's CSRF token in
+/// `X-CSRF-Token`. Page forms carry it as a field, which their handlers check (see [`csrf_matches`]).
 pub async fn authenticate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let current = match session_user(&state, request.headers()).await {
-        Ok(current) => current,
+    let path = request.uri().path().to_owned();
+    let token = match token_user(&state, request.headers()).await {
+        Ok(token) => token,
         Err(e) => return e.into_response(),
     };
-    let path = request.uri().path().to_owned();
+    let current = match token {
+        Some(current) => Some(current),
+        None => match session_user(&state, request.headers()).await {
+            Ok(current) => current,
+            Err(e) => return e.into_response(),
+        },
+    };
     let origin = origin_of(request.extensions());
     request.extensions_mut().insert(origin);
     match current {
         Some(current) => {
+            if matches!(current.credential, Credential::Session { .. }) && is_unsafe(request.method()) {
+                let offered = request.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+                let api_without_token =
+                    path.starts_with("/api/") && !offered.is_some_and(|t| csrf_matches(&current, t));
+                if !same_origin(request.headers()) || api_without_token {
+                    return csrf_failed().into_response();
+                }
+            }
             request.extensions_mut().insert(current);
             next.run(request).await
         }
@@ -147,9 +252,50 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
     }
 }
 
-/// Why a login failed. Deliberately one answer for "no such user", "wrong password" and "disabled", so that the
-/// form reveals nothing about which accounts exist.
-pub struct LoginFailed;
+/// True unless the browser says the request came from another site. Browsers send `Sec-Fetch-Site` (and
+/// `Origin` on POST); clients that are not browsers send neither and are let through, since they cannot have
+/// been tricked into carrying someone's cookie.
+pub fn same_origin(headers: &HeaderMap) -> bool {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = header("sec-fetch-site") {
+        return matches!(site, "same-origin" | "none");
+    }
+    match (header("origin"), header("host")) {
+        (Some(origin), Some(host)) => {
+            origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://")).is_some_and(|rest| rest == host)
+        }
+        (Some(_), None) => false,
+        (None, _) => true,
+    }
+}
+
+/// Why a login was refused. "No such user", "wrong password" and "disabled" are deliberately one answer, so
+/// that the form reveals nothing about which accounts exist; a lock-out says how long it lasts.
+pub enum LoginRefused {
+    BadCredentials,
+    /// Too many failures for this username or from this address; try again after this many minutes.
+    LockedOut {
+        minutes: i64,
+    },
+}
+
+/// The sign-in throttle: failures within the window are counted per typed username (whether or not it names an
+/// account, so that the lock reveals nothing either) and per address; reaching the limit locks for `LOCK_MS`.
+const THROTTLE_WINDOW_MS: i64 = 15 * 60_000;
+const USER_FAILURE_LIMIT: u32 = 5;
+const ADDRESS_FAILURE_LIMIT: u32 = 20;
+const LOCK_MS: i64 = 15 * 60_000;
+
+fn throttle_keys(username: &str, origin: &str) -> [(String, u32); 2] {
+    [
+        (format!("user:{}", username.trim().to_lowercase()), USER_FAILURE_LIMIT),
+        (format!("addr:{origin}"), ADDRESS_FAILURE_LIMIT),
+    ]
+}
+
+fn minutes_until(until_ms: i64, now_ms: i64) -> i64 {
+    ((until_ms - now_ms).max(0) + 59_999) / 60_000
+}
 
 /// How long a sign-in waits for a free password-hashing slot before it is told to try again.
 const HASHING_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
@@ -177,16 +323,24 @@ async fn password_matches(state: &AppState, password: &str, stored: Option<Strin
     .map_err(|_| ApiError::internal())
 }
 
-/// Checks the credentials and opens a session; returns the user and the `Set-Cookie` value. The session the
+/// Checks the credentials and opens a session; returns the user, the `Set-Cookie` value and the session's CSRF
+/// token. The session the
 /// request already carries, if any, is ended (a sign-in always starts a fresh session), and sessions that have
-/// expired are swept out.
+/// expired are swept out. A locked username or address is refused before any password is checked.
 pub async fn login(
     state: &AppState,
     headers: &HeaderMap,
     username: &str,
     password: &str,
     origin: &str,
-) -> Result<Result<(UserRecord, HeaderValue), LoginFailed>, ApiError> {
+) -> Result<Result<(UserRecord, HeaderValue, String), LoginRefused>, ApiError> {
+    let now = now_ms();
+    let keys = throttle_keys(username, origin);
+    for (key, _) in &keys {
+        if let Some(until) = state.store.login_locked_until(key, now).await? {
+            return Ok(Err(LoginRefused::LockedOut { minutes: minutes_until(until, now) }));
+        }
+    }
     let user = state.store.user_by_name(username.trim()).await?;
     let ok = password_matches(state, password, user.as_ref().map(|u| u.password_hash.clone())).await?;
     let ok = ok && user.as_ref().is_some_and(|u| !u.disabled);
@@ -195,12 +349,25 @@ pub async fn login(
         // the wrong field, and the audit log keeps everything forever.
         let target = user.map_or_else(|| "(unknown user)".to_owned(), |u| u.username);
         audit(state, "anonymous", "user.login_failed", &target, String::new(), origin).await?;
-        return Ok(Err(LoginFailed));
+        let mut locked = None;
+        for (key, limit) in &keys {
+            if let Some(until) = state.store.record_login_failure(key, now, THROTTLE_WINDOW_MS, *limit, LOCK_MS).await?
+            {
+                let what = if key.starts_with("user:") { "username" } else { "address" };
+                let detail = format!("{what} locked for {} minutes", LOCK_MS / 60_000);
+                audit(state, "anonymous", "user.locked_out", &target, detail, origin).await?;
+                locked = Some(until);
+            }
+        }
+        return Ok(Err(match locked {
+            Some(until) => LoginRefused::LockedOut { minutes: minutes_until(until, now) },
+            None => LoginRefused::BadCredentials,
+        }));
     };
+    state.store.clear_login_failures(&keys[0].0).await?;
     if let Some(previous) = cookie_value(headers, COOKIE).and_then(parse_session_id) {
         state.store.delete_session(&secret_digest(previous)).await?;
     }
-    let now = now_ms();
     state.store.purge_sessions(now, now - state.config.session_idle.as_millis() as i64).await?;
     let id = random_secret().map_err(|e| {
         tracing::error!(error = %e, "no random source");
@@ -215,7 +382,19 @@ pub async fn login(
     };
     state.store.create_session(&session).await?;
     audit(state, &user.username, "user.login", &user.username, String::new(), origin).await?;
-    Ok(Ok((user, session_cookie(state, &id, is_https(headers)))))
+    Ok(Ok((user, session_cookie(state, &id, is_https(headers)), csrf_token(&id))))
+}
+
+/// The API's answer to a refused sign-in.
+pub fn refused(refusal: LoginRefused) -> ApiError {
+    match refusal {
+        LoginRefused::BadCredentials => ApiError::new(StatusCode::UNAUTHORIZED, "login_failed", Msg::LoginFailed),
+        LoginRefused::LockedOut { minutes } => {
+            ApiError::new(StatusCode::TOO_MANY_REQUESTS, "locked_out", Msg::ErrLockedOut)
+                .arg("minutes", minutes)
+                .retry_after(minutes * 60)
+        }
+    }
 }
 
 fn session_cookie(state: &AppState, id: &str, https: bool) -> HeaderValue {
@@ -230,9 +409,10 @@ pub fn clearing_cookie() -> HeaderValue {
     HeaderValue::from_static("sinergi_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
 }
 
-/// Ends the request's session.
+/// Ends the request's session (a request made with a token has none to end).
 pub async fn logout(state: &AppState, current: &CurrentUser, origin: &str) -> Result<(), ApiError> {
-    state.store.delete_session(&current.session_digest).await?;
+    let Credential::Session { digest } = &current.credential else { return Ok(()) };
+    state.store.delete_session(digest).await?;
     audit(state, &current.user.username, "user.logout", &current.user.username, String::new(), origin).await
 }
 

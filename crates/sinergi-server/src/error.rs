@@ -60,15 +60,23 @@ struct Inner {
     msg: Msg,
     args: Vec<(&'static str, String)>,
     detail: Detail,
+    /// Seconds for a `Retry-After` header (lock-outs).
+    retry_after: Option<i64>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, msg: Msg) -> ApiError {
-        ApiError(Box::new(Inner { status, code, msg, args: Vec::new(), detail: Detail::None }))
+        ApiError(Box::new(Inner { status, code, msg, args: Vec::new(), detail: Detail::None, retry_after: None }))
     }
 
     pub fn arg(mut self, name: &'static str, value: impl ToString) -> ApiError {
         self.0.args.push((name, value.to_string()));
+        self
+    }
+
+    /// Tells the client when to try again (a `Retry-After` header, in seconds).
+    pub fn retry_after(mut self, seconds: i64) -> ApiError {
+        self.0.retry_after = Some(seconds);
         self
     }
 
@@ -99,7 +107,14 @@ impl ApiError {
 
     /// An error whose `{detail}` is a domain problem, rendered in the response's language.
     pub fn problem(status: StatusCode, code: &'static str, msg: Msg, problem: Problem) -> ApiError {
-        ApiError(Box::new(Inner { status, code, msg, args: Vec::new(), detail: Detail::Problem(problem) }))
+        ApiError(Box::new(Inner {
+            status,
+            code,
+            msg,
+            args: Vec::new(),
+            detail: Detail::Problem(problem),
+            retry_after: None,
+        }))
     }
 
     pub fn conflict(detail: impl ToString) -> ApiError {
@@ -137,6 +152,9 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = (self.status(), Json(self.body(Lang::Id))).into_response();
+        if let Some(seconds) = self.0.retry_after {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(seconds));
+        }
         response.extensions_mut().insert(Arc::new(self));
         response
     }

@@ -11,6 +11,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
 use axum::routing::get;
+use sinergi_domain::access::ClearancePolicy;
 use sinergi_store::Store;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -23,6 +24,7 @@ pub mod error;
 pub mod lang;
 mod pages;
 pub mod secrets;
+pub mod tokens;
 
 /// Largest request body we accept. A TPS or a report is a few hundred bytes; imports go through the CLI.
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -67,13 +69,44 @@ pub struct AppState {
     pub config: Arc<ServerConfig>,
     /// Slots for password checks (see [`HASHING_SLOTS`]).
     pub hashing: Arc<tokio::sync::Semaphore>,
+    /// The clearance rules, re-read from the database at most every [`POLICY_TTL`].
+    policy: Arc<tokio::sync::RwLock<Option<CachedPolicy>>>,
+}
+
+/// The clearance rules and when they were read.
+type CachedPolicy = (std::time::Instant, Arc<ClearancePolicy>);
+
+/// How long a server trusts its copy of the clearance rules: a change made on another instance or by the
+/// command line holds everywhere within this time.
+pub const POLICY_TTL: std::time::Duration = std::time::Duration::from_secs(10);
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>, config: ServerConfig) -> AppState {
+        AppState {
+            store,
+            config: Arc::new(config),
+            hashing: Arc::new(tokio::sync::Semaphore::new(HASHING_SLOTS)),
+            policy: Arc::new(tokio::sync::RwLock::new(None)),
+        }
+    }
+
+    /// The clearance rules in force.
+    pub async fn policy(&self) -> Result<Arc<ClearancePolicy>, error::ApiError> {
+        if let Some((at, policy)) = self.policy.read().await.as_ref()
+            && at.elapsed() < POLICY_TTL
+        {
+            return Ok(policy.clone());
+        }
+        let fresh = Arc::new(self.store.clearance_policy().await?);
+        *self.policy.write().await = Some((std::time::Instant::now(), fresh.clone()));
+        Ok(fresh)
+    }
 }
 
 /// The whole application: API, pages and assets, with the layers every response passes through.
 pub fn app(store: Arc<dyn Store>, config: ServerConfig) -> Router {
     let csp = content_security_policy(&config);
-    let state =
-        AppState { store, config: Arc::new(config), hashing: Arc::new(tokio::sync::Semaphore::new(HASHING_SLOTS)) };
+    let state = AppState::new(store, config);
     let (api, openapi) = api::router();
     let openapi_json = Arc::new(openapi.to_pretty_json().unwrap_or_else(|_| "{}".to_owned()));
     let api = api

@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Deserialize;
+use sinergi_domain::access::Viewer;
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_domain::{Level, RegionCode};
 use sinergi_store::{Page, RegionInfo, UnitFilter};
@@ -41,17 +42,20 @@ pub struct Chrome {
     pub nav: &'static str,
     /// The signed-in user's name and role, for the header.
     pub user: Option<(String, &'static str)>,
+    /// The session's CSRF token, for the forms of the page (and `<meta name="csrf-token">` for scripts).
+    pub csrf: String,
 }
 
 type User = Option<Extension<CurrentUser>>;
 
 impl Chrome {
-    async fn new(state: &AppState, lang: Lang, uri: &Uri, nav: &'static str, user: &User) -> Chrome {
+    async fn new(state: &AppState, lang: Lang, uri: &Uri, nav: &'static str, user: Option<&CurrentUser>) -> Chrome {
         // A page still renders when this count fails; the banner is then left out rather than the whole page.
         let synthetic = state.store.count_synthetic_tps().await.map(|n| n > 0).unwrap_or(false);
         let here = uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".to_owned());
-        let user = user.as_ref().map(|u| (u.user.display_name.clone(), u.user.role.as_str()));
-        Chrome { lang, synthetic, asset_version: ASSET_VERSION, here, nav, user }
+        let csrf = user.map(|u| u.csrf.clone()).unwrap_or_default();
+        let user = user.map(|u| (u.user.display_name.clone(), u.user.role.as_str()));
+        Chrome { lang, synthetic, asset_version: ASSET_VERSION, here, nav, user, csrf }
     }
 
     pub fn t(&self, msg: Msg) -> &'static str {
@@ -231,18 +235,18 @@ async fn home(
     State(state): State<AppState>,
     PageLang(lang): PageLang,
     uri: Uri,
-    user: User,
+    Extension(current): Extension<CurrentUser>,
 ) -> Result<HomePage, PageError> {
-    let chrome = Chrome::new(&state, lang, &uri, "home", &user).await;
+    let chrome = Chrome::new(&state, lang, &uri, "home", Some(&current)).await;
     let err = internal(&chrome);
     let result: Result<_, sinergi_store::StoreError> = async {
         let regions = state.store.count_regions().await?;
-        let by_province = state.store.tps_stats_by_child(None).await?;
-        let agencies = state.store.agency_summaries().await?;
-        let mapped = state.store.mapped_regencies().await?;
+        let by_province = state.store.tps_stats_by_child(&current.viewer, None).await?;
+        let agencies = state.store.agency_summaries(&current.viewer).await?;
+        let mapped = state.store.mapped_regencies(&current.viewer).await?;
         let mut rows = Vec::new();
         for r in mapped {
-            let stats = state.store.tps_stats(&r.code).await?;
+            let stats = state.store.tps_stats(&current.viewer, &r.code).await?;
             rows.push(RegionRow {
                 href: region_href(&r.code),
                 map_href: Some(format!("/map/{}", r.code)),
@@ -275,15 +279,15 @@ async fn provinces(
     State(state): State<AppState>,
     PageLang(lang): PageLang,
     uri: Uri,
-    user: User,
+    Extension(current): Extension<CurrentUser>,
     Query(params): Query<SearchParams>,
 ) -> Result<RegionsPage, PageError> {
-    let chrome = Chrome::new(&state, lang, &uri, "regions", &user).await;
+    let chrome = Chrome::new(&state, lang, &uri, "regions", Some(&current)).await;
     let query = params.q.unwrap_or_default().trim().chars().take(100).collect::<String>();
     let search_results = if query.is_empty() {
         None
     } else {
-        let found = state.store.search_regions(&query, 50).await.map_err(internal(&chrome))?;
+        let found = state.store.search_regions(&current.viewer, &query, 50).await.map_err(internal(&chrome))?;
         Some(
             found
                 .into_iter()
@@ -298,7 +302,7 @@ async fn provinces(
                 .collect(),
         )
     };
-    let children = child_rows(&state, lang, None).await.map_err(internal(&chrome))?;
+    let children = child_rows(&state, &current.viewer, lang, None).await.map_err(internal(&chrome))?;
     Ok(RegionsPage {
         title: chrome.t(Msg::RegionsTitle).to_owned(),
         code: None,
@@ -321,10 +325,11 @@ async fn provinces(
 
 async fn child_rows(
     state: &AppState,
+    viewer: &Viewer,
     lang: Lang,
     parent: Option<&RegionCode>,
 ) -> Result<Vec<RegionRow>, sinergi_store::StoreError> {
-    let children = sinergi_store::children_with_stats(&*state.store, parent).await?;
+    let children = sinergi_store::children_with_stats(&*state.store, viewer, parent).await?;
     Ok(children
         .into_iter()
         .map(|(c, s)| {
@@ -341,10 +346,10 @@ async fn child_rows(
         .collect())
 }
 
-async fn crumbs(state: &AppState, code: &RegionCode) -> Result<Vec<Crumb>, sinergi_store::StoreError> {
+async fn crumbs(state: &AppState, viewer: &Viewer, code: &RegionCode) -> Result<Vec<Crumb>, sinergi_store::StoreError> {
     let mut out = Vec::new();
     for ancestor in code.ancestors().into_iter().rev() {
-        if let Some(r) = state.store.region(&ancestor).await? {
+        if let Some(r) = state.store.region(viewer, &ancestor).await? {
             out.push(Crumb { name: r.name, href: region_href(&r.code) });
         }
     }
@@ -352,11 +357,11 @@ async fn crumbs(state: &AppState, code: &RegionCode) -> Result<Vec<Crumb>, siner
 }
 
 /// The region, or a "not found" page that says which code was asked for.
-async fn find(state: &AppState, chrome: &Chrome, code: &str) -> Result<RegionInfo, PageError> {
+async fn find(state: &AppState, viewer: &Viewer, chrome: &Chrome, code: &str) -> Result<RegionInfo, PageError> {
     let not_found =
         || PageError::NotFound(chrome.clone(), chrome.lang.format(Msg::ErrRegionNotFound, &[("code", &code)]));
     let parsed = RegionCode::parse(code).map_err(|_| not_found())?;
-    state.store.region(&parsed).await.map_err(internal(chrome))?.ok_or_else(not_found)
+    state.store.region(viewer, &parsed).await.map_err(internal(chrome))?.ok_or_else(not_found)
 }
 
 /// TPS listed on a district page at most; the rest are in the API and the export.
@@ -366,22 +371,22 @@ async fn region(
     State(state): State<AppState>,
     PageLang(lang): PageLang,
     uri: Uri,
-    user: User,
+    Extension(current): Extension<CurrentUser>,
     Path(code): Path<String>,
 ) -> Result<RegionsPage, PageError> {
-    let chrome = Chrome::new(&state, lang, &uri, "regions", &user).await;
-    let region = find(&state, &chrome, &code).await?;
+    let chrome = Chrome::new(&state, lang, &uri, "regions", Some(&current)).await;
+    let region = find(&state, &current.viewer, &chrome, &code).await?;
     let err = internal(&chrome);
     let code = region.code.clone();
     let result: Result<_, sinergi_store::StoreError> = async {
-        let crumbs = crumbs(&state, &code).await?;
-        let children = child_rows(&state, lang, Some(&code)).await?;
-        let stats = state.store.tps_stats(&code).await?;
+        let crumbs = crumbs(&state, &current.viewer, &code).await?;
+        let children = child_rows(&state, &current.viewer, lang, Some(&code)).await?;
+        let stats = state.store.tps_stats(&current.viewer, &code).await?;
         let filter = UnitFilter { at: Some(code.clone()), ..Default::default() };
-        let (units, _) = state.store.list_units(&filter, Page::new(1, Page::MAX_SIZE)).await?;
+        let (units, _) = state.store.list_units(&current.viewer, &filter, Page::new(1, Page::MAX_SIZE)).await?;
         let show_tps = region.level >= Level::District;
         let (tps, total) = if show_tps {
-            state.store.list_tps(&code, Page::new(1, TPS_ON_PAGE)).await?
+            state.store.list_tps(&current.viewer, &code, Page::new(1, TPS_ON_PAGE)).await?
         } else {
             (Vec::new(), stats.tps)
         };
@@ -446,15 +451,15 @@ async fn map(
     State(state): State<AppState>,
     PageLang(lang): PageLang,
     uri: Uri,
-    user: User,
+    Extension(current): Extension<CurrentUser>,
     Path(code): Path<String>,
 ) -> Result<MapPage, PageError> {
-    let chrome = Chrome::new(&state, lang, &uri, "map", &user).await;
-    let region = find(&state, &chrome, &code).await?;
+    let chrome = Chrome::new(&state, lang, &uri, "map", Some(&current)).await;
+    let region = find(&state, &current.viewer, &chrome, &code).await?;
     if !matches!(region.level, Level::Regency | Level::District) {
         return Err(PageError::NotFound(chrome.clone(), chrome.t(Msg::MapNeedsRegency).to_owned()));
     }
-    let mut crumbs = crumbs(&state, &region.code).await.map_err(internal(&chrome))?;
+    let mut crumbs = crumbs(&state, &current.viewer, &region.code).await.map_err(internal(&chrome))?;
     crumbs.push(Crumb { name: region.name.clone(), href: region_href(&region.code) });
     let labels = serde_json::json!({
         "voters": chrome.t(Msg::ColVoters),
@@ -489,7 +494,8 @@ pub struct LoginPage {
     pub chrome: Chrome,
     pub next: String,
     pub username: String,
-    pub failed: bool,
+    /// Why the last attempt was refused, in the page's language.
+    pub error: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -506,29 +512,14 @@ fn local_path(next: Option<String>) -> String {
         .unwrap_or_else(|| "/".to_owned())
 }
 
-/// A state-changing form must come from our own pages: browsers say where a request comes from
-/// (`Sec-Fetch-Site`, `Origin`); a cross-site sign-in form could otherwise sign a victim into the attacker's
-/// account (login CSRF). Clients that send neither header (scripts) are not browsers and are let through.
-fn same_origin(headers: &HeaderMap) -> bool {
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    if let Some(site) = header("sec-fetch-site") {
-        return matches!(site, "same-origin" | "none");
-    }
-    match (header("origin"), header("host")) {
-        (Some(origin), Some(host)) => origin.split_once("://").is_some_and(|(_, rest)| rest == host),
-        (Some(_), None) => false,
-        (None, _) => true,
-    }
-}
-
 async fn login_form(
     State(state): State<AppState>,
     PageLang(lang): PageLang,
     uri: Uri,
     Query(params): Query<LoginParams>,
 ) -> LoginPage {
-    let chrome = Chrome::new(&state, lang, &uri, "login", &None).await;
-    LoginPage { chrome, next: local_path(params.next), username: String::new(), failed: false }
+    let chrome = Chrome::new(&state, lang, &uri, "login", None).await;
+    LoginPage { chrome, next: local_path(params.next), username: String::new(), error: None }
 }
 
 #[derive(Deserialize)]
@@ -546,8 +537,8 @@ async fn login_submit(
     Extension(origin): Extension<auth::Origin>,
     Form(fields): Form<LoginFields>,
 ) -> Result<Response, PageError> {
-    let chrome = Chrome::new(&state, lang, &uri, "login", &None).await;
-    if !same_origin(&headers) {
+    let chrome = Chrome::new(&state, lang, &uri, "login", None).await;
+    if !auth::same_origin(&headers) {
         return Err(PageError::Forbidden(chrome));
     }
     let outcome = auth::login(&state, &headers, &fields.username, &fields.password, &origin.0)
@@ -555,26 +546,40 @@ async fn login_submit(
         .map_err(|_| PageError::Internal(chrome.clone()))?;
     let next = local_path(fields.next);
     Ok(match outcome {
-        Ok((_, cookie)) => {
+        Ok((_, cookie, _)) => {
             let mut response = Redirect::to(&next).into_response();
             response.headers_mut().insert(header::SET_COOKIE, cookie);
             response
         }
-        Err(auth::LoginFailed) => {
+        Err(refusal) => {
             let username = fields.username.chars().take(64).collect();
-            (StatusCode::UNAUTHORIZED, LoginPage { chrome, next, username, failed: true }).into_response()
+            let (status, error) = match refusal {
+                auth::LoginRefused::BadCredentials => (StatusCode::UNAUTHORIZED, chrome.t(Msg::LoginFailed).to_owned()),
+                auth::LoginRefused::LockedOut { minutes } => {
+                    (StatusCode::TOO_MANY_REQUESTS, lang.format(Msg::ErrLockedOut, &[("minutes", &minutes)]))
+                }
+            };
+            (status, LoginPage { chrome, next, username, error: Some(error) }).into_response()
         }
     })
+}
+
+#[derive(Deserialize)]
+struct CsrfField {
+    csrf: Option<String>,
 }
 
 async fn logout(
     State(state): State<AppState>,
     current: CurrentUser,
-    headers: HeaderMap,
     Extension(origin): Extension<auth::Origin>,
+    fields: Result<Form<CsrfField>, axum::extract::rejection::FormRejection>,
 ) -> Response {
-    if !same_origin(&headers) {
-        return auth::forbidden().into_response();
+    let offered = fields.ok().and_then(|Form(f)| f.csrf).unwrap_or_default();
+    // The middleware has refused cross-site requests already; the token also stops a form planted on a page of
+    // our own origin by some other means.
+    if !auth::csrf_matches(&current, &offered) {
+        return auth::csrf_failed().into_response();
     }
     if let Err(e) = auth::logout(&state, &current, &origin.0).await {
         return e.into_response();
@@ -603,7 +608,7 @@ async fn switch_language(Path(code): Path<String>, Query(params): Query<SwitchPa
 
 pub async fn not_found(State(state): State<AppState>, headers: HeaderMap, uri: Uri, user: User) -> Response {
     let lang = crate::lang::page_lang(&headers, uri.query());
-    let chrome = Chrome::new(&state, lang, &uri, "", &user).await;
+    let chrome = Chrome::new(&state, lang, &uri, "", user.as_ref().map(|u| &u.0)).await;
     let message = chrome.t(Msg::ErrPageNotFound).to_owned();
     PageError::NotFound(chrome, message).into_response()
 }
@@ -630,11 +635,11 @@ mod tests {
             }
             h
         };
-        assert!(same_origin(&headers(&[("sec-fetch-site", "same-origin")])));
-        assert!(!same_origin(&headers(&[("sec-fetch-site", "cross-site")])));
-        assert!(same_origin(&headers(&[("origin", "http://127.0.0.1:8080"), ("host", "127.0.0.1:8080")])));
-        assert!(!same_origin(&headers(&[("origin", "https://evil.example"), ("host", "127.0.0.1:8080")])));
-        assert!(same_origin(&headers(&[])), "scripts send neither header");
+        assert!(auth::same_origin(&headers(&[("sec-fetch-site", "same-origin")])));
+        assert!(!auth::same_origin(&headers(&[("sec-fetch-site", "cross-site")])));
+        assert!(auth::same_origin(&headers(&[("origin", "http://127.0.0.1:8080"), ("host", "127.0.0.1:8080")])));
+        assert!(!auth::same_origin(&headers(&[("origin", "https://evil.example"), ("host", "127.0.0.1:8080")])));
+        assert!(auth::same_origin(&headers(&[])), "scripts send neither header");
     }
 
     #[test]

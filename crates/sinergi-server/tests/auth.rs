@@ -55,7 +55,7 @@ async fn everything_but_the_login_asks_for_one(db: &TestDb) {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(db.store.tps_stats(&common::code("15")).await.unwrap().tps, 5, "nothing written");
+    assert_eq!(db.store.tps_stats(&all(), &common::code("15")).await.unwrap().tps, 5, "nothing written");
 }
 
 async fn api_login_sets_a_strict_cookie_and_logout_revokes_it(db: &TestDb) {
@@ -92,7 +92,17 @@ async fn api_login_sets_a_strict_cookie_and_logout_revokes_it(db: &TestDb) {
         .unwrap();
     assert!(response.headers()["set-cookie"].to_str().unwrap().contains("; Secure"));
 
+    // Changing anything with the cookie needs the session's CSRF token in a header: another site's form or
+    // script cannot send it.
+    let csrf = me["csrf_token"].as_str().unwrap().to_owned();
     let response = client.post(format!("{base}/api/v1/auth/logout")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert_eq!(response.json::<Value>().await.unwrap()["code"], "csrf_failed");
+    let response =
+        client.post(format!("{base}/api/v1/auth/logout")).header("x-csrf-token", "0".repeat(64)).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN, "a wrong token is refused too");
+    let response =
+        client.post(format!("{base}/api/v1/auth/logout")).header("x-csrf-token", &csrf).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     // The old cookie, replayed, opens nothing.
     let session = cookie.split(';').next().unwrap().to_owned();
@@ -112,7 +122,7 @@ async fn get(client: &reqwest::Client, url: String) -> (StatusCode, Value) {
 
 async fn wrong_credentials_get_one_answer_and_are_audited(db: &TestDb) {
     let base = setup(db).await;
-    db.store.set_user_disabled("pengamat", true).await.unwrap();
+    db.store.set_user_disabled("pengamat", true, &common::test_event()).await.unwrap();
     for (username, password) in
         [("ops", "salah sekali kata sandinya"), ("nobody", PASSWORD), ("pengamat", PASSWORD), ("ops", "")]
     {
@@ -178,7 +188,7 @@ async fn forged_expired_and_idle_sessions_open_nothing(db: &TestDb) {
     assert!(db.store.session(&secret_digest(&expired)).await.unwrap().is_none(), "an expired session is removed");
 
     // Disabling the account ends its live session.
-    db.store.set_user_disabled("ops", true).await.unwrap();
+    db.store.set_user_disabled("ops", true, &common::test_event()).await.unwrap();
     assert_eq!(me(format!("sinergi_session={live}")).await, StatusCode::UNAUTHORIZED);
 }
 
@@ -202,7 +212,8 @@ async fn only_editors_write_and_only_in_their_scope(db: &TestDb) {
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["fields"][0]["field"], "village_code", "outside scope looks like an unknown village");
-    let outside = db.store.list_tps(&common::code("15.07.02"), sinergi_store::Page::new(1, 10)).await.unwrap().0[0].id;
+    let outside =
+        db.store.list_tps(&all(), &common::code("15.07.02"), sinergi_store::Page::new(1, 10)).await.unwrap().0[0].id;
     let response =
         polsek.put(format!("{base}/api/v1/tps/{outside}")).json(&tps("15.07.01.2002", 8)).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::NOT_FOUND, "a TPS outside scope does not exist for this user");
@@ -272,7 +283,25 @@ async fn the_web_form_signs_in_and_out(db: &TestDb) {
     let html = response.text().await.unwrap();
     assert!(html.contains("id=\"current-user\"") && html.contains("Petugas ops · operator"));
 
+    // The sign-out form carries the session's CSRF token; without it, or with another, nothing happens.
+    let csrf = html.split("name=\"csrf\" value=\"").nth(1).and_then(|rest| rest.split('"').next()).unwrap().to_owned();
+    assert_eq!(csrf.len(), 64);
+    assert!(html.contains(&format!("<meta name=\"csrf-token\" content=\"{csrf}\">")));
     let response = browser.post(format!("{base}/logout")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let response = browser.post(format!("{base}/logout")).form(&[("csrf", "x".repeat(64))]).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let response = browser
+        .post(format!("{base}/logout"))
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN, "cross-site, even with the token");
+    let response = browser.get(format!("{base}/regions")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "still signed in");
+    let response = browser.post(format!("{base}/logout")).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(response.headers()["location"], "/login");
     let response = browser.get(format!("{base}/regions")).send().await.unwrap();
@@ -287,3 +316,8 @@ sinergi_store::backend_tests!(
     only_editors_write_and_only_in_their_scope,
     the_web_form_signs_in_and_out,
 );
+
+/// Reads as the command line does: everything.
+fn all() -> sinergi_domain::access::Viewer {
+    sinergi_domain::access::Viewer::system("test")
+}

@@ -62,8 +62,10 @@ async fn the_map_shows_every_tps_and_boundary_without_console_errors() {
     let db = TestDb::sqlite().await;
     let markers = common::seed_regency(&*db.store, "15.07").await;
     assert!(markers > 300, "fixture has {markers} TPS");
-    let boundaries = db.store.boundaries(&common::code("15.07"), sinergi_domain::Level::Village).await.unwrap().len();
-    let districts = db.store.boundaries(&common::code("15.07"), sinergi_domain::Level::District).await.unwrap().len();
+    let boundaries =
+        db.store.boundaries(&all(), &common::code("15.07"), sinergi_domain::Level::Village).await.unwrap().len();
+    let districts =
+        db.store.boundaries(&all(), &common::code("15.07"), sinergi_domain::Level::District).await.unwrap().len();
     let territory = common::code("15.07");
     let polres = sinergi_domain::Unit {
         code: "polres-15.07".into(),
@@ -182,4 +184,9 @@ async fn the_map_shows_every_tps_and_boundary_without_console_errors() {
     events.abort();
     let problems = problems.lock().unwrap().clone();
     assert!(problems.is_empty(), "{problems:#?}");
+}
+
+/// Reads as the command line does: everything.
+fn all() -> sinergi_domain::access::Viewer {
+    sinergi_domain::access::Viewer::system("test")
 }

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde::Serialize;
+use sinergi_domain::access::{ClearancePolicy, ClearanceRule, Viewer};
 use sinergi_domain::audit::{AuditEntry, AuditEvent};
 use sinergi_domain::auth::{Role, Scope};
 use sinergi_domain::{
@@ -169,6 +170,8 @@ pub struct UserRecord {
     pub username: String,
     pub display_name: String,
     pub unit_code: String,
+    /// The agency of the account's unit.
+    pub agency: AgencyKind,
     pub role: Role,
     pub scope: Scope,
     #[serde(skip)]
@@ -183,10 +186,90 @@ impl std::fmt::Debug for UserRecord {
             .field("id", &self.id)
             .field("username", &self.username)
             .field("unit_code", &self.unit_code)
+            .field("agency", &self.agency)
             .field("role", &self.role)
             .field("scope", &self.scope)
             .field("disabled", &self.disabled)
             .finish_non_exhaustive()
+    }
+}
+
+impl UserRecord {
+    /// Who this account is when it makes a request, with its clearance under `policy`.
+    pub fn viewer(&self, policy: &ClearancePolicy) -> Viewer {
+        Viewer {
+            account_id: self.id,
+            username: self.username.clone(),
+            role: self.role,
+            agency: self.agency,
+            scope: self.scope.clone(),
+            read_only: false,
+            clearance: policy.clearance(self.role, self.agency),
+        }
+    }
+}
+
+/// An API token to record: only the digest of the whole token is kept.
+#[derive(Debug, Clone)]
+pub struct NewToken {
+    /// The public part (12 hex digits), by which the token is found.
+    pub id: String,
+    pub digest: String,
+    pub account_id: i64,
+    pub name: String,
+    /// A region inside the account's scope, narrowing it; `None` keeps the account's scope.
+    pub scope: Option<RegionCode>,
+    pub read_only: bool,
+    pub created_at_ms: i64,
+    pub expires_at_ms: Option<i64>,
+}
+
+/// A stored API token, without its secret.
+#[derive(Clone, Serialize)]
+pub struct TokenRecord {
+    pub id: String,
+    #[serde(skip)]
+    pub digest: String,
+    pub account_id: i64,
+    pub username: String,
+    pub name: String,
+    pub scope: Option<RegionCode>,
+    pub read_only: bool,
+    pub created_at_ms: i64,
+    pub expires_at_ms: Option<i64>,
+    pub last_used_at_ms: Option<i64>,
+    pub revoked_at_ms: Option<i64>,
+}
+
+impl std::fmt::Debug for TokenRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenRecord")
+            .field("id", &self.id)
+            .field("username", &self.username)
+            .field("name", &self.name)
+            .field("scope", &self.scope)
+            .field("read_only", &self.read_only)
+            .field("revoked_at_ms", &self.revoked_at_ms)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TokenRecord {
+    /// True when the token may be used at `now_ms`: not revoked and not expired.
+    pub fn is_live(&self, now_ms: i64) -> bool {
+        self.revoked_at_ms.is_none() && self.expires_at_ms.is_none_or(|end| now_ms < end)
+    }
+
+    /// Who a request made with this token acts as: its account, narrowed to the token's region and to reading
+    /// when the token is read-only. `None` when the account's scope no longer meets the token's region (the
+    /// account moved): such a token opens nothing.
+    pub fn viewer(&self, user: &UserRecord, policy: &ClearancePolicy) -> Option<Viewer> {
+        let mut viewer = user.viewer(policy);
+        if let Some(region) = &self.scope {
+            viewer.scope = Scope::Region(viewer.narrow(region)?);
+        }
+        viewer.read_only |= self.read_only;
+        Some(viewer)
     }
 }
 
@@ -216,56 +299,77 @@ pub trait Store: Send + Sync {
 
     /// Inserts or updates regions by code. Parents must exist or come in the same call.
     async fn upsert_regions(&self, regions: &[Region]) -> Result<u64>;
-    async fn region(&self, code: &RegionCode) -> Result<Option<RegionInfo>>;
-    /// The regions directly below `parent`, or the provinces when `parent` is `None`, in code order.
-    async fn children(&self, parent: Option<&RegionCode>) -> Result<Vec<RegionInfo>>;
-    /// Regions whose name contains `query` (case-insensitive), wider regions first.
-    async fn search_regions(&self, query: &str, limit: u32) -> Result<Vec<RegionInfo>>;
+    // Reads on behalf of a user take the [`Viewer`] and return only what it may see (see
+    // `sinergi_domain::access`): a record outside its territory is `None`, lists leave such records out. The
+    // command line reads as `Viewer::system`.
+
+    /// The region, when the viewer sees it (inside its scope or an ancestor of it).
+    async fn region(&self, viewer: &Viewer, code: &RegionCode) -> Result<Option<RegionInfo>>;
+    /// The regions directly below `parent`, or the provinces when `parent` is `None`, in code order; only
+    /// those the viewer sees.
+    async fn children(&self, viewer: &Viewer, parent: Option<&RegionCode>) -> Result<Vec<RegionInfo>>;
+    /// Regions the viewer sees whose name contains `query` (case-insensitive), wider regions first.
+    async fn search_regions(&self, viewer: &Viewer, query: &str, limit: u32) -> Result<Vec<RegionInfo>>;
     /// Every region code in the registry, for validating imports against it.
     async fn region_codes(&self) -> Result<HashSet<RegionCode>>;
     async fn count_regions(&self) -> Result<u64>;
-    /// Regencies whose districts have boundaries, i.e. those with a map.
-    async fn mapped_regencies(&self) -> Result<Vec<RegionInfo>>;
+    /// Regencies the viewer sees whose districts have boundaries, i.e. those with a map.
+    async fn mapped_regencies(&self, viewer: &Viewer) -> Result<Vec<RegionInfo>>;
     /// Attaches boundaries to existing regions.
     async fn set_boundaries(&self, boundaries: &[(RegionCode, Boundary)]) -> Result<u64>;
-    /// Boundaries of the regions of `level` inside `within`.
-    async fn boundaries(&self, within: &RegionCode, level: Level) -> Result<Vec<BoundaryFeature>>;
-    async fn boundary(&self, code: &RegionCode) -> Result<Option<Boundary>>;
+    /// Boundaries of the regions of `level` inside `within` and inside the viewer's territory.
+    async fn boundaries(&self, viewer: &Viewer, within: &RegionCode, level: Level) -> Result<Vec<BoundaryFeature>>;
+    async fn boundary(&self, viewer: &Viewer, code: &RegionCode) -> Result<Option<Boundary>>;
 
     /// Inserts or updates TPS by (village, number).
     async fn upsert_tps(&self, tps: &[Tps]) -> Result<u64>;
-    /// Inserts a new TPS; a TPS with the same village and number is a [`StoreError::Conflict`].
-    async fn create_tps(&self, tps: &Tps) -> Result<TpsRecord>;
-    /// Replaces a TPS; `None` when there is no TPS with this id.
-    async fn update_tps(&self, id: i64, tps: &Tps) -> Result<Option<TpsRecord>>;
-    async fn tps(&self, id: i64) -> Result<Option<TpsRecord>>;
-    /// TPS inside a region, in code and number order, one page of them, with the total count.
-    async fn list_tps(&self, within: &RegionCode, page: Page) -> Result<(Vec<TpsRecord>, u64)>;
-    /// Every TPS inside a region (for exports and maps).
-    async fn all_tps(&self, within: &RegionCode) -> Result<Vec<TpsRecord>>;
-    async fn tps_stats(&self, within: &RegionCode) -> Result<TpsStats>;
-    /// TPS counts per child region of `parent` (or per province), keyed by the child's code.
-    async fn tps_stats_by_child(&self, parent: Option<&RegionCode>) -> Result<HashMap<RegionCode, TpsStats>>;
+    // Writes made on behalf of someone take the audit event that records them and append it in the same
+    // transaction: the change and its entry commit together or not at all.
+
+    /// Inserts a new TPS in the viewer's territory and records `audit` (its target set to `tps:<id>`); a TPS
+    /// with the same village and number is a [`StoreError::Conflict`], a village outside the territory or the
+    /// registry a [`StoreError::InvalidReference`].
+    async fn create_tps(&self, viewer: &Viewer, tps: &Tps, audit: &AuditEvent) -> Result<TpsRecord>;
+    /// Replaces a TPS in the viewer's territory and records `audit` with every changed field as its detail;
+    /// `None` when there is no such TPS in the territory.
+    async fn update_tps(&self, viewer: &Viewer, id: i64, tps: &Tps, audit: &AuditEvent) -> Result<Option<TpsRecord>>;
+    /// The TPS, when the viewer may read TPS and it lies in the viewer's territory.
+    async fn tps(&self, viewer: &Viewer, id: i64) -> Result<Option<TpsRecord>>;
+    /// TPS inside a region and the viewer's territory, in code and number order, one page of them, with the
+    /// total count.
+    async fn list_tps(&self, viewer: &Viewer, within: &RegionCode, page: Page) -> Result<(Vec<TpsRecord>, u64)>;
+    /// Every TPS inside a region and the viewer's territory (for exports and maps).
+    async fn all_tps(&self, viewer: &Viewer, within: &RegionCode) -> Result<Vec<TpsRecord>>;
+    async fn tps_stats(&self, viewer: &Viewer, within: &RegionCode) -> Result<TpsStats>;
+    /// Counts of the TPS the viewer may read, per child region of `parent` (or per province), keyed by the
+    /// child's code.
+    async fn tps_stats_by_child(
+        &self,
+        viewer: &Viewer,
+        parent: Option<&RegionCode>,
+    ) -> Result<HashMap<RegionCode, TpsStats>>;
     async fn count_synthetic_tps(&self) -> Result<u64>;
 
     /// Inserts or updates units by code.
     async fn upsert_units(&self, units: &[Unit]) -> Result<u64>;
-    async fn unit(&self, code: &str) -> Result<Option<Unit>>;
+    /// The unit, when the viewer may read units and sees its territory (units of the scope's ancestors
+    /// included: the chain of command).
+    async fn unit(&self, viewer: &Viewer, code: &str) -> Result<Option<Unit>>;
     /// Every unit code, for validating imports against them.
     async fn unit_codes(&self) -> Result<HashSet<String>>;
-    async fn list_units(&self, filter: &UnitFilter, page: Page) -> Result<(Vec<Unit>, u64)>;
-    async fn agency_summaries(&self) -> Result<Vec<AgencySummary>>;
+    async fn list_units(&self, viewer: &Viewer, filter: &UnitFilter, page: Page) -> Result<(Vec<Unit>, u64)>;
+    async fn agency_summaries(&self, viewer: &Viewer) -> Result<Vec<AgencySummary>>;
 
     /// Creates an account; a taken username is a [`StoreError::Conflict`], an unknown unit or scope region a
     /// [`StoreError::InvalidReference`].
-    async fn create_user(&self, user: &NewUser) -> Result<UserRecord>;
+    async fn create_user(&self, user: &NewUser, audit: &AuditEvent) -> Result<UserRecord>;
     async fn user_by_name(&self, username: &str) -> Result<Option<UserRecord>>;
     async fn user(&self, id: i64) -> Result<Option<UserRecord>>;
     async fn list_users(&self) -> Result<Vec<UserRecord>>;
     /// Disables or enables an account; disabling also ends its sessions. `false` when there is no such user.
-    async fn set_user_disabled(&self, username: &str, disabled: bool) -> Result<bool>;
+    async fn set_user_disabled(&self, username: &str, disabled: bool, audit: &AuditEvent) -> Result<bool>;
     /// Replaces the password hash and ends the account's sessions. `false` when there is no such user.
-    async fn set_password_hash(&self, username: &str, hash: &str) -> Result<bool>;
+    async fn set_password_hash(&self, username: &str, hash: &str, audit: &AuditEvent) -> Result<bool>;
 
     async fn create_session(&self, session: &NewSession) -> Result<()>;
     /// The session with this digest and its account, expired or not (the caller decides).
@@ -284,6 +388,39 @@ pub trait Store: Send + Sync {
     /// The recorded head of the chain: the last entry's number and hash (`0` and the genesis hash when empty).
     async fn audit_head(&self) -> Result<(i64, String)>;
 
+    /// Records a new API token; its id must be new.
+    async fn create_token(&self, token: &NewToken, audit: &AuditEvent) -> Result<TokenRecord>;
+    /// The token with this id and its account, revoked or expired or not (the caller decides).
+    async fn token(&self, id: &str) -> Result<Option<(TokenRecord, UserRecord)>>;
+    /// The tokens of one account, or of every account with `None`, newest first.
+    async fn list_tokens(&self, account_id: Option<i64>) -> Result<Vec<TokenRecord>>;
+    /// Revokes a token (only one of `account_id` when given) as of `audit.at_ms`; `false` when there is no such
+    /// token or it was revoked already.
+    async fn revoke_token(&self, id: &str, account_id: Option<i64>, audit: &AuditEvent) -> Result<bool>;
+    async fn touch_token(&self, id: &str, now_ms: i64) -> Result<()>;
+
+    /// The clearance rules (who may read which classification), as set by administrators.
+    async fn clearance_policy(&self) -> Result<ClearancePolicy>;
+    /// Sets the rule for a role (and agency); replaces the rule for the same pair.
+    async fn set_clearance_rule(&self, rule: &ClearanceRule, audit: &AuditEvent) -> Result<()>;
+    /// Removes a rule, so that the default applies again; `false` when there was none.
+    async fn remove_clearance_rule(&self, role: Role, agency: Option<AgencyKind>, audit: &AuditEvent) -> Result<bool>;
+
+    /// Counts a failed sign-in under `key`. Failures older than `window_ms` are forgotten; the `limit`-th within
+    /// the window locks the key for `lock_ms`. Returns the end of the lock, when this failure caused one.
+    async fn record_login_failure(
+        &self,
+        key: &str,
+        now_ms: i64,
+        window_ms: i64,
+        limit: u32,
+        lock_ms: i64,
+    ) -> Result<Option<i64>>;
+    /// The end of the lock on `key`, if it is locked at `now_ms`.
+    async fn login_locked_until(&self, key: &str, now_ms: i64) -> Result<Option<i64>>;
+    /// Forgets the failures of `key` (after a successful sign-in, or an administrator's unlock).
+    async fn clear_login_failures(&self, key: &str) -> Result<()>;
+
     async fn meta(&self, key: &str) -> Result<Option<String>>;
     async fn set_meta(&self, key: &str, value: &str) -> Result<()>;
 }
@@ -292,10 +429,11 @@ pub trait Store: Send + Sync {
 /// browser and the API list.
 pub async fn children_with_stats(
     store: &dyn Store,
+    viewer: &Viewer,
     parent: Option<&RegionCode>,
 ) -> Result<Vec<(RegionInfo, TpsStats)>> {
-    let children = store.children(parent).await?;
-    let stats = store.tps_stats_by_child(parent).await?;
+    let children = store.children(viewer, parent).await?;
+    let stats = store.tps_stats_by_child(viewer, parent).await?;
     Ok(children
         .into_iter()
         .map(|c| {
@@ -360,6 +498,7 @@ struct UserRow {
     username: String,
     display_name: String,
     unit_code: String,
+    agency: String,
     role: String,
     scope: Option<String>,
     password_hash: String,
@@ -375,16 +514,52 @@ impl UserRow {
             None => Scope::National,
             Some(code) => Scope::Region(stored_code(code)?),
         };
+        let agency = AgencyKind::parse(&self.agency)
+            .ok_or_else(|| StoreError::Internal(format!("stored agency is invalid: {}", self.agency)))?;
         Ok(UserRecord {
             id: self.id,
             username: self.username,
             display_name: self.display_name,
             unit_code: self.unit_code,
+            agency,
             role,
             scope,
             password_hash: self.password_hash,
             disabled: self.disabled,
             created_at_ms: self.created_at_ms,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct TokenRow {
+    id: String,
+    digest: String,
+    account_id: i64,
+    username: String,
+    name: String,
+    scope: Option<String>,
+    read_only: bool,
+    created_at_ms: i64,
+    expires_at_ms: Option<i64>,
+    last_used_at_ms: Option<i64>,
+    revoked_at_ms: Option<i64>,
+}
+
+impl TokenRow {
+    fn into_record(self) -> Result<TokenRecord> {
+        Ok(TokenRecord {
+            scope: self.scope.as_deref().map(stored_code).transpose()?,
+            id: self.id,
+            digest: self.digest,
+            account_id: self.account_id,
+            username: self.username,
+            name: self.name,
+            read_only: self.read_only,
+            created_at_ms: self.created_at_ms,
+            expires_at_ms: self.expires_at_ms,
+            last_used_at_ms: self.last_used_at_ms,
+            revoked_at_ms: self.revoked_at_ms,
         })
     }
 }
@@ -497,6 +672,32 @@ impl UnitRow {
 /// The half-open code range `[code., code/)` that holds every region strictly inside `code`.
 fn inside_range(code: &RegionCode) -> (String, String) {
     (format!("{code}."), format!("{code}/"))
+}
+
+/// A viewer's territory as values to bind: a code column `c` is covered when
+/// `c = exact OR (c >= from AND c < to)`, and seen when it is also one of `ancestors` (padded with empty
+/// strings, which match no code). National viewers get the range of all codes, which start with a digit.
+struct Territory {
+    exact: String,
+    from: String,
+    to: String,
+    ancestors: [String; 3],
+}
+
+fn territory(viewer: &Viewer) -> Territory {
+    match &viewer.scope {
+        Scope::National => {
+            Territory { exact: String::new(), from: "0".to_owned(), to: ":".to_owned(), ancestors: Default::default() }
+        }
+        Scope::Region(code) => {
+            let (from, to) = inside_range(code);
+            let mut ancestors: [String; 3] = Default::default();
+            for (slot, a) in ancestors.iter_mut().zip(code.ancestors()) {
+                *slot = a.to_string();
+            }
+            Territory { exact: code.to_string(), from, to, ancestors }
+        }
+    }
 }
 
 /// Escapes `%`, `_` and `\` for a LIKE pattern with `ESCAPE '\'`.

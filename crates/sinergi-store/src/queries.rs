@@ -37,9 +37,32 @@ macro_rules! tps_within {
     };
 }
 
+/// A code column `$c` inside the viewer's territory, bound as `$t1` (exact), `$t2` and `$t3` (the range); see
+/// `crate::Territory`.
+macro_rules! covered {
+    ($c:literal, $t1:literal, $t2:literal, $t3:literal) => {
+        concat!("(", $c, " = ", $t1, " OR (", $c, " >= ", $t2, " AND ", $c, " < ", $t3, "))")
+    };
+}
+
+/// A code column `$c` covered by the viewer's territory (`$t1`–`$t3`) or one of its ancestors (`$t4`–`$t6`).
+macro_rules! seen {
+    ($c:literal, $t1:literal, $t2:literal, $t3:literal, $t4:literal, $t5:literal, $t6:literal) => {
+        concat!("(", $crate::queries::covered!($c, $t1, $t2, $t3), " OR ", $c, " IN (", $t4, ", ", $t5, ", ", $t6, "))")
+    };
+}
+
 macro_rules! user_select {
     () => {
-        "SELECT id, username, display_name, unit_code, role, scope, password_hash, disabled, created_at_ms FROM account"
+        "SELECT a.id, a.username, a.display_name, a.unit_code, u.agency, a.role, a.scope, a.password_hash, \
+         a.disabled, a.created_at_ms FROM account a JOIN unit u ON u.code = a.unit_code"
+    };
+}
+
+macro_rules! token_select {
+    () => {
+        "SELECT t.id, t.digest, t.account_id, a.username, t.name, t.scope, t.read_only, t.created_at_ms, \
+         t.expires_at_ms, t.last_used_at_ms, t.revoked_at_ms FROM api_token t JOIN account a ON a.id = t.account_id"
     };
 }
 
@@ -70,6 +93,61 @@ pub(crate) fn child_code_len(parent: Option<&sinergi_domain::RegionCode>) -> i32
 
 macro_rules! impl_store {
     ($store:ty, $db:ty, $backend:expr) => {
+        /// Adds ` WHERE` and the condition that `column` is seen by the viewer of territory `t` (the
+        /// query-builder form of the `seen!` fragment).
+        fn push_seen(qb: &mut sqlx::QueryBuilder<$db>, column: &'static str, t: &$crate::Territory) {
+            qb.push(" WHERE (").push(column).push(" = ").push_bind(t.exact.clone());
+            qb.push(" OR (").push(column).push(" >= ").push_bind(t.from.clone());
+            qb.push(" AND ").push(column).push(" < ").push_bind(t.to.clone());
+            qb.push(") OR ").push(column).push(" IN (");
+            let mut list = qb.separated(", ");
+            for a in &t.ancestors {
+                list.push_bind(a.clone());
+            }
+            qb.push("))");
+        }
+
+        /// Takes the lock on the audit chain's head: the write lock (SQLite) or the row lock (PostgreSQL). A
+        /// transaction that will append takes it first, so no other append can read the same head before this one
+        /// commits, and a SQLite transaction never has to upgrade from reading to writing.
+        async fn lock_audit_head(tx: &mut sqlx::Transaction<'_, $db>) -> $crate::Result<()> {
+            sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(&mut **tx).await?;
+            Ok(())
+        }
+
+        /// Appends an event to the audit log inside the caller's transaction, so that the change it records and
+        /// the entry commit together or not at all.
+        async fn append_in(
+            tx: &mut sqlx::Transaction<'_, $db>,
+            event: &sinergi_domain::audit::AuditEvent,
+        ) -> $crate::Result<sinergi_domain::audit::AuditEntry> {
+            lock_audit_head(tx).await?;
+            let (seq, hash): (i64, String) =
+                sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut **tx).await?;
+            let entry = sinergi_domain::audit::chain(seq, &hash, event.clone());
+            sqlx::query(
+                "INSERT INTO audit_log (seq, at_ms, actor, action, target, detail, origin, prev_hash, hash) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(entry.seq)
+            .bind(entry.event.at_ms)
+            .bind(entry.event.actor.as_str())
+            .bind(entry.event.action.as_str())
+            .bind(entry.event.target.as_str())
+            .bind(entry.event.detail.as_str())
+            .bind(entry.event.origin.as_str())
+            .bind(entry.prev_hash.as_str())
+            .bind(entry.hash.as_str())
+            .execute(&mut **tx)
+            .await?;
+            sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+                .bind(entry.seq)
+                .bind(entry.hash.as_str())
+                .execute(&mut **tx)
+                .await?;
+            Ok(entry)
+        }
+
         /// Binds a TPS's eight columns as `$1`–`$8`, in the order of the `tps` table.
         fn bind_tps<'q>(
             query: sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments>,
@@ -120,8 +198,12 @@ macro_rules! impl_store {
 
             async fn region(
                 &self,
+                viewer: &sinergi_domain::access::Viewer,
                 code: &sinergi_domain::RegionCode,
             ) -> $crate::Result<Option<$crate::RegionInfo>> {
+                if !viewer.may(sinergi_domain::access::Action::ReadRegions) || !viewer.sees_region(code) {
+                    return Ok(None);
+                }
                 let sql = concat!($crate::queries::region_select!(), " WHERE code = $1");
                 let row: Option<$crate::RegionRow> =
                     sqlx::query_as(sql).bind(code.as_str()).fetch_optional(&self.pool).await?;
@@ -130,8 +212,12 @@ macro_rules! impl_store {
 
             async fn children(
                 &self,
+                viewer: &sinergi_domain::access::Viewer,
                 parent: Option<&sinergi_domain::RegionCode>,
             ) -> $crate::Result<Vec<$crate::RegionInfo>> {
+                if !viewer.may(sinergi_domain::access::Action::ReadRegions) {
+                    return Ok(Vec::new());
+                }
                 let rows: Vec<$crate::RegionRow> = match parent {
                     Some(parent) => {
                         let sql = concat!($crate::queries::region_select!(), " WHERE parent = $1 ORDER BY code");
@@ -142,20 +228,37 @@ macro_rules! impl_store {
                         sqlx::query_as(sql).fetch_all(&self.pool).await?
                     }
                 };
-                rows.into_iter().map($crate::RegionRow::into_info).collect()
+                let regions = rows.into_iter().map($crate::RegionRow::into_info).collect::<$crate::Result<Vec<_>>>()?;
+                Ok(regions.into_iter().filter(|r| viewer.sees_region(&r.code)).collect())
             }
 
-            async fn search_regions(&self, query: &str, limit: u32) -> $crate::Result<Vec<$crate::RegionInfo>> {
+            async fn search_regions(
+                &self,
+                viewer: &sinergi_domain::access::Viewer,
+                query: &str,
+                limit: u32,
+            ) -> $crate::Result<Vec<$crate::RegionInfo>> {
+                if !viewer.may(sinergi_domain::access::Action::ReadRegions) {
+                    return Ok(Vec::new());
+                }
                 let needle = $crate::like_escape(&query.trim().to_lowercase());
+                let t = $crate::territory(viewer);
                 let sql = concat!(
                     $crate::queries::region_select!(),
-                    " WHERE LOWER(name) LIKE $1 ESCAPE '\\' \
-                     ORDER BY CASE WHEN LOWER(name) LIKE $2 ESCAPE '\\' THEN 0 ELSE 1 END, level, name, code LIMIT $3"
+                    " WHERE LOWER(name) LIKE $1 ESCAPE '\\' AND ",
+                    $crate::queries::seen!("code", "$4", "$5", "$6", "$7", "$8", "$9"),
+                    " ORDER BY CASE WHEN LOWER(name) LIKE $2 ESCAPE '\\' THEN 0 ELSE 1 END, level, name, code LIMIT $3"
                 );
                 let rows: Vec<$crate::RegionRow> = sqlx::query_as(sql)
                     .bind(format!("%{needle}%"))
                     .bind(format!("{needle}%"))
                     .bind(i64::from(limit))
+                    .bind(t.exact)
+                    .bind(t.from)
+                    .bind(t.to)
+                    .bind(&t.ancestors[0])
+                    .bind(&t.ancestors[1])
+                    .bind(&t.ancestors[2])
                     .fetch_all(&self.pool)
                     .await?;
                 rows.into_iter().map($crate::RegionRow::into_info).collect()
@@ -171,7 +274,13 @@ macro_rules! impl_store {
                 Ok(n as u64)
             }
 
-            async fn mapped_regencies(&self) -> $crate::Result<Vec<$crate::RegionInfo>> {
+            async fn mapped_regencies(
+                &self,
+                viewer: &sinergi_domain::access::Viewer,
+            ) -> $crate::Result<Vec<$crate::RegionInfo>> {
+                if !viewer.may(sinergi_domain::access::Action::ReadRegions) {
+                    return Ok(Vec::new());
+                }
                 let sql = concat!(
                     $crate::queries::region_select!(),
                     " WHERE level = 2 AND code IN \
@@ -179,7 +288,8 @@ macro_rules! impl_store {
                      ORDER BY code"
                 );
                 let rows: Vec<$crate::RegionRow> = sqlx::query_as(sql).fetch_all(&self.pool).await?;
-                rows.into_iter().map($crate::RegionRow::into_info).collect()
+                let regions = rows.into_iter().map($crate::RegionRow::into_info).collect::<$crate::Result<Vec<_>>>()?;
+                Ok(regions.into_iter().filter(|r| viewer.sees_region(&r.code)).collect())
             }
 
             async fn set_boundaries(
@@ -212,9 +322,15 @@ macro_rules! impl_store {
 
             async fn boundaries(
                 &self,
+                viewer: &sinergi_domain::access::Viewer,
                 within: &sinergi_domain::RegionCode,
                 level: sinergi_domain::Level,
             ) -> $crate::Result<Vec<$crate::BoundaryFeature>> {
+                let Some(within) = viewer.narrow(within) else { return Ok(Vec::new()) };
+                if !viewer.may(sinergi_domain::access::Action::ReadRegions) {
+                    return Ok(Vec::new());
+                }
+                let within = &within;
                 let (from, to) = $crate::inside_range(within);
                 let rows: Vec<(String, String, String)> = sqlx::query_as(
                     "SELECT code, name, boundary FROM region \
@@ -236,8 +352,12 @@ macro_rules! impl_store {
 
             async fn boundary(
                 &self,
+                viewer: &sinergi_domain::access::Viewer,
                 code: &sinergi_domain::RegionCode,
             ) -> $crate::Result<Option<sinergi_domain::Boundary>> {
+                if !viewer.may(sinergi_domain::access::Action::ReadRegions) || !viewer.sees_region(code) {
+                    return Ok(None);
+                }
                 let row: Option<(Option<String>,)> = sqlx::query_as("SELECT boundary FROM region WHERE code = $1")
                     .bind(code.as_str())
                     .fetch_optional(&self.pool)
@@ -278,43 +398,108 @@ macro_rules! impl_store {
                 Ok(written)
             }
 
-            async fn create_tps(&self, tps: &sinergi_domain::Tps) -> $crate::Result<$crate::TpsRecord> {
+            async fn create_tps(
+                &self,
+                viewer: &sinergi_domain::access::Viewer,
+                tps: &sinergi_domain::Tps,
+                audit: &sinergi_domain::audit::AuditEvent,
+            ) -> $crate::Result<$crate::TpsRecord> {
                 use sqlx::Row as _;
+                if !viewer.may(sinergi_domain::access::Action::WriteTps) || !viewer.covers(&tps.village) {
+                    return Err($crate::StoreError::InvalidReference(format!("village {} is outside the scope", tps.village)));
+                }
+                let mut tx = self.pool.begin().await?;
+                lock_audit_head(&mut tx).await?;
                 let insert = sqlx::query(
                     "INSERT INTO tps (village_code, number, address, lat, lng, voters, access, synthetic) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
                 );
-                let id: i64 = bind_tps(insert, tps).fetch_one(&self.pool).await?.try_get(0)?;
-                self.tps(id).await?.ok_or_else(|| $crate::StoreError::Internal("created TPS vanished".into()))
+                let id: i64 = bind_tps(insert, tps).fetch_one(&mut *tx).await?.try_get(0)?;
+                let mut event = audit.clone();
+                event.target = format!("tps:{id}");
+                append_in(&mut tx, &event).await?;
+                tx.commit().await?;
+                self.tps(viewer, id).await?.ok_or_else(|| $crate::StoreError::Internal("created TPS vanished".into()))
             }
 
             async fn update_tps(
                 &self,
+                viewer: &sinergi_domain::access::Viewer,
                 id: i64,
                 tps: &sinergi_domain::Tps,
+                audit: &sinergi_domain::audit::AuditEvent,
             ) -> $crate::Result<Option<$crate::TpsRecord>> {
+                if !viewer.may(sinergi_domain::access::Action::WriteTps) {
+                    return Ok(None);
+                }
+                if !viewer.covers(&tps.village) {
+                    return Err($crate::StoreError::InvalidReference(format!("village {} is outside the scope", tps.village)));
+                }
+                let mut tx = self.pool.begin().await?;
+                lock_audit_head(&mut tx).await?;
+                let t = $crate::territory(viewer);
+                let sql = concat!(
+                    $crate::queries::tps_select!(),
+                    " WHERE t.id = $1 AND ",
+                    $crate::queries::covered!("t.village_code", "$2", "$3", "$4")
+                );
+                let before: Option<$crate::TpsRow> = sqlx::query_as(sql)
+                    .bind(id)
+                    .bind(t.exact)
+                    .bind(t.from)
+                    .bind(t.to)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let Some(before) = before else { return Ok(None) };
+                let before = before.into_record()?;
                 let update = sqlx::query(
                     "UPDATE tps SET village_code = $1, number = $2, address = $3, lat = $4, lng = $5, \
                      voters = $6, access = $7, synthetic = $8 WHERE id = $9",
                 );
-                let done = bind_tps(update, tps).bind(id).execute(&self.pool).await?;
-                if done.rows_affected() == 0 {
-                    return Ok(None);
-                }
-                self.tps(id).await
+                bind_tps(update, tps).bind(id).execute(&mut *tx).await?;
+                let mut event = audit.clone();
+                event.target = format!("tps:{id}");
+                event.detail = sinergi_domain::tps::changes(&before.tps, tps);
+                append_in(&mut tx, &event).await?;
+                tx.commit().await?;
+                self.tps(viewer, id).await
             }
 
-            async fn tps(&self, id: i64) -> $crate::Result<Option<$crate::TpsRecord>> {
-                let sql = concat!($crate::queries::tps_select!(), " WHERE t.id = $1");
-                let row: Option<$crate::TpsRow> = sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?;
+            async fn tps(
+                &self,
+                viewer: &sinergi_domain::access::Viewer,
+                id: i64,
+            ) -> $crate::Result<Option<$crate::TpsRecord>> {
+                if !viewer.may(sinergi_domain::access::Action::ReadTps) {
+                    return Ok(None);
+                }
+                let t = $crate::territory(viewer);
+                let sql = concat!(
+                    $crate::queries::tps_select!(),
+                    " WHERE t.id = $1 AND ",
+                    $crate::queries::covered!("t.village_code", "$2", "$3", "$4")
+                );
+                let row: Option<$crate::TpsRow> = sqlx::query_as(sql)
+                    .bind(id)
+                    .bind(t.exact)
+                    .bind(t.from)
+                    .bind(t.to)
+                    .fetch_optional(&self.pool)
+                    .await?;
                 row.map($crate::TpsRow::into_record).transpose()
             }
 
             async fn list_tps(
                 &self,
+                viewer: &sinergi_domain::access::Viewer,
                 within: &sinergi_domain::RegionCode,
                 page: $crate::Page,
             ) -> $crate::Result<(Vec<$crate::TpsRecord>, u64)> {
+                let Some(within) = viewer.narrow(within) else { return Ok((Vec::new(), 0)) };
+                if !viewer.may(sinergi_domain::access::Action::ReadTps) {
+                    return Ok((Vec::new(), 0));
+                }
+                let within = &within;
                 let (from, to) = $crate::inside_range(within);
                 let sql = concat!(
                     $crate::queries::tps_select!(),
@@ -330,12 +515,21 @@ macro_rules! impl_store {
                     .bind(page.offset())
                     .fetch_all(&self.pool)
                     .await?;
-                let total = self.tps_stats(within).await?.tps;
+                let total = self.tps_stats(viewer, within).await?.tps;
                 let records = rows.into_iter().map($crate::TpsRow::into_record).collect::<$crate::Result<_>>()?;
                 Ok((records, total))
             }
 
-            async fn all_tps(&self, within: &sinergi_domain::RegionCode) -> $crate::Result<Vec<$crate::TpsRecord>> {
+            async fn all_tps(
+                &self,
+                viewer: &sinergi_domain::access::Viewer,
+                within: &sinergi_domain::RegionCode,
+            ) -> $crate::Result<Vec<$crate::TpsRecord>> {
+                let Some(within) = viewer.narrow(within) else { return Ok(Vec::new()) };
+                if !viewer.may(sinergi_domain::access::Action::ReadTps) {
+                    return Ok(Vec::new());
+                }
+                let within = &within;
                 let (from, to) = $crate::inside_range(within);
                 let sql = concat!(
                     $crate::queries::tps_select!(),
@@ -348,7 +542,16 @@ macro_rules! impl_store {
                 rows.into_iter().map($crate::TpsRow::into_record).collect()
             }
 
-            async fn tps_stats(&self, within: &sinergi_domain::RegionCode) -> $crate::Result<$crate::TpsStats> {
+            async fn tps_stats(
+                &self,
+                viewer: &sinergi_domain::access::Viewer,
+                within: &sinergi_domain::RegionCode,
+            ) -> $crate::Result<$crate::TpsStats> {
+                let Some(within) = viewer.narrow(within) else { return Ok($crate::TpsStats::default()) };
+                if !viewer.may(sinergi_domain::access::Action::ReadTps) {
+                    return Ok($crate::TpsStats::default());
+                }
+                let within = &within;
                 let (from, to) = $crate::inside_range(within);
                 let sql = concat!(
                     "SELECT COUNT(*), CAST(COALESCE(SUM(t.voters), 0) AS BIGINT) FROM tps t WHERE ",
@@ -361,16 +564,27 @@ macro_rules! impl_store {
 
             async fn tps_stats_by_child(
                 &self,
+                viewer: &sinergi_domain::access::Viewer,
                 parent: Option<&sinergi_domain::RegionCode>,
             ) -> $crate::Result<std::collections::HashMap<sinergi_domain::RegionCode, $crate::TpsStats>> {
+                if !viewer.may(sinergi_domain::access::Action::ReadTps) {
+                    return Ok(Default::default());
+                }
                 let (from, to) = $crate::queries::scope(parent);
-                let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+                let t = $crate::territory(viewer);
+                let sql = concat!(
                     "SELECT substr(village_code, 1, $1) AS child, COUNT(*), CAST(COALESCE(SUM(voters), 0) AS BIGINT) \
-                     FROM tps WHERE village_code >= $2 AND village_code < $3 GROUP BY 1",
-                )
+                     FROM tps WHERE village_code >= $2 AND village_code < $3 AND ",
+                    $crate::queries::covered!("village_code", "$4", "$5", "$6"),
+                    " GROUP BY 1"
+                );
+                let rows: Vec<(String, i64, i64)> = sqlx::query_as(sql)
                 .bind($crate::queries::child_code_len(parent))
                 .bind(from)
                 .bind(to)
+                .bind(t.exact)
+                .bind(t.from)
+                .bind(t.to)
                 .fetch_all(&self.pool)
                 .await?;
                 rows.into_iter()
@@ -418,10 +632,18 @@ macro_rules! impl_store {
                 Ok(written)
             }
 
-            async fn unit(&self, code: &str) -> $crate::Result<Option<sinergi_domain::Unit>> {
+            async fn unit(
+                &self,
+                viewer: &sinergi_domain::access::Viewer,
+                code: &str,
+            ) -> $crate::Result<Option<sinergi_domain::Unit>> {
+                if !viewer.may(sinergi_domain::access::Action::ReadUnits) {
+                    return Ok(None);
+                }
                 let sql = concat!($crate::queries::unit_select!(), " WHERE code = $1");
                 let row: Option<$crate::UnitRow> = sqlx::query_as(sql).bind(code).fetch_optional(&self.pool).await?;
-                row.map($crate::UnitRow::into_unit).transpose()
+                let unit = row.map($crate::UnitRow::into_unit).transpose()?;
+                Ok(unit.filter(|u| viewer.sees_region(&u.territory)))
             }
 
             async fn unit_codes(&self) -> $crate::Result<std::collections::HashSet<String>> {
@@ -431,12 +653,17 @@ macro_rules! impl_store {
 
             async fn list_units(
                 &self,
+                viewer: &sinergi_domain::access::Viewer,
                 filter: &$crate::UnitFilter,
                 page: $crate::Page,
             ) -> $crate::Result<(Vec<sinergi_domain::Unit>, u64)> {
+                if !viewer.may(sinergi_domain::access::Action::ReadUnits) {
+                    return Ok((Vec::new(), 0));
+                }
+                let t = $crate::territory(viewer);
                 // The same WHERE clause for the page and for the count.
-                fn push_where(qb: &mut sqlx::QueryBuilder<$db>, filter: &$crate::UnitFilter) {
-                    qb.push(" WHERE 1 = 1");
+                fn push_where(qb: &mut sqlx::QueryBuilder<$db>, t: &$crate::Territory, filter: &$crate::UnitFilter) {
+                    push_seen(qb, "territory", t);
                     if let Some(agency) = filter.agency {
                         qb.push(" AND agency = ").push_bind(agency.as_str());
                     }
@@ -454,23 +681,31 @@ macro_rules! impl_store {
                     }
                 }
                 let mut qb = sqlx::QueryBuilder::<$db>::new($crate::queries::unit_select!());
-                push_where(&mut qb, filter);
+                push_where(&mut qb, &t, filter);
                 qb.push(" ORDER BY territory, kind, code LIMIT ").push_bind(i64::from(page.size));
                 qb.push(" OFFSET ").push_bind(page.offset());
                 let rows: Vec<$crate::UnitRow> = qb.build_query_as().fetch_all(&self.pool).await?;
                 let mut count = sqlx::QueryBuilder::<$db>::new("SELECT COUNT(*) FROM unit");
-                push_where(&mut count, filter);
+                push_where(&mut count, &t, filter);
                 let (total,): (i64,) = count.build_query_as().fetch_one(&self.pool).await?;
                 let units = rows.into_iter().map($crate::UnitRow::into_unit).collect::<$crate::Result<_>>()?;
                 Ok((units, total as u64))
             }
 
-            async fn agency_summaries(&self) -> $crate::Result<Vec<$crate::AgencySummary>> {
-                let rows: Vec<(String, i64, i64)> = sqlx::query_as(
-                    "SELECT agency, COUNT(*), CAST(COALESCE(SUM(personnel), 0) AS BIGINT) FROM unit GROUP BY agency",
-                )
-                .fetch_all(&self.pool)
-                .await?;
+            async fn agency_summaries(
+                &self,
+                viewer: &sinergi_domain::access::Viewer,
+            ) -> $crate::Result<Vec<$crate::AgencySummary>> {
+                let rows: Vec<(String, i64, i64)> = if viewer.may(sinergi_domain::access::Action::ReadUnits) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(
+                        "SELECT agency, COUNT(*), CAST(COALESCE(SUM(personnel), 0) AS BIGINT) FROM unit",
+                    );
+                    push_seen(&mut qb, "territory", &$crate::territory(viewer));
+                    qb.push(" GROUP BY agency");
+                    qb.build_query_as().fetch_all(&self.pool).await?
+                } else {
+                    Vec::new()
+                };
                 let mut out: Vec<$crate::AgencySummary> = sinergi_domain::AgencyKind::ALL
                     .iter()
                     .map(|&agency| $crate::AgencySummary { agency, units: 0, personnel: 0 })
@@ -484,7 +719,13 @@ macro_rules! impl_store {
                 Ok(out)
             }
 
-            async fn create_user(&self, user: &$crate::NewUser) -> $crate::Result<$crate::UserRecord> {
+            async fn create_user(
+                &self,
+                user: &$crate::NewUser,
+                audit: &sinergi_domain::audit::AuditEvent,
+            ) -> $crate::Result<$crate::UserRecord> {
+                let mut tx = self.pool.begin().await?;
+                lock_audit_head(&mut tx).await?;
                 let (id,): (i64,) = sqlx::query_as(
                     "INSERT INTO account (username, display_name, unit_code, role, scope, password_hash, created_at_ms) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -496,59 +737,81 @@ macro_rules! impl_store {
                 .bind(user.scope.as_stored())
                 .bind(user.password_hash.as_str())
                 .bind(user.created_at_ms)
-                .fetch_one(&self.pool)
+                .fetch_one(&mut *tx)
                 .await?;
+                append_in(&mut tx, audit).await?;
+                tx.commit().await?;
                 self.user(id).await?.ok_or_else(|| $crate::StoreError::Internal("created account vanished".into()))
             }
 
             async fn user_by_name(&self, username: &str) -> $crate::Result<Option<$crate::UserRecord>> {
-                let sql = concat!($crate::queries::user_select!(), " WHERE username = $1");
+                let sql = concat!($crate::queries::user_select!(), " WHERE a.username = $1");
                 let row: Option<$crate::UserRow> = sqlx::query_as(sql).bind(username).fetch_optional(&self.pool).await?;
                 row.map($crate::UserRow::into_record).transpose()
             }
 
             async fn user(&self, id: i64) -> $crate::Result<Option<$crate::UserRecord>> {
-                let sql = concat!($crate::queries::user_select!(), " WHERE id = $1");
+                let sql = concat!($crate::queries::user_select!(), " WHERE a.id = $1");
                 let row: Option<$crate::UserRow> = sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?;
                 row.map($crate::UserRow::into_record).transpose()
             }
 
             async fn list_users(&self) -> $crate::Result<Vec<$crate::UserRecord>> {
-                let sql = concat!($crate::queries::user_select!(), " ORDER BY username");
+                let sql = concat!($crate::queries::user_select!(), " ORDER BY a.username");
                 let rows: Vec<$crate::UserRow> = sqlx::query_as(sql).fetch_all(&self.pool).await?;
                 rows.into_iter().map($crate::UserRow::into_record).collect()
             }
 
-            async fn set_user_disabled(&self, username: &str, disabled: bool) -> $crate::Result<bool> {
+            async fn set_user_disabled(
+                &self,
+                username: &str,
+                disabled: bool,
+                audit: &sinergi_domain::audit::AuditEvent,
+            ) -> $crate::Result<bool> {
                 let mut tx = self.pool.begin().await?;
+                lock_audit_head(&mut tx).await?;
                 let done = sqlx::query("UPDATE account SET disabled = $2 WHERE username = $1")
                     .bind(username)
                     .bind(disabled)
                     .execute(&mut *tx)
                     .await?;
+                if done.rows_affected() != 1 {
+                    return Ok(false);
+                }
                 if disabled {
                     sqlx::query($crate::queries::END_SESSIONS_OF_USER)
                         .bind(username)
                         .execute(&mut *tx)
                         .await?;
                 }
+                append_in(&mut tx, audit).await?;
                 tx.commit().await?;
-                Ok(done.rows_affected() == 1)
+                Ok(true)
             }
 
-            async fn set_password_hash(&self, username: &str, hash: &str) -> $crate::Result<bool> {
+            async fn set_password_hash(
+                &self,
+                username: &str,
+                hash: &str,
+                audit: &sinergi_domain::audit::AuditEvent,
+            ) -> $crate::Result<bool> {
                 let mut tx = self.pool.begin().await?;
+                lock_audit_head(&mut tx).await?;
                 let done = sqlx::query("UPDATE account SET password_hash = $2 WHERE username = $1")
                     .bind(username)
                     .bind(hash)
                     .execute(&mut *tx)
                     .await?;
+                if done.rows_affected() != 1 {
+                    return Ok(false);
+                }
                 sqlx::query($crate::queries::END_SESSIONS_OF_USER)
                     .bind(username)
                     .execute(&mut *tx)
                     .await?;
+                append_in(&mut tx, audit).await?;
                 tx.commit().await?;
-                Ok(done.rows_affected() == 1)
+                Ok(true)
             }
 
             async fn create_session(&self, session: &$crate::NewSession) -> $crate::Result<()> {
@@ -613,32 +876,7 @@ macro_rules! impl_store {
                 event: &sinergi_domain::audit::AuditEvent,
             ) -> $crate::Result<sinergi_domain::audit::AuditEntry> {
                 let mut tx = self.pool.begin().await?;
-                // Writing first takes the write lock (SQLite) or the row lock (PostgreSQL) on the head, so no
-                // other append can read the same head before this one commits.
-                sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(&mut *tx).await?;
-                let (seq, hash): (i64, String) =
-                    sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut *tx).await?;
-                let entry = sinergi_domain::audit::chain(seq, &hash, event.clone());
-                sqlx::query(
-                    "INSERT INTO audit_log (seq, at_ms, actor, action, target, detail, origin, prev_hash, hash) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                )
-                .bind(entry.seq)
-                .bind(entry.event.at_ms)
-                .bind(entry.event.actor.as_str())
-                .bind(entry.event.action.as_str())
-                .bind(entry.event.target.as_str())
-                .bind(entry.event.detail.as_str())
-                .bind(entry.event.origin.as_str())
-                .bind(entry.prev_hash.as_str())
-                .bind(entry.hash.as_str())
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-                    .bind(entry.seq)
-                    .bind(entry.hash.as_str())
-                    .execute(&mut *tx)
-                    .await?;
+                let entry = append_in(&mut tx, event).await?;
                 tx.commit().await?;
                 Ok(entry)
             }
@@ -663,6 +901,219 @@ macro_rules! impl_store {
                 Ok(sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&self.pool).await?)
             }
 
+            async fn create_token(
+                &self,
+                token: &$crate::NewToken,
+                audit: &sinergi_domain::audit::AuditEvent,
+            ) -> $crate::Result<$crate::TokenRecord> {
+                let mut tx = self.pool.begin().await?;
+                lock_audit_head(&mut tx).await?;
+                sqlx::query(
+                    "INSERT INTO api_token (id, digest, account_id, name, scope, read_only, created_at_ms, \
+                     expires_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(token.id.as_str())
+                .bind(token.digest.as_str())
+                .bind(token.account_id)
+                .bind(token.name.as_str())
+                .bind(token.scope.as_ref().map(|c| c.as_str()))
+                .bind(token.read_only)
+                .bind(token.created_at_ms)
+                .bind(token.expires_at_ms)
+                .execute(&mut *tx)
+                .await?;
+                append_in(&mut tx, audit).await?;
+                tx.commit().await?;
+                let (record, _) = self
+                    .token(&token.id)
+                    .await?
+                    .ok_or_else(|| $crate::StoreError::Internal("created token vanished".into()))?;
+                Ok(record)
+            }
+
+            async fn token(
+                &self,
+                id: &str,
+            ) -> $crate::Result<Option<($crate::TokenRecord, $crate::UserRecord)>> {
+                let sql = concat!($crate::queries::token_select!(), " WHERE t.id = $1");
+                let row: Option<$crate::TokenRow> = sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?;
+                let Some(row) = row else { return Ok(None) };
+                let record = row.into_record()?;
+                let Some(user) = self.user(record.account_id).await? else { return Ok(None) };
+                Ok(Some((record, user)))
+            }
+
+            async fn list_tokens(&self, account_id: Option<i64>) -> $crate::Result<Vec<$crate::TokenRecord>> {
+                let rows: Vec<$crate::TokenRow> = match account_id {
+                    Some(account) => {
+                        let sql = concat!(
+                            $crate::queries::token_select!(),
+                            " WHERE t.account_id = $1 ORDER BY t.created_at_ms DESC, t.id"
+                        );
+                        sqlx::query_as(sql).bind(account).fetch_all(&self.pool).await?
+                    }
+                    None => {
+                        let sql = concat!($crate::queries::token_select!(), " ORDER BY t.created_at_ms DESC, t.id");
+                        sqlx::query_as(sql).fetch_all(&self.pool).await?
+                    }
+                };
+                rows.into_iter().map($crate::TokenRow::into_record).collect()
+            }
+
+            async fn revoke_token(
+                &self,
+                id: &str,
+                account_id: Option<i64>,
+                audit: &sinergi_domain::audit::AuditEvent,
+            ) -> $crate::Result<bool> {
+                let mut tx = self.pool.begin().await?;
+                lock_audit_head(&mut tx).await?;
+                let done = sqlx::query(
+                    "UPDATE api_token SET revoked_at_ms = $2 WHERE id = $1 AND revoked_at_ms IS NULL \
+                     AND ($3 = 0 OR account_id = $4)",
+                )
+                .bind(id)
+                .bind(audit.at_ms)
+                .bind(i64::from(account_id.is_some()))
+                .bind(account_id.unwrap_or(0))
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() != 1 {
+                    return Ok(false);
+                }
+                append_in(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn touch_token(&self, id: &str, now_ms: i64) -> $crate::Result<()> {
+                sqlx::query("UPDATE api_token SET last_used_at_ms = $2 WHERE id = $1")
+                    .bind(id)
+                    .bind(now_ms)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn clearance_policy(&self) -> $crate::Result<sinergi_domain::access::ClearancePolicy> {
+                let rows: Vec<(String, String, String)> =
+                    sqlx::query_as("SELECT role, agency, level FROM clearance_rule ORDER BY role, agency")
+                        .fetch_all(&self.pool)
+                        .await?;
+                let mut rules = Vec::with_capacity(rows.len());
+                for (role, agency, level) in rows {
+                    let bad = || $crate::StoreError::Internal(format!("stored clearance rule is invalid: {role} {agency} {level}"));
+                    let role_value = sinergi_domain::auth::Role::parse(&role).ok_or_else(bad)?;
+                    let agency_value = if agency.is_empty() {
+                        None
+                    } else {
+                        Some(sinergi_domain::AgencyKind::parse(&agency).ok_or_else(bad)?)
+                    };
+                    let level_value = sinergi_domain::auth::Classification::parse(&level).ok_or_else(bad)?;
+                    rules.push(sinergi_domain::access::ClearanceRule { role: role_value, agency: agency_value, level: level_value });
+                }
+                Ok(sinergi_domain::access::ClearancePolicy { rules })
+            }
+
+            async fn set_clearance_rule(
+                &self,
+                rule: &sinergi_domain::access::ClearanceRule,
+                audit: &sinergi_domain::audit::AuditEvent,
+            ) -> $crate::Result<()> {
+                let mut tx = self.pool.begin().await?;
+                lock_audit_head(&mut tx).await?;
+                sqlx::query(
+                    "INSERT INTO clearance_rule (role, agency, level) VALUES ($1, $2, $3) \
+                     ON CONFLICT (role, agency) DO UPDATE SET level = excluded.level",
+                )
+                .bind(rule.role.as_str())
+                .bind(rule.agency.map_or("", |a| a.as_str()))
+                .bind(rule.level.as_str())
+                .execute(&mut *tx)
+                .await?;
+                append_in(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn remove_clearance_rule(
+                &self,
+                role: sinergi_domain::auth::Role,
+                agency: Option<sinergi_domain::AgencyKind>,
+                audit: &sinergi_domain::audit::AuditEvent,
+            ) -> $crate::Result<bool> {
+                let mut tx = self.pool.begin().await?;
+                lock_audit_head(&mut tx).await?;
+                let done = sqlx::query("DELETE FROM clearance_rule WHERE role = $1 AND agency = $2")
+                    .bind(role.as_str())
+                    .bind(agency.map_or("", |a| a.as_str()))
+                    .execute(&mut *tx)
+                    .await?;
+                if done.rows_affected() != 1 {
+                    return Ok(false);
+                }
+                append_in(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn record_login_failure(
+                &self,
+                key: &str,
+                now_ms: i64,
+                window_ms: i64,
+                limit: u32,
+                lock_ms: i64,
+            ) -> $crate::Result<Option<i64>> {
+                let mut tx = self.pool.begin().await?;
+                // Forget stale keys, so that an attacker cycling through names cannot grow the table for ever.
+                sqlx::query("DELETE FROM login_throttle WHERE window_start_ms <= $1 AND locked_until_ms <= $2")
+                    .bind(now_ms - window_ms)
+                    .bind(now_ms)
+                    .execute(&mut *tx)
+                    .await?;
+                let (failures,): (i64,) = sqlx::query_as(
+                    "INSERT INTO login_throttle (key, failures, window_start_ms, locked_until_ms) VALUES ($1, 1, $2, 0) \
+                     ON CONFLICT (key) DO UPDATE SET failures = login_throttle.failures + 1 RETURNING failures",
+                )
+                .bind(key)
+                .bind(now_ms)
+                .fetch_one(&mut *tx)
+                .await?;
+                let locked = if failures >= i64::from(limit) {
+                    let until = now_ms + lock_ms;
+                    sqlx::query(
+                        "UPDATE login_throttle SET failures = 0, window_start_ms = $2, locked_until_ms = $3 \
+                         WHERE key = $1",
+                    )
+                    .bind(key)
+                    .bind(now_ms)
+                    .bind(until)
+                    .execute(&mut *tx)
+                    .await?;
+                    Some(until)
+                } else {
+                    None
+                };
+                tx.commit().await?;
+                Ok(locked)
+            }
+
+            async fn login_locked_until(&self, key: &str, now_ms: i64) -> $crate::Result<Option<i64>> {
+                let row: Option<(i64,)> =
+                    sqlx::query_as("SELECT locked_until_ms FROM login_throttle WHERE key = $1 AND locked_until_ms > $2")
+                        .bind(key)
+                        .bind(now_ms)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                Ok(row.map(|(until,)| until))
+            }
+
+            async fn clear_login_failures(&self, key: &str) -> $crate::Result<()> {
+                sqlx::query("DELETE FROM login_throttle WHERE key = $1").bind(key).execute(&self.pool).await?;
+                Ok(())
+            }
+
             async fn meta(&self, key: &str) -> $crate::Result<Option<String>> {
                 let row: Option<(String,)> = sqlx::query_as("SELECT value FROM meta WHERE key = $1")
                     .bind(key)
@@ -685,4 +1136,6 @@ macro_rules! impl_store {
     };
 }
 
-pub(crate) use {impl_store, region_select, tps_select, tps_within, unit_select, user_select};
+pub(crate) use {
+    covered, impl_store, region_select, seen, token_select, tps_select, tps_within, unit_select, user_select,
+};

@@ -55,31 +55,32 @@ async fn regions_are_kept_and_found(db: &TestDb) {
     store.upsert_regions(&again).await.unwrap();
     assert_eq!(store.count_regions().await.unwrap(), 9);
 
-    let jambi = store.region(&code("15")).await.unwrap().unwrap();
+    let jambi = store.region(&all(), &code("15")).await.unwrap().unwrap();
     assert_eq!(jambi.name, "Provinsi Jambi");
     assert_eq!(jambi.level, Level::Province);
     assert_eq!(jambi.parent, None);
-    let village = store.region(&code("15.07.01.2001")).await.unwrap().unwrap();
+    let village = store.region(&all(), &code("15.07.01.2001")).await.unwrap().unwrap();
     assert_eq!(village.parent, Some(code("15.07.01")));
     assert_eq!(village.centroid, Some(LatLng::new(-1.0, 103.5)));
-    assert!(store.region(&code("15.08")).await.unwrap().is_none());
+    assert!(store.region(&all(), &code("15.08")).await.unwrap().is_none());
 
-    let provinces: Vec<String> = store.children(None).await.unwrap().into_iter().map(|r| r.code.to_string()).collect();
+    let provinces: Vec<String> =
+        store.children(&all(), None).await.unwrap().into_iter().map(|r| r.code.to_string()).collect();
     assert_eq!(provinces, ["14", "15"]);
     let districts: Vec<String> =
-        store.children(Some(&code("15.07"))).await.unwrap().into_iter().map(|r| r.code.to_string()).collect();
+        store.children(&all(), Some(&code("15.07"))).await.unwrap().into_iter().map(|r| r.code.to_string()).collect();
     assert_eq!(districts, ["15.07.01", "15.07.02"]);
-    assert!(store.children(Some(&code("15.07.01.2001"))).await.unwrap().is_empty());
+    assert!(store.children(&all(), Some(&code("15.07.01.2001"))).await.unwrap().is_empty());
 
     // Case-insensitive, wider regions first, LIKE metacharacters taken literally.
     let found: Vec<String> =
-        store.search_regions("SABAK", 10).await.unwrap().into_iter().map(|r| r.code.to_string()).collect();
+        store.search_regions(&all(), "SABAK", 10).await.unwrap().into_iter().map(|r| r.code.to_string()).collect();
     assert_eq!(found, ["15.07.02", "15.07.01"]);
-    let literal = store.search_regions("_dua 100%", 10).await.unwrap();
+    let literal = store.search_regions(&all(), "_dua 100%", 10).await.unwrap();
     assert_eq!(literal.len(), 1);
-    assert!(store.search_regions("a%a", 10).await.unwrap().is_empty());
-    assert_eq!(store.search_regions("%", 10).await.unwrap().len(), 1);
-    assert_eq!(store.search_regions("a", 3).await.unwrap().len(), 3);
+    assert!(store.search_regions(&all(), "a%a", 10).await.unwrap().is_empty());
+    assert_eq!(store.search_regions(&all(), "%", 10).await.unwrap().len(), 1);
+    assert_eq!(store.search_regions(&all(), "a", 3).await.unwrap().len(), 3);
 
     let codes = store.region_codes().await.unwrap();
     assert_eq!(codes.len(), 9);
@@ -104,23 +105,24 @@ async fn boundaries_attach_and_stay_inside_their_region(db: &TestDb) {
         (code("15.07.01.2001"), square(103.0)),
     ];
     assert_eq!(store.set_boundaries(&set).await.unwrap(), 3);
-    let districts = store.boundaries(&code("15.07"), Level::District).await.unwrap();
+    let districts = store.boundaries(&all(), &code("15.07"), Level::District).await.unwrap();
     assert_eq!(districts.iter().map(|b| b.code.to_string()).collect::<Vec<_>>(), ["15.07.01", "15.07.02"]);
     assert_eq!(districts[0].name, "Muara Sabak Timur");
     assert_eq!(Boundary::from_geojson_str(&districts[1].geometry).unwrap(), square(103.2));
-    let villages = store.boundaries(&code("15.07"), Level::Village).await.unwrap();
+    let villages = store.boundaries(&all(), &code("15.07"), Level::Village).await.unwrap();
     assert_eq!(villages.len(), 1);
-    assert!(store.boundaries(&code("14"), Level::District).await.unwrap().is_empty());
-    assert_eq!(store.boundary(&code("15.07.02")).await.unwrap(), Some(square(103.2)));
-    assert_eq!(store.boundary(&code("15.07")).await.unwrap(), None);
-    assert!(store.region(&code("15.07.01")).await.unwrap().unwrap().has_boundary);
-    let mapped: Vec<String> = store.mapped_regencies().await.unwrap().into_iter().map(|r| r.code.to_string()).collect();
+    assert!(store.boundaries(&all(), &code("14"), Level::District).await.unwrap().is_empty());
+    assert_eq!(store.boundary(&all(), &code("15.07.02")).await.unwrap(), Some(square(103.2)));
+    assert_eq!(store.boundary(&all(), &code("15.07")).await.unwrap(), None);
+    assert!(store.region(&all(), &code("15.07.01")).await.unwrap().unwrap().has_boundary);
+    let mapped: Vec<String> =
+        store.mapped_regencies(&all()).await.unwrap().into_iter().map(|r| r.code.to_string()).collect();
     assert_eq!(mapped, ["15.07"]);
 
     // An unknown region fails the whole call, and the boundary set before it in the call is rolled back.
     let bad = vec![(code("15.07.02.1001"), square(103.2)), (code("15.09"), square(103.0))];
     assert!(matches!(store.set_boundaries(&bad).await, Err(StoreError::InvalidReference(_))));
-    assert_eq!(store.boundary(&code("15.07.02.1001")).await.unwrap(), None);
+    assert_eq!(store.boundary(&all(), &code("15.07.02.1001")).await.unwrap(), None);
 }
 
 async fn tps_are_listed_by_region_with_paging(db: &TestDb) {
@@ -134,31 +136,31 @@ async fn tps_are_listed_by_region_with_paging(db: &TestDb) {
     list[0].voters = 350;
     store.upsert_tps(&list).await.unwrap();
 
-    let (page, total) = store.list_tps(&code("15.07"), Page::new(1, 4)).await.unwrap();
+    let (page, total) = store.list_tps(&all(), &code("15.07"), Page::new(1, 4)).await.unwrap();
     assert_eq!(total, 7);
     let keys: Vec<(String, u32)> = page.iter().map(|r| (r.tps.village.to_string(), r.tps.number)).collect();
     assert_eq!(keys[0], ("15.07.01.2001".to_owned(), 1));
     assert_eq!(page.len(), 4);
-    let (last, _) = store.list_tps(&code("15.07"), Page::new(2, 4)).await.unwrap();
+    let (last, _) = store.list_tps(&all(), &code("15.07"), Page::new(2, 4)).await.unwrap();
     assert_eq!(last.len(), 3);
     assert_eq!(last[2].tps.village, code("15.07.02.1001"));
     assert_eq!(last[2].tps.voters, 350);
     assert_eq!(last[2].village_name, "Kelurahan Tiga");
 
     for (region, expected) in [("15", 7), ("15.07.01", 6), ("15.07.01.2001", 5), ("15.07.01.2002", 1), ("14", 0)] {
-        let (_, total) = store.list_tps(&code(region), Page::new(1, 100)).await.unwrap();
+        let (_, total) = store.list_tps(&all(), &code(region), Page::new(1, 100)).await.unwrap();
         assert_eq!(total, expected, "{region}");
-        assert_eq!(store.all_tps(&code(region)).await.unwrap().len() as u64, expected, "{region}");
+        assert_eq!(store.all_tps(&all(), &code(region)).await.unwrap().len() as u64, expected, "{region}");
     }
-    let stats = store.tps_stats(&code("15.07.01")).await.unwrap();
+    let stats = store.tps_stats(&all(), &code("15.07.01")).await.unwrap();
     assert_eq!((stats.tps, stats.voters), (6, 2500));
 
-    let by_district = store.tps_stats_by_child(Some(&code("15.07"))).await.unwrap();
+    let by_district = store.tps_stats_by_child(&all(), Some(&code("15.07"))).await.unwrap();
     assert_eq!(by_district[&code("15.07.01")].tps, 6);
     assert_eq!(by_district[&code("15.07.02")].voters, 350);
-    let by_village = store.tps_stats_by_child(Some(&code("15.07.01"))).await.unwrap();
+    let by_village = store.tps_stats_by_child(&all(), Some(&code("15.07.01"))).await.unwrap();
     assert_eq!(by_village[&code("15.07.01.2002")].tps, 1);
-    let by_province = store.tps_stats_by_child(None).await.unwrap();
+    let by_province = store.tps_stats_by_child(&all(), None).await.unwrap();
     assert_eq!(by_province.len(), 1);
     assert_eq!(by_province[&code("15")].tps, 7);
     assert_eq!(store.count_synthetic_tps().await.unwrap(), 0);
@@ -167,29 +169,29 @@ async fn tps_are_listed_by_region_with_paging(db: &TestDb) {
 async fn tps_are_created_and_updated_one_by_one(db: &TestDb) {
     let store = &db.store;
     store.upsert_regions(&hierarchy()).await.unwrap();
-    let created = store.create_tps(&tps("15.07.01.2001", 1, 420)).await.unwrap();
+    let created = store.create_tps(&all(), &tps("15.07.01.2001", 1, 420), &ev()).await.unwrap();
     assert_eq!(created.tps.voters, 420);
-    assert_eq!(store.tps(created.id).await.unwrap(), Some(created.clone()));
+    assert_eq!(store.tps(&all(), created.id).await.unwrap(), Some(created.clone()));
 
-    let dup = store.create_tps(&tps("15.07.01.2001", 1, 100)).await.unwrap_err();
+    let dup = store.create_tps(&all(), &tps("15.07.01.2001", 1, 100), &ev()).await.unwrap_err();
     assert!(matches!(dup, StoreError::Conflict(_)), "{dup:?}");
-    let orphan = store.create_tps(&tps("15.07.01.2999", 1, 100)).await.unwrap_err();
+    let orphan = store.create_tps(&all(), &tps("15.07.01.2999", 1, 100), &ev()).await.unwrap_err();
     assert!(matches!(orphan, StoreError::InvalidReference(_)), "{orphan:?}");
 
     let mut changed = tps("15.07.01.2001", 2, 480);
     changed.access = AccessMode::Sea;
     changed.location = None;
-    let updated = store.update_tps(created.id, &changed).await.unwrap().unwrap();
+    let updated = store.update_tps(&all(), created.id, &changed, &ev()).await.unwrap().unwrap();
     assert_eq!(updated.tps, changed);
     assert_eq!(updated.id, created.id);
-    assert!(store.update_tps(created.id + 1000, &changed).await.unwrap().is_none());
-    assert!(store.tps(created.id + 1000).await.unwrap().is_none());
+    assert!(store.update_tps(&all(), created.id + 1000, &changed, &ev()).await.unwrap().is_none());
+    assert!(store.tps(&all(), created.id + 1000).await.unwrap().is_none());
 
     // Moving onto an occupied number is a conflict and changes nothing.
-    let other = store.create_tps(&tps("15.07.01.2001", 3, 300)).await.unwrap();
-    let clash = store.update_tps(other.id, &changed).await.unwrap_err();
+    let other = store.create_tps(&all(), &tps("15.07.01.2001", 3, 300), &ev()).await.unwrap();
+    let clash = store.update_tps(&all(), other.id, &changed, &ev()).await.unwrap_err();
     assert!(matches!(clash, StoreError::Conflict(_)));
-    assert_eq!(store.tps(other.id).await.unwrap().unwrap().tps.number, 3);
+    assert_eq!(store.tps(&all(), other.id).await.unwrap().unwrap().tps.number, 3);
 }
 
 fn unit(kind: UnitKind, territory: &str, parent: Option<&str>, personnel: u32) -> Unit {
@@ -221,23 +223,23 @@ async fn units_are_filtered_by_agency_kind_and_territory(db: &TestDb) {
     let codes = store.unit_codes().await.unwrap();
     assert_eq!(codes.len(), 5);
     assert!(codes.contains("pps-15.07.01.2001"));
-    let polres = store.unit("polres-15.07").await.unwrap().unwrap();
+    let polres = store.unit(&all(), "polres-15.07").await.unwrap().unwrap();
     assert_eq!(polres, units[0]);
-    assert!(store.unit("polres-99.99").await.unwrap().is_none());
+    assert!(store.unit(&all(), "polres-99.99").await.unwrap().is_none());
 
     let filter = UnitFilter { agency: Some(AgencyKind::Polri), within: Some(code("15.07")), ..Default::default() };
-    let (found, total) = store.list_units(&filter, Page::new(1, 2)).await.unwrap();
+    let (found, total) = store.list_units(&all(), &filter, Page::new(1, 2)).await.unwrap();
     assert_eq!(total, 3);
     assert_eq!(found.iter().map(|u| u.code.as_str()).collect::<Vec<_>>(), ["polres-15.07", "polsek-15.07.01"]);
     let filter = UnitFilter { kind: Some(UnitKind::Polsek), ..Default::default() };
-    assert_eq!(store.list_units(&filter, Page::new(1, 10)).await.unwrap().1, 2);
+    assert_eq!(store.list_units(&all(), &filter, Page::new(1, 10)).await.unwrap().1, 2);
     let filter = UnitFilter { at: Some(code("15.07")), ..Default::default() };
-    let (at, _) = store.list_units(&filter, Page::new(1, 10)).await.unwrap();
+    let (at, _) = store.list_units(&all(), &filter, Page::new(1, 10)).await.unwrap();
     assert_eq!(at.iter().map(|u| u.code.as_str()).collect::<Vec<_>>(), ["polres-15.07"]);
-    let (all, total) = store.list_units(&UnitFilter::default(), Page::new(1, 10)).await.unwrap();
-    assert_eq!((all.len(), total), (5, 5));
+    let (every, total) = store.list_units(&all(), &UnitFilter::default(), Page::new(1, 10)).await.unwrap();
+    assert_eq!((every.len(), total), (5, 5));
 
-    let summaries = store.agency_summaries().await.unwrap();
+    let summaries = store.agency_summaries(&all()).await.unwrap();
     assert_eq!(summaries.len(), AgencyKind::ALL.len());
     let polri = summaries.iter().find(|s| s.agency == AgencyKind::Polri).unwrap();
     assert_eq!((polri.units, polri.personnel), (4, 1155));
@@ -263,9 +265,9 @@ async fn text_with_sql_metacharacters_is_stored_verbatim(db: &TestDb) {
     store.upsert_regions(&hierarchy()).await.unwrap();
     let mut nasty = tps("15.07.01.2001", 9, 100);
     nasty.address = "'); DROP TABLE tps; -- <script>alert(1)</script> \"quoted\" \\ 100%".into();
-    let created = store.create_tps(&nasty).await.unwrap();
-    assert_eq!(store.tps(created.id).await.unwrap().unwrap().tps.address, nasty.address);
-    assert_eq!(store.tps_stats(&code("15")).await.unwrap().tps, 1);
+    let created = store.create_tps(&all(), &nasty, &ev()).await.unwrap();
+    assert_eq!(store.tps(&all(), created.id).await.unwrap().unwrap().tps.address, nasty.address);
+    assert_eq!(store.tps_stats(&all(), &code("15")).await.unwrap().tps, 1);
 }
 
 sinergi_store::backend_tests!(
@@ -278,3 +280,20 @@ sinergi_store::backend_tests!(
     meta_values_are_kept,
     text_with_sql_metacharacters_is_stored_verbatim,
 );
+
+/// Reads as the command line does: everything.
+fn all() -> sinergi_domain::access::Viewer {
+    sinergi_domain::access::Viewer::system("test")
+}
+
+/// An audit event for writes made by the tests.
+fn ev() -> sinergi_domain::audit::AuditEvent {
+    sinergi_domain::audit::AuditEvent {
+        at_ms: 1,
+        actor: "test".into(),
+        action: "test.write".into(),
+        target: "-".into(),
+        detail: String::new(),
+        origin: "test".into(),
+    }
+}

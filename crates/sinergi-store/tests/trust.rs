@@ -44,21 +44,23 @@ fn new_user(name: &str) -> NewUser {
 async fn accounts_are_unique_and_can_be_disabled(db: &TestDb) {
     seed_unit(db).await;
     let store = &db.store;
-    let user = store.create_user(&new_user("kabag.ops")).await.unwrap();
+    let user = store.create_user(&new_user("kabag.ops"), &event(0)).await.unwrap();
     assert_eq!(user.role, Role::Operator);
     assert_eq!(user.scope, Scope::Region(code("15.07")));
     assert!(!user.disabled);
     assert!(!format!("{user:?}").contains("argon2"), "Debug must not show the password hash");
 
-    let dup = store.create_user(&new_user("kabag.ops")).await.unwrap_err();
+    let (entries_before, _) = store.audit_head().await.unwrap();
+    let dup = store.create_user(&new_user("kabag.ops"), &event(0)).await.unwrap_err();
     assert!(matches!(dup, StoreError::Conflict(_)), "{dup:?}");
+    assert_eq!(store.audit_head().await.unwrap().0, entries_before, "a refused change leaves no audit entry");
     let mut orphan = new_user("nobody");
     orphan.unit_code = "polres-99.99".into();
-    assert!(matches!(store.create_user(&orphan).await, Err(StoreError::InvalidReference(_))));
+    assert!(matches!(store.create_user(&orphan, &event(0)).await, Err(StoreError::InvalidReference(_))));
     let mut national = new_user("admin");
     national.role = Role::Administrator;
     national.scope = Scope::National;
-    assert_eq!(store.create_user(&national).await.unwrap().scope, Scope::National);
+    assert_eq!(store.create_user(&national, &event(0)).await.unwrap().scope, Scope::National);
 
     let names: Vec<String> = store.list_users().await.unwrap().into_iter().map(|u| u.username).collect();
     assert_eq!(names, ["admin", "kabag.ops"]);
@@ -73,23 +75,23 @@ async fn accounts_are_unique_and_can_be_disabled(db: &TestDb) {
         origin: "127.0.0.1".into(),
     };
     store.create_session(&session("a")).await.unwrap();
-    assert!(store.set_user_disabled("kabag.ops", true).await.unwrap());
+    assert!(store.set_user_disabled("kabag.ops", true, &event(0)).await.unwrap());
     assert!(store.user_by_name("kabag.ops").await.unwrap().unwrap().disabled);
     assert!(store.session("a").await.unwrap().is_none(), "disabling ends the sessions");
-    assert!(!store.set_user_disabled("ghost", true).await.unwrap());
-    store.set_user_disabled("kabag.ops", false).await.unwrap();
+    assert!(!store.set_user_disabled("ghost", true, &event(0)).await.unwrap());
+    store.set_user_disabled("kabag.ops", false, &event(0)).await.unwrap();
 
     store.create_session(&session("b")).await.unwrap();
-    assert!(store.set_password_hash("kabag.ops", "$argon2id$new").await.unwrap());
+    assert!(store.set_password_hash("kabag.ops", "$argon2id$new", &event(0)).await.unwrap());
     assert_eq!(store.user(user.id).await.unwrap().unwrap().password_hash, "$argon2id$new");
     assert!(store.session("b").await.unwrap().is_none(), "a new password ends the sessions");
-    assert!(!store.set_password_hash("ghost", "x").await.unwrap());
+    assert!(!store.set_password_hash("ghost", "x", &event(0)).await.unwrap());
 }
 
 async fn sessions_are_found_by_digest_touched_and_ended(db: &TestDb) {
     seed_unit(db).await;
     let store = &db.store;
-    let user = store.create_user(&new_user("ops")).await.unwrap();
+    let user = store.create_user(&new_user("ops"), &event(0)).await.unwrap();
     let new = NewSession {
         digest: "d1".into(),
         account_id: user.id,

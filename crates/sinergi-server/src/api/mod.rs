@@ -17,6 +17,7 @@ use crate::error::{ApiError, ErrorBody};
 pub mod dto;
 mod regions;
 mod session;
+mod tokens;
 mod tps;
 mod units;
 
@@ -64,7 +65,7 @@ pub fn parse_code(text: &str, parameter: &'static str) -> Result<RegionCode, Api
         (name = "regions", description = "The Kemendagri region hierarchy and maps"),
         (name = "tps", description = "Polling stations"),
         (name = "agencies", description = "Agencies and their units"),
-        (name = "auth", description = "Signing in and out (session cookie)"),
+        (name = "auth", description = "Signing in and out (session cookie) and API tokens (`Authorization: Bearer`)"),
         (name = "system", description = "Health and the API description")
     )
 )]
@@ -87,6 +88,8 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(session::login))
         .routes(routes!(session::logout))
         .routes(routes!(session::me))
+        .routes(routes!(tokens::list, tokens::create))
+        .routes(routes!(tokens::revoke))
         .split_for_parts()
 }
 

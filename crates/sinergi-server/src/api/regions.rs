@@ -5,18 +5,24 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::value::RawValue;
+use sinergi_domain::access::{Action, Viewer};
 use sinergi_domain::i18n::Msg;
 use sinergi_domain::{Level, RegionCode};
 
 use super::dto::{RegionDto, RegionWithStatsDto, SearchQuery};
 use super::{ApiJson, ApiPath, ApiQuery, parse_code};
 use crate::AppState;
+use crate::auth::CurrentUser;
 use crate::error::{ApiError, ErrorBody};
 
-pub(crate) async fn find_region(state: &AppState, code: &RegionCode) -> Result<sinergi_store::RegionInfo, ApiError> {
+pub(crate) async fn find_region(
+    state: &AppState,
+    viewer: &Viewer,
+    code: &RegionCode,
+) -> Result<sinergi_store::RegionInfo, ApiError> {
     state
         .store
-        .region(code)
+        .region(viewer, code)
         .await?
         .ok_or_else(|| ApiError::not_found("region_not_found", Msg::ErrRegionNotFound, ("code", code.to_string())))
 }
@@ -24,17 +30,22 @@ pub(crate) async fn find_region(state: &AppState, code: &RegionCode) -> Result<s
 /// Children of a region (or the provinces) with their TPS counts.
 pub(crate) async fn children_with_stats(
     state: &AppState,
+    viewer: &Viewer,
     parent: Option<&RegionCode>,
 ) -> Result<Vec<RegionWithStatsDto>, ApiError> {
-    let children = sinergi_store::children_with_stats(&*state.store, parent).await?;
+    let children = sinergi_store::children_with_stats(&*state.store, viewer, parent).await?;
     Ok(children.into_iter().map(|(c, s)| RegionWithStatsDto::new(c, s)).collect())
 }
 
 /// The provinces, with their TPS counts.
 #[utoipa::path(get, path = "/regions", tag = "regions",
     responses((status = 200, body = Vec<RegionWithStatsDto>), (status = 500, body = ErrorBody)))]
-pub async fn provinces(State(state): State<AppState>) -> Result<ApiJson<Vec<RegionWithStatsDto>>, ApiError> {
-    Ok(ApiJson(children_with_stats(&state, None).await?))
+pub async fn provinces(
+    State(state): State<AppState>,
+    current: CurrentUser,
+) -> Result<ApiJson<Vec<RegionWithStatsDto>>, ApiError> {
+    current.require(Action::ReadRegions)?;
+    Ok(ApiJson(children_with_stats(&state, &current.viewer, None).await?))
 }
 
 /// Regions whose name contains the query, wider regions first.
@@ -42,6 +53,7 @@ pub async fn provinces(State(state): State<AppState>) -> Result<ApiJson<Vec<Regi
     responses((status = 200, body = Vec<RegionDto>), (status = 400, body = ErrorBody)))]
 pub async fn search(
     State(state): State<AppState>,
+    current: CurrentUser,
     ApiQuery(query): ApiQuery<SearchQuery>,
 ) -> Result<ApiJson<Vec<RegionDto>>, ApiError> {
     let q = query.q.trim();
@@ -52,7 +64,8 @@ pub async fn search(
     if !(1..=100).contains(&limit) {
         return Err(ApiError::bad_request("invalid_query", Msg::ErrBadRequest, "limit: 1 to 100"));
     }
-    let found = state.store.search_regions(q, limit).await?;
+    current.require(Action::ReadRegions)?;
+    let found = state.store.search_regions(&current.viewer, q, limit).await?;
     Ok(ApiJson(found.into_iter().map(RegionDto::from).collect()))
 }
 
@@ -62,10 +75,11 @@ pub async fn search(
     responses((status = 200, body = RegionDto), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn region(
     State(state): State<AppState>,
+    current: CurrentUser,
     ApiPath(code): ApiPath<String>,
 ) -> Result<ApiJson<RegionDto>, ApiError> {
     let code = parse_code(&code, "code")?;
-    Ok(ApiJson(find_region(&state, &code).await?.into()))
+    Ok(ApiJson(find_region(&state, &current.viewer, &code).await?.into()))
 }
 
 /// The regions directly below a region, with their TPS counts.
@@ -74,11 +88,12 @@ pub async fn region(
     responses((status = 200, body = Vec<RegionWithStatsDto>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn children(
     State(state): State<AppState>,
+    current: CurrentUser,
     ApiPath(code): ApiPath<String>,
 ) -> Result<ApiJson<Vec<RegionWithStatsDto>>, ApiError> {
     let code = parse_code(&code, "code")?;
-    find_region(&state, &code).await?;
-    Ok(ApiJson(children_with_stats(&state, Some(&code)).await?))
+    find_region(&state, &current.viewer, &code).await?;
+    Ok(ApiJson(children_with_stats(&state, &current.viewer, Some(&code)).await?))
 }
 
 #[derive(Serialize)]
@@ -124,23 +139,31 @@ struct MapCollection<'a> {
     responses(
         (status = 200, description = "GeoJSON FeatureCollection", content_type = "application/geo+json", body = Object),
         (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn map(State(state): State<AppState>, ApiPath(code): ApiPath<String>) -> Result<Response, ApiError> {
+pub async fn map(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiPath(code): ApiPath<String>,
+) -> Result<Response, ApiError> {
     let code = parse_code(&code, "code")?;
-    let region = find_region(&state, &code).await?;
+    let region = find_region(&state, &current.viewer, &code).await?;
     if !matches!(region.level, Level::Regency | Level::District) {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "map_needs_regency", Msg::MapNeedsRegency));
     }
-    let body = map_geojson(&state, region).await?;
+    let body = map_geojson(&state, &current.viewer, region).await?;
     Ok(([(header::CONTENT_TYPE, "application/geo+json")], body).into_response())
 }
 
 /// Builds the map document. Stored boundaries are already GeoJSON text and are embedded as they are, unparsed.
-pub(crate) async fn map_geojson(state: &AppState, region: sinergi_store::RegionInfo) -> Result<String, ApiError> {
+pub(crate) async fn map_geojson(
+    state: &AppState,
+    viewer: &Viewer,
+    region: sinergi_store::RegionInfo,
+) -> Result<String, ApiError> {
     let code = region.code.clone();
-    let mut boundaries = state.store.boundaries(&code, Level::District).await?;
-    boundaries.extend(state.store.boundaries(&code, Level::Village).await?);
+    let mut boundaries = state.store.boundaries(viewer, &code, Level::District).await?;
+    boundaries.extend(state.store.boundaries(viewer, &code, Level::Village).await?);
     let tps: Vec<sinergi_store::TpsRecord> =
-        state.store.all_tps(&code).await?.into_iter().filter(|t| t.tps.location.is_some()).collect();
+        state.store.all_tps(viewer, &code).await?.into_iter().filter(|t| t.tps.location.is_some()).collect();
     let corrupt = |e: serde_json::Error| {
         tracing::error!(error = %e, "stored geometry is not JSON");
         ApiError::internal()

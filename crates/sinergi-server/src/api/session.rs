@@ -30,16 +30,20 @@ pub struct MeDto {
     pub unit: String,
     /// The region the user sees, or null for the whole nation.
     pub scope: Option<String>,
+    /// For requests made with the session cookie: send it as `X-CSRF-Token` on every request that changes
+    /// something. Null for requests made with an API token, which need none.
+    pub csrf_token: Option<String>,
 }
 
-impl From<&sinergi_store::UserRecord> for MeDto {
-    fn from(u: &sinergi_store::UserRecord) -> MeDto {
+impl MeDto {
+    fn new(u: &sinergi_store::UserRecord, csrf: &str) -> MeDto {
         MeDto {
             username: u.username.clone(),
             display_name: u.display_name.clone(),
             role: u.role.as_str().to_owned(),
             unit: u.unit_code.clone(),
             scope: u.scope.as_stored().map(str::to_owned),
+            csrf_token: (!csrf.is_empty()).then(|| csrf.to_owned()),
         }
     }
 }
@@ -48,7 +52,7 @@ impl From<&sinergi_store::UserRecord> for MeDto {
 /// account get the same 401.
 #[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginInput,
     responses((status = 200, body = MeDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn login(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -56,14 +60,12 @@ pub async fn login(
     ApiJson(input): ApiJson<LoginInput>,
 ) -> Result<Response, ApiError> {
     match auth::login(&state, &headers, &input.username, &input.password, &origin.0).await? {
-        Ok((user, cookie)) => {
-            let mut response = ApiJson(MeDto::from(&user)).into_response();
+        Ok((user, cookie, csrf)) => {
+            let mut response = ApiJson(MeDto::new(&user, &csrf)).into_response();
             response.headers_mut().insert(header::SET_COOKIE, cookie);
             Ok(response)
         }
-        Err(auth::LoginFailed) => {
-            Err(ApiError::new(StatusCode::UNAUTHORIZED, "login_failed", sinergi_domain::i18n::Msg::LoginFailed))
-        }
+        Err(refusal) => Err(auth::refused(refusal)),
     }
 }
 
@@ -83,5 +85,5 @@ pub async fn logout(
 #[utoipa::path(get, path = "/auth/me", tag = "auth",
     responses((status = 200, body = MeDto), (status = 401, body = ErrorBody)))]
 pub async fn me(current: CurrentUser) -> ApiJson<MeDto> {
-    ApiJson(MeDto::from(&current.user))
+    ApiJson(MeDto::new(&current.user, &current.csrf))
 }

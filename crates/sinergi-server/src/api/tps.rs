@@ -3,6 +3,7 @@
 use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
+use sinergi_domain::access::Action;
 use sinergi_domain::i18n::Msg;
 use sinergi_domain::{Level, RegionCode, Tps, TpsDraft};
 use sinergi_store::{Page, StoreError};
@@ -37,12 +38,14 @@ pub(crate) fn page_param(page: Option<u32>, per_page: Option<u32>) -> Result<Pag
     responses((status = 200, body = TpsPage), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
+    current: CurrentUser,
     ApiQuery(query): ApiQuery<TpsQuery>,
 ) -> Result<ApiJson<TpsPage>, ApiError> {
+    current.require(Action::ReadTps)?;
     let region = parse_code(&query.region, "region")?;
     let page = page_param(query.page, query.per_page)?;
-    find_region(&state, &region).await?;
-    let (items, total) = state.store.list_tps(&region, page).await?;
+    find_region(&state, &current.viewer, &region).await?;
+    let (items, total) = state.store.list_tps(&current.viewer, &region, page).await?;
     Ok(ApiJson(TpsPage {
         items: items.into_iter().map(TpsDto::from).collect(),
         page: page.number,
@@ -55,8 +58,14 @@ pub async fn list(
 #[utoipa::path(get, path = "/tps/{id}", tag = "tps",
     params(("id" = i64, Path, description = "TPS id")),
     responses((status = 200, body = TpsDto), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn get(State(state): State<AppState>, ApiPath(id): ApiPath<i64>) -> Result<ApiJson<TpsDto>, ApiError> {
-    let record = state.store.tps(id).await?.ok_or_else(|| not_found(id))?;
+pub async fn get(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<ApiJson<TpsDto>, ApiError> {
+    current.require(Action::ReadTps)?;
+    // A TPS outside the user's territory is answered as if it did not exist.
+    let record = state.store.tps(&current.viewer, id).await?.ok_or_else(|| not_found(id))?;
     Ok(ApiJson(record.into()))
 }
 
@@ -72,11 +81,11 @@ pub async fn create(
     Extension(origin): Extension<Origin>,
     ApiJson(input): ApiJson<TpsInput>,
 ) -> Result<(StatusCode, ApiJson<TpsDto>), ApiError> {
-    may_edit(&current)?;
+    current.require(Action::WriteTps)?;
     let tps = validate(&state, &current, input.into()).await?;
-    let record = state.store.create_tps(&tps).await.map_err(|e| number_taken(e, &tps))?;
     let detail = serde_json::to_string(&TpsDraft::from(&tps)).unwrap_or_default();
-    auth::audit(&state, &current.user.username, "tps.create", &format!("tps:{}", record.id), detail, &origin.0).await?;
+    let event = auth::event(&current.actor(), "tps.create", "tps", detail, &origin.0);
+    let record = state.store.create_tps(&current.viewer, &tps, &event).await.map_err(|e| number_taken(e, &tps))?;
     Ok((StatusCode::CREATED, ApiJson(record.into())))
 }
 
@@ -94,38 +103,19 @@ pub async fn update(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<TpsInput>,
 ) -> Result<ApiJson<TpsDto>, ApiError> {
-    may_edit(&current)?;
-    // A TPS outside the user's scope is answered as if it did not exist.
-    let before = state.store.tps(id).await?.filter(|r| current.user.scope.contains(&r.tps.village));
-    let before = before.ok_or_else(|| not_found(id))?;
+    current.require(Action::WriteTps)?;
+    // A TPS outside the user's territory is answered as if it did not exist.
+    state.store.tps(&current.viewer, id).await?.ok_or_else(|| not_found(id))?;
     let tps = validate(&state, &current, input.into()).await?;
-    let record =
-        state.store.update_tps(id, &tps).await.map_err(|e| number_taken(e, &tps))?.ok_or_else(|| not_found(id))?;
-    let detail = changes(&before.tps, &tps);
-    auth::audit(&state, &current.user.username, "tps.update", &format!("tps:{id}"), detail, &origin.0).await?;
+    // The store records every changed field, read in the same transaction as the change.
+    let event = auth::event(&current.actor(), "tps.update", "tps", String::new(), &origin.0);
+    let record = state
+        .store
+        .update_tps(&current.viewer, id, &tps, &event)
+        .await
+        .map_err(|e| number_taken(e, &tps))?
+        .ok_or_else(|| not_found(id))?;
     Ok(ApiJson(record.into()))
-}
-
-/// Every field that changed, as JSON `{"field": [old, new], …}`, for the audit log.
-fn changes(before: &Tps, after: &Tps) -> String {
-    let (Ok(serde_json::Value::Object(old)), Ok(serde_json::Value::Object(new))) =
-        (serde_json::to_value(TpsDraft::from(before)), serde_json::to_value(TpsDraft::from(after)))
-    else {
-        return String::new();
-    };
-    let diff: serde_json::Map<String, serde_json::Value> = new
-        .into_iter()
-        .filter_map(|(field, value)| {
-            let previous = old.get(&field).cloned().unwrap_or(serde_json::Value::Null);
-            (previous != value).then(|| (field, serde_json::Value::Array(vec![previous, value])))
-        })
-        .collect();
-    serde_json::Value::Object(diff).to_string()
-}
-
-/// Only administrators and operators change the registry.
-fn may_edit(current: &CurrentUser) -> Result<(), ApiError> {
-    if current.user.role.edits_registry() { Ok(()) } else { Err(auth::forbidden()) }
 }
 
 fn not_found(id: i64) -> ApiError {
@@ -135,9 +125,9 @@ fn not_found(id: i64) -> ApiError {
 /// Validates a TPS with the same rules as the CSV import; the village is looked up in the registry, and a
 /// village outside the user's scope is treated as unknown (no existence leak).
 async fn validate(state: &AppState, current: &CurrentUser, draft: TpsDraft) -> Result<Tps, ApiError> {
-    let village = RegionCode::parse(&draft.village_code).ok().filter(|c| current.user.scope.contains(c));
+    let village = RegionCode::parse(&draft.village_code).ok().filter(|c| current.viewer.covers(c));
     let level = match &village {
-        Some(code) => state.store.region(code).await?.map(|r| r.level),
+        Some(code) => state.store.region(&current.viewer, code).await?.map(|r| r.level),
         None => None,
     };
     draft

@@ -1,6 +1,7 @@
 //! Agencies and their units.
 
 use axum::extract::State;
+use sinergi_domain::access::Action;
 use sinergi_domain::i18n::Msg;
 use sinergi_domain::{AgencyKind, UnitKind};
 use sinergi_store::UnitFilter;
@@ -9,6 +10,7 @@ use super::dto::{AgencyDto, UnitDto, UnitPage, UnitQuery};
 use super::tps::page_param;
 use super::{ApiJson, ApiPath, ApiQuery, parse_code};
 use crate::AppState;
+use crate::auth::CurrentUser;
 use crate::error::{ApiError, ErrorBody};
 use crate::lang::ApiLang;
 
@@ -17,9 +19,11 @@ use crate::lang::ApiLang;
     responses((status = 200, body = Vec<AgencyDto>), (status = 500, body = ErrorBody)))]
 pub async fn agencies(
     State(state): State<AppState>,
+    current: CurrentUser,
     ApiLang(lang): ApiLang,
 ) -> Result<ApiJson<Vec<AgencyDto>>, ApiError> {
-    let summaries = state.store.agency_summaries().await?;
+    // Every role sees the agencies; the counts are of the units the user may read (none for external users).
+    let summaries = state.store.agency_summaries(&current.viewer).await?;
     Ok(ApiJson(summaries.iter().map(|s| AgencyDto::new(s, lang)).collect()))
 }
 
@@ -28,8 +32,10 @@ pub async fn agencies(
     responses((status = 200, body = UnitPage), (status = 400, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
+    current: CurrentUser,
     ApiQuery(query): ApiQuery<UnitQuery>,
 ) -> Result<ApiJson<UnitPage>, ApiError> {
+    current.require(Action::ReadUnits)?;
     let agency = match query.agency.as_deref() {
         None => None,
         Some(text) => Some(AgencyKind::parse(text).ok_or_else(|| {
@@ -44,7 +50,8 @@ pub async fn list(
     };
     let within = query.region.as_deref().map(|r| parse_code(r, "region")).transpose()?;
     let page = page_param(query.page, query.per_page)?;
-    let (items, total) = state.store.list_units(&UnitFilter { agency, kind, within, at: None }, page).await?;
+    let (items, total) =
+        state.store.list_units(&current.viewer, &UnitFilter { agency, kind, within, at: None }, page).await?;
     Ok(ApiJson(UnitPage {
         items: items.into_iter().map(UnitDto::from).collect(),
         page: page.number,
@@ -57,10 +64,15 @@ pub async fn list(
 #[utoipa::path(get, path = "/units/{code}", tag = "agencies",
     params(("code" = String, Path, description = "Unit code, e.g. `polres-15.07`")),
     responses((status = 200, body = UnitDto), (status = 404, body = ErrorBody)))]
-pub async fn get(State(state): State<AppState>, ApiPath(code): ApiPath<String>) -> Result<ApiJson<UnitDto>, ApiError> {
+pub async fn get(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiPath(code): ApiPath<String>,
+) -> Result<ApiJson<UnitDto>, ApiError> {
+    current.require(Action::ReadUnits)?;
     let unit = state
         .store
-        .unit(&code)
+        .unit(&current.viewer, &code)
         .await?
         .ok_or_else(|| ApiError::not_found("unit_not_found", Msg::ErrUnitNotFound, ("id", code.clone())))?;
     Ok(ApiJson(unit.into()))

@@ -32,7 +32,7 @@ pub const PASSWORD: &str = "kuda lari pagi hari";
 
 /// Creates an account in `unit` with that unit's territory as scope (or the nation).
 pub async fn add_user(store: &dyn Store, username: &str, role: Role, unit: &str, national: bool) -> UserRecord {
-    let territory = store.unit(unit).await.unwrap().expect("unit exists").territory;
+    let territory = store.unit(&all(), unit).await.unwrap().expect("unit exists").territory;
     let user = NewUser {
         username: username.into(),
         display_name: format!("Petugas {username}"),
@@ -42,7 +42,7 @@ pub async fn add_user(store: &dyn Store, username: &str, role: Role, unit: &str,
         password_hash: sinergi_server::secrets::hash_password(PASSWORD).unwrap(),
         created_at_ms: 0,
     };
-    store.create_user(&user).await.unwrap()
+    store.create_user(&user, &test_event()).await.unwrap()
 }
 
 /// A client with a cookie jar that does not follow redirects.
@@ -50,17 +50,40 @@ pub fn client() -> reqwest::Client {
     reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
 }
 
-/// A client signed in as `username` through the API.
+/// A client signed in as `username` through the API, sending the session's CSRF token on every request (as
+/// the web UI's scripts do).
 pub async fn signed_in(base: &str, username: &str) -> reqwest::Client {
-    let client = client();
-    let response = client
+    let jar = Arc::new(reqwest::cookie::Jar::default());
+    let login = reqwest::Client::builder().cookie_provider(jar.clone()).build().unwrap();
+    let response = login
         .post(format!("{base}/api/v1/auth/login"))
         .json(&serde_json::json!({"username": username, "password": PASSWORD}))
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), reqwest::StatusCode::OK, "login as {username}");
-    client
+    let me: serde_json::Value = response.json().await.unwrap();
+    let csrf = me["csrf_token"].as_str().expect("a session has a CSRF token").to_owned();
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-csrf-token", csrf.parse().unwrap());
+    reqwest::Client::builder()
+        .cookie_provider(jar)
+        .default_headers(headers)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// An audit event for changes the tests make directly in the store.
+pub fn test_event() -> sinergi_domain::audit::AuditEvent {
+    sinergi_domain::audit::AuditEvent {
+        at_ms: 0,
+        actor: "test".into(),
+        action: "test.setup".into(),
+        target: "-".into(),
+        detail: String::new(),
+        origin: "test".into(),
+    }
 }
 
 fn square(lng0: f64, lat0: f64, size: f64) -> Boundary {
@@ -177,4 +200,9 @@ pub async fn seed_regency(store: &dyn Store, regency: &str) -> usize {
     let tps = generate_tps(&villages, 370, AccessProfile::for_regency(&regency_code), 1);
     store.upsert_tps(&tps).await.unwrap();
     tps.iter().filter(|t| t.location.is_some()).count()
+}
+
+/// Reads as the command line does: everything.
+fn all() -> sinergi_domain::access::Viewer {
+    sinergi_domain::access::Viewer::system("test")
 }

@@ -1,0 +1,301 @@
+//! The access rules: who may do what, and which records they see.
+//!
+//! A request is served on behalf of a [`Viewer`]: an account's role, agency and territorial scope, narrowed
+//! further when the request carries an API token (a token may be limited to a smaller region and to reading).
+//! The storage queries take the viewer and filter by it, and the handlers ask [`Viewer::may`] before they act,
+//! so a rule holds whether a record is reached through a page, the API, a list or a single lookup. The rules are
+//! written once, here, and tested as a table.
+//!
+//! *Territory.* A viewer sees the regions inside its scope and the ancestors of its scope (a Polsek user sees
+//! the name of its regency and province, for the breadcrumbs and the chain of command), but records — TPS, and
+//! later reports — only inside the scope itself.
+//!
+//! *Clearance.* Who may read which [`Classification`] is configurable per role and agency
+//! ([`ClearancePolicy`]): the most specific rule wins, and without any rule the defaults below apply.
+
+use serde::{Deserialize, Serialize};
+
+use crate::agency::AgencyKind;
+use crate::auth::{Classification, Role, Scope};
+use crate::region::RegionCode;
+
+/// Something a viewer may or may not do. Territory and clearance are checked separately, per record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Read the region registry (names, codes, boundaries): the geography every view is drawn on.
+    ReadRegions,
+    /// Read the units of the agencies (the coordination directory, with personnel strength).
+    ReadUnits,
+    /// Read TPS.
+    ReadTps,
+    /// Create and edit TPS.
+    WriteTps,
+    /// Create, list and revoke one's own API tokens.
+    ManageOwnTokens,
+    /// Manage accounts, every account's tokens and the clearance rules.
+    Administer,
+}
+
+impl Action {
+    pub const ALL: [Action; 6] = [
+        Action::ReadRegions,
+        Action::ReadUnits,
+        Action::ReadTps,
+        Action::WriteTps,
+        Action::ManageOwnTokens,
+        Action::Administer,
+    ];
+
+    /// True for actions that change something (refused to read-only tokens).
+    pub fn writes(self) -> bool {
+        matches!(self, Action::WriteTps | Action::ManageOwnTokens | Action::Administer)
+    }
+}
+
+/// What a role may do, before territory and clearance. External users of another agency see the geography and
+/// what is shared with their agency, nothing of the registry.
+pub fn role_permits(role: Role, action: Action) -> bool {
+    use Action::*;
+    match role {
+        Role::Administrator => true,
+        Role::Operator => matches!(action, ReadRegions | ReadUnits | ReadTps | WriteTps | ManageOwnTokens),
+        Role::Commander | Role::Observer | Role::FieldReporter => {
+            matches!(action, ReadRegions | ReadUnits | ReadTps | ManageOwnTokens)
+        }
+        Role::External => matches!(action, ReadRegions | ManageOwnTokens),
+    }
+}
+
+/// Who a request is served for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Viewer {
+    pub account_id: i64,
+    pub username: String,
+    pub role: Role,
+    pub agency: AgencyKind,
+    pub scope: Scope,
+    /// Set for API tokens limited to reading.
+    pub read_only: bool,
+    /// The highest classification this viewer may read.
+    pub clearance: Classification,
+}
+
+impl Viewer {
+    /// The command line acting on the server itself: whoever can run it can read the database file anyway.
+    pub fn system(actor: &str) -> Viewer {
+        Viewer {
+            account_id: 0,
+            username: actor.to_owned(),
+            role: Role::Administrator,
+            agency: AgencyKind::Pemda,
+            scope: Scope::National,
+            read_only: false,
+            clearance: Classification::Rahasia,
+        }
+    }
+
+    pub fn may(&self, action: Action) -> bool {
+        role_permits(self.role, action) && !(self.read_only && action.writes())
+    }
+
+    /// True when records of `code` (and everything inside it) are within this viewer's territory.
+    pub fn covers(&self, code: &RegionCode) -> bool {
+        self.scope.contains(code)
+    }
+
+    /// True when the region itself may be shown: inside the scope, or one of the scope's ancestors.
+    pub fn sees_region(&self, code: &RegionCode) -> bool {
+        match &self.scope {
+            Scope::National => true,
+            Scope::Region(scope) => scope.contains(code) || code.contains(scope),
+        }
+    }
+
+    /// The part of `within` this viewer covers: `within` itself, the viewer's scope when that lies inside it, or
+    /// nothing when the two do not meet. Two regions either nest or are disjoint, so this is exact.
+    pub fn narrow(&self, within: &RegionCode) -> Option<RegionCode> {
+        match &self.scope {
+            Scope::National => Some(within.clone()),
+            Scope::Region(scope) if scope.contains(within) => Some(within.clone()),
+            Scope::Region(scope) if within.contains(scope) => Some(scope.clone()),
+            Scope::Region(_) => None,
+        }
+    }
+
+    /// The region codes shown although they lie outside the territory: the scope's ancestors.
+    pub fn visible_ancestors(&self) -> Vec<RegionCode> {
+        match &self.scope {
+            Scope::National => Vec::new(),
+            Scope::Region(scope) => scope.ancestors(),
+        }
+    }
+
+    pub fn may_read(&self, level: Classification) -> bool {
+        level <= self.clearance
+    }
+}
+
+/// One clearance rule: accounts of `role` (and of `agency`, when given) may read up to `level`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClearanceRule {
+    pub role: Role,
+    pub agency: Option<AgencyKind>,
+    pub level: Classification,
+}
+
+/// Who may read which classification, per role and agency.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClearancePolicy {
+    pub rules: Vec<ClearanceRule>,
+}
+
+impl ClearancePolicy {
+    /// The defaults, used for every role and agency without a rule: commanders read everything (they decide on
+    /// secret intelligence); administrators and operators read up to *terbatas*, so intelligence reports reach
+    /// the desk that handles them; field reporters, observers and other agencies read *biasa* (a field reporter
+    /// still sees their own reports, and an external agency what is shared with it, whatever their level).
+    pub fn default_level(role: Role) -> Classification {
+        match role {
+            Role::Commander => Classification::Rahasia,
+            Role::Administrator | Role::Operator => Classification::Terbatas,
+            Role::FieldReporter | Role::Observer | Role::External => Classification::Biasa,
+        }
+    }
+
+    /// The clearance of an account: the rule for its role and agency, else the rule for its role, else the
+    /// default.
+    pub fn clearance(&self, role: Role, agency: AgencyKind) -> Classification {
+        let exact = self.rules.iter().find(|r| r.role == role && r.agency == Some(agency));
+        let any_agency = || self.rules.iter().find(|r| r.role == role && r.agency.is_none());
+        exact.or_else(any_agency).map_or_else(|| Self::default_level(role), |r| r.level)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn code(s: &str) -> RegionCode {
+        RegionCode::parse(s).unwrap()
+    }
+
+    fn viewer(role: Role, scope: Scope) -> Viewer {
+        Viewer {
+            account_id: 1,
+            username: "u".into(),
+            role,
+            agency: AgencyKind::Polri,
+            scope,
+            read_only: false,
+            clearance: ClearancePolicy::default_level(role),
+        }
+    }
+
+    /// The whole role × action table, spelled out so that a change to it is a visible change to this test.
+    #[test]
+    fn the_role_table() {
+        use Action::*;
+        let expected: [(Role, [bool; 6]); 6] = [
+            //                     regions units  tps    write  tokens admin
+            (Role::Administrator, [true, true, true, true, true, true]),
+            (Role::Commander, [true, true, true, false, true, false]),
+            (Role::Operator, [true, true, true, true, true, false]),
+            (Role::FieldReporter, [true, true, true, false, true, false]),
+            (Role::Observer, [true, true, true, false, true, false]),
+            (Role::External, [true, false, false, false, true, false]),
+        ];
+        for (role, row) in expected {
+            for (action, allowed) in
+                [ReadRegions, ReadUnits, ReadTps, WriteTps, ManageOwnTokens, Administer].iter().zip(row)
+            {
+                assert_eq!(role_permits(role, *action), allowed, "{role} {action:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn read_only_tokens_never_write() {
+        let mut v = viewer(Role::Administrator, Scope::National);
+        v.read_only = true;
+        for action in Action::ALL {
+            assert_eq!(v.may(action), !action.writes(), "{action:?}");
+        }
+    }
+
+    #[test]
+    fn a_district_sees_its_ancestors_but_covers_only_itself() {
+        let v = viewer(Role::Observer, Scope::Region(code("33.20.01")));
+        assert!(v.sees_region(&code("33.20")));
+        assert!(v.sees_region(&code("33")));
+        assert!(v.sees_region(&code("33.20.01.2001")));
+        assert!(!v.sees_region(&code("33.20.02")));
+        assert!(!v.sees_region(&code("33.21")));
+        assert!(!v.covers(&code("33.20")));
+        assert!(v.covers(&code("33.20.01.2001")));
+        assert_eq!(v.visible_ancestors(), vec![code("33.20"), code("33")]);
+    }
+
+    #[test]
+    fn narrowing() {
+        let v = viewer(Role::Observer, Scope::Region(code("33.20")));
+        assert_eq!(v.narrow(&code("33")), Some(code("33.20")));
+        assert_eq!(v.narrow(&code("33.20.01")), Some(code("33.20.01")));
+        assert_eq!(v.narrow(&code("33.21")), None);
+        assert_eq!(viewer(Role::Observer, Scope::National).narrow(&code("33")), Some(code("33")));
+    }
+
+    #[test]
+    fn clearance_most_specific_rule_wins() {
+        let policy = ClearancePolicy {
+            rules: vec![
+                ClearanceRule { role: Role::Operator, agency: None, level: Classification::Biasa },
+                ClearanceRule { role: Role::Operator, agency: Some(AgencyKind::Polri), level: Classification::Rahasia },
+            ],
+        };
+        assert_eq!(policy.clearance(Role::Operator, AgencyKind::Polri), Classification::Rahasia);
+        assert_eq!(policy.clearance(Role::Operator, AgencyKind::Kpu), Classification::Biasa);
+        assert_eq!(policy.clearance(Role::Commander, AgencyKind::Kpu), Classification::Rahasia);
+        assert_eq!(policy.clearance(Role::Observer, AgencyKind::Kpu), Classification::Biasa);
+    }
+
+    fn any_code() -> impl Strategy<Value = RegionCode> {
+        (prop_oneof![Just("33"), Just("34")], 0..3usize, 1..4u8, 1..3u8).prop_map(|(p, depth, a, b)| {
+            let mut s = p.to_owned();
+            if depth >= 1 {
+                s.push_str(&format!(".{a:02}"));
+            }
+            if depth >= 2 {
+                s.push_str(&format!(".{b:02}"));
+            }
+            RegionCode::parse(&s).unwrap()
+        })
+    }
+
+    proptest! {
+        /// Narrowing never widens: what comes out is covered by the viewer and lies inside what was asked.
+        #[test]
+        fn narrowing_stays_inside_both(scope in any_code(), within in any_code()) {
+            let v = viewer(Role::Observer, Scope::Region(scope.clone()));
+            match v.narrow(&within) {
+                Some(n) => {
+                    prop_assert!(v.covers(&n));
+                    prop_assert!(within.contains(&n));
+                }
+                None => prop_assert!(!scope.contains(&within) && !within.contains(&scope)),
+            }
+        }
+
+        /// A covered region is always seen; a seen region outside the territory is an ancestor of the scope.
+        #[test]
+        fn seeing_and_covering(scope in any_code(), other in any_code()) {
+            let v = viewer(Role::Observer, Scope::Region(scope.clone()));
+            if v.covers(&other) {
+                prop_assert!(v.sees_region(&other));
+            }
+            if v.sees_region(&other) && !v.covers(&other) {
+                prop_assert!(v.visible_ancestors().contains(&other));
+            }
+        }
+    }
+}

@@ -1,0 +1,164 @@
+//! API tokens for machine clients (SMS gateways, scripts): made, listed and revoked by the account that owns them
+//! (administrators see and revoke every account's). Only a signed-in person makes a token: a request made with a
+//! token cannot mint more.
+
+use axum::Extension;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use sinergi_domain::access::Action;
+use sinergi_domain::i18n::Msg;
+use utoipa::{IntoParams, ToSchema};
+
+use super::{ApiJson, ApiPath, ApiQuery, parse_code};
+use crate::AppState;
+use crate::auth::{self, Credential, CurrentUser, Origin};
+use crate::error::{ApiError, ErrorBody};
+use crate::tokens::{self, IssueError, TokenRequest};
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenInput {
+    /// What the token is for (1 to 80 characters), e.g. "SMS gateway".
+    #[schema(example = "SMS gateway")]
+    pub name: String,
+    /// A region inside your scope that the token is limited to; omitted, the token has your scope.
+    pub region: Option<String>,
+    /// Limit the token to reading.
+    #[serde(default)]
+    pub read_only: bool,
+    /// Days until the token expires: 1 to 3650, 365 when omitted.
+    pub expires_in_days: Option<u32>,
+}
+
+/// A token as listed: never its secret.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct TokenDto {
+    pub id: String,
+    pub username: String,
+    pub name: String,
+    pub region: Option<String>,
+    pub read_only: bool,
+    /// Milliseconds since the Unix epoch.
+    pub created_at_ms: i64,
+    pub expires_at_ms: Option<i64>,
+    pub last_used_at_ms: Option<i64>,
+    pub revoked_at_ms: Option<i64>,
+}
+
+impl From<sinergi_store::TokenRecord> for TokenDto {
+    fn from(t: sinergi_store::TokenRecord) -> TokenDto {
+        TokenDto {
+            id: t.id,
+            username: t.username,
+            name: t.name,
+            region: t.scope.map(|c| c.to_string()),
+            read_only: t.read_only,
+            created_at_ms: t.created_at_ms,
+            expires_at_ms: t.expires_at_ms,
+            last_used_at_ms: t.last_used_at_ms,
+            revoked_at_ms: t.revoked_at_ms,
+        }
+    }
+}
+
+/// A new token: `token` is shown this once and cannot be retrieved later.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct NewTokenDto {
+    /// Send it as `Authorization: Bearer <token>`.
+    pub token: String,
+    #[serde(flatten)]
+    pub record: TokenDto,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct TokenListQuery {
+    /// Administrators: list every account's tokens.
+    pub all: Option<bool>,
+}
+
+/// Your API tokens (administrators: everyone's with `all=true`), newest first.
+#[utoipa::path(get, path = "/tokens", tag = "auth", params(TokenListQuery),
+    responses((status = 200, body = Vec<TokenDto>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiQuery(query): ApiQuery<TokenListQuery>,
+) -> Result<ApiJson<Vec<TokenDto>>, ApiError> {
+    current.require(Action::ManageOwnTokens)?;
+    let account = if query.all.unwrap_or(false) {
+        current.require(Action::Administer)?;
+        None
+    } else {
+        Some(current.user.id)
+    };
+    let tokens = state.store.list_tokens(account).await?;
+    Ok(ApiJson(tokens.into_iter().map(TokenDto::from).collect()))
+}
+
+/// Makes a token for your account. Only a signed-in session may: a token cannot make tokens.
+#[utoipa::path(post, path = "/tokens", tag = "auth", request_body = TokenInput,
+    responses((status = 201, body = NewTokenDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Extension(origin): Extension<Origin>,
+    ApiJson(input): ApiJson<TokenInput>,
+) -> Result<(StatusCode, ApiJson<NewTokenDto>), ApiError> {
+    current.require(Action::ManageOwnTokens)?;
+    if matches!(current.credential, Credential::Token { .. }) {
+        return Err(auth::forbidden());
+    }
+    let region = input.region.as_deref().map(|r| parse_code(r, "region")).transpose()?;
+    let request = TokenRequest {
+        name: input.name,
+        region,
+        read_only: input.read_only,
+        days: input.expires_in_days.unwrap_or(tokens::DEFAULT_DAYS),
+    };
+    let invalid = |e: IssueError| ApiError::bad_request("invalid_token_request", Msg::ErrBadRequest, e);
+    let (token, record) = match tokens::issue(
+        &*state.store,
+        &current.user,
+        &request,
+        auth::now_ms(),
+        &current.actor(),
+        &origin.0,
+    )
+    .await
+    {
+        Ok(done) => done,
+        Err(IssueError::Store(e)) => return Err(e.into()),
+        Err(IssueError::Secret(e)) => {
+            tracing::error!(error = %e, "no random source");
+            return Err(ApiError::internal());
+        }
+        Err(e) => return Err(invalid(e)),
+    };
+    Ok((StatusCode::CREATED, ApiJson(NewTokenDto { token, record: record.into() })))
+}
+
+/// Revokes a token of yours (administrators: anyone's). It stops working at once.
+#[utoipa::path(delete, path = "/tokens/{id}", tag = "auth",
+    params(("id" = String, Path, description = "The token's id (12 hex digits)")),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn revoke(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Extension(origin): Extension<Origin>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<StatusCode, ApiError> {
+    current.require(Action::ManageOwnTokens)?;
+    let account = if current.viewer.may(Action::Administer) { None } else { Some(current.user.id) };
+    let event = auth::event(&current.actor(), "token.revoke", &format!("token:{id}"), String::new(), &origin.0);
+    if state.store.revoke_token(&id, account, &event).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        let shown: String = id.chars().take(40).collect();
+        Err(ApiError::not_found("token_not_found", Msg::ErrTokenNotFound, ("id", shown)))
+    }
+}
