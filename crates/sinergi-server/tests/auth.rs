@@ -308,6 +308,166 @@ async fn the_web_form_signs_in_and_out(db: &TestDb) {
     assert_eq!(response.status(), StatusCode::SEE_OTHER, "signed out");
 }
 
+async fn login_status(base: &str, username: &str, password: &str) -> (StatusCode, Value, Option<String>) {
+    let response = client()
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"username": username, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let retry = response.headers().get("retry-after").map(|v| v.to_str().unwrap().to_owned());
+    (status, response.json().await.unwrap_or(Value::Null), retry)
+}
+
+async fn repeated_failures_lock_the_username_and_say_for_how_long(db: &TestDb) {
+    let base = setup(db).await;
+    for attempt in 1..=4 {
+        let (status, body, _) = login_status(&base, "ops", "bukan kata sandinya").await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("login_failed")), "{attempt}");
+    }
+    // The fifth failure locks the username, and says so and for how long.
+    let (status, body, retry) = login_status(&base, "ops", "bukan kata sandinya").await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::TOO_MANY_REQUESTS, Some("locked_out")));
+    assert_eq!(retry.as_deref(), Some("900"));
+    assert!(body["message"].as_str().unwrap().contains("15 menit"), "{body}");
+    // Now even the right password is refused, without checking it.
+    let (status, _, _) = login_status(&base, "ops", PASSWORD).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    // An unknown username locks the same way, so the lock tells nothing about which accounts exist.
+    for _ in 0..5 {
+        login_status(&base, "tidak.ada", "apa saja boleh").await;
+    }
+    let (status, body, _) = login_status(&base, "tidak.ada", "apa saja boleh").await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::TOO_MANY_REQUESTS, Some("locked_out")));
+    // Other accounts are not affected.
+    let (status, _, _) = login_status(&base, "pengamat", PASSWORD).await;
+    assert_eq!(status, StatusCode::OK);
+    // The web form says it in the page's language.
+    let form = [("username", "ops"), ("password", PASSWORD), ("next", "/")];
+    let response = client().post(format!("{base}/login?lang=en")).form(&form).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(response.text().await.unwrap().contains("try again in 15 minutes"));
+
+    let locks: Vec<(String, String, String)> =
+        audit_actions(db).await.into_iter().filter(|(_, a, _)| a == "user.locked_out").collect();
+    assert_eq!(locks.len(), 2, "{locks:?}");
+    // An administrator lifts the lock (`sinergi user unlock`); then the right password works again.
+    db.store.clear_login_failures("user:ops").await.unwrap();
+    let (status, _, _) = login_status(&base, "ops", PASSWORD).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+async fn tokens_act_for_their_account_within_their_limits(db: &TestDb) {
+    let base = setup(db).await;
+    let session = signed_in(&base, "ops").await;
+    let make = |body: Value| {
+        let session = session.clone();
+        let url = format!("{base}/api/v1/tokens");
+        async move {
+            let response = session.post(url).json(&body).send().await.unwrap();
+            let status = response.status();
+            (status, response.json::<Value>().await.unwrap())
+        }
+    };
+    let (status, full) = make(json!({"name": "gateway SMS"})).await;
+    assert_eq!(status, StatusCode::CREATED, "{full}");
+    let full_token = full["token"].as_str().unwrap().to_owned();
+    assert!(sinergi_domain::auth::parse_token(&full_token).is_some(), "{full_token}");
+    let (_, read_only) = make(json!({"name": "laporan harian", "read_only": true})).await;
+    let read_only = read_only["token"].as_str().unwrap().to_owned();
+    let (_, scoped) = make(json!({"name": "kecamatan barat", "region": "15.07.02", "expires_in_days": 30})).await;
+    assert_eq!(scoped["region"], "15.07.02");
+    let scoped = scoped["token"].as_str().unwrap().to_owned();
+    for (body, what) in [
+        (json!({"name": ""}), "empty name"),
+        (json!({"name": "x", "region": "14"}), "region outside the scope"),
+        (json!({"name": "x", "expires_in_days": 0}), "no lifetime"),
+        (json!({"name": "x", "expires_in_days": 5000}), "too long"),
+        (json!({"name": "x", "region": "15.7"}), "malformed region"),
+    ] {
+        let (status, body) = make(body).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{what}: {body}");
+    }
+
+    let bearer = |token: &str| {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("authorization", format!("Bearer {token}").parse().unwrap());
+        reqwest::Client::builder().default_headers(headers).build().unwrap()
+    };
+    let machine = bearer(&full_token);
+    let (status, me) = get(&machine, format!("{base}/api/v1/auth/me")).await;
+    assert_eq!((status, me["username"].as_str()), (StatusCode::OK, Some("ops")));
+    assert!(me["csrf_token"].is_null(), "a token needs no CSRF token");
+    let new_tps =
+        json!({"village_code": "15.07.01.2001", "number": 40, "address": "Jl. Token", "voters": 200, "access": "road"});
+    let response = machine.post(format!("{base}/api/v1/tps")).json(&new_tps).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let actors: Vec<String> = audit_actions(db).await.into_iter().map(|(actor, _, _)| actor).collect();
+    assert!(actors.iter().any(|a| a.starts_with("ops (token ")), "the audit log names the token: {actors:?}");
+
+    let response = bearer(&read_only).post(format!("{base}/api/v1/tps")).json(&new_tps).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN, "read-only");
+    let (status, page) = get(&bearer(&read_only), format!("{base}/api/v1/tps?region=15.07")).await;
+    assert_eq!((status, page["total"].as_u64()), (StatusCode::OK, Some(6)));
+    let (_, page) = get(&bearer(&scoped), format!("{base}/api/v1/tps?region=15.07")).await;
+    assert_eq!(page["total"], 1, "the scoped token sees only its district");
+    let (status, _) = get(&bearer(&scoped), format!("{base}/api/v1/regions/15.07.01")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // A token cannot mint tokens, and the list never shows a secret.
+    let response = machine.post(format!("{base}/api/v1/tokens")).json(&json!({"name": "anak"})).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let (status, list) = get(&session, format!("{base}/api/v1/tokens")).await;
+    assert_eq!((status, list.as_array().unwrap().len()), (StatusCode::OK, 3));
+    assert!(!list.to_string().contains(&full_token[20..]), "no secret in the list");
+    let (status, _) = get(&session, format!("{base}/api/v1/tokens?all=true")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "only administrators list everyone's");
+
+    // Tampered, malformed and revoked tokens open nothing, all with one answer.
+    let mut tampered = full_token.clone();
+    let last = if tampered.ends_with('A') { 'B' } else { 'A' };
+    tampered.pop();
+    tampered.push(last);
+    for bad in [tampered.as_str(), "sinergi_000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "xyz", ""] {
+        let (status, body) = get(&bearer(bad), format!("{base}/api/v1/auth/me")).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("invalid_token")), "{bad}");
+    }
+    let id = list.as_array().unwrap().iter().find(|t| t["name"] == "gateway SMS").unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let other = signed_in(&base, "ops.sabak").await;
+    let response = other.delete(format!("{base}/api/v1/tokens/{id}")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND, "nobody revokes another's token");
+    let response = session.delete(format!("{base}/api/v1/tokens/{id}")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let (status, body) = get(&machine, format!("{base}/api/v1/auth/me")).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("invalid_token")));
+    let response = session.delete(format!("{base}/api/v1/tokens/{id}")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND, "revoked already");
+
+    // Disabling the account stops its tokens too.
+    db.store.set_user_disabled("ops", true, &common::test_event()).await.unwrap();
+    let (status, _) = get(&bearer(&read_only), format!("{base}/api/v1/auth/me")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let actions: Vec<String> = audit_actions(db).await.into_iter().map(|(_, a, _)| a).collect();
+    assert_eq!(actions.iter().filter(|a| *a == "token.create").count(), 3);
+    assert_eq!(actions.iter().filter(|a| *a == "token.revoke").count(), 1);
+}
+
+async fn an_expired_token_opens_nothing(db: &TestDb) {
+    let base = setup(db).await;
+    let user = db.store.user_by_name("ops").await.unwrap().unwrap();
+    let request = sinergi_server::tokens::TokenRequest { name: "lama".into(), region: None, read_only: true, days: 1 };
+    // Issued two days ago with a one-day life.
+    let two_days_ago = sinergi_server::auth::now_ms() - 2 * 86_400_000;
+    let (token, _) =
+        sinergi_server::tokens::issue(&*db.store, &user, &request, two_days_ago, "test", "test").await.unwrap();
+    let response = client().get(format!("{base}/api/v1/auth/me")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+}
+
 sinergi_store::backend_tests!(
     everything_but_the_login_asks_for_one,
     api_login_sets_a_strict_cookie_and_logout_revokes_it,
@@ -315,6 +475,9 @@ sinergi_store::backend_tests!(
     forged_expired_and_idle_sessions_open_nothing,
     only_editors_write_and_only_in_their_scope,
     the_web_form_signs_in_and_out,
+    repeated_failures_lock_the_username_and_say_for_how_long,
+    tokens_act_for_their_account_within_their_limits,
+    an_expired_token_opens_nothing,
 );
 
 /// Reads as the command line does: everything.
