@@ -204,6 +204,10 @@ struct ServeArgs {
     /// Mark the session cookie Secure (set this when a TLS proxy does not send X-Forwarded-Proto)
     #[arg(long, env = "SINERGI_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// Address of the reverse proxy in front of the server: its requests count as coming from the last
+    /// address in their X-Forwarded-For (audit log, sign-in throttle)
+    #[arg(long, env = "SINERGI_TRUSTED_PROXY")]
+    trusted_proxy: Option<IpAddr>,
 }
 
 #[derive(Subcommand)]
@@ -386,6 +390,7 @@ async fn serve_until_stopped(
         session_idle: std::time::Duration::from_secs(args.session_idle_minutes * 60),
         session_absolute: std::time::Duration::from_secs(args.session_hours * 3600),
         secure_cookies: args.secure_cookies,
+        trusted_proxy: args.trusted_proxy,
     };
     let addr = SocketAddr::new(args.bind, args.port);
     sinergi_server::serve(store, config, addr, |local| {

@@ -233,6 +233,7 @@ messages! {
     ProblemBadGeometry => "geometri tidak sah: {detail}" / "invalid geometry: {detail}",
     ProblemMissingProperty => "properti “{property}” tidak ada" / "property “{property}” is missing",
     ProblemTooManyVoters => "{value} pemilih melebihi batas wajar {max} per TPS" / "{value} voters exceeds the plausible maximum of {max} per TPS",
+    ProblemControlCharacter => "berisi karakter kendali (misalnya NUL atau ganti baris) yang tidak diizinkan" / "contains a control character (such as NUL or a line break), which is not allowed",
     ProblemTooLong => "lebih dari {max} karakter" / "longer than {max} characters",
     ProblemBadUnitKind => "jenis satuan “{value}” tidak dikenal (mis. polres, polsek, kodim, ppk, panwascam; lihat docs/formats.md)" / "unknown unit kind “{value}” (e.g. polres, polsek, kodim, ppk, panwascam; see docs/formats.md)",
     ProblemBadUnitCode => "kode satuan “{value}” harus 1–64 karakter a-z, 0-9, '.', '-'" / "unit code “{value}” must be 1–64 characters of a-z, 0-9, '.', '-'",

@@ -31,8 +31,16 @@ pub enum Place {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Problem {
     BadCode(crate::region::CodeError),
-    LevelMismatch { given: String, code: String, expected: u8 },
-    ParentMismatch { given: String, code: String, expected: String },
+    LevelMismatch {
+        given: String,
+        code: String,
+        expected: u8,
+    },
+    ParentMismatch {
+        given: String,
+        code: String,
+        expected: String,
+    },
     UnknownParent(String),
     ParentRejected(String),
     UnknownRegion(String),
@@ -40,12 +48,26 @@ pub enum Problem {
     Empty,
     NotNumber(String),
     Negative(String),
-    OutOfRange { value: String, min: String, max: String },
-    OutsideIndonesia { lat: f64, lng: f64 },
+    OutOfRange {
+        value: String,
+        min: String,
+        max: String,
+    },
+    OutsideIndonesia {
+        lat: f64,
+        lng: f64,
+    },
     HalfCoordinates,
     BadAccess(String),
-    DuplicateCode { code: String, first: u64 },
-    DuplicateTps { village: String, number: u32, first: u64 },
+    DuplicateCode {
+        code: String,
+        first: u64,
+    },
+    DuplicateTps {
+        village: String,
+        number: u32,
+        first: u64,
+    },
     MalformedCsv(String),
     MissingColumn(String),
     MalformedGeojson(String),
@@ -53,9 +75,16 @@ pub enum Problem {
     MissingProperty(String),
     TooManyVoters(u32),
     TooLong(usize),
+    /// Text with a control character (a NUL byte, a line break in a name): never meant, and PostgreSQL cannot
+    /// store a NUL.
+    ControlCharacter,
     BadUnitKind(String),
     BadUnitCode(String),
-    UnitLevel { kind: String, territory: String, expected: u8 },
+    UnitLevel {
+        kind: String,
+        territory: String,
+        expected: u8,
+    },
     UnknownUnit(String),
 }
 
@@ -97,6 +126,7 @@ impl Problem {
             MissingProperty(property) => lang.format(Msg::ProblemMissingProperty, &[("property", property)]),
             TooManyVoters(value) => lang.format(Msg::ProblemTooManyVoters, &[("value", value), ("max", &MAX_VOTERS)]),
             TooLong(max) => lang.format(Msg::ProblemTooLong, &[("max", max)]),
+            ControlCharacter => lang.t(Msg::ProblemControlCharacter).to_owned(),
             BadUnitKind(value) => lang.format(Msg::ProblemBadUnitKind, &[("value", value)]),
             BadUnitCode(value) => lang.format(Msg::ProblemBadUnitCode, &[("value", value)]),
             UnitLevel { kind, territory, expected } => {
@@ -251,6 +281,9 @@ impl<'a> Row<'a> {
             None
         } else if value.chars().count() > MAX_TEXT {
             self.fail(column, Problem::TooLong(MAX_TEXT));
+            None
+        } else if value.chars().any(char::is_control) {
+            self.fail(column, Problem::ControlCharacter);
             None
         } else {
             Some(value)

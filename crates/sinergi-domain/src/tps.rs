@@ -155,6 +155,8 @@ impl TpsDraft {
         }
         if self.address.chars().count() > MAX_ADDRESS {
             problems.push(("address", Problem::TooLong(MAX_ADDRESS)));
+        } else if self.address.chars().any(char::is_control) {
+            problems.push(("address", Problem::ControlCharacter));
         }
         let location = match (self.lat, self.lng) {
             (None, None) => None,

@@ -102,8 +102,28 @@ pub fn now_ms() -> i64 {
 #[derive(Clone, Debug)]
 pub struct Origin(pub String);
 
-fn origin_of(extensions: &axum::http::Extensions) -> Origin {
-    Origin(extensions.get::<ConnectInfo<SocketAddr>>().map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string()))
+/// The TCP peer's address; when the peer is the configured reverse proxy, the address it says it forwarded for
+/// (the last entry of `X-Forwarded-For`: the one the proxy itself added; earlier entries the client could forge).
+fn origin_of(state: &AppState, request: &Request) -> Origin {
+    let Some(peer) = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()) else {
+        return Origin("unknown".to_owned());
+    };
+    if state.config.trusted_proxy == Some(peer) {
+        // Only the very last entry: if the proxy's own entry does not parse, an earlier one (which the client
+        // wrote) must not take its place.
+        let forwarded = request
+            .headers()
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .next_back()
+            .and_then(|a| a.trim().parse::<std::net::IpAddr>().ok());
+        if let Some(client) = forwarded {
+            return Origin(client.to_string());
+        }
+    }
+    Origin(peer.to_string())
 }
 
 /// Appends an event; a failure is logged and answered with a 500.
@@ -219,6 +239,8 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
     let path = request.uri().path().to_owned();
     let token = match token_user(&state, request.headers()).await {
         Ok(token) => token,
+        // The open paths answer whatever credentials come along.
+        Err(_) if is_public(&path) => None,
         Err(e) => return e.into_response(),
     };
     let current = match token {
@@ -228,7 +250,7 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
             Err(e) => return e.into_response(),
         },
     };
-    let origin = origin_of(request.extensions());
+    let origin = origin_of(&state, &request);
     request.extensions_mut().insert(origin);
     match current {
         Some(current) => {
@@ -335,6 +357,9 @@ pub async fn login(
     origin: &str,
 ) -> Result<Result<(UserRecord, HeaderValue, String), LoginRefused>, ApiError> {
     let now = now_ms();
+    // A name with a control character (a NUL, say) names no account; it is not looked up, and it is counted
+    // under one key, since PostgreSQL cannot even store it.
+    let username = if username.chars().any(char::is_control) { "(invalid)" } else { username };
     let keys = throttle_keys(username, origin);
     for (key, _) in &keys {
         if let Some(until) = state.store.login_locked_until(key, now).await? {

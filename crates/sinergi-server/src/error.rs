@@ -169,6 +169,10 @@ impl From<StoreError> for ApiError {
             StoreError::InvalidReference(_) => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_reference", Msg::ErrInvalid).arg("detail", "-")
             }
+            StoreError::InvalidText(detail) => {
+                tracing::warn!(%detail, "text the database cannot hold reached it");
+                ApiError::bad_request("invalid_text", Msg::ErrBadRequest, "text contains a control character (NUL)")
+            }
             StoreError::Unavailable(detail) => {
                 tracing::error!(%detail, "database unavailable");
                 ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", Msg::ErrUnavailable)

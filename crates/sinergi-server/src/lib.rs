@@ -38,6 +38,9 @@ pub struct ServerConfig {
     pub session_absolute: std::time::Duration,
     /// Mark the session cookie `Secure` even when no proxy says the request came over TLS.
     pub secure_cookies: bool,
+    /// The reverse proxy in front of this server, if any: requests from this address are taken to come from the
+    /// last address in their `X-Forwarded-For` (for the audit log and the sign-in throttle).
+    pub trusted_proxy: Option<std::net::IpAddr>,
     /// URL template of a base-map tile server (`https://…/{z}/{x}/{y}.png`). Off by default, so that the map
     /// works offline, showing boundaries and TPS on a plain background.
     pub tile_url: Option<String>,
@@ -52,6 +55,7 @@ impl Default for ServerConfig {
             session_idle: std::time::Duration::from_secs(60 * 60),
             session_absolute: std::time::Duration::from_secs(12 * 60 * 60),
             secure_cookies: false,
+            trusted_proxy: None,
             tile_url: None,
             tile_attribution: None,
         }

@@ -283,7 +283,7 @@ async fn provinces(
     Query(params): Query<SearchParams>,
 ) -> Result<RegionsPage, PageError> {
     let chrome = Chrome::new(&state, lang, &uri, "regions", Some(&current)).await;
-    let query = params.q.unwrap_or_default().trim().chars().take(100).collect::<String>();
+    let query = params.q.unwrap_or_default().trim().chars().filter(|c| !c.is_control()).take(100).collect::<String>();
     let search_results = if query.is_empty() {
         None
     } else {

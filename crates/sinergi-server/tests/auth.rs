@@ -468,6 +468,37 @@ async fn an_expired_token_opens_nothing(db: &TestDb) {
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 }
 
+async fn only_the_trusted_proxy_may_say_where_a_request_came_from(db: &TestDb) {
+    seed_small(&*db.store).await;
+    add_user(&*db.store, "ops", Role::Operator, "polres-15.07", false).await;
+    let direct = spawn(db.store.clone(), ServerConfig::default()).await;
+    let proxied = spawn(
+        db.store.clone(),
+        ServerConfig { trusted_proxy: Some("127.0.0.1".parse().unwrap()), ..ServerConfig::default() },
+    )
+    .await;
+    for base in [&direct, &proxied] {
+        client()
+            .post(format!("{base}/api/v1/auth/login"))
+            .header("x-forwarded-for", "6.6.6.6, 10.20.30.40")
+            .json(&json!({"username": "ops", "password": "bukan kata sandinya"}))
+            .send()
+            .await
+            .unwrap();
+    }
+    let origins: Vec<String> = db
+        .store
+        .audit_entries(0, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.event.action == "user.login_failed")
+        .map(|e| e.event.origin)
+        .collect();
+    // Not trusted: the TCP peer. Trusted: the address the proxy added, never the one the client wrote first.
+    assert_eq!(origins, ["127.0.0.1", "10.20.30.40"]);
+}
+
 sinergi_store::backend_tests!(
     everything_but_the_login_asks_for_one,
     api_login_sets_a_strict_cookie_and_logout_revokes_it,
@@ -478,6 +509,7 @@ sinergi_store::backend_tests!(
     repeated_failures_lock_the_username_and_say_for_how_long,
     tokens_act_for_their_account_within_their_limits,
     an_expired_token_opens_nothing,
+    only_the_trusted_proxy_may_say_where_a_request_came_from,
 );
 
 /// Reads as the command line does: everything.

@@ -35,6 +35,10 @@ pub enum StoreError {
     /// The write names something that does not exist (a village, a parent unit).
     #[error("invalid reference: {0}")]
     InvalidReference(String),
+    /// Text the database cannot hold (PostgreSQL refuses a NUL character). Input validation should have caught
+    /// it; this keeps a miss from becoming a 500.
+    #[error("invalid text: {0}")]
+    InvalidText(String),
     /// The database could not be reached or timed out.
     #[error("database unavailable: {0}")]
     Unavailable(String),
@@ -52,6 +56,10 @@ impl From<sqlx::Error> for StoreError {
             sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(db.message().to_owned()),
             sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
                 StoreError::InvalidReference(db.message().to_owned())
+            }
+            // 22021 character_not_in_repertoire (a NUL), 22P05 untranslatable_character.
+            sqlx::Error::Database(db) if matches!(db.code().as_deref(), Some("22021" | "22P05")) => {
+                StoreError::InvalidText(db.message().to_owned())
             }
             sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
                 StoreError::Unavailable(e.to_string())

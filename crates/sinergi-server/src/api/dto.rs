@@ -62,8 +62,10 @@ impl RegionWithStatsDto {
 #[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     /// Part of a region name, any case.
+    #[param(min_length = 1, max_length = 100)]
     pub q: String,
     /// At most this many results (1–100, default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
 }
 
@@ -161,8 +163,10 @@ pub struct TpsQuery {
     /// Region code: the TPS inside this province, regency, district or village.
     pub region: String,
     /// Page number, from 1 (default 1).
+    #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<u32>,
     /// Items per page, 1–1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub per_page: Option<u32>,
 }
 
@@ -222,7 +226,11 @@ pub struct UnitQuery {
     pub kind: Option<String>,
     /// Only units whose territory lies inside this region.
     pub region: Option<String>,
+    /// Page number, from 1 (default 1).
+    #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<u32>,
+    /// Items per page, 1–1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub per_page: Option<u32>,
 }
 

@@ -61,6 +61,8 @@ pub fn parse_code(text: &str, parameter: &'static str) -> Result<RegionCode, Api
     ),
     servers((url = "/api/v1", description = "This server")),
     components(schemas(ErrorBody)),
+    modifiers(&Security),
+    security(("session" = []), ("token" = [])),
     tags(
         (name = "regions", description = "The Kemendagri region hierarchy and maps"),
         (name = "tps", description = "Polling stations"),
@@ -70,6 +72,35 @@ pub fn parse_code(text: &str, parameter: &'static str) -> Result<RegionCode, Api
     )
 )]
 struct ApiDoc;
+
+/// How a caller proves who it is: the session cookie of the web UI (with `X-CSRF-Token` on requests that change
+/// something), or an API token.
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::auth::COOKIE,
+                "Set by POST /auth/login. Requests that change something also send the session's CSRF token \
+                 (`csrf_token` of /auth/me) as `X-CSRF-Token`.",
+            ))),
+        );
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("sinergi_<id>_<secret>")
+                    .description(Some("An API token from POST /tokens or `sinergi token create`."))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// The API routes (to be nested under `/api/v1`) and their OpenAPI description.
 pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
@@ -94,7 +125,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
 }
 
 /// Liveness: answers when the server runs and the database answers.
-#[utoipa::path(get, path = "/health", tag = "system",
+#[utoipa::path(get, path = "/health", tag = "system", security(()),
     responses((status = 200, body = dto::HealthDto), (status = 503, body = ErrorBody)))]
 async fn health(
     axum::extract::State(state): axum::extract::State<AppState>,

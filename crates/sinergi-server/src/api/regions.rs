@@ -39,7 +39,7 @@ pub(crate) async fn children_with_stats(
 
 /// The provinces, with their TPS counts.
 #[utoipa::path(get, path = "/regions", tag = "regions",
-    responses((status = 200, body = Vec<RegionWithStatsDto>), (status = 500, body = ErrorBody)))]
+    responses((status = 200, body = Vec<RegionWithStatsDto>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn provinces(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -50,15 +50,20 @@ pub async fn provinces(
 
 /// Regions whose name contains the query, wider regions first.
 #[utoipa::path(get, path = "/regions/search", tag = "regions", params(SearchQuery),
-    responses((status = 200, body = Vec<RegionDto>), (status = 400, body = ErrorBody)))]
+    responses((status = 200, body = Vec<RegionDto>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody)))]
 pub async fn search(
     State(state): State<AppState>,
     current: CurrentUser,
     ApiQuery(query): ApiQuery<SearchQuery>,
 ) -> Result<ApiJson<Vec<RegionDto>>, ApiError> {
     let q = query.q.trim();
-    if q.is_empty() || q.chars().count() > 100 {
-        return Err(ApiError::bad_request("invalid_query", Msg::ErrBadRequest, "q: 1 to 100 characters"));
+    if q.is_empty() || q.chars().count() > 100 || q.chars().any(char::is_control) {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            Msg::ErrBadRequest,
+            "q: 1 to 100 characters, no control characters",
+        ));
     }
     let limit = query.limit.unwrap_or(20);
     if !(1..=100).contains(&limit) {
@@ -72,7 +77,8 @@ pub async fn search(
 /// One region.
 #[utoipa::path(get, path = "/regions/{code}", tag = "regions",
     params(("code" = String, Path, description = "Kemendagri region code, e.g. `15.07`")),
-    responses((status = 200, body = RegionDto), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = RegionDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
 pub async fn region(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -85,7 +91,8 @@ pub async fn region(
 /// The regions directly below a region, with their TPS counts.
 #[utoipa::path(get, path = "/regions/{code}/children", tag = "regions",
     params(("code" = String, Path, description = "Kemendagri region code")),
-    responses((status = 200, body = Vec<RegionWithStatsDto>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<RegionWithStatsDto>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
 pub async fn children(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -138,7 +145,7 @@ struct MapCollection<'a> {
     params(("code" = String, Path, description = "Code of a regency or district")),
     responses(
         (status = 200, description = "GeoJSON FeatureCollection", content_type = "application/geo+json", body = Object),
-        (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn map(
     State(state): State<AppState>,
     current: CurrentUser,

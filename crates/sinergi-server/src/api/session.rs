@@ -50,7 +50,7 @@ impl MeDto {
 
 /// Signs in; the session cookie comes back in `Set-Cookie`. Wrong username, wrong password and a disabled
 /// account get the same 401.
-#[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginInput,
+#[utoipa::path(post, path = "/auth/login", tag = "auth", security(()), request_body = LoginInput,
     responses((status = 200, body = MeDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 415, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn login(
@@ -71,7 +71,7 @@ pub async fn login(
 
 /// Ends the session.
 #[utoipa::path(post, path = "/auth/logout", tag = "auth",
-    responses((status = 204), (status = 401, body = ErrorBody)))]
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn logout(
     State(state): State<AppState>,
     current: CurrentUser,

@@ -20,7 +20,7 @@ use crate::tokens::{self, IssueError, TokenRequest};
 #[serde(deny_unknown_fields)]
 pub struct TokenInput {
     /// What the token is for (1 to 80 characters), e.g. "SMS gateway".
-    #[schema(example = "SMS gateway")]
+    #[schema(example = "SMS gateway", min_length = 1, max_length = 80)]
     pub name: String,
     /// A region inside your scope that the token is limited to; omitted, the token has your scope.
     pub region: Option<String>,
@@ -28,6 +28,7 @@ pub struct TokenInput {
     #[serde(default)]
     pub read_only: bool,
     /// Days until the token expires: 1 to 3650, 365 when omitted.
+    #[schema(minimum = 1, maximum = 3650)]
     pub expires_in_days: Option<u32>,
 }
 
@@ -72,13 +73,14 @@ pub struct NewTokenDto {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TokenListQuery {
     /// Administrators: list every account's tokens.
     pub all: Option<bool>,
 }
 
 /// Your API tokens (administrators: everyone's with `all=true`), newest first.
-#[utoipa::path(get, path = "/tokens", tag = "auth", params(TokenListQuery),
+#[utoipa::path(get, path = "/tokens", tag = "auth", operation_id = "list_tokens", params(TokenListQuery),
     responses((status = 200, body = Vec<TokenDto>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody)))]
 pub async fn list(
@@ -98,7 +100,7 @@ pub async fn list(
 }
 
 /// Makes a token for your account. Only a signed-in session may: a token cannot make tokens.
-#[utoipa::path(post, path = "/tokens", tag = "auth", request_body = TokenInput,
+#[utoipa::path(post, path = "/tokens", tag = "auth", operation_id = "create_token", request_body = TokenInput,
     responses((status = 201, body = NewTokenDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
@@ -142,7 +144,7 @@ pub async fn create(
 }
 
 /// Revokes a token of yours (administrators: anyone's). It stops working at once.
-#[utoipa::path(delete, path = "/tokens/{id}", tag = "auth",
+#[utoipa::path(delete, path = "/tokens/{id}", tag = "auth", operation_id = "revoke_token",
     params(("id" = String, Path, description = "The token's id (12 hex digits)")),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody)))]
@@ -154,11 +156,12 @@ pub async fn revoke(
 ) -> Result<StatusCode, ApiError> {
     current.require(Action::ManageOwnTokens)?;
     let account = if current.viewer.may(Action::Administer) { None } else { Some(current.user.id) };
+    let well_formed = id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
     let event = auth::event(&current.actor(), "token.revoke", &format!("token:{id}"), String::new(), &origin.0);
-    if state.store.revoke_token(&id, account, &event).await? {
+    if well_formed && state.store.revoke_token(&id, account, &event).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
-        let shown: String = id.chars().take(40).collect();
+        let shown: String = id.chars().take(40).collect::<String>().escape_default().to_string();
         Err(ApiError::not_found("token_not_found", Msg::ErrTokenNotFound, ("id", shown)))
     }
 }

@@ -16,12 +16,14 @@ use crate::auth::{self, CurrentUser, Origin};
 use crate::error::{ApiError, ErrorBody};
 
 const DEFAULT_PAGE_SIZE: u32 = 100;
+/// Highest page number: far beyond any real list, and small enough for every client's integers.
+const MAX_PAGE: u32 = 1_000_000;
 
 pub(crate) fn page_param(page: Option<u32>, per_page: Option<u32>) -> Result<Page, ApiError> {
     let number = page.unwrap_or(1);
     let size = per_page.unwrap_or(DEFAULT_PAGE_SIZE);
-    if number == 0 {
-        return Err(ApiError::bad_request("invalid_query", Msg::ErrBadRequest, "page: from 1"));
+    if !(1..=MAX_PAGE).contains(&number) {
+        return Err(ApiError::bad_request("invalid_query", Msg::ErrBadRequest, format!("page: 1 to {MAX_PAGE}")));
     }
     if !(1..=Page::MAX_SIZE).contains(&size) {
         return Err(ApiError::bad_request(
@@ -34,8 +36,9 @@ pub(crate) fn page_param(page: Option<u32>, per_page: Option<u32>) -> Result<Pag
 }
 
 /// TPS inside a region, one page at a time, in village and number order.
-#[utoipa::path(get, path = "/tps", tag = "tps", params(TpsQuery),
-    responses((status = 200, body = TpsPage), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/tps", tag = "tps", operation_id = "list_tps", params(TpsQuery),
+    responses((status = 200, body = TpsPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -55,9 +58,10 @@ pub async fn list(
 }
 
 /// One TPS by id.
-#[utoipa::path(get, path = "/tps/{id}", tag = "tps",
+#[utoipa::path(get, path = "/tps/{id}", tag = "tps", operation_id = "get_tps",
     params(("id" = i64, Path, description = "TPS id")),
-    responses((status = 200, body = TpsDto), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = TpsDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -70,7 +74,7 @@ pub async fn get(
 }
 
 /// Registers a TPS. Its number must be free in its village, and the village inside the user's scope.
-#[utoipa::path(post, path = "/tps", tag = "tps", request_body = TpsInput,
+#[utoipa::path(post, path = "/tps", tag = "tps", operation_id = "create_tps", request_body = TpsInput,
     responses(
         (status = 201, body = TpsDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody),
@@ -90,7 +94,7 @@ pub async fn create(
 }
 
 /// Replaces a TPS. Its synthetic flag is cleared: a person has now vouched for it.
-#[utoipa::path(put, path = "/tps/{id}", tag = "tps", request_body = TpsInput,
+#[utoipa::path(put, path = "/tps/{id}", tag = "tps", operation_id = "update_tps", request_body = TpsInput,
     params(("id" = i64, Path, description = "TPS id")),
     responses(
         (status = 200, body = TpsDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),

@@ -16,7 +16,7 @@ use crate::lang::ApiLang;
 
 /// The agencies, each with its kinds of unit and how many units and personnel are registered.
 #[utoipa::path(get, path = "/agencies", tag = "agencies",
-    responses((status = 200, body = Vec<AgencyDto>), (status = 500, body = ErrorBody)))]
+    responses((status = 200, body = Vec<AgencyDto>), (status = 401, body = ErrorBody)))]
 pub async fn agencies(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -28,8 +28,9 @@ pub async fn agencies(
 }
 
 /// Units, filtered by agency, kind and territory.
-#[utoipa::path(get, path = "/units", tag = "agencies", params(UnitQuery),
-    responses((status = 200, body = UnitPage), (status = 400, body = ErrorBody)))]
+#[utoipa::path(get, path = "/units", tag = "agencies", operation_id = "list_units", params(UnitQuery),
+    responses((status = 200, body = UnitPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -61,15 +62,26 @@ pub async fn list(
 }
 
 /// One unit by its code.
-#[utoipa::path(get, path = "/units/{code}", tag = "agencies",
+#[utoipa::path(get, path = "/units/{code}", tag = "agencies", operation_id = "get_unit",
     params(("code" = String, Path, description = "Unit code, e.g. `polres-15.07`")),
-    responses((status = 200, body = UnitDto), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = UnitDto), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
     current: CurrentUser,
     ApiPath(code): ApiPath<String>,
 ) -> Result<ApiJson<UnitDto>, ApiError> {
     current.require(Action::ReadUnits)?;
+    let malformed = code.is_empty()
+        || code.len() > 64
+        || !code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-');
+    if malformed {
+        return Err(ApiError::not_found(
+            "unit_not_found",
+            Msg::ErrUnitNotFound,
+            ("id", code.escape_default().to_string()),
+        ));
+    }
     let unit = state
         .store
         .unit(&current.viewer, &code)
