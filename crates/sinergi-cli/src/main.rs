@@ -326,14 +326,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             match what {
                 UserWhat::Add { username, unit, role, admin, name, national, password_stdin } => {
                     let args = user::AddArgs { username, unit, role, admin, name, national, password_stdin };
-                    user::add(&*store, args).await?
+                    user::add(&*store, args, lang).await?
                 }
                 UserWhat::List => user::list(&*store).await?,
-                UserWhat::Disable { username } => user::set_disabled(&*store, &username, true).await?,
-                UserWhat::Enable { username } => user::set_disabled(&*store, &username, false).await?,
-                UserWhat::Unlock { username } => user::unlock(&*store, &username).await?,
+                UserWhat::Disable { username } => user::set_disabled(&*store, &username, true, lang).await?,
+                UserWhat::Enable { username } => user::set_disabled(&*store, &username, false, lang).await?,
+                UserWhat::Unlock { username } => user::unlock(&*store, &username, lang).await?,
                 UserWhat::ResetPassword { username, password_stdin } => {
-                    user::reset_password(&*store, &username, password_stdin).await?
+                    user::reset_password(&*store, &username, password_stdin, lang).await?
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -342,22 +342,22 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = sinergi_store::connect(&database("sqlite://sinergi.db")).await?;
             match what {
                 TokenWhat::Create { username, name, region, read_only, days } => {
-                    token::create(&*store, token::CreateArgs { username, name, region, read_only, days }).await?
+                    token::create(&*store, token::CreateArgs { username, name, region, read_only, days }, lang).await?
                 }
-                TokenWhat::List { user } => token::list(&*store, user.as_deref()).await?,
-                TokenWhat::Revoke { id } => token::revoke(&*store, &id).await?,
+                TokenWhat::List { user } => token::list(&*store, user.as_deref(), lang).await?,
+                TokenWhat::Revoke { id } => token::revoke(&*store, &id, lang).await?,
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Clearance { what } => {
             let store = sinergi_store::connect(&database("sqlite://sinergi.db")).await?;
             match what {
-                ClearanceWhat::List => token::clearance_list(&*store).await?,
+                ClearanceWhat::List => token::clearance_list(&*store, lang).await?,
                 ClearanceWhat::Set { role, level, agency } => {
-                    token::clearance_set(&*store, &role, agency.as_deref(), &level).await?
+                    token::clearance_set(&*store, &role, agency.as_deref(), &level, lang).await?
                 }
                 ClearanceWhat::Remove { role, agency } => {
-                    token::clearance_remove(&*store, &role, agency.as_deref()).await?
+                    token::clearance_remove(&*store, &role, agency.as_deref(), lang).await?
                 }
             }
             Ok(ExitCode::SUCCESS)

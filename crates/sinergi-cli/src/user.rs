@@ -1,13 +1,16 @@
 //! `sinergi user …`: accounts, managed from the command line of the server's machine (the first administrator
-//! can only be made here). Every change is written to the audit log.
+//! can only be made here). Every change is written to the audit log in the same transaction.
 
 use std::io::{BufRead, IsTerminal};
 
 use anyhow::{Context, bail};
 use sinergi_domain::access::Viewer;
 use sinergi_domain::auth::{Role, Scope, validate_password, validate_username};
+use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_server::secrets::hash_password;
 use sinergi_store::{NewUser, Store};
+
+use crate::audit::{cli_event, now_ms};
 
 pub struct AddArgs {
     pub username: String,
@@ -19,45 +22,47 @@ pub struct AddArgs {
     pub password_stdin: bool,
 }
 
-use crate::audit::{cli_event, now_ms};
-
 /// Reads a new password: one line from standard input with `--password-stdin`, else asked twice on the
 /// terminal without echo.
-fn read_password(username: &str, from_stdin: bool) -> anyhow::Result<String> {
+fn read_password(username: &str, from_stdin: bool, lang: Lang) -> anyhow::Result<String> {
     let password = if from_stdin {
         let mut line = String::new();
         std::io::stdin().lock().read_line(&mut line).context("cannot read the password from standard input")?;
         line.trim_end_matches(['\r', '\n']).to_owned()
     } else if std::io::stdin().is_terminal() {
-        let first = rpassword::prompt_password(format!("Kata sandi baru untuk {username}: "))?;
-        let second = rpassword::prompt_password("Ulangi kata sandi: ")?;
+        let first = rpassword::prompt_password(lang.format(Msg::CliPasswordPrompt, &[("username", &username)]))?;
+        let second = rpassword::prompt_password(lang.t(Msg::CliPasswordRepeat))?;
         if first != second {
-            bail!("the two passwords differ; nothing was changed");
+            bail!("{}", lang.t(Msg::CliPasswordsDiffer));
         }
         first
     } else {
-        bail!("no terminal to ask for the password: pipe it in with --password-stdin");
+        bail!("{}", lang.t(Msg::CliNoTerminal));
     };
-    validate_password(username, &password)?;
+    validate_password(username, &password).map_err(|e| anyhow::anyhow!("{}", e.message(lang)))?;
     Ok(password)
 }
 
-pub async fn add(store: &dyn Store, args: AddArgs) -> anyhow::Result<()> {
-    validate_username(&args.username)?;
+fn no_user(username: &str, lang: Lang) -> anyhow::Error {
+    anyhow::anyhow!("{}", lang.format(Msg::CliNoUser, &[("username", &username)]))
+}
+
+pub async fn add(store: &dyn Store, args: AddArgs, lang: Lang) -> anyhow::Result<()> {
+    validate_username(&args.username).map_err(|e| anyhow::anyhow!("{}", e.message(lang)))?;
     let role = match (args.admin, args.role.as_deref()) {
         (true, None | Some("administrator")) => Role::Administrator,
-        (true, Some(other)) => bail!("--admin and --role {other} contradict each other"),
-        (false, Some(text)) => Role::parse(text).with_context(|| {
-            format!("unknown role `{text}`: administrator, commander, operator, field_reporter, observer, external")
-        })?,
-        (false, None) => bail!("give the account a --role (or --admin for an administrator)"),
+        (true, Some(other)) => bail!("{}", lang.format(Msg::CliRoleContradiction, &[("role", &other)])),
+        (false, Some(text)) => {
+            Role::parse(text).with_context(|| lang.format(Msg::CliUnknownRole, &[("role", &text)]))?
+        }
+        (false, None) => bail!("{}", lang.t(Msg::CliNeedRole)),
     };
     let unit = store
         .unit(&Viewer::system("cli"), &args.unit)
         .await?
-        .with_context(|| format!("--unit: there is no unit `{}`", args.unit))?;
+        .with_context(|| lang.format(Msg::CliNoUnit, &[("unit", &args.unit)]))?;
     let scope = if args.national { Scope::National } else { Scope::Region(unit.territory.clone()) };
-    let password = read_password(&args.username, args.password_stdin)?;
+    let password = read_password(&args.username, args.password_stdin, lang)?;
     let user = NewUser {
         display_name: args.name.unwrap_or_else(|| args.username.clone()),
         username: args.username,
@@ -70,10 +75,18 @@ pub async fn add(store: &dyn Store, args: AddArgs) -> anyhow::Result<()> {
     let scope_text = user.scope.as_stored().unwrap_or("national").to_owned();
     let event = cli_event("user.create", &user.username, format!("role={role} unit={} scope={scope_text}", unit.code));
     let created = store.create_user(&user, &event).await.map_err(|e| match e {
-        sinergi_store::StoreError::Conflict(_) => anyhow::anyhow!("the username `{}` is taken", user.username),
+        sinergi_store::StoreError::Conflict(_) => {
+            anyhow::anyhow!("{}", lang.format(Msg::CliUsernameTaken, &[("username", &user.username)]))
+        }
         other => other.into(),
     })?;
-    println!("{} ({role}, {}, scope {scope_text})", created.username, unit.name);
+    println!(
+        "{}",
+        lang.format(
+            Msg::CliUserCreated,
+            &[("username", &created.username), ("role", &role), ("unit", &unit.name), ("scope", &scope_text)]
+        )
+    );
     Ok(())
 }
 
@@ -94,30 +107,31 @@ pub async fn list(store: &dyn Store) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn set_disabled(store: &dyn Store, username: &str, disabled: bool) -> anyhow::Result<()> {
+pub async fn set_disabled(store: &dyn Store, username: &str, disabled: bool, lang: Lang) -> anyhow::Result<()> {
     let action = if disabled { "user.disable" } else { "user.enable" };
     if !store.set_user_disabled(username, disabled, &cli_event(action, username, String::new())).await? {
-        bail!("there is no user `{username}`");
+        return Err(no_user(username, lang));
     }
-    println!("{username}: {}", if disabled { "disabled; its sessions are ended" } else { "enabled" });
+    let msg = if disabled { Msg::CliUserDisabled } else { Msg::CliUserEnabled };
+    println!("{}", lang.format(msg, &[("username", &username)]));
     Ok(())
 }
 
-pub async fn reset_password(store: &dyn Store, username: &str, password_stdin: bool) -> anyhow::Result<()> {
+pub async fn reset_password(store: &dyn Store, username: &str, password_stdin: bool, lang: Lang) -> anyhow::Result<()> {
     if store.user_by_name(username).await?.is_none() {
-        bail!("there is no user `{username}`");
+        return Err(no_user(username, lang));
     }
-    let password = read_password(username, password_stdin)?;
+    let password = read_password(username, password_stdin, lang)?;
     let event = cli_event("user.reset_password", username, String::new());
     store.set_password_hash(username, &hash_password(&password)?, &event).await?;
-    println!("{username}: password replaced; its sessions are ended");
+    println!("{}", lang.format(Msg::CliPasswordReplaced, &[("username", &username)]));
     Ok(())
 }
 
 /// Lifts a sign-in lock on a username (after too many failed attempts), so its owner can try again at once.
-pub async fn unlock(store: &dyn Store, username: &str) -> anyhow::Result<()> {
+pub async fn unlock(store: &dyn Store, username: &str, lang: Lang) -> anyhow::Result<()> {
     store.clear_login_failures(&format!("user:{}", username.trim().to_lowercase())).await?;
     crate::audit::record(store, "user.unlock", username, String::new()).await?;
-    println!("{username}: sign-in lock lifted");
+    println!("{}", lang.format(Msg::CliUnlocked, &[("username", &username)]));
     Ok(())
 }

@@ -945,3 +945,98 @@ async fn units_are_imported_so_that_a_first_administrator_can_be_made() {
 fn all() -> sinergi_domain::access::Viewer {
     sinergi_domain::access::Viewer::system("test")
 }
+
+#[tokio::test]
+async fn tokens_clearance_rules_and_unlocks_from_the_command_line() {
+    let db = Db::new();
+    db.seed_units();
+    let store = db.store().await;
+    store
+        .upsert_units(&[sinergi_domain::Unit {
+            code: "polres-33.20".into(),
+            kind: sinergi_domain::UnitKind::Polres,
+            name: "Polres Jepara".into(),
+            territory: code("33.20"),
+            parent: None,
+            contact: Default::default(),
+            personnel: 700,
+        }])
+        .await
+        .unwrap();
+    db.run_with_input(
+        &["user", "add", "gateway", "--unit", "polres-33.20", "--role", "field_reporter", "--password-stdin"],
+        "kuda lari pagi hari\n",
+    )
+    .expect_code(0);
+
+    let made =
+        db.run(&["token", "create", "gateway", "--name", "SMS Telkomsel", "--region", "33.20.01", "--read-only"]);
+    made.expect_code(0);
+    let token = made.stdout.trim().to_owned();
+    let parts = sinergi_domain::auth::parse_token(&token).unwrap_or_else(|| panic!("not a token: {token:?}"));
+    let id = parts.id.to_owned();
+    assert!(
+        made.stderr.contains(&format!("token {id} for gateway (region 33.20.01, read-only), expires in 365 days")),
+        "{}",
+        made.stderr
+    );
+    for (args, expected) in [
+        (vec!["token", "create", "gateway", "--name", "x", "--region", "34"], "outside the account's scope"),
+        (vec!["token", "create", "ghost", "--name", "x"], "there is no user `ghost`"),
+        (vec!["token", "create", "gateway", "--name", "x", "--days", "0"], "days: 1 to 3650"),
+        (vec!["token", "revoke", "000000000000"], "there is no token `000000000000`"),
+    ] {
+        let run = db.run(&args);
+        run.expect_code(1);
+        assert!(run.stderr.contains(expected), "{args:?}: {}", run.stderr);
+    }
+    let list = db.run(&["token", "list"]);
+    list.expect_code(0);
+    let row = list.stdout.lines().find(|l| l.starts_with(&id)).unwrap_or_else(|| panic!("{}", list.stdout));
+    assert!(row.contains("gateway") && row.contains("33.20.01") && row.contains("read ") && row.contains("active"));
+    assert!(!list.stdout.contains(&token[21..]), "a list never shows the secret");
+    db.run(&["token", "revoke", &id]).expect_code(0);
+    assert!(db.run(&["token", "list", "--user", "gateway"]).stdout.contains("revoked"));
+    db.run(&["token", "revoke", &id]).expect_code(1);
+
+    db.run(&["clearance", "set", "operator", "rahasia", "--agency", "polri"]).expect_code(0);
+    db.run(&["clearance", "set", "observer", "terbatas"]).expect_code(0);
+    let policy = store.clearance_policy().await.unwrap();
+    use sinergi_domain::auth::{Classification, Role};
+    assert_eq!(policy.clearance(Role::Operator, sinergi_domain::AgencyKind::Polri), Classification::Rahasia);
+    assert_eq!(policy.clearance(Role::Operator, sinergi_domain::AgencyKind::Kpu), Classification::Terbatas);
+    assert_eq!(policy.clearance(Role::Observer, sinergi_domain::AgencyKind::Kpu), Classification::Terbatas);
+    let list = db.run(&["clearance", "list"]);
+    assert!(list.stdout.lines().any(|l| l.starts_with("operator") && l.contains("polri") && l.contains("rahasia")));
+    for (args, expected) in [
+        (vec!["clearance", "set", "operator", "top-secret"], "unknown classification `top-secret`"),
+        (vec!["clearance", "set", "general", "biasa"], "unknown role `general`"),
+        (vec!["clearance", "set", "operator", "biasa", "--agency", "fbi"], "unknown agency `fbi`"),
+        (vec!["clearance", "remove", "commander"], "there is no rule for commander/*"),
+    ] {
+        let run = db.run(&args);
+        run.expect_code(1);
+        assert!(run.stderr.contains(expected), "{args:?}: {}", run.stderr);
+    }
+    db.run(&["clearance", "remove", "operator", "--agency", "polri"]).expect_code(0);
+    db.run(&["user", "unlock", "gateway"]).expect_code(0);
+
+    // In Bahasa Indonesia by default.
+    let run = sinergi(&["--database", &db.url], &["user", "disable", "ghost"], db.dir.path()).output().unwrap();
+    assert!(String::from_utf8_lossy(&run.stderr).contains("pengguna `ghost` tidak ada"));
+
+    // Every change is audited, by the operating system's real user, not by what $USER says.
+    let export = db.command(&["audit", "export"]).env("USER", "someone-else").output().unwrap();
+    let entries: Vec<serde_json::Value> =
+        String::from_utf8(export.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let actions: Vec<&str> = entries.iter().map(|e| e["action"].as_str().unwrap()).collect();
+    for action in ["token.create", "token.revoke", "clearance.set", "clearance.remove", "user.unlock"] {
+        assert!(actions.contains(&action), "{action} in {actions:?}");
+    }
+    let changes = db.command(&["user", "enable", "gateway"]).env("USER", "someone-else").output().unwrap();
+    assert!(changes.status.success());
+    let last = store.audit_entries(0, 1000).await.unwrap().pop().unwrap();
+    assert!(last.event.actor.starts_with("cli:") && last.event.actor.contains("(uid "), "{}", last.event.actor);
+    assert!(!last.event.actor.contains("someone-else"), "{}", last.event.actor);
+    assert!(db.run(&["audit", "verify"]).stdout.starts_with("audit log intact"));
+}

@@ -128,6 +128,20 @@ pub enum CredentialError {
     MonotonousPassword,
 }
 
+impl CredentialError {
+    /// The reason in the user's language.
+    pub fn message(&self, lang: crate::i18n::Lang) -> String {
+        use crate::i18n::Msg;
+        match self {
+            CredentialError::BadUsername => lang.t(Msg::CredBadUsername).to_owned(),
+            CredentialError::ShortPassword(n) => lang.format(Msg::CredShortPassword, &[("n", n)]),
+            CredentialError::LongPassword(n) => lang.format(Msg::CredLongPassword, &[("n", n)]),
+            CredentialError::PasswordContainsUsername => lang.t(Msg::CredPasswordContainsUsername).to_owned(),
+            CredentialError::MonotonousPassword => lang.t(Msg::CredMonotonousPassword).to_owned(),
+        }
+    }
+}
+
 pub const MIN_PASSWORD: usize = 12;
 pub const MAX_PASSWORD: usize = 256;
 

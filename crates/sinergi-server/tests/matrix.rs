@@ -1,0 +1,889 @@
+//! The access matrix: every API route and every page, requested by every role and scope, anonymously, with API
+//! tokens and with a session that leaves out its CSRF token, each with the exact answer it must get — on SQLite
+//! and on PostgreSQL.
+//!
+//! The expectations are written out per route and per subject from the rules (`sinergi_domain::access`, the
+//! handlers' documented behaviour), not computed with them, so that a change to a rule is a visible change to
+//! this table. Every row runs and every mismatch is collected: the test fails once, listing all of them.
+//!
+//! Two phases: first what each subject *sees* (the contents of lists, which writes would disturb), then the
+//! matrix of statuses and error codes. Writes in the matrix leave the registry as it was for later rows: a new TPS
+//! gets a fresh number, a replacement writes the same values back, a move onto a taken number is refused.
+
+mod common;
+
+use std::collections::{BTreeSet, HashMap};
+
+use common::{PASSWORD, add_user, client, code, seed_small, signed_in, spawn};
+use reqwest::Method;
+use serde_json::{Value, json};
+use sinergi_domain::access::Viewer;
+use sinergi_domain::agency::Contact;
+use sinergi_domain::auth::Role;
+use sinergi_domain::{Unit, UnitKind};
+use sinergi_server::ServerConfig;
+use sinergi_server::tokens::{TokenRequest, issue};
+use sinergi_store::testing::TestDb;
+use sinergi_store::{TpsRecord, UserRecord};
+
+/// Who makes the requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Who {
+    /// No session, no token.
+    Anonymous,
+    /// Administrator with the national scope (unit: the Polres of 15.07).
+    Admin,
+    /// Commander of the Polres of 15.07: scope the regency 15.07.
+    Commander,
+    /// Operator of the Polres of 15.07: scope the regency 15.07.
+    Operator,
+    /// Operator of the Polsek of 15.07.01: scope the district.
+    DistrictOperator,
+    /// Field reporter of the PPS of 15.07.01.2001: scope one village.
+    FieldReporter,
+    /// Observer at the Polres of 15.07: scope the regency.
+    Observer,
+    /// Role external, at the PPK of 15.07.01: scope the district.
+    External,
+    /// A read-only token of the regency operator.
+    ReadOnlyToken,
+    /// A token of the regency operator limited to the district 15.07.02.
+    ScopedToken,
+    /// The regency operator's own session, from a client that does not send the `X-CSRF-Token` header.
+    NoCsrf,
+}
+
+use Who::*;
+
+const EVERYONE: [Who; 11] = [
+    Anonymous,
+    Admin,
+    Commander,
+    Operator,
+    DistrictOperator,
+    FieldReporter,
+    Observer,
+    External,
+    ReadOnlyToken,
+    ScopedToken,
+    NoCsrf,
+];
+
+/// The accounts, by subject (the tokens and the CSRF-less session belong to the regency operator).
+fn username(who: Who) -> &'static str {
+    match who {
+        Anonymous => "-",
+        Admin => "admin",
+        Commander => "komandan",
+        Operator | ReadOnlyToken | ScopedToken | NoCsrf => "ops",
+        DistrictOperator => "ops.sabak",
+        FieldReporter => "pelapor",
+        Observer => "pengamat",
+        External => "kpu.luar",
+    }
+}
+
+/// The expected answer.
+#[derive(Debug, Clone, PartialEq)]
+enum Want {
+    /// This status (a success: the body is not looked at).
+    Status(u16),
+    /// An API error: this status and this JSON `code`.
+    Error(u16, &'static str),
+    /// `303 See Other` to exactly this location.
+    Redirect(String),
+    /// Not asked (a request that makes no sense for this subject, e.g. the sign-out form without its form).
+    Skip,
+}
+
+impl std::fmt::Display for Want {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Want::Status(s) => write!(f, "{s}"),
+            Want::Error(s, c) => write!(f, "{s} {c}"),
+            Want::Redirect(to) => write!(f, "303 → {to}"),
+            Want::Skip => write!(f, "-"),
+        }
+    }
+}
+
+fn ok() -> Want {
+    Want::Status(200)
+}
+fn created() -> Want {
+    Want::Status(201)
+}
+fn no_content() -> Want {
+    Want::Status(204)
+}
+fn forbidden() -> Want {
+    Want::Error(403, "forbidden")
+}
+fn not_found(code: &'static str) -> Want {
+    Want::Error(404, code)
+}
+fn invalid() -> Want {
+    Want::Error(422, "validation_failed")
+}
+fn unauthenticated() -> Want {
+    Want::Error(401, "unauthenticated")
+}
+fn login_page(next: &str) -> Want {
+    Want::Redirect(format!("/login?next={next}"))
+}
+
+/// A request body.
+#[derive(Debug, Clone)]
+enum Body {
+    None,
+    Json(Value),
+    /// A new TPS in this village, with a number no earlier row used.
+    NewTps(&'static str),
+    /// A sign-in with a wrong password, under a username of its own per subject (so that no throttle trips).
+    WrongLogin,
+}
+
+struct Row {
+    who: Who,
+    method: Method,
+    path: String,
+    body: Body,
+    want: Want,
+}
+
+struct Table {
+    rows: Vec<Row>,
+    /// Whether the CSRF-less session gets, for reading, what the same account's other session gets (true until
+    /// that other session signs out).
+    no_csrf_mirrors_operator: bool,
+}
+
+impl Table {
+    /// A route asked by every subject, the path possibly differing per subject. The CSRF-less session gets 403
+    /// `csrf_failed` on every state-changing API request, and otherwise what the same account with the header
+    /// gets.
+    fn each(&mut self, method: Method, path: impl Fn(Who) -> String, body: Body, want: impl Fn(Who) -> Want) {
+        let unsafe_api = method != Method::GET && path(Operator).starts_with("/api/");
+        for who in EVERYONE {
+            let want = match who {
+                NoCsrf if unsafe_api => Want::Error(403, "csrf_failed"),
+                NoCsrf if self.no_csrf_mirrors_operator => want(Operator),
+                _ => want(who),
+            };
+            self.rows.push(Row { who, method: method.clone(), path: path(who), body: body.clone(), want });
+        }
+    }
+
+    /// An API route behind the login: anonymous callers get 401 `unauthenticated`.
+    fn api(&mut self, method: Method, path: &str, body: Body, want: impl Fn(Who) -> Want) {
+        self.api_each(method, |_| path.to_owned(), body, want);
+    }
+
+    fn api_each(&mut self, method: Method, path: impl Fn(Who) -> String, body: Body, want: impl Fn(Who) -> Want) {
+        self.each(method, path, body, |who| if who == Anonymous { unauthenticated() } else { want(who) });
+    }
+
+    /// A page behind the login: anonymous callers are sent to the login form, which brings them back.
+    fn page(&mut self, path: &str, want: impl Fn(Who) -> Want) {
+        self.each(
+            Method::GET,
+            |_| path.to_owned(),
+            Body::None,
+            |who| {
+                if who == Anonymous { login_page(path) } else { want(who) }
+            },
+        );
+    }
+
+    /// A route open to everyone, with one answer for all.
+    fn public(&mut self, path: &str, want: Want) {
+        self.each(Method::GET, |_| path.to_owned(), Body::None, |_| want.clone());
+    }
+}
+
+/// What the setup made: the subjects' clients and the records the rows name.
+struct World {
+    base: String,
+    clients: HashMap<Who, reqwest::Client>,
+    /// TPS 001 of 15.07.01.2001, TPS 001 of 15.07.01.2002, TPS 001 of 15.07.02.1001.
+    tps_a: TpsRecord,
+    tps_a2: TpsRecord,
+    tps_b: TpsRecord,
+    /// A token of each subject's account for that subject to revoke (the tokens' own ones are extra tokens of the
+    /// regency operator).
+    own_token: HashMap<Who, String>,
+    /// A token of the administrator, which nobody else may revoke.
+    admins_token: String,
+    /// A token of the commander, for the administrator to revoke.
+    commanders_token: String,
+}
+
+async fn token(db: &TestDb, user: &UserRecord, name: &str, region: Option<&str>, read_only: bool) -> (String, String) {
+    let request = TokenRequest { name: name.into(), region: region.map(code), read_only, days: 30 };
+    let now = sinergi_server::auth::now_ms();
+    let (secret, record) = issue(&*db.store, user, &request, now, "test", "test").await.unwrap();
+    (secret, record.id)
+}
+
+fn bearer(secret: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(reqwest::header::AUTHORIZATION, format!("Bearer {secret}").parse().unwrap());
+    reqwest::Client::builder().default_headers(headers).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+/// Signed in through the API like [`signed_in`], but never sending the session's CSRF token.
+async fn signed_in_without_csrf(base: &str, username: &str) -> reqwest::Client {
+    let client = client();
+    let response = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"username": username, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), reqwest::StatusCode::OK, "login as {username}");
+    client
+}
+
+async fn setup(db: &TestDb) -> World {
+    let store = &*db.store;
+    seed_small(store).await;
+    // Units outside the seed's single chain: the province above everyone, a sibling district, another province.
+    let unit = |kind: UnitKind, territory: &str| Unit {
+        code: Unit::conventional_code(kind, &code(territory)),
+        kind,
+        name: format!("{} {territory}", kind.title()),
+        territory: code(territory),
+        parent: None,
+        contact: Contact::default(),
+        personnel: 10,
+    };
+    store
+        .upsert_units(&[unit(UnitKind::Polda, "15"), unit(UnitKind::Polsek, "15.07.02"), unit(UnitKind::Polda, "14")])
+        .await
+        .unwrap();
+    let admin = add_user(store, "admin", Role::Administrator, "polres-15.07", true).await;
+    let commander = add_user(store, "komandan", Role::Commander, "polres-15.07", false).await;
+    let operator = add_user(store, "ops", Role::Operator, "polres-15.07", false).await;
+    let district = add_user(store, "ops.sabak", Role::Operator, "polsek-15.07.01", false).await;
+    let reporter = add_user(store, "pelapor", Role::FieldReporter, "pps-15.07.01.2001", false).await;
+    let observer = add_user(store, "pengamat", Role::Observer, "polres-15.07", false).await;
+    let external = add_user(store, "kpu.luar", Role::External, "ppk-15.07.01", false).await;
+
+    let base = spawn(db.store.clone(), ServerConfig::default()).await;
+    let mut clients = HashMap::new();
+    clients.insert(Anonymous, client());
+    for who in [Admin, Commander, Operator, DistrictOperator, FieldReporter, Observer, External] {
+        clients.insert(who, signed_in(&base, username(who)).await);
+    }
+    clients.insert(NoCsrf, signed_in_without_csrf(&base, "ops").await);
+    let (read_only, _) = token(db, &operator, "baca saja", None, true).await;
+    clients.insert(ReadOnlyToken, bearer(&read_only));
+    let (scoped, _) = token(db, &operator, "Muara Sabak Barat", Some("15.07.02"), false).await;
+    clients.insert(ScopedToken, bearer(&scoped));
+
+    let mut own_token = HashMap::new();
+    own_token.insert(Anonymous, "000000000000".to_owned());
+    for (who, user) in [
+        (Admin, &admin),
+        (Commander, &commander),
+        (Operator, &operator),
+        (DistrictOperator, &district),
+        (FieldReporter, &reporter),
+        (Observer, &observer),
+        (External, &external),
+        (ReadOnlyToken, &operator),
+        (ScopedToken, &operator),
+        (NoCsrf, &operator),
+    ] {
+        own_token.insert(who, token(db, user, &format!("milik {who:?}"), None, false).await.1);
+    }
+    let admins_token = token(db, &admin, "milik admin", None, false).await.1;
+    let commanders_token = token(db, &commander, "dicabut admin", None, false).await.1;
+
+    let all = store.all_tps(&Viewer::system("test"), &code("15")).await.unwrap();
+    let find = |village: &str, number: u32| {
+        all.iter().find(|t| t.tps.village.as_str() == village && t.tps.number == number).cloned().unwrap()
+    };
+    World {
+        base,
+        clients,
+        tps_a: find("15.07.01.2001", 1),
+        tps_a2: find("15.07.01.2002", 1),
+        tps_b: find("15.07.02.1001", 1),
+        own_token,
+        admins_token,
+        commanders_token,
+    }
+}
+
+/// The body that replaces a TPS with what it already is.
+fn same_values(r: &TpsRecord) -> Value {
+    json!({
+        "village_code": r.tps.village.as_str(),
+        "number": r.tps.number,
+        "address": r.tps.address,
+        "lat": r.tps.location.map(|l| l.lat),
+        "lng": r.tps.location.map(|l| l.lng),
+        "voters": r.tps.voters,
+        "access": r.tps.access.as_str(),
+    })
+}
+
+/// The same TPS, moved onto a village and number that another TPS already has.
+fn moved(r: &TpsRecord, village: &str, number: u32) -> Value {
+    let mut body = same_values(r);
+    body["village_code"] = json!(village);
+    body["number"] = json!(number);
+    body["lat"] = Value::Null;
+    body["lng"] = Value::Null;
+    body
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Phase 1: what each subject sees.
+
+/// One list or page, and what each subject must find in it (subjects left out get no 200 here; their status is
+/// in the matrix).
+struct View {
+    path: &'static str,
+    what: &'static str,
+    extract: fn(&str) -> Value,
+    want: Vec<(Who, Value)>,
+}
+
+fn view(
+    path: &'static str,
+    what: &'static str,
+    extract: fn(&str) -> Value,
+    want: impl Fn(Who) -> Option<Value>,
+) -> View {
+    let want = EVERYONE.iter().filter(|w| **w != Anonymous).filter_map(|w| want(*w).map(|v| (*w, v))).collect();
+    View { path, what, extract, want }
+}
+
+fn parse(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or(Value::Null)
+}
+
+/// The `code`s of a JSON array, sorted.
+fn codes(text: &str) -> Value {
+    let body = parse(text);
+    let set: BTreeSet<&str> = body.as_array().into_iter().flatten().filter_map(|r| r["code"].as_str()).collect();
+    json!(set)
+}
+
+/// The `code`s of a page's `items`, sorted.
+fn item_codes(text: &str) -> Value {
+    let body = parse(text);
+    let set: BTreeSet<&str> =
+        body["items"].as_array().into_iter().flatten().filter_map(|r| r["code"].as_str()).collect();
+    json!(set)
+}
+
+fn total(text: &str) -> Value {
+    parse(text)["total"].clone()
+}
+
+/// The villages of a page of TPS, sorted and without repeats.
+fn villages(text: &str) -> Value {
+    let body = parse(text);
+    let set: BTreeSet<&str> =
+        body["items"].as_array().into_iter().flatten().filter_map(|r| r["village_code"].as_str()).collect();
+    json!(set)
+}
+
+/// The TPS count of the province 15 in the list of provinces.
+fn tps_of_jambi(text: &str) -> Value {
+    let body = parse(text);
+    body.as_array().into_iter().flatten().find(|r| r["code"] == "15").map_or(Value::Null, |r| r["tps"].clone())
+}
+
+/// How many TPS points a map collection has.
+fn tps_points(text: &str) -> Value {
+    let body = parse(text);
+    json!(body["features"].as_array().into_iter().flatten().filter(|f| f["properties"]["kind"] == "tps").count())
+}
+
+fn units_counted(text: &str) -> Value {
+    let body = parse(text);
+    json!(body.as_array().into_iter().flatten().filter_map(|a| a["units"].as_u64()).sum::<u64>())
+}
+
+/// The owners of the listed tokens, sorted and without repeats.
+fn owners(text: &str) -> Value {
+    let body = parse(text);
+    let set: BTreeSet<&str> = body.as_array().into_iter().flatten().filter_map(|t| t["username"].as_str()).collect();
+    json!(set)
+}
+
+fn me(text: &str) -> Value {
+    let body = parse(text);
+    json!([body["username"], body["role"], body["scope"]])
+}
+
+fn mentions_riau(html: &str) -> Value {
+    json!(html.contains("Riau"))
+}
+
+/// Whether a page names the two districts of 15.07: [Timur (15.07.01), Barat (15.07.02)].
+fn mentions_districts(html: &str) -> Value {
+    json!([html.contains("Muara Sabak Timur"), html.contains("Muara Sabak Barat")])
+}
+
+/// Whether a page lists TPS 001 of 15.07.01.2002 (address "Masjid") and TPS 001 of 15.07.01.2001 ("Balai Desa
+/// Satu").
+fn mentions_tps(html: &str) -> Value {
+    json!([html.contains("Masjid"), html.contains("Balai Desa Satu")])
+}
+
+fn views() -> Vec<View> {
+    let both = || json!(["15.07.01", "15.07.02"]);
+    vec![
+        view("/api/v1/regions", "province codes", codes, |w| {
+            Some(if w == Admin { json!(["14", "15"]) } else { json!(["15"]) })
+        }),
+        view("/api/v1/regions", "TPS counted in Jambi", tps_of_jambi, |w| {
+            Some(json!(match w {
+                DistrictOperator => 4,
+                FieldReporter => 3,
+                External => 0,
+                ScopedToken => 1,
+                _ => 5,
+            }))
+        }),
+        view("/api/v1/regions/15.07/children", "district codes", codes, |w| {
+            Some(match w {
+                DistrictOperator | FieldReporter | External => json!(["15.07.01"]),
+                ScopedToken => json!(["15.07.02"]),
+                _ => both(),
+            })
+        }),
+        view("/api/v1/regions/search?q=Muara", "codes found", codes, |w| {
+            Some(match w {
+                DistrictOperator | FieldReporter | External => json!(["15.07.01"]),
+                ScopedToken => json!(["15.07.02"]),
+                _ => both(),
+            })
+        }),
+        view("/api/v1/regions/search?q=Desa", "codes found", codes, |w| {
+            Some(match w {
+                FieldReporter => json!(["15.07.01.2001"]),
+                ScopedToken => json!([]),
+                _ => json!(["15.07.01.2001", "15.07.01.2002"]),
+            })
+        }),
+        view("/api/v1/tps?region=15.07", "total", total, |w| match w {
+            External => None,
+            DistrictOperator => Some(json!(4)),
+            FieldReporter => Some(json!(3)),
+            ScopedToken => Some(json!(1)),
+            _ => Some(json!(5)),
+        }),
+        view("/api/v1/tps?region=15.07", "villages", villages, |w| match w {
+            External => None,
+            DistrictOperator => Some(json!(["15.07.01.2001", "15.07.01.2002"])),
+            FieldReporter => Some(json!(["15.07.01.2001"])),
+            ScopedToken => Some(json!(["15.07.02.1001"])),
+            _ => Some(json!(["15.07.01.2001", "15.07.01.2002", "15.07.02.1001"])),
+        }),
+        view("/api/v1/tps?region=15", "total", total, |w| match w {
+            External => None,
+            DistrictOperator => Some(json!(4)),
+            FieldReporter => Some(json!(3)),
+            ScopedToken => Some(json!(1)),
+            _ => Some(json!(5)),
+        }),
+        view("/api/v1/tps?region=15.07.01", "total", total, |w| match w {
+            External | ScopedToken => None,
+            FieldReporter => Some(json!(3)),
+            _ => Some(json!(4)),
+        }),
+        // TPS 001 of 15.07.02.1001 has no coordinates: four points in the regency at most.
+        view("/api/v1/regions/15.07/map", "TPS points", tps_points, |w| {
+            Some(json!(match w {
+                FieldReporter => 3,
+                External | ScopedToken => 0,
+                _ => 4,
+            }))
+        }),
+        view("/api/v1/units", "unit codes", item_codes, |w| {
+            let chain = ["polda-15", "polres-15.07", "polsek-15.07.01", "ppk-15.07.01", "pps-15.07.01.2001"];
+            match w {
+                External => None,
+                Admin => Some(json!([
+                    "polda-14",
+                    "polda-15",
+                    "polres-15.07",
+                    "polsek-15.07.01",
+                    "polsek-15.07.02",
+                    "ppk-15.07.01",
+                    "pps-15.07.01.2001"
+                ])),
+                DistrictOperator | FieldReporter => Some(json!(chain)),
+                ScopedToken => Some(json!(["polda-15", "polres-15.07", "polsek-15.07.02"])),
+                _ => Some(json!([
+                    "polda-15",
+                    "polres-15.07",
+                    "polsek-15.07.01",
+                    "polsek-15.07.02",
+                    "ppk-15.07.01",
+                    "pps-15.07.01.2001"
+                ])),
+            }
+        }),
+        view("/api/v1/units?region=15.07.02", "unit codes", item_codes, |w| match w {
+            External => None,
+            DistrictOperator | FieldReporter => Some(json!([])),
+            _ => Some(json!(["polsek-15.07.02"])),
+        }),
+        view("/api/v1/agencies", "units counted", units_counted, |w| {
+            Some(json!(match w {
+                Admin => 7,
+                DistrictOperator | FieldReporter => 5,
+                External => 0,
+                ScopedToken => 3,
+                _ => 6,
+            }))
+        }),
+        view("/api/v1/tokens", "owners", owners, |w| match w {
+            ReadOnlyToken => None,
+            _ => Some(json!([username(w)])),
+        }),
+        view("/api/v1/tokens?all=true", "owners", owners, |w| {
+            (w == Admin).then(|| json!(["admin", "komandan", "kpu.luar", "ops", "ops.sabak", "pelapor", "pengamat"]))
+        }),
+        // A token acts for its account: `me` is the account, with the account's scope.
+        view("/api/v1/auth/me", "username, role, scope", me, |w| {
+            Some(match w {
+                Admin => json!(["admin", "administrator", null]),
+                Commander => json!(["komandan", "commander", "15.07"]),
+                DistrictOperator => json!(["ops.sabak", "operator", "15.07.01"]),
+                FieldReporter => json!(["pelapor", "field_reporter", "15.07.01.2001"]),
+                Observer => json!(["pengamat", "observer", "15.07"]),
+                External => json!(["kpu.luar", "external", "15.07.01"]),
+                _ => json!(["ops", "operator", "15.07"]),
+            })
+        }),
+        view("/regions", "names Riau", mentions_riau, |w| Some(json!(w == Admin))),
+        view("/regions/15.07", "names [Timur, Barat]", mentions_districts, |w| {
+            Some(match w {
+                DistrictOperator | FieldReporter | External => json!([true, false]),
+                ScopedToken => json!([false, true]),
+                _ => json!([true, true]),
+            })
+        }),
+        view("/regions/15.07.01", "lists [Masjid, Balai Desa Satu]", mentions_tps, |w| match w {
+            ScopedToken => None,
+            FieldReporter => Some(json!([false, true])),
+            External => Some(json!([false, false])),
+            _ => Some(json!([true, true])),
+        }),
+    ]
+}
+
+async fn check_views(world: &World, mismatches: &mut Vec<String>) -> usize {
+    let mut checked = 0;
+    for v in views() {
+        for (who, want) in &v.want {
+            checked += 1;
+            let response = world.clients[who].get(format!("{}{}", world.base, v.path)).send().await.unwrap();
+            let status = response.status().as_u16();
+            let text = response.text().await.unwrap_or_default();
+            if status != 200 {
+                mismatches.push(format!("{who:?} sees GET {}: expected 200, got {status} {text:.120}", v.path));
+                continue;
+            }
+            let got = (v.extract)(&text);
+            if got != *want {
+                mismatches.push(format!("{who:?} sees GET {} {}: expected {want}, got {got}", v.path, v.what));
+            }
+        }
+    }
+    checked
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Phase 2: the matrix.
+
+fn matrix(world: &World) -> Table {
+    let mut t = Table { rows: Vec::new(), no_csrf_mirrors_operator: true };
+    let get = || Method::GET;
+
+    // Open to everyone.
+    t.public("/api/v1/health", ok());
+    t.public("/api/v1/openapi.json", ok());
+    t.public("/login", ok());
+    t.public("/lang/en", Want::Redirect("/".into()));
+    t.public("/favicon.svg", ok());
+    t.public("/assets/main.js", ok());
+    // The sign-in itself answers everyone (a signed-in client may sign in again); a wrong password is one answer.
+    t.each(Method::POST, |_| "/api/v1/auth/login".into(), Body::WrongLogin, |_| Want::Error(401, "login_failed"));
+
+    t.api(get(), "/api/v1/nope", Body::None, |_| not_found("route_not_found"));
+    t.api(get(), "/api/v1/auth/me", Body::None, |_| ok());
+
+    // Regions: a region inside the scope or above it is seen, any other is not there at all.
+    let sees = |code: &str, who: Who| match code {
+        "15" | "15.07" => true,
+        "15.07.01" => who != ScopedToken,
+        "15.07.02" => !matches!(who, DistrictOperator | FieldReporter | External),
+        "15.07.01.2002" => !matches!(who, FieldReporter | ScopedToken),
+        "14" => who == Admin,
+        _ => false,
+    };
+    t.api(get(), "/api/v1/regions", Body::None, |_| ok());
+    t.api(get(), "/api/v1/regions/search?q=Muara", Body::None, |_| ok());
+    for region in ["15", "15.07", "15.07.01", "15.07.02", "15.07.01.2002", "14", "99"] {
+        for suffix in ["", "/children"] {
+            let path = format!("/api/v1/regions/{region}{suffix}");
+            t.api(get(), &path, Body::None, |w| if sees(region, w) { ok() } else { not_found("region_not_found") });
+        }
+    }
+    for region in ["15.07", "15.07.01", "15.07.02", "15", "14"] {
+        let path = format!("/api/v1/regions/{region}/map");
+        let mappable = region.len() > 2;
+        t.api(get(), &path, Body::None, |w| match (sees(region, w), mappable) {
+            (true, true) => ok(),
+            (true, false) => Want::Error(400, "map_needs_regency"),
+            (false, _) => not_found("region_not_found"),
+        });
+    }
+
+    // TPS: the external role reads none; others read the TPS of their territory, in regions they see.
+    for region in ["15", "15.07", "15.07.01", "15.07.02", "15.07.01.2002", "14"] {
+        let path = format!("/api/v1/tps?region={region}");
+        t.api(get(), &path, Body::None, |w| match w {
+            External => forbidden(),
+            _ if sees(region, w) => ok(),
+            _ => not_found("region_not_found"),
+        });
+    }
+    let (a, a2, b) = (world.tps_a.id, world.tps_a2.id, world.tps_b.id);
+    let covers = |id: i64, who: Who| {
+        if id == a {
+            who != ScopedToken
+        } else if id == a2 {
+            !matches!(who, FieldReporter | ScopedToken)
+        } else if id == b {
+            !matches!(who, DistrictOperator | FieldReporter)
+        } else {
+            false
+        }
+    };
+    for id in [a, a2, b, 999_999] {
+        t.api(get(), &format!("/api/v1/tps/{id}"), Body::None, |w| match w {
+            External => forbidden(),
+            _ if covers(id, w) => ok(),
+            _ => not_found("tps_not_found"),
+        });
+    }
+    // Writers: the administrator, the operators, and the operator's token that is not read-only.
+    let writes = |w: Who| matches!(w, Admin | Operator | DistrictOperator | ScopedToken);
+    let post = |t: &mut Table, village: &'static str, inside: &dyn Fn(Who) -> bool| {
+        t.api(Method::POST, "/api/v1/tps", Body::NewTps(village), |w| match w {
+            _ if !writes(w) => forbidden(),
+            _ if inside(w) => created(),
+            _ => invalid(),
+        });
+    };
+    post(&mut t, "15.07.01.2002", &|w| w != ScopedToken);
+    post(&mut t, "15.07.02.1001", &|w| w != DistrictOperator);
+    post(&mut t, "15.07.01.2999", &|_| false); // no such village
+    for record in [&world.tps_a, &world.tps_b] {
+        t.api(Method::PUT, &format!("/api/v1/tps/{}", record.id), Body::Json(same_values(record)), |w| match w {
+            _ if !writes(w) => forbidden(),
+            _ if covers(record.id, w) => ok(),
+            _ => not_found("tps_not_found"),
+        });
+    }
+    // Moving a TPS onto a taken number: refused as a conflict, unless the target village is outside the
+    // writer's scope (then it does not exist for them) or the TPS itself is.
+    let onto_b = Body::Json(moved(&world.tps_a, "15.07.02.1001", 1));
+    t.api(Method::PUT, &format!("/api/v1/tps/{a}"), onto_b, |w| match w {
+        _ if !writes(w) => forbidden(),
+        ScopedToken => not_found("tps_not_found"),
+        DistrictOperator => invalid(),
+        _ => Want::Error(409, "conflict"),
+    });
+    let onto_a = Body::Json(moved(&world.tps_b, "15.07.01.2001", 1));
+    t.api(Method::PUT, &format!("/api/v1/tps/{b}"), onto_a, |w| match w {
+        _ if !writes(w) => forbidden(),
+        DistrictOperator => not_found("tps_not_found"),
+        ScopedToken => invalid(),
+        _ => Want::Error(409, "conflict"),
+    });
+    t.api(Method::PUT, "/api/v1/tps/999999", Body::Json(same_values(&world.tps_a)), |w| {
+        if writes(w) { not_found("tps_not_found") } else { forbidden() }
+    });
+
+    // Agencies and units: every role sees the agencies; the external role no units; units of the scope and of
+    // its ancestors (the chain of command) are seen, others are not there.
+    t.api(get(), "/api/v1/agencies", Body::None, |_| ok());
+    t.api(get(), "/api/v1/units", Body::None, |w| if w == External { forbidden() } else { ok() });
+    t.api(get(), "/api/v1/units?region=15.07.02", Body::None, |w| if w == External { forbidden() } else { ok() });
+    let unit_seen = |unit: &str, who: Who| match unit {
+        "polda-15" | "polres-15.07" => true,
+        "polsek-15.07.01" | "ppk-15.07.01" | "pps-15.07.01.2001" => who != ScopedToken,
+        "polsek-15.07.02" => !matches!(who, DistrictOperator | FieldReporter),
+        "polda-14" => who == Admin,
+        _ => false,
+    };
+    for unit in [
+        "polda-15",
+        "polres-15.07",
+        "polsek-15.07.01",
+        "ppk-15.07.01",
+        "pps-15.07.01.2001",
+        "polsek-15.07.02",
+        "polda-14",
+    ] {
+        t.api(get(), &format!("/api/v1/units/{unit}"), Body::None, |w| match w {
+            External => forbidden(),
+            _ if unit_seen(unit, w) => ok(),
+            _ => not_found("unit_not_found"),
+        });
+    }
+
+    // Tokens: managing one's own is a change, refused to read-only tokens; only a session makes tokens.
+    let session =
+        |w: Who| matches!(w, Admin | Commander | Operator | DistrictOperator | FieldReporter | Observer | External);
+    t.api(get(), "/api/v1/tokens", Body::None, |w| if w == ReadOnlyToken { forbidden() } else { ok() });
+    t.api(get(), "/api/v1/tokens?all=true", Body::None, |w| if w == Admin { ok() } else { forbidden() });
+    t.api(Method::POST, "/api/v1/tokens", Body::Json(json!({"name": "matriks"})), |w| {
+        if session(w) { created() } else { forbidden() }
+    });
+    let limited = Body::Json(json!({"name": "matriks 15.07.02", "region": "15.07.02", "read_only": true}));
+    t.api(Method::POST, "/api/v1/tokens", limited, |w| match w {
+        _ if !session(w) => forbidden(),
+        DistrictOperator | FieldReporter | External => Want::Error(400, "invalid_token_request"),
+        _ => created(),
+    });
+    // Someone else's token: the administrator revokes the commander's; nobody else may revoke the administrator's.
+    let (admins, commanders) = (world.admins_token.clone(), world.commanders_token.clone());
+    t.api_each(
+        Method::DELETE,
+        |w| format!("/api/v1/tokens/{}", if w == Admin { &commanders } else { &admins }),
+        Body::None,
+        |w| match w {
+            ReadOnlyToken => forbidden(),
+            Admin => no_content(),
+            _ => not_found("token_not_found"),
+        },
+    );
+    t.api(Method::DELETE, "/api/v1/tokens/000000000000", Body::None, |w| match w {
+        ReadOnlyToken => forbidden(),
+        _ => not_found("token_not_found"),
+    });
+    // One's own (for the tokens: another token of the same account, which the rules do not forbid).
+    let own = world.own_token.clone();
+    t.api_each(
+        Method::DELETE,
+        |w| format!("/api/v1/tokens/{}", own[&w]),
+        Body::None,
+        |w| match w {
+            ReadOnlyToken => forbidden(),
+            _ => no_content(),
+        },
+    );
+
+    // Pages: shown when the region is seen, a "not found" page otherwise.
+    t.page("/", |_| ok());
+    t.page("/regions", |_| ok());
+    for region in ["15", "15.07", "15.07.01", "15.07.02", "15.07.01.2002", "14"] {
+        t.page(&format!("/regions/{region}"), |w| if sees(region, w) { ok() } else { Want::Status(404) });
+    }
+    for region in ["15.07", "15.07.01", "15.07.02", "15", "14"] {
+        // A province has no map: a "not found" page as well.
+        let shown = |w: Who| sees(region, w) && region.len() > 2;
+        t.page(&format!("/map/{region}"), |w| if shown(w) { ok() } else { Want::Status(404) });
+    }
+    t.page("/nope", |_| Want::Status(404));
+    t.each(
+        Method::POST,
+        |_| "/logout".into(),
+        Body::None,
+        |w| if w == Anonymous { login_page("/logout") } else { Want::Skip },
+    );
+
+    // Last: signing out ends a session, and a token's request has none to end.
+    t.api(Method::POST, "/api/v1/auth/logout", Body::None, |_| no_content());
+    // The CSRF-less session could not sign out: it is still open, unlike its account's other session.
+    t.no_csrf_mirrors_operator = false;
+    t.api(get(), "/api/v1/auth/me", Body::None, |w| if session(w) { unauthenticated() } else { ok() });
+    t.page("/", |w| if session(w) { login_page("/") } else { ok() });
+    t
+}
+
+async fn run(world: &World, table: Table, mismatches: &mut Vec<String>) -> usize {
+    let mut next_number = 500;
+    let mut asked = 0;
+    for row in table.rows {
+        if row.want == Want::Skip {
+            continue;
+        }
+        asked += 1;
+        let url = format!("{}{}", world.base, row.path);
+        let mut request = world.clients[&row.who].request(row.method.clone(), url);
+        request = match &row.body {
+            Body::None => request,
+            Body::Json(body) => request.json(body),
+            Body::NewTps(village) => {
+                next_number += 1;
+                request.json(&json!({"village_code": village, "number": next_number, "voters": 300, "access": "road"}))
+            }
+            Body::WrongLogin => request.json(&json!({
+                "username": format!("salah.{:?}", row.who).to_lowercase(),
+                "password": "bukan kata sandinya",
+            })),
+        };
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let location = response.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or_default().to_owned();
+        let text = response.text().await.unwrap_or_default();
+        let error_code = parse(&text)["code"].as_str().unwrap_or_default().to_owned();
+        let matches = match &row.want {
+            Want::Status(s) => status == *s,
+            Want::Error(s, c) => status == *s && error_code == *c,
+            Want::Redirect(to) => status == 303 && location == *to,
+            Want::Skip => true,
+        };
+        if !matches {
+            let got = match status {
+                300..=399 => format!("{status} → {location}"),
+                _ if !error_code.is_empty() => format!("{status} {error_code}"),
+                _ => status.to_string(),
+            };
+            mismatches.push(format!("{:?} {} {}: expected {}, got {got}", row.who, row.method, row.path, row.want));
+        }
+    }
+    asked
+}
+
+async fn every_route_as_every_subject(db: &TestDb) {
+    let world = setup(db).await;
+    let mut mismatches = Vec::new();
+    let seen = check_views(&world, &mut mismatches).await;
+    let table = matrix(&world);
+    let routes = table.rows.len() / EVERYONE.len();
+    let asked = run(&world, table, &mut mismatches).await;
+    eprintln!(
+        "access matrix: {seen} list checks; {routes} routes × {} subjects, {asked} rows asked (the rest do not apply)",
+        EVERYONE.len()
+    );
+    assert!(
+        mismatches.is_empty(),
+        "{} of {} checks failed:\n{}",
+        mismatches.len(),
+        seen + asked,
+        mismatches.join("\n")
+    );
+
+    // Nothing the matrix wrote moved a TPS: the seeded ones are where they were, with the values they had.
+    let all = db.store.all_tps(&Viewer::system("test"), &code("15")).await.unwrap();
+    for before in [&world.tps_a, &world.tps_a2, &world.tps_b] {
+        let now = all.iter().find(|t| t.id == before.id).unwrap();
+        assert_eq!(now.tps, before.tps, "TPS {}", before.id);
+    }
+}
+
+sinergi_store::backend_tests!(every_route_as_every_subject);
