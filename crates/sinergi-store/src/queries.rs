@@ -148,6 +148,24 @@ macro_rules! impl_store {
             Ok(entry)
         }
 
+        /// The TPS with this id when it lies in the viewer's territory, read through a pool or inside a
+        /// transaction.
+        async fn tps_in_territory<'e, E: sqlx::Executor<'e, Database = $db>>(
+            executor: E,
+            viewer: &sinergi_domain::access::Viewer,
+            id: i64,
+        ) -> $crate::Result<Option<$crate::TpsRecord>> {
+            let t = $crate::territory(viewer);
+            let sql = concat!(
+                $crate::queries::tps_select!(),
+                " WHERE t.id = $1 AND ",
+                $crate::queries::covered!("t.village_code", "$2", "$3", "$4")
+            );
+            let row: Option<$crate::TpsRow> =
+                sqlx::query_as(sql).bind(id).bind(t.exact).bind(t.from).bind(t.to).fetch_optional(executor).await?;
+            row.map($crate::TpsRow::into_record).transpose()
+        }
+
         /// Binds a TPS's eight columns as `$1`–`$8`, in the order of the `tps` table.
         fn bind_tps<'q>(
             query: sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments>,
@@ -437,21 +455,7 @@ macro_rules! impl_store {
                 }
                 let mut tx = self.pool.begin().await?;
                 lock_audit_head(&mut tx).await?;
-                let t = $crate::territory(viewer);
-                let sql = concat!(
-                    $crate::queries::tps_select!(),
-                    " WHERE t.id = $1 AND ",
-                    $crate::queries::covered!("t.village_code", "$2", "$3", "$4")
-                );
-                let before: Option<$crate::TpsRow> = sqlx::query_as(sql)
-                    .bind(id)
-                    .bind(t.exact)
-                    .bind(t.from)
-                    .bind(t.to)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                let Some(before) = before else { return Ok(None) };
-                let before = before.into_record()?;
+                let Some(before) = tps_in_territory(&mut *tx, viewer, id).await? else { return Ok(None) };
                 let update = sqlx::query(
                     "UPDATE tps SET village_code = $1, number = $2, address = $3, lat = $4, lng = $5, \
                      voters = $6, access = $7, synthetic = $8 WHERE id = $9",
@@ -473,20 +477,7 @@ macro_rules! impl_store {
                 if !viewer.may(sinergi_domain::access::Action::ReadTps) {
                     return Ok(None);
                 }
-                let t = $crate::territory(viewer);
-                let sql = concat!(
-                    $crate::queries::tps_select!(),
-                    " WHERE t.id = $1 AND ",
-                    $crate::queries::covered!("t.village_code", "$2", "$3", "$4")
-                );
-                let row: Option<$crate::TpsRow> = sqlx::query_as(sql)
-                    .bind(id)
-                    .bind(t.exact)
-                    .bind(t.from)
-                    .bind(t.to)
-                    .fetch_optional(&self.pool)
-                    .await?;
-                row.map($crate::TpsRow::into_record).transpose()
+                tps_in_territory(&self.pool, viewer, id).await
             }
 
             async fn list_tps(
