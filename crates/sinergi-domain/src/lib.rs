@@ -15,6 +15,7 @@ pub mod region;
 pub mod rng;
 pub mod synthetic;
 pub mod tps;
+pub mod vulnerability;
 
 pub use agency::{AgencyKind, Unit, UnitKind};
 pub use geo::{Boundary, LatLng};
