@@ -13,6 +13,7 @@ use serde::Serialize;
 use sinergi_domain::access::{ClearancePolicy, ClearanceRule, Viewer};
 use sinergi_domain::audit::{AuditEntry, AuditEvent};
 use sinergi_domain::auth::{Role, Scope};
+use sinergi_domain::vulnerability::IndicatorSet;
 use sinergi_domain::{
     AccessMode, AgencyKind, Boundary, LatLng, Level, Region, RegionCode, Tps, Unit, UnitKind, agency::Contact,
 };
@@ -281,6 +282,61 @@ impl TokenRecord {
     }
 }
 
+/// An indicator set as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredSet {
+    pub id: String,
+    pub version: String,
+    pub definition: String,
+    pub loaded_at_ms: i64,
+}
+
+/// An assessment to record: one officer's answers for one TPS.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAssessment {
+    pub tps_id: i64,
+    pub agency: AgencyKind,
+    /// The person who assessed (name and rank as written).
+    pub assessor: String,
+    /// The account that recorded it, when recorded by a signed-in user.
+    pub account_id: Option<i64>,
+    pub assessed_at_ms: i64,
+    pub recorded_at_ms: i64,
+    /// One value per indicator of the set, in its order.
+    pub answers: Vec<u32>,
+    pub evidence: String,
+}
+
+/// A stored assessment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AssessmentRecord {
+    pub id: i64,
+    pub tps_id: i64,
+    pub set_id: String,
+    pub set_version: String,
+    pub agency: String,
+    pub assessor: String,
+    pub assessed_at_ms: i64,
+    pub recorded_at_ms: i64,
+    /// As stored: `variable.indicator=value;…`, the answers other than 0.
+    pub answers: String,
+    pub evidence: String,
+    pub class: String,
+}
+
+/// The current class of a TPS under a set.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TpsClassRecord {
+    pub tps_id: i64,
+    pub village_code: RegionCode,
+    pub number: u32,
+    pub class: String,
+    /// The agencies' latest assessments do not agree.
+    pub disagree: bool,
+    /// The indicators that caused the class (`variable.indicator`).
+    pub causes: Vec<String>,
+}
+
 /// A session to record, known by the digest of its id (see `sinergi_domain::auth::secret_digest`).
 #[derive(Debug, Clone)]
 pub struct NewSession {
@@ -428,6 +484,22 @@ pub trait Store: Send + Sync {
     async fn login_locked_until(&self, key: &str, now_ms: i64) -> Result<Option<i64>>;
     /// Forgets the failures of `key` (after a successful sign-in, or an administrator's unlock).
     async fn clear_login_failures(&self, key: &str) -> Result<()>;
+
+    /// Loads an indicator set (its checked TOML text), replacing an earlier version of the same id.
+    async fn put_indicator_set(&self, set: &IndicatorSet, definition: &str, audit: &AuditEvent) -> Result<()>;
+    /// Every loaded set, by id.
+    async fn indicator_sets(&self) -> Result<Vec<StoredSet>>;
+    /// Records assessments in one transaction with their audit entry, each classified under `set`, and updates
+    /// the current class of their TPS. A TPS that does not exist is a [`StoreError::InvalidReference`] and
+    /// nothing is written.
+    async fn add_assessments(&self, set: &IndicatorSet, items: &[NewAssessment], audit: &AuditEvent) -> Result<u64>;
+    /// Every assessment of a TPS under a set, newest first, when the viewer may read the TPS.
+    async fn assessments(&self, viewer: &Viewer, tps_id: i64, set_id: &str) -> Result<Vec<AssessmentRecord>>;
+    /// The current class of every classified TPS inside a region and the viewer's territory, in TPS order.
+    async fn tps_classes(&self, viewer: &Viewer, set_id: &str, within: &RegionCode) -> Result<Vec<TpsClassRecord>>;
+    /// Classifies every stored assessment of the set again under its rules (after the set changed) and
+    /// recomputes the current classes; writes only what changed and returns how many TPS changed class.
+    async fn reclassify(&self, set: &IndicatorSet) -> Result<u64>;
 
     async fn meta(&self, key: &str) -> Result<Option<String>>;
     async fn set_meta(&self, key: &str, value: &str) -> Result<()>;

@@ -166,6 +166,123 @@ macro_rules! impl_store {
             row.map($crate::TpsRow::into_record).transpose()
         }
 
+        /// One assessment as read for classifying: id, TPS, agency, time, stored class, stored answers.
+        type AssessmentFacts = (i64, i64, String, i64, String, String);
+
+        /// From assessments ordered by TPS, agency and newest first: each one's class under `set` (with the
+        /// ids whose stored class changed), and each TPS's current class (class index, disagreement, causes).
+        fn classify_assessments(
+            set: &sinergi_domain::vulnerability::IndicatorSet,
+            rows: &[AssessmentFacts],
+        ) -> (Vec<(i64, usize)>, Vec<(i64, usize, bool, String)>) {
+            let codec = sinergi_domain::vulnerability::AnswerCodec::new(set);
+            let mut scratch = (Vec::new(), Vec::new());
+            let mut answers = Vec::new();
+            let mut changed = Vec::new();
+            let mut current = Vec::new();
+            // The latest assessment of each agency for the TPS being read: (class, time, row index).
+            let mut latest: Vec<(usize, i64, usize)> = Vec::new();
+            let finish = |tps: i64, latest: &mut Vec<(usize, i64, usize)>, current: &mut Vec<(i64, usize, bool, String)>| {
+                let pairs: Vec<(usize, i64)> = latest.iter().map(|(c, at, _)| (*c, *at)).collect();
+                if let Some((class, disagree)) = set.current_class(&pairs) {
+                    let severity = |c: usize| set.classes.get(c).map_or(0, |k| k.severity);
+                    let deciding = latest.iter().filter(|(c, _, _)| *c == class).max_by_key(|(c, at, _)| (severity(*c), *at));
+                    let causes = deciding.map_or_else(String::new, |(_, _, row)| {
+                        let mut a = Vec::new();
+                        codec.decode_into(&rows[*row].5, &mut a);
+                        let outcome = set.classify(&a);
+                        outcome.causes.iter().map(|i| set.indicator_name(*i)).collect::<Vec<_>>().join(";")
+                    });
+                    current.push((tps, class, disagree, causes));
+                }
+                latest.clear();
+            };
+            for (i, (id, tps, agency, at, stored, text)) in rows.iter().enumerate() {
+                if i > 0 && rows[i - 1].1 != *tps {
+                    finish(rows[i - 1].1, &mut latest, &mut current);
+                }
+                codec.decode_into(text, &mut answers);
+                let class = set.class_of(&answers, &mut scratch);
+                if set.classes[class].id != *stored {
+                    changed.push((*id, class));
+                }
+                let newest_of_agency = i == 0 || rows[i - 1].1 != *tps || rows[i - 1].2 != *agency;
+                if newest_of_agency {
+                    latest.push((class, *at, i));
+                }
+            }
+            if let Some(last) = rows.last() {
+                finish(last.1, &mut latest, &mut current);
+            }
+            (changed, current)
+        }
+
+        /// Writes the classes that differ from what is stored: assessments' classes, then TPS classes. Returns how
+        /// many TPS changed class.
+        async fn store_classes(
+            tx: &mut sqlx::Transaction<'_, $db>,
+            set: &sinergi_domain::vulnerability::IndicatorSet,
+            tps_ids: Option<&[i64]>,
+            changed: &[(i64, usize)],
+            current: &[(i64, usize, bool, String)],
+        ) -> $crate::Result<u64> {
+            for (id, class) in changed {
+                sqlx::query("UPDATE assessment SET class = $2 WHERE id = $1")
+                    .bind(*id)
+                    .bind(set.classes[*class].id.as_str())
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            let mut stored: std::collections::HashMap<i64, (String, bool, String)> = std::collections::HashMap::new();
+            let chunks: Vec<Option<&[i64]>> = match tps_ids {
+                None => vec![None],
+                Some(ids) => ids.chunks($crate::queries::BATCH).map(Some).collect(),
+            };
+            for chunk in chunks {
+                let mut qb = sqlx::QueryBuilder::<$db>::new(
+                    "SELECT tps_id, class, disagree, causes FROM tps_class WHERE set_id = ",
+                );
+                qb.push_bind(set.id.as_str());
+                if let Some(ids) = chunk {
+                    qb.push(" AND tps_id IN (");
+                    let mut list = qb.separated(", ");
+                    for id in ids {
+                        list.push_bind(*id);
+                    }
+                    qb.push(")");
+                }
+                let rows: Vec<(i64, String, bool, String)> = qb.build_query_as().fetch_all(&mut **tx).await?;
+                stored.extend(rows.into_iter().map(|(id, c, d, causes)| (id, (c, d, causes))));
+            }
+            let differing: Vec<&(i64, usize, bool, String)> = current
+                .iter()
+                .filter(|(tps, class, disagree, causes)| {
+                    stored.get(tps).is_none_or(|(c, d, k)| *c != set.classes[*class].id || d != disagree || k != causes)
+                })
+                .collect();
+            let moved = differing
+                .iter()
+                .filter(|(tps, class, _, _)| stored.get(tps).is_none_or(|(c, _, _)| *c != set.classes[*class].id))
+                .count() as u64;
+            for chunk in differing.chunks($crate::queries::BATCH) {
+                let mut qb =
+                    sqlx::QueryBuilder::<$db>::new("INSERT INTO tps_class (tps_id, set_id, class, disagree, causes) ");
+                qb.push_values(chunk, |mut b, (tps, class, disagree, causes)| {
+                    b.push_bind(*tps)
+                        .push_bind(set.id.as_str())
+                        .push_bind(set.classes[*class].id.as_str())
+                        .push_bind(*disagree)
+                        .push_bind(causes.as_str());
+                });
+                qb.push(
+                    " ON CONFLICT (tps_id, set_id) DO UPDATE SET class = excluded.class, disagree = excluded.disagree, \
+                     causes = excluded.causes",
+                );
+                qb.build().execute(&mut **tx).await?;
+            }
+            Ok(moved)
+        }
+
         /// Binds a TPS's eight columns as `$1`–`$8`, in the order of the `tps` table.
         fn bind_tps<'q>(
             query: sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments>,
@@ -1103,6 +1220,178 @@ macro_rules! impl_store {
             async fn clear_login_failures(&self, key: &str) -> $crate::Result<()> {
                 sqlx::query("DELETE FROM login_throttle WHERE key = $1").bind(key).execute(&self.pool).await?;
                 Ok(())
+            }
+
+            async fn put_indicator_set(
+                &self,
+                set: &sinergi_domain::vulnerability::IndicatorSet,
+                definition: &str,
+                audit: &sinergi_domain::audit::AuditEvent,
+            ) -> $crate::Result<()> {
+                let mut tx = self.pool.begin().await?;
+                lock_audit_head(&mut tx).await?;
+                sqlx::query(
+                    "INSERT INTO indicator_set (id, version, definition, loaded_at_ms) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (id) DO UPDATE SET version = excluded.version, definition = excluded.definition, \
+                     loaded_at_ms = excluded.loaded_at_ms",
+                )
+                .bind(set.id.as_str())
+                .bind(set.version.as_str())
+                .bind(definition)
+                .bind(audit.at_ms)
+                .execute(&mut *tx)
+                .await?;
+                append_in(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn indicator_sets(&self) -> $crate::Result<Vec<$crate::StoredSet>> {
+                let rows: Vec<(String, String, String, i64)> =
+                    sqlx::query_as("SELECT id, version, definition, loaded_at_ms FROM indicator_set ORDER BY id")
+                        .fetch_all(&self.pool)
+                        .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(id, version, definition, loaded_at_ms)| $crate::StoredSet { id, version, definition, loaded_at_ms })
+                    .collect())
+            }
+
+            async fn add_assessments(
+                &self,
+                set: &sinergi_domain::vulnerability::IndicatorSet,
+                items: &[$crate::NewAssessment],
+                audit: &sinergi_domain::audit::AuditEvent,
+            ) -> $crate::Result<u64> {
+                let codec = sinergi_domain::vulnerability::AnswerCodec::new(set);
+                let mut scratch = (Vec::new(), Vec::new());
+                let mut tx = self.pool.begin().await?;
+                lock_audit_head(&mut tx).await?;
+                for chunk in items.chunks($crate::queries::BATCH / 2) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO assessment (tps_id, set_id, set_version, agency, assessor, account_id, \
+                         assessed_at_ms, recorded_at_ms, answers, evidence, class) ",
+                    );
+                    qb.push_values(chunk, |mut b, a| {
+                        let class = set.class_of(&a.answers, &mut scratch);
+                        b.push_bind(a.tps_id)
+                            .push_bind(set.id.as_str())
+                            .push_bind(set.version.as_str())
+                            .push_bind(a.agency.as_str())
+                            .push_bind(a.assessor.as_str())
+                            .push_bind(a.account_id)
+                            .push_bind(a.assessed_at_ms)
+                            .push_bind(a.recorded_at_ms)
+                            .push_bind(codec.encode(&a.answers))
+                            .push_bind(a.evidence.as_str())
+                            .push_bind(set.classes[class].id.clone());
+                    });
+                    qb.build().execute(&mut *tx).await?;
+                }
+                let mut tps_ids: Vec<i64> = items.iter().map(|a| a.tps_id).collect();
+                tps_ids.sort_unstable();
+                tps_ids.dedup();
+                let mut rows: Vec<AssessmentFacts> = Vec::new();
+                for chunk in tps_ids.chunks($crate::queries::BATCH) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(
+                        "SELECT id, tps_id, agency, assessed_at_ms, class, answers FROM assessment WHERE set_id = ",
+                    );
+                    qb.push_bind(set.id.as_str()).push(" AND tps_id IN (");
+                    let mut list = qb.separated(", ");
+                    for id in chunk {
+                        list.push_bind(*id);
+                    }
+                    qb.push(") ORDER BY tps_id, agency, assessed_at_ms DESC, id DESC");
+                    rows.extend(qb.build_query_as::<AssessmentFacts>().fetch_all(&mut *tx).await?);
+                }
+                let (changed, current) = classify_assessments(set, &rows);
+                store_classes(&mut tx, set, Some(&tps_ids), &changed, &current).await?;
+                append_in(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(items.len() as u64)
+            }
+
+            async fn assessments(
+                &self,
+                viewer: &sinergi_domain::access::Viewer,
+                tps_id: i64,
+                set_id: &str,
+            ) -> $crate::Result<Vec<$crate::AssessmentRecord>> {
+                if !viewer.may(sinergi_domain::access::Action::ReadTps)
+                    || tps_in_territory(&self.pool, viewer, tps_id).await?.is_none()
+                {
+                    return Ok(Vec::new());
+                }
+                let rows: Vec<(i64, i64, String, String, String, String, i64, i64, String, String, String)> = sqlx::query_as(
+                    "SELECT id, tps_id, set_id, set_version, agency, assessor, assessed_at_ms, recorded_at_ms, answers, \
+                     evidence, class FROM assessment WHERE tps_id = $1 AND set_id = $2 \
+                     ORDER BY assessed_at_ms DESC, id DESC",
+                )
+                .bind(tps_id)
+                .bind(set_id)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(id, tps_id, set_id, set_version, agency, assessor, assessed_at_ms, recorded_at_ms, answers, evidence, class)| {
+                        $crate::AssessmentRecord {
+                            id, tps_id, set_id, set_version, agency, assessor, assessed_at_ms, recorded_at_ms, answers, evidence, class,
+                        }
+                    })
+                    .collect())
+            }
+
+            async fn tps_classes(
+                &self,
+                viewer: &sinergi_domain::access::Viewer,
+                set_id: &str,
+                within: &sinergi_domain::RegionCode,
+            ) -> $crate::Result<Vec<$crate::TpsClassRecord>> {
+                let Some(within) = viewer.narrow(within) else { return Ok(Vec::new()) };
+                if !viewer.may(sinergi_domain::access::Action::ReadTps) {
+                    return Ok(Vec::new());
+                }
+                let (from, to) = $crate::inside_range(&within);
+                let sql = concat!(
+                    "SELECT c.tps_id, t.village_code, t.number, c.class, c.disagree, c.causes \
+                     FROM tps_class c JOIN tps t ON t.id = c.tps_id WHERE c.set_id = $4 AND ",
+                    $crate::queries::tps_within!(),
+                    " ORDER BY t.village_code, t.number"
+                );
+                let rows: Vec<(i64, String, i64, String, bool, String)> = sqlx::query_as(sql)
+                    .bind(within.as_str())
+                    .bind(from)
+                    .bind(to)
+                    .bind(set_id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.into_iter()
+                    .map(|(tps_id, village, number, class, disagree, causes)| {
+                        Ok($crate::TpsClassRecord {
+                            tps_id,
+                            village_code: $crate::stored_code(&village)?,
+                            number: number as u32,
+                            class,
+                            disagree,
+                            causes: causes.split(';').filter(|c| !c.is_empty()).map(str::to_owned).collect(),
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn reclassify(&self, set: &sinergi_domain::vulnerability::IndicatorSet) -> $crate::Result<u64> {
+                let mut tx = self.pool.begin().await?;
+                let rows: Vec<AssessmentFacts> = sqlx::query_as(
+                    "SELECT id, tps_id, agency, assessed_at_ms, class, answers FROM assessment WHERE set_id = $1 \
+                     ORDER BY tps_id, agency, assessed_at_ms DESC, id DESC",
+                )
+                .bind(set.id.as_str())
+                .fetch_all(&mut *tx)
+                .await?;
+                let (changed, current) = classify_assessments(set, &rows);
+                let moved = store_classes(&mut tx, set, None, &changed, &current).await?;
+                tx.commit().await?;
+                Ok(moved)
             }
 
             async fn meta(&self, key: &str) -> $crate::Result<Option<String>> {
