@@ -5,20 +5,20 @@
 //! Every step is an upsert keyed by natural keys (region code, village + TPS number, unit code) and the
 //! synthetic data is deterministic, so running the demo again changes nothing and duplicates nothing.
 
-use sinergi_domain::access::Viewer;
 use std::collections::HashMap;
 use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, bail};
+use sinergi_domain::access::Viewer;
 use sinergi_domain::agency::Contact;
 use sinergi_domain::auth::{Role, Scope};
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_domain::import::{BoundaryRecord, parse_boundaries, parse_regions};
 use sinergi_domain::rng::SplitMix64;
 use sinergi_domain::synthetic::{AccessProfile, VillageInput, expected_tps, generate_tps};
-use sinergi_domain::{Level, RegionCode, Unit, UnitKind};
-use sinergi_store::{NewUser, Store};
+use sinergi_domain::{AgencyKind, Level, RegionCode, Unit, UnitKind};
+use sinergi_store::{NewAssessment, NewUser, Store};
 
 /// The regencies with boundaries in `shared/data/boundaries`, where the seed reports were written.
 pub const REGENCIES: [&str; 4] = ["15.07", "14.04", "33.20", "73.18"];
@@ -149,12 +149,63 @@ pub async fn seed(store: &dyn Store, data: &Path, lang: Lang) -> anyhow::Result<
         )
     );
     seed_accounts(store).await?;
+    seed_assessments(store, lang).await?;
     println!("{}", lang.format(Msg::DemoAccounts, &[("password", &DEMO_PASSWORD)]));
     for (username, unit, role, _) in DEMO_ACCOUNTS {
         println!("  {username:<16} {:<15} {unit}", role.as_str());
     }
     Ok(())
 }
+
+/// Loads the shipped indicator sets and, for every demo TPS that has none yet, one synthetic assessment by the
+/// village's Panwaslu (Bawaslu set) and one by its Bhabinkamtibmas (Polri set), so that the vulnerability views
+/// have something to show. A second run adds nothing.
+async fn seed_assessments(store: &dyn Store, lang: Lang) -> anyhow::Result<()> {
+    use sinergi_domain::vulnerability::IndicatorSet;
+    crate::vulnerability::load_shipped(store).await?;
+    let everything = Viewer::system("cli");
+    let mut written = 0u64;
+    for (set_id, agency, assessor) in [
+        ("bawaslu-pilkada-2024", AgencyKind::Bawaslu, "Panwaslu Kelurahan/Desa (demo)"),
+        ("polri-kelas-tps", AgencyKind::Polri, "Bhabinkamtibmas (demo)"),
+    ] {
+        let set: IndicatorSet = crate::vulnerability::loaded(store, set_id, lang).await?;
+        for regency in REGENCIES {
+            let regency = RegionCode::parse(regency)?;
+            if !store.tps_classes(&everything, set_id, &regency).await?.is_empty() {
+                continue;
+            }
+            let items: Vec<NewAssessment> = store
+                .all_tps(&everything, &regency)
+                .await?
+                .into_iter()
+                .map(|t| NewAssessment {
+                    tps_id: t.id,
+                    agency,
+                    assessor: assessor.to_owned(),
+                    account_id: None,
+                    assessed_at_ms: DEMO_ASSESSED_AT_MS,
+                    recorded_at_ms: DEMO_ASSESSED_AT_MS,
+                    answers: sinergi_domain::synthetic::synthetic_answers(
+                        &set,
+                        &t.tps.village,
+                        &t.tps.number.to_string(),
+                        SEED,
+                    ),
+                    evidence: "Data sintetis untuk demo, bukan hasil pemetaan sungguhan.".to_owned(),
+                })
+                .collect();
+            let detail = format!("{} synthetic assessments in {regency}", items.len());
+            let event = crate::audit::cli_event("demo.assessments", set_id, detail);
+            written += store.add_assessments(&set, &items, &event).await?;
+        }
+    }
+    println!("{}", lang.format(Msg::DemoAssessments, &[("count", &lang.number(written))]));
+    Ok(())
+}
+
+/// 12 November 2024, 09:00 WIB: the week Bawaslu collected the Pilkada 2024 mapping.
+const DEMO_ASSESSED_AT_MS: i64 = 1_731_376_800_000;
 
 /// Creates the demo accounts that do not exist yet (a second run leaves them, and any password change, alone).
 async fn seed_accounts(store: &dyn Store) -> anyhow::Result<()> {

@@ -11,7 +11,7 @@ use sinergi_store::Store;
 /// Prints the problems and decides: the good records and how many rows were bad, to be written; or `None`, to
 /// write nothing (the file has bad rows and `--skip-invalid` was not given). Every import goes through
 /// here, so they all report alike.
-fn accept<T>(parsed: Parsed<T>, file: &Path, skip_invalid: bool, lang: Lang) -> Option<(Vec<T>, usize)> {
+pub(crate) fn accept<T>(parsed: Parsed<T>, file: &Path, skip_invalid: bool, lang: Lang) -> Option<(Vec<T>, usize)> {
     let bad = parsed.bad_rows();
     if bad > 0 {
         let name = file.display().to_string();

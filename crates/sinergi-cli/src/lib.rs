@@ -7,3 +7,4 @@ pub mod export;
 pub mod import;
 pub mod token;
 pub mod user;
+pub mod vulnerability;

@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_server::ServerConfig;
 
-use sinergi_cli::{audit, demo, export, import, token, user};
+use sinergi_cli::{audit, demo, export, import, token, user, vulnerability};
 
 #[derive(Parser)]
 #[command(name = "sinergi", version, about = "Sinergi: cross-sector coordination of election security")]
@@ -74,11 +74,30 @@ enum Command {
         #[command(subcommand)]
         what: TokenWhat,
     },
+    /// Indicator sets of the vulnerability mapping: load a TOML file, list the loaded sets
+    IndicatorSet {
+        #[command(subcommand)]
+        what: SetWhat,
+    },
+    /// Classify every stored assessment of a set again, under its rules as loaded now
+    Reclassify {
+        /// The set's id, e.g. bawaslu-pilkada-2024
+        #[arg(long = "set")]
+        set: String,
+    },
     /// Who may read which classification (biasa, terbatas, rahasia), per role and agency
     Clearance {
         #[command(subcommand)]
         what: ClearanceWhat,
     },
+}
+
+#[derive(Subcommand)]
+enum SetWhat {
+    /// Check a set file and load it (a new version replaces the old; stored assessments keep their answers)
+    Load { file: PathBuf },
+    /// List the loaded sets
+    List,
 }
 
 #[derive(Subcommand)]
@@ -237,6 +256,16 @@ enum ImportWhat {
         #[arg(long)]
         skip_invalid: bool,
     },
+    /// Assessments of TPS for one indicator set (CSV: village_code,tps_number,agency,assessor,assessed_at,
+    /// evidence and one column per indicator; see docs/vulnerability.md)
+    Assessments {
+        file: PathBuf,
+        /// The indicator set answered, e.g. bawaslu-pilkada-2024
+        #[arg(long = "set")]
+        set: String,
+        #[arg(long)]
+        skip_invalid: bool,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -295,6 +324,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 ImportWhat::Tps { file, skip_invalid } => import::tps(&*store, &file, skip_invalid, lang).await?,
                 ImportWhat::Units { file, skip_invalid } => import::units(&*store, &file, skip_invalid, lang).await?,
+                ImportWhat::Assessments { file, set, skip_invalid } => {
+                    vulnerability::import_assessments(&*store, &file, &set, skip_invalid, lang).await?
+                }
             };
             Ok(outcome)
         }
@@ -347,6 +379,21 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 TokenWhat::List { user } => token::list(&*store, user.as_deref(), lang).await?,
                 TokenWhat::Revoke { id } => token::revoke(&*store, &id, lang).await?,
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::IndicatorSet { what } => {
+            let store = sinergi_store::connect(&database("sqlite://sinergi.db")).await?;
+            match what {
+                SetWhat::Load { file } => vulnerability::load(&*store, &file, lang).await,
+                SetWhat::List => {
+                    vulnerability::list(&*store, lang).await?;
+                    Ok(ExitCode::SUCCESS)
+                }
+            }
+        }
+        Command::Reclassify { set } => {
+            let store = sinergi_store::connect(&database("sqlite://sinergi.db")).await?;
+            vulnerability::reclassify(&*store, &set, lang).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Clearance { what } => {

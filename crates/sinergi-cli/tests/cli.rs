@@ -1040,3 +1040,82 @@ async fn tokens_clearance_rules_and_unlocks_from_the_command_line() {
     assert!(!last.event.actor.contains("someone-else"), "{}", last.event.actor);
     assert!(db.run(&["audit", "verify"]).stdout.starts_with("audit log intact"));
 }
+
+#[tokio::test]
+async fn indicator_sets_and_assessments_from_the_command_line() {
+    let db = Db::new();
+    db.seed_units();
+    let store = db.store().await;
+    let tps = |number: u32| Tps {
+        village: code("33.20.01.2001"),
+        number,
+        address: String::new(),
+        location: None,
+        voters: 300,
+        access: AccessMode::Road,
+        synthetic: false,
+    };
+    store.upsert_tps(&[tps(1), tps(2)]).await.unwrap();
+
+    // A broken set: every fault named, nothing loaded.
+    let broken = db.path("broken.toml");
+    std::fs::write(
+        &broken,
+        "id = \"x\"\nversion = \"1\"\nname = \"X\"\nname_en = \"X\"\nsource = \"s\"\n\
+         [[class]]\nid = \"aman\"\nlabel = \"Aman\"\nlabel_en = \"Safe\"\n\
+         [[variable]]\nid = \"v\"\nname = \"V\"\nname_en = \"V\"\n\
+         [[variable.indicator]]\nid = \"i\"\nquestion = \"?\"\nquestion_en = \"?\"\n\
+         [[rule]]\nclass = \"rawan\"\nwhen = \"v and\"\n",
+    )
+    .unwrap();
+    let run = db.run(&["indicator-set", "load", &broken.display().to_string()]);
+    run.expect_code(2);
+    assert!(run.stderr.contains("broken.toml: rule 1: the class `rawan` is not defined"), "{}", run.stderr);
+    assert!(run.stderr.contains("broken.toml: rule 1, column 6: expected a name"), "{}", run.stderr);
+    assert!(store.indicator_sets().await.unwrap().is_empty());
+
+    let set_file = db.path("bawaslu.toml");
+    std::fs::write(&set_file, sinergi_domain::vulnerability::SHIPPED[0].1).unwrap();
+    let run = db.run(&["indicator-set", "load", &set_file.display().to_string()]);
+    run.expect_code(0);
+    assert!(run.stdout.contains("bawaslu-pilkada-2024 version 2024.11 loaded: 8 variables, 25 indicators"));
+
+    // Bad rows: all named, nothing written.
+    let file = db.path("penilaian.csv");
+    std::fs::write(
+        &file,
+        "village_code,tps_number,agency,assessor,assessed_at,evidence,keamanan.kekerasan,lokasi.sulit_dijangkau\n\
+         33.20.01.2001,1,bawaslu,Panwas Desa,2024-11-12,,ya,ya\n\
+         33.20.01.2001,9,bawaslu,Panwas Desa,2024-11-12,,tidak,\n\
+         33.20.01.2001,2,polri,Bhabinkamtibmas,kemarin,,ya,\n",
+    )
+    .unwrap();
+    let name = file.display().to_string();
+    let run = db.run(&["import", "assessments", &name, "--set", "bawaslu-pilkada-2024"]);
+    run.expect_code(2);
+    assert_issues(
+        &run,
+        &name,
+        &[(3, Some("tps_number"), &["no TPS 9 in village 33.20.01.2001"]), (4, Some("assessed_at"), &["kemarin"])],
+    );
+    let everything = sinergi_domain::access::Viewer::system("test");
+    assert!(store.tps_classes(&everything, "bawaslu-pilkada-2024", &code("33")).await.unwrap().is_empty());
+
+    db.run(&["import", "assessments", &name, "--set", "bawaslu-pilkada-2024", "--skip-invalid"]).expect_code(0);
+    let classes = store.tps_classes(&everything, "bawaslu-pilkada-2024", &code("33")).await.unwrap();
+    assert_eq!(classes.len(), 1);
+    assert_eq!((classes[0].number, classes[0].class.as_str()), (1, "sangat_rawan"));
+
+    let run = db.run(&["import", "assessments", &name, "--set", "tidak-ada"]);
+    run.expect_code(1);
+    assert!(run.stderr.contains("the indicator set `tidak-ada` is not loaded"), "{}", run.stderr);
+    let run = db.run(&["reclassify", "--set", "bawaslu-pilkada-2024"]);
+    run.expect_code(0);
+    assert!(run.stdout.contains("0 TPS changed class"), "{}", run.stdout);
+    let list = db.run(&["indicator-set", "list"]);
+    assert!(list.stdout.contains("bawaslu-pilkada-2024") && list.stdout.contains("25"));
+    let actions: Vec<String> = store.audit_entries(0, 100).await.unwrap().into_iter().map(|e| e.event.action).collect();
+    for action in ["indicator_set.load", "import.assessments", "assessment.reclassify"] {
+        assert!(actions.iter().any(|a| a == action), "{action} in {actions:?}");
+    }
+}

@@ -86,6 +86,20 @@ pub enum Problem {
         expected: u8,
     },
     UnknownUnit(String),
+    /// A column that is not one of the file's own and not an indicator of the set.
+    UnknownColumn(String),
+    /// Not an answer of the indicator's type.
+    BadAnswer {
+        value: String,
+        expected: &'static str,
+    },
+    BadDate(String),
+    UnknownAgency(String),
+    /// No TPS with this village and number.
+    UnknownTps {
+        village: String,
+        number: u32,
+    },
 }
 
 impl Problem {
@@ -127,6 +141,15 @@ impl Problem {
             TooManyVoters(value) => lang.format(Msg::ProblemTooManyVoters, &[("value", value), ("max", &MAX_VOTERS)]),
             TooLong(max) => lang.format(Msg::ProblemTooLong, &[("max", max)]),
             ControlCharacter => lang.t(Msg::ProblemControlCharacter).to_owned(),
+            UnknownColumn(c) => lang.format(Msg::ProblemUnknownColumn, &[("column", c)]),
+            BadAnswer { value, expected } => {
+                lang.format(Msg::ProblemBadAnswer, &[("value", value), ("expected", &lang.t(answer_msg(expected)))])
+            }
+            BadDate(v) => lang.format(Msg::ProblemBadDate, &[("value", v)]),
+            UnknownAgency(a) => lang.format(Msg::ProblemUnknownAgency, &[("agency", a)]),
+            UnknownTps { village, number } => {
+                lang.format(Msg::ProblemUnknownTps, &[("village", village), ("number", number)])
+            }
             BadUnitKind(value) => lang.format(Msg::ProblemBadUnitKind, &[("value", value)]),
             BadUnitCode(value) => lang.format(Msg::ProblemBadUnitCode, &[("value", value)]),
             UnitLevel { kind, territory, expected } => {
@@ -146,7 +169,7 @@ pub struct RowIssue {
 }
 
 impl RowIssue {
-    fn new(place: Place, column: Option<&str>, problem: Problem) -> RowIssue {
+    pub fn new(place: Place, column: Option<&str>, problem: Problem) -> RowIssue {
         RowIssue { place, column: column.map(str::to_owned), problem }
     }
 
@@ -195,6 +218,10 @@ impl<T> Parsed<T> {
         self.records.retain(|(place, _)| !bad.contains(place));
         self.issues.sort_by_key(|i| i.place);
     }
+}
+
+fn answer_msg(expected: &str) -> Msg {
+    if expected == "count" { Msg::AnswerExpectedCount } else { Msg::AnswerExpectedYesNo }
 }
 
 /// Longest name or address we accept; longer text is a pasted paragraph, not a name.
@@ -842,4 +869,154 @@ mod tests {
             }
         }
     }
+}
+
+/// One row of an assessment file, checked against the set but not yet against the database (the TPS is named by
+/// village and number; the caller resolves it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssessmentRow {
+    pub village: RegionCode,
+    pub number: u32,
+    pub agency: crate::agency::AgencyKind,
+    pub assessor: String,
+    pub assessed_at_ms: i64,
+    pub evidence: String,
+    /// One value per indicator of the set; an indicator without a column or with an empty cell is 0.
+    pub answers: Vec<u32>,
+}
+
+/// Reads assessments for one indicator set: `village_code,tps_number,agency,assessor,assessed_at[,evidence]` and
+/// one column per indicator, named `variable.indicator` (any subset, any order). Answers are *ya*/*tidak* (or
+/// yes/no, 1/0) for yes/no indicators and whole numbers for counts; `assessed_at` is `YYYY-MM-DD` or
+/// `YYYY-MM-DD HH:MM`, in WIB (UTC+7). A column that is neither is refused for the whole file, so a misspelt
+/// indicator is never silently read as "no".
+pub fn parse_assessments(input: impl Read, set: &crate::vulnerability::IndicatorSet) -> Parsed<AssessmentRow> {
+    let mut parsed = Parsed { records: Vec::new(), issues: Vec::new() };
+    let own = ["village_code", "tps_number", "agency", "assessor", "assessed_at", "evidence"];
+    let Some(table) = Table::open(input, &own[..5], &mut parsed.issues) else { return parsed };
+    let mut indicator_columns: Vec<(String, usize)> = Vec::new();
+    let mut names: Vec<&String> = table.columns.keys().collect();
+    names.sort_by_key(|n| table.columns[*n]);
+    for name in names {
+        if own.contains(&name.as_str()) {
+            continue;
+        }
+        match set.indicator_index(name) {
+            Some(i) => indicator_columns.push((name.clone(), i)),
+            None => parsed.issues.push(RowIssue::new(Place::File, Some(name), Problem::UnknownColumn(name.clone()))),
+        }
+    }
+    if !parsed.issues.is_empty() {
+        return parsed;
+    }
+    let mut issues = Vec::new();
+    table.each(&mut issues, |_, mut row| {
+        let village = row.code("village_code");
+        let number = row.integer("tps_number");
+        let agency_text = row.required("agency");
+        let assessor = row.required("assessor").map(str::to_owned);
+        let at_text = row.required("assessed_at");
+        let evidence = row.text("evidence");
+        if evidence.chars().count() > MAX_TEXT * 4 {
+            row.fail("evidence", Problem::TooLong(MAX_TEXT * 4));
+        } else if evidence.chars().any(|c| c.is_control() && c != '\n') {
+            row.fail("evidence", Problem::ControlCharacter);
+        }
+        let number = number.and_then(|n| match u32::try_from(n) {
+            Ok(n) if (1..=999).contains(&n) => Some(n),
+            _ => {
+                row.fail(
+                    "tps_number",
+                    Problem::OutOfRange { value: n.to_string(), min: "1".into(), max: "999".into() },
+                );
+                None
+            }
+        });
+        let agency = agency_text.and_then(|t| {
+            let found = crate::agency::AgencyKind::parse(t);
+            if found.is_none() {
+                row.fail("agency", Problem::UnknownAgency(t.to_owned()));
+            }
+            found
+        });
+        let at = at_text.and_then(|t| {
+            let found = parse_wib_time(t);
+            if found.is_none() {
+                row.fail("assessed_at", Problem::BadDate(t.to_owned()));
+            }
+            found
+        });
+        let mut answers = vec![0; set.indicators.len()];
+        for (column, i) in &indicator_columns {
+            let value = row.text(column);
+            if value.is_empty() {
+                continue;
+            }
+            match set.parse_answer(*i, value) {
+                Some(v) => answers[*i] = v,
+                None => {
+                    let expected = match set.indicators[*i].answer {
+                        crate::vulnerability::AnswerKind::YesNo => "yes_no",
+                        crate::vulnerability::AnswerKind::Count { .. } => "count",
+                    };
+                    row.fail(column, Problem::BadAnswer { value: value.to_owned(), expected });
+                }
+            }
+        }
+        let record = match (village, number, agency, assessor, at) {
+            (Some(village), Some(number), Some(agency), Some(assessor), Some(assessed_at_ms)) => Some(AssessmentRow {
+                village,
+                number,
+                agency,
+                assessor,
+                assessed_at_ms,
+                evidence: evidence.to_owned(),
+                answers,
+            }),
+            _ => None,
+        };
+        row.finish(record, &mut parsed);
+    });
+    parsed.issues.extend(issues);
+    parsed.drop_flagged();
+    parsed
+}
+
+/// `YYYY-MM-DD` or `YYYY-MM-DD HH:MM` (also with `T`) in WIB (UTC+7), as milliseconds since the epoch.
+pub fn parse_wib_time(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let (date, time) = match text.split_once([' ', 'T']) {
+        Some((d, t)) => (d, Some(t)),
+        None => (text, None),
+    };
+    let mut parts = date.split('-');
+    let (y, m, d) =
+        (parts.next()?.parse::<i64>().ok()?, parts.next()?.parse::<u32>().ok()?, parts.next()?.parse::<u32>().ok()?);
+    if parts.next().is_some() || !(1900..=2200).contains(&y) || !(1..=12).contains(&m) {
+        return None;
+    }
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days_in_month = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][(m - 1) as usize];
+    if d == 0 || d > days_in_month {
+        return None;
+    }
+    let (hour, minute) = match time {
+        None => (0, 0),
+        Some(t) => {
+            let (h, mi) = t.split_once(':')?;
+            let (h, mi) = (h.parse::<i64>().ok()?, mi.get(..2).unwrap_or(mi).parse::<i64>().ok()?);
+            if !(0..24).contains(&h) || !(0..60).contains(&mi) {
+                return None;
+            }
+            (h, mi)
+        }
+    };
+    // Days from 1970-01-01 (Howard Hinnant's days_from_civil).
+    let (y, m) = if m <= 2 { (y - 1, i64::from(m) + 9) } else { (y, i64::from(m) - 3) };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * m + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(((days * 24 + hour - 7) * 60 + minute) * 60_000)
 }

@@ -134,6 +134,44 @@ fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
 
+/// How often an indicator holds in the demo's synthetic assessments, per TPS. From the national scale of
+/// Bawaslu's Pemilu 2024 findings (of about 820,000 TPS: 125,224 with voters who no longer qualify, 119,796 with
+/// additional voters, 38,595 with officers voting away from home, 36,236 with internet problems, 21,947 near a
+/// campaign post, 18,656 with special voters, 10,794 in disaster-prone areas); anything else is rarer.
+fn indicator_rate(name: &str) -> f64 {
+    match name {
+        "dpt_tms" | "dptb" => 0.15,
+        "penyelenggara_luar_domisili" => 0.047,
+        "internet" => 0.044,
+        "dekat_posko" => 0.027,
+        "dpk" => 0.023,
+        "rawan_bencana" => 0.013,
+        "lokasi_khusus" => 0.002,
+        _ => 0.008,
+    }
+}
+
+/// Answers of a synthetic assessment of one TPS (yes/no answers only; counts stay 0), deterministic for the TPS
+/// (`key`, e.g. its village and number), the village and the seed. About one village in eight is a "hot" village
+/// where every indicator holds four times as often, so that the demo's map has areas that stand out.
+pub fn synthetic_answers(
+    set: &crate::vulnerability::IndicatorSet,
+    village: &RegionCode,
+    key: &str,
+    seed: u64,
+) -> Vec<u32> {
+    let hot = SplitMix64::from_text(seed, village.as_str()).next_f64() < 0.125;
+    let mut rng = SplitMix64::from_text(seed ^ 0x5eed, &format!("{}/{key}", set.id));
+    set.indicators
+        .iter()
+        .map(|ind| {
+            let rate = indicator_rate(&ind.id) * if hot { 4.0 } else { 1.0 };
+            let draw = rng.next_f64();
+            u32::from(matches!(ind.answer, crate::vulnerability::AnswerKind::YesNo) && draw < rate)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
