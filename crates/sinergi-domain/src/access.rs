@@ -30,6 +30,8 @@ pub enum Action {
     ReadTps,
     /// Create and edit TPS.
     WriteTps,
+    /// Record an assessment of a TPS (vulnerability mapping), for one's own agency.
+    Assess,
     /// Create, list and revoke one's own API tokens.
     ManageOwnTokens,
     /// Manage accounts, every account's tokens and the clearance rules.
@@ -37,18 +39,19 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 6] = [
+    pub const ALL: [Action; 7] = [
         Action::ReadRegions,
         Action::ReadUnits,
         Action::ReadTps,
         Action::WriteTps,
+        Action::Assess,
         Action::ManageOwnTokens,
         Action::Administer,
     ];
 
     /// True for actions that change something (refused to read-only tokens).
     pub fn writes(self) -> bool {
-        matches!(self, Action::WriteTps | Action::ManageOwnTokens | Action::Administer)
+        matches!(self, Action::WriteTps | Action::Assess | Action::ManageOwnTokens | Action::Administer)
     }
 }
 
@@ -58,10 +61,10 @@ pub fn role_permits(role: Role, action: Action) -> bool {
     use Action::*;
     match role {
         Role::Administrator => true,
-        Role::Operator => matches!(action, ReadRegions | ReadUnits | ReadTps | WriteTps | ManageOwnTokens),
-        Role::Commander | Role::Observer | Role::FieldReporter => {
-            matches!(action, ReadRegions | ReadUnits | ReadTps | ManageOwnTokens)
-        }
+        Role::Operator => matches!(action, ReadRegions | ReadUnits | ReadTps | WriteTps | Assess | ManageOwnTokens),
+        // Field reporters are the officers at the village: they answer the questionnaires.
+        Role::FieldReporter => matches!(action, ReadRegions | ReadUnits | ReadTps | Assess | ManageOwnTokens),
+        Role::Commander | Role::Observer => matches!(action, ReadRegions | ReadUnits | ReadTps | ManageOwnTokens),
         Role::External => matches!(action, ReadRegions | ManageOwnTokens),
     }
 }
@@ -196,18 +199,18 @@ mod tests {
     #[test]
     fn the_role_table() {
         use Action::*;
-        let expected: [(Role, [bool; 6]); 6] = [
-            //                     regions units  tps    write  tokens admin
-            (Role::Administrator, [true, true, true, true, true, true]),
-            (Role::Commander, [true, true, true, false, true, false]),
-            (Role::Operator, [true, true, true, true, true, false]),
-            (Role::FieldReporter, [true, true, true, false, true, false]),
-            (Role::Observer, [true, true, true, false, true, false]),
-            (Role::External, [true, false, false, false, true, false]),
+        let expected: [(Role, [bool; 7]); 6] = [
+            //                     regions units  tps    write  assess tokens admin
+            (Role::Administrator, [true, true, true, true, true, true, true]),
+            (Role::Commander, [true, true, true, false, false, true, false]),
+            (Role::Operator, [true, true, true, true, true, true, false]),
+            (Role::FieldReporter, [true, true, true, false, true, true, false]),
+            (Role::Observer, [true, true, true, false, false, true, false]),
+            (Role::External, [true, false, false, false, false, true, false]),
         ];
         for (role, row) in expected {
             for (action, allowed) in
-                [ReadRegions, ReadUnits, ReadTps, WriteTps, ManageOwnTokens, Administer].iter().zip(row)
+                [ReadRegions, ReadUnits, ReadTps, WriteTps, Assess, ManageOwnTokens, Administer].iter().zip(row)
             {
                 assert_eq!(role_permits(role, *action), allowed, "{role} {action:?}");
             }

@@ -197,6 +197,7 @@ messages! {
     ErrLockedOut => "Terlalu banyak percobaan masuk yang gagal untuk nama pengguna ini atau dari alamat ini. Masuk dikunci sementara; coba lagi dalam {minutes} menit, atau minta administrator membukanya." / "Too many failed sign-ins for this username or from this address. Signing in is locked for now; try again in {minutes} minutes, or ask an administrator to unlock it.",
     ErrCsrf => "Permintaan ditolak: formulir ini kedaluwarsa atau tidak berasal dari halaman Sinergi. Muat ulang halaman lalu coba lagi." / "Request refused: this form has expired or did not come from a Sinergi page. Reload the page and try again.",
     ErrBadToken => "Token API tidak sah, sudah dicabut, atau kedaluwarsa." / "The API token is invalid, revoked or expired.",
+    ErrSetNotFound => "Set indikator {id} tidak ada." / "There is no indicator set {id}.",
     ErrTokenNotFound => "Token {id} tidak ada atau sudah dicabut." / "There is no token {id}, or it was revoked already.",
     ErrForbidden => "Peran Anda tidak mengizinkan tindakan ini." / "Your role does not allow this.",
     LoginTitle => "Masuk" / "Sign in",

@@ -20,6 +20,7 @@ mod session;
 mod tokens;
 mod tps;
 mod units;
+mod vulnerability;
 
 /// `axum::Json`, with rejections as [`ApiError`]s.
 #[derive(FromRequest)]
@@ -67,6 +68,7 @@ pub fn parse_code(text: &str, parameter: &'static str) -> Result<RegionCode, Api
         (name = "regions", description = "The Kemendagri region hierarchy and maps"),
         (name = "tps", description = "Polling stations"),
         (name = "agencies", description = "Agencies and their units"),
+        (name = "vulnerability", description = "Vulnerability mapping: indicator sets, TPS classes, area indices, assessments"),
         (name = "auth", description = "Signing in and out (session cookie) and API tokens (`Authorization: Bearer`)"),
         (name = "system", description = "Health and the API description")
     )
@@ -121,6 +123,11 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(session::me))
         .routes(routes!(tokens::list, tokens::create))
         .routes(routes!(tokens::revoke))
+        .routes(routes!(vulnerability::sets))
+        .routes(routes!(vulnerability::set))
+        .routes(routes!(vulnerability::tps_classes))
+        .routes(routes!(vulnerability::areas))
+        .routes(routes!(vulnerability::history, vulnerability::record))
         .split_for_parts()
 }
 
