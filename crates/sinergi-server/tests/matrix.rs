@@ -269,6 +269,11 @@ async fn setup(db: &TestDb) -> World {
     let observer = add_user(store, "pengamat", Role::Observer, "polres-15.07", false).await;
     let external = add_user(store, "kpu.luar", Role::External, "ppk-15.07.01", false).await;
 
+    for (_, text) in sinergi_domain::vulnerability::SHIPPED {
+        let set = sinergi_domain::vulnerability::IndicatorSet::from_toml(text).unwrap();
+        store.put_indicator_set(&set, text, &common::test_event()).await.unwrap();
+    }
+
     let base = spawn(db.store.clone(), ServerConfig::default()).await;
     let mut clients = HashMap::new();
     clients.insert(Anonymous, client());
@@ -715,6 +720,40 @@ fn matrix(world: &World) -> Table {
     t.api(Method::PUT, "/api/v1/tps/999999", Body::Json(same_values(&world.tps_a)), |w| {
         if writes(w) { not_found("tps_not_found") } else { forbidden() }
     });
+
+    // Vulnerability mapping: read like TPS; assessed by administrators, operators and field reporters (and the
+    // operator's token that is not read-only), inside their territory.
+    let set = "bawaslu-pilkada-2024";
+    for path in ["/api/v1/indicator-sets".to_owned(), format!("/api/v1/indicator-sets/{set}")] {
+        t.api(get(), &path, Body::None, |w| if w == External { forbidden() } else { ok() });
+    }
+    t.api(get(), "/api/v1/indicator-sets/tidak-ada", Body::None, |w| {
+        if w == External { forbidden() } else { not_found("indicator_set_not_found") }
+    });
+    for region in ["15.07", "15.07.01", "15.07.02", "14"] {
+        for what in ["tps", "areas"] {
+            let path = format!("/api/v1/vulnerability/{set}/{what}?region={region}");
+            t.api(get(), &path, Body::None, |w| match w {
+                External => forbidden(),
+                _ if sees(region, w) => ok(),
+                _ => not_found("region_not_found"),
+            });
+        }
+    }
+    let assesses = |w: Who| matches!(w, Admin | Operator | DistrictOperator | FieldReporter | ScopedToken);
+    for id in [a, b] {
+        t.api(get(), &format!("/api/v1/tps/{id}/assessments?set={set}"), Body::None, |w| match w {
+            External => forbidden(),
+            _ if covers(id, w) => ok(),
+            _ => not_found("tps_not_found"),
+        });
+        let body = Body::Json(json!({"set": set, "assessor": "Petugas", "answers": {"keamanan.kekerasan": "ya"}}));
+        t.api(Method::POST, &format!("/api/v1/tps/{id}/assessments"), body, |w| match w {
+            _ if !assesses(w) => forbidden(),
+            _ if covers(id, w) => created(),
+            _ => not_found("tps_not_found"),
+        });
+    }
 
     // Agencies and units: every role sees the agencies; the external role no units; units of the scope and of
     // its ancestors (the chain of command) are seen, others are not there.
