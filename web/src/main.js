@@ -7,6 +7,9 @@ import 'leaflet/dist/leaflet.css';
 import './app.css';
 
 const ACCESS_COLOURS = { road: '#1f6feb', river: '#0f9d8a', sea: '#7b3fe4', foot: '#d9480f' };
+// Vulnerability: areas by band, TPS by the severity of their class (0 not vulnerable … 2 very vulnerable).
+const BAND_COLOURS = { low: '#bbf7d0', medium: '#fde68a', high: '#fca5a5' };
+const SEVERITY_COLOURS = ['#16a34a', '#f59e0b', '#dc2626', '#7f1d1d'];
 
 function text(tag, content, className) {
   const el = document.createElement(tag);
@@ -23,13 +26,25 @@ function tpsPopup(p, labels) {
   box.appendChild(text('div', `${labels.voters}: ${p.voters}`));
   box.appendChild(text('div', `${labels.access}: ${labels.access_modes[p.access] || p.access}`));
   if (p.synthetic) box.appendChild(text('div', labels.synthetic, 'synthetic-tag'));
+  if (p.class_label) {
+    box.appendChild(text('div', `${labels.class || 'Kelas'}: ${p.class_label}${p.disagree ? ' ⚠' : ''}`, 'tps-class'));
+  }
+  if (p.id !== undefined && labels.tps_href) {
+    const link = text('a', labels.tps_link || 'TPS');
+    link.href = labels.tps_href.replace('{id}', String(p.id));
+    box.appendChild(link);
+  }
   return box;
 }
 
-function regionPopup(p) {
+function regionPopup(p, labels) {
   const box = document.createElement('div');
   box.appendChild(text('strong', p.name));
   box.appendChild(text('div', p.code));
+  if (p.band) {
+    const band = (labels.bands && labels.bands[p.band]) || p.band;
+    box.appendChild(text('div', `${labels.index || 'Indeks'}: ${p.index} · ${band} · ${p.assessed_tps} TPS`));
+  }
   return box;
 }
 
@@ -60,9 +75,16 @@ async function initMap(container) {
     else if (f.properties.kind === 'village') villages.push(f);
     else if (f.properties.kind === 'tps') tps.push(f);
   }
+  const byBand = (f) => (f.properties.band && f.properties.assessed_tps > 0 ? BAND_COLOURS[f.properties.band] : null);
   const villageLayer = L.geoJSON({ type: 'FeatureCollection', features: villages }, {
-    style: { color: '#6b7280', weight: 1, fillColor: '#e5e7eb', fillOpacity: 0.25, className: 'village-boundary' },
-    onEachFeature: (f, layer) => layer.bindPopup(() => regionPopup(f.properties)),
+    style: (f) => {
+      const fill = byBand(f);
+      return {
+        color: '#6b7280', weight: 1, fillColor: fill || '#e5e7eb', fillOpacity: fill ? 0.6 : 0.25,
+        className: fill ? `village-boundary band-${f.properties.band}` : 'village-boundary',
+      };
+    },
+    onEachFeature: (f, layer) => layer.bindPopup(() => regionPopup(f.properties, labels)),
   }).addTo(map);
   const districtLayer = L.geoJSON({ type: 'FeatureCollection', features: districts }, {
     style: { color: '#111827', weight: 2.5, fill: false, className: 'district-boundary' },
@@ -70,10 +92,17 @@ async function initMap(container) {
   }).addTo(map);
   const tpsLayer = L.layerGroup(tps.map((f) => {
     const [lng, lat] = f.geometry.coordinates;
-    const colour = ACCESS_COLOURS[f.properties.access] || '#1f6feb';
+    const p = f.properties;
+    const classed = p.severity !== undefined;
+    const colour = classed ? SEVERITY_COLOURS[Math.min(p.severity, 3)] : (ACCESS_COLOURS[p.access] || '#1f6feb');
     return L.circleMarker([lat, lng], {
-      radius: 4, weight: 1, color: '#ffffff', fillColor: colour, fillOpacity: 0.95, className: 'tps-marker',
-    }).bindPopup(() => tpsPopup(f.properties, labels));
+      radius: classed && p.severity > 0 ? 6 : 4,
+      weight: p.disagree ? 2.5 : 1,
+      color: p.disagree ? '#111827' : '#ffffff',
+      fillColor: colour,
+      fillOpacity: 0.95,
+      className: classed ? `tps-marker severity-${p.severity}` : 'tps-marker',
+    }).bindPopup(() => tpsPopup(p, labels));
   })).addTo(map);
   L.control.layers(null, {
     [labels.layer_villages]: villageLayer,
@@ -94,7 +123,43 @@ async function initMap(container) {
   container.dataset.state = 'ready';
 }
 
+// Tables marked `sortable`: a click on a header sorts by that column (numbers by `data-sort` when given),
+// a second click reverses. Keyboard: headers are buttons.
+function makeSortable(table) {
+  const headers = table.querySelectorAll('thead th');
+  headers.forEach((th, column) => {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'sort';
+    button.textContent = th.textContent;
+    th.textContent = '';
+    th.appendChild(button);
+    button.addEventListener('click', () => {
+      const body = table.tBodies[0];
+      const ascending = th.getAttribute('aria-sort') !== 'ascending';
+      headers.forEach((h) => h.removeAttribute('aria-sort'));
+      th.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
+      const key = (row) => {
+        const cell = row.cells[column];
+        if (!cell) return '';
+        const value = cell.dataset.sort !== undefined ? cell.dataset.sort : cell.textContent.trim();
+        const number = Number(value);
+        return value !== '' && !Number.isNaN(number) ? number : value.toLowerCase();
+      };
+      const rows = Array.from(body.rows);
+      rows.sort((a, b) => {
+        const x = key(a);
+        const y = key(b);
+        const order = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), 'id');
+        return ascending ? order : -order;
+      });
+      rows.forEach((row) => body.appendChild(row));
+    });
+  });
+}
+
 document.addEventListener('DOMContentLoaded', () => {
   const container = document.getElementById('map');
   if (container && container.dataset.mapUrl) initMap(container);
+  document.querySelectorAll('table.sortable').forEach(makeSortable);
 });

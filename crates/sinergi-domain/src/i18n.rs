@@ -65,6 +65,15 @@ impl Lang {
         }
         out
     }
+
+    /// A decimal with `places` digits after the separator: `12,5` in Bahasa Indonesia, `12.5` in English.
+    pub fn decimal(self, value: f64, places: usize) -> String {
+        let text = format!("{value:.places$}");
+        match self {
+            Lang::Id => text.replace('.', ","),
+            Lang::En => text,
+        }
+    }
 }
 
 fn fill(template: &str, args: &[(&str, &dyn fmt::Display)]) -> String {
@@ -296,6 +305,46 @@ messages! {
     CliSetLoaded => "Set indikator {id} versi {version} dimuat: {variables} variabel, {indicators} indikator, {classes} kelas." / "Indicator set {id} version {version} loaded: {variables} variables, {indicators} indicators, {classes} classes.",
     CliNoSet => "set indikator `{id}` belum dimuat (yang ada: {known}); muat dengan `sinergi indicator-set load FILE`" / "the indicator set `{id}` is not loaded (loaded: {known}); load it with `sinergi indicator-set load FILE`",
     CliReclassified => "Set {id}: semua penilaian diklasifikasi ulang; {moved} TPS berganti kelas ({seconds} detik)." / "Set {id}: every assessment classified again; {moved} TPS changed class ({seconds} s).",
+    NavVulnerability => "Kerawanan" / "Vulnerability",
+    VulnTitle => "Kerawanan TPS: {name}" / "TPS vulnerability: {name}",
+    VulnSets => "Set indikator" / "Indicator set",
+    VulnSummary => "Indeks {index} ({band}) · {assessed} dari {tps} TPS dinilai · {disagree} TPS dengan penilaian instansi yang berbeda" / "Index {index} ({band}) · {assessed} of {tps} TPS assessed · {disagree} TPS where agencies disagree",
+    BandLow => "rendah" / "low",
+    BandMedium => "sedang" / "medium",
+    BandHigh => "tinggi" / "high",
+    ColIndex => "Indeks" / "Index",
+    ColBand => "Tingkat" / "Band",
+    ColAssessed => "Dinilai" / "Assessed",
+    ColDisagree => "Beda penilaian" / "Disagreement",
+    ColClass => "Kelas" / "Class",
+    ColCauses => "Penyebab" / "Causes",
+    ColDate => "Tanggal" / "Date",
+    ColAssessor => "Penilai" / "Assessor",
+    ColHolding => "Indikator terpenuhi" / "Indicators that hold",
+    ColEvidence => "Catatan" / "Evidence",
+    VulnAreas => "Per wilayah" / "By area",
+    VulnTpsHeading => "TPS yang dinilai" / "Assessed TPS",
+    VulnNoTps => "Tidak ada TPS yang cocok." / "No TPS matches.",
+    VulnNoSets => "Belum ada set indikator yang dimuat (sinergi indicator-set load FILE)." / "No indicator set is loaded yet (sinergi indicator-set load FILE).",
+    VulnMoreTps => "Menampilkan {shown} dari {total} TPS; saring, atau unduh untuk semuanya." / "Showing {shown} of {total} TPS; filter, or download them all.",
+    VulnAssessLink => "Isi penilaian TPS desa ini" / "Assess this village's TPS",
+    VulnMethod => "Cara menghitung: docs/vulnerability.md. Kelas TPS = kelas terberat dari penilaian terakhir tiap instansi." / "Method: docs/vulnerability.md. A TPS's class is the gravest of each agency's latest assessment.",
+    FilterAll => "semua" / "all",
+    FilterDisagree => "hanya yang penilaiannya berbeda" / "only where agencies disagree",
+    FilterButton => "Saring" / "Filter",
+    ExportCsv => "Unduh CSV" / "Download CSV",
+    ExportGeojson => "Unduh GeoJSON" / "Download GeoJSON",
+    TpsPageTitle => "{label}, {village}" / "{label}, {village}",
+    TpsNotAssessed => "Belum dinilai dengan set ini." / "Not yet assessed with this set.",
+    TpsHistory => "Riwayat penilaian" / "Assessment history",
+    AssessTitle => "Penilaian TPS: {name}" / "TPS assessment: {name}",
+    AssessIntro => "Centang setiap indikator yang terpenuhi di tiap TPS (Tab untuk berpindah, Spasi untuk mencentang). Penilaian dicatat atas nama instansi Anda ({agency}) dan disimpan sebagai riwayat; penilaian lama tidak dihapus." / "Tick every indicator that holds at each TPS (Tab to move, Space to tick). The assessments are recorded for your agency ({agency}) and kept as history; earlier ones are not removed.",
+    AssessAssessor => "Nama dan pangkat penilai" / "Assessor's name and rank",
+    AssessDate => "Tanggal penilaian" / "Date of assessment",
+    AssessSave => "Simpan penilaian" / "Save assessments",
+    AssessSaved => "{count} penilaian disimpan." / "{count} assessments saved.",
+    AssessRefused => "Penilaian belum disimpan: {detail}" / "Not saved: {detail}",
+    AssessNoTps => "Desa ini belum punya TPS." / "This village has no TPS yet.",
     SetPlaceFile => "baris {line}, kolom {column}" / "line {line}, column {column}",
     SetPlaceClass => "kelas ke-{n}" / "class {n}",
     SetPlaceVariable => "variabel {variable}" / "variable {variable}",

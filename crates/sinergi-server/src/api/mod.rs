@@ -15,12 +15,12 @@ use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 
 pub mod dto;
-mod regions;
+pub(crate) mod regions;
 mod session;
 mod tokens;
 mod tps;
 mod units;
-mod vulnerability;
+pub(crate) mod vulnerability;
 
 /// `axum::Json`, with rejections as [`ApiError`]s.
 #[derive(FromRequest)]
@@ -127,6 +127,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(vulnerability::set))
         .routes(routes!(vulnerability::tps_classes))
         .routes(routes!(vulnerability::areas))
+        .routes(routes!(vulnerability::export))
         .routes(routes!(vulnerability::history, vulnerability::record))
         .split_for_parts()
 }

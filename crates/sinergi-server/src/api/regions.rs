@@ -117,6 +117,13 @@ enum Props<'a> {
         kind: &'static str,
         code: &'a str,
         name: &'a str,
+        /// With `?set=`: the area's index (0–100), band and assessed TPS.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        index: Option<f64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        band: Option<&'static str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        assessed_tps: Option<u64>,
     },
     Tps {
         kind: &'static str,
@@ -128,7 +135,23 @@ enum Props<'a> {
         voters: u32,
         access: &'static str,
         synthetic: bool,
+        /// With `?set=`: the TPS's current class, its label and severity, and whether agencies disagree.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        class: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        class_label: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        severity: Option<u8>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        disagree: Option<bool>,
     },
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MapQuery {
+    /// An indicator set: adds each area's vulnerability index and band, and each TPS's class.
+    pub set: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -140,23 +163,30 @@ struct MapCollection<'a> {
 
 /// Everything the map of a regency or district needs, as one GeoJSON FeatureCollection: district and village
 /// boundaries (`kind` = `district` / `village`) and TPS points (`kind` = `tps`). TPS without coordinates are
-/// left out.
+/// left out. With `set`, areas carry their vulnerability `index`, `band` and `assessed_tps`, and TPS their
+/// `class`, `class_label`, `severity` and `disagree`.
 #[utoipa::path(get, path = "/regions/{code}/map", tag = "regions",
-    params(("code" = String, Path, description = "Code of a regency or district")),
+    params(("code" = String, Path, description = "Code of a regency or district"), MapQuery),
     responses(
         (status = 200, description = "GeoJSON FeatureCollection", content_type = "application/geo+json", body = Object),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn map(
     State(state): State<AppState>,
     current: CurrentUser,
+    crate::lang::ApiLang(lang): crate::lang::ApiLang,
     ApiPath(code): ApiPath<String>,
+    ApiQuery(query): ApiQuery<MapQuery>,
 ) -> Result<Response, ApiError> {
     let code = parse_code(&code, "code")?;
     let region = find_region(&state, &current.viewer, &code).await?;
     if !matches!(region.level, Level::Regency | Level::District) {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "map_needs_regency", Msg::MapNeedsRegency));
     }
-    let body = map_geojson(&state, &current.viewer, region).await?;
+    let set = match &query.set {
+        Some(id) => Some(super::vulnerability::load_set(&state, id).await?),
+        None => None,
+    };
+    let body = map_geojson(&state, &current.viewer, region, set.as_ref(), lang).await?;
     Ok(([(header::CONTENT_TYPE, "application/geo+json")], body).into_response())
 }
 
@@ -165,8 +195,23 @@ pub(crate) async fn map_geojson(
     state: &AppState,
     viewer: &Viewer,
     region: sinergi_store::RegionInfo,
+    set: Option<&sinergi_domain::vulnerability::IndicatorSet>,
+    lang: sinergi_domain::i18n::Lang,
 ) -> Result<String, ApiError> {
     let code = region.code.clone();
+    let classes = match set {
+        Some(set) => state.store.tps_classes(viewer, &set.id, &code).await?,
+        None => Vec::new(),
+    };
+    let class_of: std::collections::HashMap<i64, &sinergi_store::TpsClassRecord> =
+        classes.iter().map(|c| (c.tps_id, c)).collect();
+    // Each area's index from the classes of the TPS inside it (classes are sorted by village code).
+    let area = |area_code: &RegionCode| {
+        set.map(|set| {
+            let inside = classes.iter().filter(|c| area_code.contains(&c.village_code));
+            set.area_index(inside.filter_map(|c| set.classes.iter().position(|k| k.id == c.class)))
+        })
+    };
     let mut boundaries = state.store.boundaries(viewer, &code, Level::District).await?;
     boundaries.extend(state.store.boundaries(viewer, &code, Level::Village).await?);
     let tps: Vec<sinergi_store::TpsRecord> =
@@ -190,7 +235,15 @@ pub(crate) async fn map_geojson(
     let mut features = Vec::with_capacity(boundaries.len() + tps.len());
     for (b, geometry) in boundaries.iter().zip(&region_geometry) {
         let kind = if b.code.level() == Level::District { "district" } else { "village" };
-        let properties = Props::Region { kind, code: b.code.as_str(), name: &b.name };
+        let index = area(&b.code);
+        let properties = Props::Region {
+            kind,
+            code: b.code.as_str(),
+            name: &b.name,
+            index: index.as_ref().map(|i| (i.index * 10.0).round() / 10.0),
+            band: index.as_ref().map(|i| i.band.as_str()),
+            assessed_tps: index.as_ref().map(|i| i.tps),
+        };
         features.push(Feature { r#type: "Feature", properties, geometry });
     }
     for (t, geometry) in tps.iter().zip(&tps_geometry) {
@@ -204,6 +257,14 @@ pub(crate) async fn map_geojson(
             voters: t.tps.voters,
             access: t.tps.access.as_str(),
             synthetic: t.tps.synthetic,
+            class: class_of.get(&t.id).map(|c| c.class.as_str()),
+            class_label: class_of
+                .get(&t.id)
+                .and_then(|c| set.and_then(|s| s.classes.iter().find(|k| k.id == c.class)).map(|k| k.label.get(lang))),
+            severity: class_of
+                .get(&t.id)
+                .and_then(|c| set.and_then(|s| s.classes.iter().find(|k| k.id == c.class)).map(|k| k.severity)),
+            disagree: class_of.get(&t.id).map(|c| c.disagree),
         };
         features.push(Feature { r#type: "Feature", properties, geometry });
     }

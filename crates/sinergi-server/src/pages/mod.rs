@@ -20,12 +20,18 @@ use crate::assets::ASSET_VERSION;
 use crate::auth::{self, CurrentUser};
 use crate::lang::{COOKIE, PageLang};
 
+mod vulnerability;
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/regions", get(provinces))
         .route("/regions/{code}", get(region))
         .route("/map/{code}", get(map))
+        .route("/vulnerability", get(vulnerability::start))
+        .route("/vulnerability/{code}", get(vulnerability::area))
+        .route("/vulnerability/{code}/assess", get(vulnerability::assess_form).post(vulnerability::assess_submit))
+        .route("/tps/{id}", get(vulnerability::tps))
         .route("/lang/{code}", get(switch_language))
         .route("/login", get(login_form).post(login_submit))
         .route("/logout", axum::routing::post(logout))
