@@ -129,7 +129,9 @@ fn unauthenticated() -> Want {
     Want::Error(401, "unauthenticated")
 }
 fn login_page(next: &str) -> Want {
-    Want::Redirect(format!("/login?next={next}"))
+    // The page's path and query, encoded as the server encodes them.
+    let encoded = next.replace('?', "%3F").replace('=', "%3D").replace('&', "%26");
+    Want::Redirect(format!("/login?next={encoded}"))
 }
 
 /// A request body.
@@ -633,6 +635,7 @@ fn matrix(world: &World) -> Table {
         "15.07.01" => who != ScopedToken,
         "15.07.02" => !matches!(who, DistrictOperator | FieldReporter | External),
         "15.07.01.2002" => !matches!(who, FieldReporter | ScopedToken),
+        "15.07.01.2001" => who != ScopedToken,
         "14" => who == Admin,
         _ => false,
     };
@@ -836,6 +839,43 @@ fn matrix(world: &World) -> Table {
         let shown = |w: Who| sees(region, w) && region.len() > 2;
         t.page(&format!("/map/{region}"), |w| if shown(w) { ok() } else { Want::Status(404) });
     }
+    // Vulnerability pages: read like TPS (the external role is refused); the village form only for those who
+    // assess, in a village they cover. `/vulnerability` sends each to their own territory.
+    t.page("/vulnerability", |w| match w {
+        Admin => Want::Redirect("/vulnerability/15.07".into()),
+        DistrictOperator => Want::Redirect("/vulnerability/15.07.01".into()),
+        FieldReporter => Want::Redirect("/vulnerability/15.07.01.2001".into()),
+        ScopedToken => Want::Redirect("/vulnerability/15.07.02".into()),
+        External => Want::Redirect("/vulnerability/15.07.01".into()),
+        _ => Want::Redirect("/vulnerability/15.07".into()),
+    });
+    for region in ["15.07", "15.07.01", "15.07.02", "15.07.01.2001", "14"] {
+        t.page(&format!("/vulnerability/{region}?set={set}"), |w| match w {
+            External => Want::Status(403),
+            _ if sees(region, w) => ok(),
+            _ => Want::Status(404),
+        });
+    }
+    for id in [a, b] {
+        t.page(&format!("/tps/{id}"), |w| if w != External && covers(id, w) { ok() } else { Want::Status(404) });
+    }
+    for village in ["15.07.01.2001", "15.07.02.1001"] {
+        let covered = |w: Who| match w {
+            DistrictOperator | FieldReporter => village.starts_with("15.07.01"),
+            ScopedToken => village.starts_with("15.07.02"),
+            _ => true,
+        };
+        t.page(&format!("/vulnerability/{village}/assess?set={set}"), |w| match w {
+            _ if !assesses(w) => Want::Status(403),
+            _ if covered(w) => ok(),
+            _ => Want::Status(404),
+        });
+    }
+    t.api(get(), &format!("/api/v1/vulnerability/{set}/export?region=15.07.01"), Body::None, |w| match w {
+        External => forbidden(),
+        ScopedToken => not_found("region_not_found"),
+        _ => ok(),
+    });
     t.page("/nope", |_| Want::Status(404));
     t.each(
         Method::POST,
