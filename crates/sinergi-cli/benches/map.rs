@@ -2,6 +2,9 @@
 //! 211 district and village boundaries and about 1,942 synthetic TPS), served by the real router — every layer,
 //! the session check included — with the whole body read. Target: under 100 ms.
 //!
+//! `map_jepara_classes`: the same map with `?set=bawaslu-pilkada-2024`, the vulnerability view: every area's
+//! index and band and every TPS's class computed from the stored classes (issue 4). Target: under 150 ms.
+//!
 //! The database is the demo's, built once before measuring by the same code as `sinergi demo`.
 //!
 //! Run with `cargo bench -p sinergi-cli --bench map`.
@@ -22,6 +25,7 @@ use tower::ServiceExt;
 
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data");
 const URI: &str = "/api/v1/regions/33.20/map";
+const URI_CLASSES: &str = "/api/v1/regions/33.20/map?set=bawaslu-pilkada-2024";
 
 /// Built once, by the first benchmark that needs it, and shared: seeding takes several seconds.
 static FIXTURE: Mutex<Option<Fixture>> = Mutex::new(None);
@@ -69,7 +73,7 @@ fn build_fixture() -> Fixture {
     let router = app(Arc::clone(&db.store), ServerConfig::default());
     let mut fixture = Fixture { rt, router, db, cookie, summary: String::new() };
     // Check once that the response is the map we mean to measure.
-    let body = fixture.get(false);
+    let body = fixture.get(URI, false);
     let doc: serde_json::Value = serde_json::from_slice(&body).expect("map is JSON");
     let features = doc["features"].as_array().expect("features");
     let tps = features.iter().filter(|f| f["properties"]["kind"] == "tps").count();
@@ -82,8 +86,8 @@ fn build_fixture() -> Fixture {
 
 impl Fixture {
     /// One request through the whole router, returning the whole body.
-    fn get(&self, gzip: bool) -> axum::body::Bytes {
-        let mut request = Request::get(URI).header(header::COOKIE, &self.cookie);
+    fn get(&self, uri: &str, gzip: bool) -> axum::body::Bytes {
+        let mut request = Request::get(uri).header(header::COOKIE, &self.cookie);
         if gzip {
             request = request.header(header::ACCEPT_ENCODING, "gzip");
         }
@@ -101,7 +105,7 @@ impl Fixture {
 fn map_jepara(bencher: Bencher) {
     let mut shared = FIXTURE.lock().expect("fixture");
     let fixture = shared.get_or_insert_with(build_fixture);
-    bencher.bench_local(|| fixture.get(false));
+    bencher.bench_local(|| fixture.get(URI, false));
 }
 
 /// As a browser asks: `Accept-Encoding: gzip`, so the compression layer works too.
@@ -109,5 +113,18 @@ fn map_jepara(bencher: Bencher) {
 fn map_jepara_gzip(bencher: Bencher) {
     let mut shared = FIXTURE.lock().expect("fixture");
     let fixture = shared.get_or_insert_with(build_fixture);
-    bencher.bench_local(|| fixture.get(true));
+    bencher.bench_local(|| fixture.get(URI, true));
+}
+
+/// The vulnerability view of the map: bands on the areas, classes on the TPS.
+#[divan::bench(sample_count = 50, sample_size = 1)]
+fn map_jepara_classes(bencher: Bencher) {
+    let mut shared = FIXTURE.lock().expect("fixture");
+    let fixture = shared.get_or_insert_with(build_fixture);
+    let body = fixture.get(URI_CLASSES, false);
+    let doc: serde_json::Value = serde_json::from_slice(&body).expect("map is JSON");
+    let classed =
+        doc["features"].as_array().expect("features").iter().filter(|f| f["properties"]["class"].is_string()).count();
+    assert!(classed > 1900, "{classed} TPS with a class");
+    bencher.bench_local(|| fixture.get(URI_CLASSES, false));
 }

@@ -62,8 +62,9 @@ async fn the_map_shows_every_tps_and_boundary_without_console_errors() {
     let db = TestDb::sqlite().await;
     let markers = common::seed_regency(&*db.store, "15.07").await;
     assert!(markers > 300, "fixture has {markers} TPS");
-    let boundaries =
-        db.store.boundaries(&all(), &common::code("15.07"), sinergi_domain::Level::Village).await.unwrap().len();
+    let village_boundaries =
+        db.store.boundaries(&all(), &common::code("15.07"), sinergi_domain::Level::Village).await.unwrap();
+    let boundaries = village_boundaries.len();
     let districts =
         db.store.boundaries(&all(), &common::code("15.07"), sinergi_domain::Level::District).await.unwrap().len();
     let territory = common::code("15.07");
@@ -78,6 +79,25 @@ async fn the_map_shows_every_tps_and_boundary_without_console_errors() {
     };
     db.store.upsert_units(&[polres]).await.unwrap();
     common::add_user(&*db.store, "kabag.ops", sinergi_domain::auth::Role::Operator, "polres-15.07", false).await;
+    // The vulnerability view: the Bawaslu set and one synthetic assessment of every TPS.
+    let (_, text_of_set) = sinergi_domain::vulnerability::SHIPPED[0];
+    let set = sinergi_domain::vulnerability::IndicatorSet::from_toml(text_of_set).unwrap();
+    db.store.put_indicator_set(&set, text_of_set, &common::test_event()).await.unwrap();
+    let every_tps = db.store.all_tps(&all(), &common::code("15.07")).await.unwrap();
+    let items: Vec<sinergi_store::NewAssessment> = every_tps
+        .iter()
+        .map(|t| sinergi_store::NewAssessment {
+            tps_id: t.id,
+            agency: sinergi_domain::AgencyKind::Bawaslu,
+            assessor: "Panwaslu".into(),
+            account_id: None,
+            assessed_at_ms: 1_731_376_800_000,
+            recorded_at_ms: 1_731_376_800_000,
+            answers: sinergi_domain::synthetic::synthetic_answers(&set, &t.tps.village, &t.tps.number.to_string(), 7),
+            evidence: String::new(),
+        })
+        .collect();
+    db.store.add_assessments(&set, &items, &common::test_event()).await.unwrap();
     let base = common::spawn(db.store.clone(), ServerConfig::default()).await;
 
     let (mut browser, events, _profile) = launch().await;
@@ -176,6 +196,69 @@ async fn the_map_shows_every_tps_and_boundary_without_console_errors() {
         .into_value()
         .unwrap();
     assert!(popup.contains("TPS 0") && popup.contains("DPT") && popup.contains("sintetis"), "{popup}");
+
+    // The vulnerability page: villages coloured by band, every TPS by class, a sortable table.
+    page.goto(format!("{base}/vulnerability/15.07?set=bawaslu-pilkada-2024")).await.unwrap();
+    let mut state = String::new();
+    for _ in 0..100 {
+        state = text(&page, "(document.getElementById('map') || {dataset: {}}).dataset.state || ''")
+            .await
+            .unwrap_or_default();
+        if !state.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(state, "ready", "the vulnerability map finished loading");
+    let classed = count("path.tps-marker.severity-0").await
+        + count("path.tps-marker.severity-1").await
+        + count("path.tps-marker.severity-2").await;
+    assert_eq!(classed, markers, "every TPS drawn in the colour of its class");
+    let banded = count("path.band-low").await + count("path.band-medium").await + count("path.band-high").await;
+    let villages_with_tps: std::collections::HashSet<String> =
+        every_tps.iter().map(|t| t.tps.village.to_string()).collect();
+    let assessed_villages = village_boundaries.iter().filter(|b| villages_with_tps.contains(b.code.as_str())).count();
+    assert!(assessed_villages > 0);
+    assert_eq!(banded, assessed_villages, "every village with assessed TPS coloured by its band");
+    // Sorting the areas by index, highest first: a click sorts ascending, a second descending.
+    let order: Vec<f64> = page
+        .evaluate(
+            "(() => { const th = document.querySelectorAll('#areas thead th');              const b = Array.from(th).find(h => h.textContent.trim() === 'Indeks').querySelector('button');              b.click(); b.click();              return Array.from(document.querySelectorAll('#areas tbody tr')).map(r =>                Number(r.querySelector('td[data-sort]').dataset.sort)); })()",
+        )
+        .await
+        .unwrap()
+        .into_value()
+        .unwrap();
+    assert!(order.len() > 1 && order.windows(2).all(|w| w[0] >= w[1]), "{order:?}");
+
+    // The village form: the first field has the focus, every answer is reachable by Tab, and saving records them.
+    let village = every_tps[0].tps.village.to_string();
+    page.goto(format!("{base}/vulnerability/{village}/assess?set=bawaslu-pilkada-2024")).await.unwrap();
+    let focus: String = text(&page, "document.activeElement.name || ''").await.unwrap_or_default();
+    assert_eq!(focus, "assessor", "the form starts where typing starts");
+    let unreachable: usize = page
+        .evaluate("document.querySelectorAll('#assess-form input[tabindex=\"-1\"], #assess-form [disabled]').length")
+        .await
+        .unwrap()
+        .into_value()
+        .unwrap();
+    assert_eq!(unreachable, 0);
+    let _ = page
+        .evaluate(
+            "document.querySelector('input[name=assessor]').value = 'Aiptu Sabar';              document.querySelector('#assess-form tbody input[type=checkbox]').click();              document.getElementById('assess-save').click();",
+        )
+        .await;
+    let mut saved = String::new();
+    for _ in 0..100 {
+        saved = text(&page, "(document.getElementById('saved') || {textContent: ''}).textContent")
+            .await
+            .unwrap_or_default();
+        if !saved.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(saved.contains("penilaian disimpan"), "{saved:?}");
 
     tokio::time::sleep(Duration::from_millis(300)).await;
     browser.close().await.unwrap();
