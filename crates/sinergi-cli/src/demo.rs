@@ -193,6 +193,7 @@ async fn seed_assessments(store: &dyn Store, lang: Lang) -> anyhow::Result<()> {
                         SEED,
                     ),
                     evidence: "Data sintetis untuk demo, bukan hasil pemetaan sungguhan.".to_owned(),
+                    photo: None,
                 })
                 .collect();
             let detail = format!("{} synthetic assessments in {regency}", items.len());

@@ -100,6 +100,8 @@ pub enum Problem {
         village: String,
         number: u32,
     },
+    /// Not a JPEG, PNG or WebP image in base64.
+    BadPhoto,
 }
 
 impl Problem {
@@ -147,6 +149,7 @@ impl Problem {
             }
             BadDate(v) => lang.format(Msg::ProblemBadDate, &[("value", v)]),
             UnknownAgency(a) => lang.format(Msg::ProblemUnknownAgency, &[("agency", a)]),
+            BadPhoto => lang.t(Msg::ProblemBadPhoto).to_owned(),
             UnknownTps { village, number } => {
                 lang.format(Msg::ProblemUnknownTps, &[("village", village), ("number", number)])
             }

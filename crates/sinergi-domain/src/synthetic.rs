@@ -151,8 +151,8 @@ fn indicator_rate(name: &str) -> f64 {
     }
 }
 
-/// Answers of a synthetic assessment of one TPS (yes/no answers only; counts stay 0), deterministic for the TPS
-/// (`key`, e.g. its village and number), the village and the seed. About one village in eight is a "hot" village
+/// Answers of a synthetic assessment of one TPS (yes/no answers only; counts stay 0), deterministic for the
+/// village, the TPS within it (`key`, e.g. its number) and the seed. About one village in eight is a "hot" village
 /// where every indicator holds four times as often, so that the demo's map has areas that stand out.
 pub fn synthetic_answers(
     set: &crate::vulnerability::IndicatorSet,
@@ -161,7 +161,8 @@ pub fn synthetic_answers(
     seed: u64,
 ) -> Vec<u32> {
     let hot = SplitMix64::from_text(seed, village.as_str()).next_f64() < 0.125;
-    let mut rng = SplitMix64::from_text(seed ^ 0x5eed, &format!("{}/{key}", set.id));
+    // The village is part of the draw: TPS 1 of one village must not answer like TPS 1 of every other.
+    let mut rng = SplitMix64::from_text(seed ^ 0x5eed, &format!("{}/{village}/{key}", set.id));
     set.indicators
         .iter()
         .map(|ind| {
@@ -174,6 +175,20 @@ pub fn synthetic_answers(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn synthetic_answers_differ_between_villages() {
+        let set = crate::vulnerability::IndicatorSet::from_toml(crate::vulnerability::SHIPPED[0].1).unwrap();
+        let distinct: std::collections::HashSet<Vec<u32>> = (1..=400)
+            .map(|v| {
+                let village = RegionCode::parse(&format!("33.20.01.{:04}", 2000 + v)).unwrap();
+                synthetic_answers(&set, &village, "1", 7)
+            })
+            .collect();
+        assert!(distinct.len() > 40, "TPS 1 of 400 villages gave only {} different answer sets", distinct.len());
+        let village = RegionCode::parse("33.20.01.2001").unwrap();
+        assert_eq!(synthetic_answers(&set, &village, "1", 7), synthetic_answers(&set, &village, "1", 7));
+    }
+
     use super::*;
 
     fn village(code: &str, lng0: f64) -> VillageInput {

@@ -95,6 +95,7 @@ async fn the_map_shows_every_tps_and_boundary_without_console_errors() {
             recorded_at_ms: 1_731_376_800_000,
             answers: sinergi_domain::synthetic::synthetic_answers(&set, &t.tps.village, &t.tps.number.to_string(), 7),
             evidence: String::new(),
+            photo: None,
         })
         .collect();
     db.store.add_assessments(&set, &items, &common::test_event()).await.unwrap();

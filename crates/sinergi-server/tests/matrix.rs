@@ -871,6 +871,7 @@ fn matrix(world: &World) -> Table {
             _ => Want::Status(404),
         });
     }
+    t.api(get(), "/api/v1/assessments/999999/photo", Body::None, |_| not_found("photo_not_found"));
     t.api(get(), &format!("/api/v1/vulnerability/{set}/export?region=15.07.01"), Body::None, |w| match w {
         External => forbidden(),
         ScopedToken => not_found("region_not_found"),

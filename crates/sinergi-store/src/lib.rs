@@ -305,6 +305,8 @@ pub struct NewAssessment {
     /// One value per indicator of the set, in its order.
     pub answers: Vec<u32>,
     pub evidence: String,
+    /// An optional photo: its media type (`image/jpeg`, `image/png`, `image/webp`) and bytes.
+    pub photo: Option<(String, Vec<u8>)>,
 }
 
 /// A stored assessment.
@@ -322,6 +324,8 @@ pub struct AssessmentRecord {
     pub answers: String,
     pub evidence: String,
     pub class: String,
+    /// Whether a photo came with it (read it with [`Store::assessment_photo`]).
+    pub has_photo: bool,
 }
 
 /// The current class of a TPS under a set.
@@ -495,6 +499,8 @@ pub trait Store: Send + Sync {
     async fn add_assessments(&self, set: &IndicatorSet, items: &[NewAssessment], audit: &AuditEvent) -> Result<u64>;
     /// Every assessment of a TPS under a set, newest first, when the viewer may read the TPS.
     async fn assessments(&self, viewer: &Viewer, tps_id: i64, set_id: &str) -> Result<Vec<AssessmentRecord>>;
+    /// The photo of an assessment (media type and bytes), when it has one and the viewer may read its TPS.
+    async fn assessment_photo(&self, viewer: &Viewer, id: i64) -> Result<Option<(String, Vec<u8>)>>;
     /// The current class of every classified TPS inside a region and the viewer's territory, in TPS order.
     async fn tps_classes(&self, viewer: &Viewer, set_id: &str, within: &RegionCode) -> Result<Vec<TpsClassRecord>>;
     /// Classifies every stored assessment of the set again under its rules (after the set changed) and

@@ -1270,7 +1270,7 @@ macro_rules! impl_store {
                 for chunk in items.chunks($crate::queries::BATCH / 2) {
                     let mut qb = sqlx::QueryBuilder::<$db>::new(
                         "INSERT INTO assessment (tps_id, set_id, set_version, agency, assessor, account_id, \
-                         assessed_at_ms, recorded_at_ms, answers, evidence, class) ",
+                         assessed_at_ms, recorded_at_ms, answers, evidence, class, photo, photo_type) ",
                     );
                     qb.push_values(chunk, |mut b, a| {
                         let class = set.class_of(&a.answers, &mut scratch);
@@ -1284,7 +1284,9 @@ macro_rules! impl_store {
                             .push_bind(a.recorded_at_ms)
                             .push_bind(codec.encode(&a.answers))
                             .push_bind(a.evidence.as_str())
-                            .push_bind(set.classes[class].id.clone());
+                            .push_bind(set.classes[class].id.clone())
+                            .push_bind(a.photo.as_ref().map(|(_, bytes)| bytes.as_slice()))
+                            .push_bind(a.photo.as_ref().map(|(media, _)| media.as_str()));
                     });
                     qb.build().execute(&mut *tx).await?;
                 }
@@ -1322,9 +1324,9 @@ macro_rules! impl_store {
                 {
                     return Ok(Vec::new());
                 }
-                let rows: Vec<(i64, i64, String, String, String, String, i64, i64, String, String, String)> = sqlx::query_as(
+                let rows: Vec<(i64, i64, String, String, String, String, i64, i64, String, String, String, bool)> = sqlx::query_as(
                     "SELECT id, tps_id, set_id, set_version, agency, assessor, assessed_at_ms, recorded_at_ms, answers, \
-                     evidence, class FROM assessment WHERE tps_id = $1 AND set_id = $2 \
+                     evidence, class, photo IS NOT NULL AS has_photo FROM assessment WHERE tps_id = $1 AND set_id = $2 \
                      ORDER BY assessed_at_ms DESC, id DESC",
                 )
                 .bind(tps_id)
@@ -1333,12 +1335,31 @@ macro_rules! impl_store {
                 .await?;
                 Ok(rows
                     .into_iter()
-                    .map(|(id, tps_id, set_id, set_version, agency, assessor, assessed_at_ms, recorded_at_ms, answers, evidence, class)| {
+                    .map(|(id, tps_id, set_id, set_version, agency, assessor, assessed_at_ms, recorded_at_ms, answers, evidence, class, has_photo)| {
                         $crate::AssessmentRecord {
-                            id, tps_id, set_id, set_version, agency, assessor, assessed_at_ms, recorded_at_ms, answers, evidence, class,
+                            id, tps_id, set_id, set_version, agency, assessor, assessed_at_ms, recorded_at_ms, answers, evidence, class, has_photo,
                         }
                     })
                     .collect())
+            }
+
+            async fn assessment_photo(
+                &self,
+                viewer: &sinergi_domain::access::Viewer,
+                id: i64,
+            ) -> $crate::Result<Option<(String, Vec<u8>)>> {
+                let row: Option<(i64, Option<String>, Option<Vec<u8>>)> =
+                    sqlx::query_as("SELECT tps_id, photo_type, photo FROM assessment WHERE id = $1")
+                        .bind(id)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                let Some((tps_id, Some(media), Some(bytes))) = row else { return Ok(None) };
+                if !viewer.may(sinergi_domain::access::Action::ReadTps)
+                    || tps_in_territory(&self.pool, viewer, tps_id).await?.is_none()
+                {
+                    return Ok(None);
+                }
+                Ok(Some((media, bytes)))
             }
 
             async fn tps_classes(

@@ -128,6 +128,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(vulnerability::tps_classes))
         .routes(routes!(vulnerability::areas))
         .routes(routes!(vulnerability::export))
+        .routes(routes!(vulnerability::photo))
         .routes(routes!(vulnerability::history, vulnerability::record))
         .split_for_parts()
 }

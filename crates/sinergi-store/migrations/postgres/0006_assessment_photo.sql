@@ -1,0 +1,3 @@
+-- An optional photo with an assessment (what the assessor saw), kept beside it.
+ALTER TABLE assessment ADD COLUMN photo BYTEA;
+ALTER TABLE assessment ADD COLUMN photo_type TEXT;
