@@ -166,49 +166,54 @@ macro_rules! impl_store {
             row.map($crate::TpsRow::into_record).transpose()
         }
 
-        /// One assessment as read for classifying: id, TPS, agency, time, stored class, stored answers.
-        type AssessmentFacts = (i64, i64, String, i64, String, String);
+        /// One assessment as read for classifying: id, TPS, agency, time, stored class, stored causes, answers.
+        type AssessmentFacts = (i64, i64, String, i64, String, String, String);
 
-        /// From assessments ordered by TPS, agency and newest first: each one's class under `set` (with the
-        /// ids whose stored class changed), and each TPS's current class (class index, disagreement, causes).
+        /// The class (index) and causes (`variable.indicator;…`) of one answer text under `set`.
+        fn outcome_of(
+            set: &sinergi_domain::vulnerability::IndicatorSet,
+            codec: &sinergi_domain::vulnerability::AnswerCodec<'_>,
+            text: &str,
+        ) -> (usize, String) {
+            let mut answers = Vec::new();
+            codec.decode_into(text, &mut answers);
+            let outcome = set.classify(&answers);
+            let causes = outcome.causes.iter().map(|i| set.indicator_name(*i)).collect::<Vec<_>>().join(";");
+            (outcome.class, causes)
+        }
+
+        /// From assessments ordered by TPS, agency and newest first: each one's class and causes under `set` (the
+        /// rows whose stored ones differ), and each TPS's current class (class index, disagreement, causes).
+        /// Each distinct answer text is classified once.
         fn classify_assessments(
             set: &sinergi_domain::vulnerability::IndicatorSet,
             rows: &[AssessmentFacts],
-        ) -> (Vec<(i64, usize)>, Vec<(i64, usize, bool, String)>) {
+        ) -> (Vec<(i64, usize, String)>, Vec<(i64, usize, bool, String)>) {
             let codec = sinergi_domain::vulnerability::AnswerCodec::new(set);
-            let mut scratch = (Vec::new(), Vec::new());
-            let mut answers = Vec::new();
+            let mut known: std::collections::HashMap<&str, (usize, String)> = std::collections::HashMap::new();
             let mut changed = Vec::new();
             let mut current = Vec::new();
-            // The latest assessment of each agency for the TPS being read: (class, time, row index).
-            let mut latest: Vec<(usize, i64, usize)> = Vec::new();
-            let finish = |tps: i64, latest: &mut Vec<(usize, i64, usize)>, current: &mut Vec<(i64, usize, bool, String)>| {
+            // The latest assessment of each agency for the TPS being read: (class, time, its causes).
+            let mut latest: Vec<(usize, i64, String)> = Vec::new();
+            let finish = |tps: i64, latest: &mut Vec<(usize, i64, String)>, current: &mut Vec<(i64, usize, bool, String)>| {
                 let pairs: Vec<(usize, i64)> = latest.iter().map(|(c, at, _)| (*c, *at)).collect();
                 if let Some((class, disagree)) = set.current_class(&pairs) {
-                    let severity = |c: usize| set.classes.get(c).map_or(0, |k| k.severity);
-                    let deciding = latest.iter().filter(|(c, _, _)| *c == class).max_by_key(|(c, at, _)| (severity(*c), *at));
-                    let causes = deciding.map_or_else(String::new, |(_, _, row)| {
-                        let mut a = Vec::new();
-                        codec.decode_into(&rows[*row].5, &mut a);
-                        let outcome = set.classify(&a);
-                        outcome.causes.iter().map(|i| set.indicator_name(*i)).collect::<Vec<_>>().join(";")
-                    });
-                    current.push((tps, class, disagree, causes));
+                    let deciding = latest.iter().filter(|(c, _, _)| *c == class).max_by_key(|(_, at, _)| *at);
+                    current.push((tps, class, disagree, deciding.map(|(_, _, causes)| causes.clone()).unwrap_or_default()));
                 }
                 latest.clear();
             };
-            for (i, (id, tps, agency, at, stored, text)) in rows.iter().enumerate() {
+            for (i, (id, tps, agency, at, stored_class, stored_causes, text)) in rows.iter().enumerate() {
                 if i > 0 && rows[i - 1].1 != *tps {
                     finish(rows[i - 1].1, &mut latest, &mut current);
                 }
-                codec.decode_into(text, &mut answers);
-                let class = set.class_of(&answers, &mut scratch);
-                if set.classes[class].id != *stored {
-                    changed.push((*id, class));
+                let (class, causes) = known.entry(text.as_str()).or_insert_with(|| outcome_of(set, &codec, text)).clone();
+                if set.classes[class].id != *stored_class || causes != *stored_causes {
+                    changed.push((*id, class, causes.clone()));
                 }
                 let newest_of_agency = i == 0 || rows[i - 1].1 != *tps || rows[i - 1].2 != *agency;
                 if newest_of_agency {
-                    latest.push((class, *at, i));
+                    latest.push((class, *at, causes));
                 }
             }
             if let Some(last) = rows.last() {
@@ -217,19 +222,42 @@ macro_rules! impl_store {
             (changed, current)
         }
 
+        /// The assessments of these TPS under a set, ordered for [`classify_assessments`].
+        async fn facts_of(
+            tx: &mut sqlx::Transaction<'_, $db>,
+            set_id: &str,
+            tps_ids: &[i64],
+        ) -> $crate::Result<Vec<AssessmentFacts>> {
+            let mut rows: Vec<AssessmentFacts> = Vec::new();
+            for chunk in tps_ids.chunks($crate::queries::BATCH) {
+                let mut qb = sqlx::QueryBuilder::<$db>::new(
+                    "SELECT id, tps_id, agency, assessed_at_ms, class, causes, answers FROM assessment WHERE set_id = ",
+                );
+                qb.push_bind(set_id).push(" AND tps_id IN (");
+                let mut list = qb.separated(", ");
+                for id in chunk {
+                    list.push_bind(*id);
+                }
+                qb.push(") ORDER BY tps_id, agency, assessed_at_ms DESC, id DESC");
+                rows.extend(qb.build_query_as::<AssessmentFacts>().fetch_all(&mut **tx).await?);
+            }
+            Ok(rows)
+        }
+
         /// Writes the classes that differ from what is stored: assessments' classes, then TPS classes. Returns how
         /// many TPS changed class.
         async fn store_classes(
             tx: &mut sqlx::Transaction<'_, $db>,
             set: &sinergi_domain::vulnerability::IndicatorSet,
             tps_ids: Option<&[i64]>,
-            changed: &[(i64, usize)],
+            changed: &[(i64, usize, String)],
             current: &[(i64, usize, bool, String)],
         ) -> $crate::Result<u64> {
-            for (id, class) in changed {
-                sqlx::query("UPDATE assessment SET class = $2 WHERE id = $1")
+            for (id, class, causes) in changed {
+                sqlx::query("UPDATE assessment SET class = $2, causes = $3 WHERE id = $1")
                     .bind(*id)
                     .bind(set.classes[*class].id.as_str())
+                    .bind(causes.as_str())
                     .execute(&mut **tx)
                     .await?;
             }
@@ -1264,16 +1292,17 @@ macro_rules! impl_store {
                 audit: &sinergi_domain::audit::AuditEvent,
             ) -> $crate::Result<u64> {
                 let codec = sinergi_domain::vulnerability::AnswerCodec::new(set);
-                let mut scratch = (Vec::new(), Vec::new());
                 let mut tx = self.pool.begin().await?;
                 lock_audit_head(&mut tx).await?;
                 for chunk in items.chunks($crate::queries::BATCH / 2) {
                     let mut qb = sqlx::QueryBuilder::<$db>::new(
                         "INSERT INTO assessment (tps_id, set_id, set_version, agency, assessor, account_id, \
-                         assessed_at_ms, recorded_at_ms, answers, evidence, class, photo, photo_type) ",
+                         assessed_at_ms, recorded_at_ms, answers, evidence, class, causes, photo, photo_type) ",
                     );
                     qb.push_values(chunk, |mut b, a| {
-                        let class = set.class_of(&a.answers, &mut scratch);
+                        let outcome = set.classify(&a.answers);
+                        let causes =
+                            outcome.causes.iter().map(|i| set.indicator_name(*i)).collect::<Vec<_>>().join(";");
                         b.push_bind(a.tps_id)
                             .push_bind(set.id.as_str())
                             .push_bind(set.version.as_str())
@@ -1284,7 +1313,8 @@ macro_rules! impl_store {
                             .push_bind(a.recorded_at_ms)
                             .push_bind(codec.encode(&a.answers))
                             .push_bind(a.evidence.as_str())
-                            .push_bind(set.classes[class].id.clone())
+                            .push_bind(set.classes[outcome.class].id.clone())
+                            .push_bind(causes)
                             .push_bind(a.photo.as_ref().map(|(_, bytes)| bytes.as_slice()))
                             .push_bind(a.photo.as_ref().map(|(media, _)| media.as_str()));
                     });
@@ -1293,19 +1323,7 @@ macro_rules! impl_store {
                 let mut tps_ids: Vec<i64> = items.iter().map(|a| a.tps_id).collect();
                 tps_ids.sort_unstable();
                 tps_ids.dedup();
-                let mut rows: Vec<AssessmentFacts> = Vec::new();
-                for chunk in tps_ids.chunks($crate::queries::BATCH) {
-                    let mut qb = sqlx::QueryBuilder::<$db>::new(
-                        "SELECT id, tps_id, agency, assessed_at_ms, class, answers FROM assessment WHERE set_id = ",
-                    );
-                    qb.push_bind(set.id.as_str()).push(" AND tps_id IN (");
-                    let mut list = qb.separated(", ");
-                    for id in chunk {
-                        list.push_bind(*id);
-                    }
-                    qb.push(") ORDER BY tps_id, agency, assessed_at_ms DESC, id DESC");
-                    rows.extend(qb.build_query_as::<AssessmentFacts>().fetch_all(&mut *tx).await?);
-                }
+                let rows = facts_of(&mut tx, &set.id, &tps_ids).await?;
                 let (changed, current) = classify_assessments(set, &rows);
                 store_classes(&mut tx, set, Some(&tps_ids), &changed, &current).await?;
                 append_in(&mut tx, audit).await?;
@@ -1401,16 +1419,72 @@ macro_rules! impl_store {
             }
 
             async fn reclassify(&self, set: &sinergi_domain::vulnerability::IndicatorSet) -> $crate::Result<u64> {
+                // The classes and their severities decide which agency's class holds; when they changed since the
+                // last re-classification, every TPS is recomputed. Otherwise only the TPS that have an assessment
+                // whose class or causes change: each distinct answer text is classified once.
+                let signature: String = set.classes.iter().map(|c| format!("{}:{};", c.id, c.severity)).collect();
+                let key = format!("vulnerability.classes.{}", set.id);
                 let mut tx = self.pool.begin().await?;
-                let rows: Vec<AssessmentFacts> = sqlx::query_as(
-                    "SELECT id, tps_id, agency, assessed_at_ms, class, answers FROM assessment WHERE set_id = $1 \
-                     ORDER BY tps_id, agency, assessed_at_ms DESC, id DESC",
+                let stored: Option<(String,)> =
+                    sqlx::query_as("SELECT value FROM meta WHERE key = $1").bind(&key).fetch_optional(&mut *tx).await?;
+                let moved = if stored.as_ref().map(|(v,)| v.as_str()) != Some(signature.as_str()) {
+                    let rows: Vec<AssessmentFacts> = sqlx::query_as(
+                        "SELECT id, tps_id, agency, assessed_at_ms, class, causes, answers FROM assessment \
+                         WHERE set_id = $1 ORDER BY tps_id, agency, assessed_at_ms DESC, id DESC",
+                    )
+                    .bind(set.id.as_str())
+                    .fetch_all(&mut *tx)
+                    .await?;
+                    let (changed, current) = classify_assessments(set, &rows);
+                    store_classes(&mut tx, set, None, &changed, &current).await?
+                } else {
+                    let texts: Vec<(String, String, String)> = sqlx::query_as(
+                        "SELECT answers, class, causes FROM assessment WHERE set_id = $1 GROUP BY answers, class, causes",
+                    )
+                    .bind(set.id.as_str())
+                    .fetch_all(&mut *tx)
+                    .await?;
+                    let codec = sinergi_domain::vulnerability::AnswerCodec::new(set);
+                    let mut changed_texts: Vec<String> = Vec::new();
+                    for (text, class, causes) in &texts {
+                        let (new_class, new_causes) = outcome_of(set, &codec, text);
+                        if set.classes[new_class].id != *class || new_causes != *causes {
+                            sqlx::query("UPDATE assessment SET class = $1, causes = $2 WHERE set_id = $3 AND answers = $4")
+                                .bind(set.classes[new_class].id.as_str())
+                                .bind(new_causes.as_str())
+                                .bind(set.id.as_str())
+                                .bind(text.as_str())
+                                .execute(&mut *tx)
+                                .await?;
+                            changed_texts.push(text.clone());
+                        }
+                    }
+                    let mut tps_ids: Vec<i64> = Vec::new();
+                    for chunk in changed_texts.chunks($crate::queries::BATCH) {
+                        let mut qb =
+                            sqlx::QueryBuilder::<$db>::new("SELECT DISTINCT tps_id FROM assessment WHERE set_id = ");
+                        qb.push_bind(set.id.as_str()).push(" AND answers IN (");
+                        let mut list = qb.separated(", ");
+                        for text in chunk {
+                            list.push_bind(text.as_str());
+                        }
+                        qb.push(")");
+                        let ids: Vec<(i64,)> = qb.build_query_as().fetch_all(&mut *tx).await?;
+                        tps_ids.extend(ids.into_iter().map(|(id,)| id));
+                    }
+                    tps_ids.sort_unstable();
+                    tps_ids.dedup();
+                    let rows = facts_of(&mut tx, &set.id, &tps_ids).await?;
+                    let (changed, current) = classify_assessments(set, &rows);
+                    store_classes(&mut tx, set, Some(&tps_ids), &changed, &current).await?
+                };
+                sqlx::query(
+                    "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 )
-                .bind(set.id.as_str())
-                .fetch_all(&mut *tx)
+                .bind(&key)
+                .bind(&signature)
+                .execute(&mut *tx)
                 .await?;
-                let (changed, current) = classify_assessments(set, &rows);
-                let moved = store_classes(&mut tx, set, None, &changed, &current).await?;
                 tx.commit().await?;
                 Ok(moved)
             }
