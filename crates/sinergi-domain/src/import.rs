@@ -957,13 +957,7 @@ pub fn parse_assessments(input: impl Read, set: &crate::vulnerability::Indicator
             }
             match set.parse_answer(*i, value) {
                 Some(v) => answers[*i] = v,
-                None => {
-                    let expected = match set.indicators[*i].answer {
-                        crate::vulnerability::AnswerKind::YesNo => "yes_no",
-                        crate::vulnerability::AnswerKind::Count { .. } => "count",
-                    };
-                    row.fail(column, Problem::BadAnswer { value: value.to_owned(), expected });
-                }
+                None => row.fail(column, set.bad_answer(*i, value)),
             }
         }
         let record = match (village, number, agency, assessor, at) {
