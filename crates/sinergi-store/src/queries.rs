@@ -182,44 +182,99 @@ macro_rules! impl_store {
             (outcome.class, causes)
         }
 
-        /// From assessments ordered by TPS, agency and newest first: each one's class and causes under `set` (the
-        /// rows whose stored ones differ), and each TPS's current class (class index, disagreement, causes).
-        /// Each distinct answer text is classified once.
-        fn classify_assessments(
+        /// From assessments ordered by TPS, agency and newest first, each with the class and causes of its answers
+        /// (from `answer_class`): each TPS's current class (class index, disagreement, causes).
+        fn current_classes(
             set: &sinergi_domain::vulnerability::IndicatorSet,
             rows: &[AssessmentFacts],
-        ) -> (Vec<(i64, usize, String)>, Vec<(i64, usize, bool, String)>) {
-            let codec = sinergi_domain::vulnerability::AnswerCodec::new(set);
-            let mut known: std::collections::HashMap<&str, (usize, String)> = std::collections::HashMap::new();
-            let mut changed = Vec::new();
+        ) -> Vec<(i64, usize, bool, String)> {
+            let index: std::collections::HashMap<&str, usize> =
+                set.classes.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
             let mut current = Vec::new();
             // The latest assessment of each agency for the TPS being read: (class, time, its causes).
-            let mut latest: Vec<(usize, i64, String)> = Vec::new();
-            let finish = |tps: i64, latest: &mut Vec<(usize, i64, String)>, current: &mut Vec<(i64, usize, bool, String)>| {
+            let mut latest: Vec<(usize, i64, &str)> = Vec::new();
+            let finish = |tps: i64, latest: &mut Vec<(usize, i64, &str)>, current: &mut Vec<(i64, usize, bool, String)>| {
                 let pairs: Vec<(usize, i64)> = latest.iter().map(|(c, at, _)| (*c, *at)).collect();
                 if let Some((class, disagree)) = set.current_class(&pairs) {
                     let deciding = latest.iter().filter(|(c, _, _)| *c == class).max_by_key(|(_, at, _)| *at);
-                    current.push((tps, class, disagree, deciding.map(|(_, _, causes)| causes.clone()).unwrap_or_default()));
+                    current.push((tps, class, disagree, deciding.map(|(_, _, causes)| (*causes).to_owned()).unwrap_or_default()));
                 }
                 latest.clear();
             };
-            for (i, (id, tps, agency, at, stored_class, stored_causes, text)) in rows.iter().enumerate() {
+            for (i, (_, tps, agency, at, class, causes, _)) in rows.iter().enumerate() {
                 if i > 0 && rows[i - 1].1 != *tps {
                     finish(rows[i - 1].1, &mut latest, &mut current);
                 }
-                let (class, causes) = known.entry(text.as_str()).or_insert_with(|| outcome_of(set, &codec, text)).clone();
-                if set.classes[class].id != *stored_class || causes != *stored_causes {
-                    changed.push((*id, class, causes.clone()));
-                }
                 let newest_of_agency = i == 0 || rows[i - 1].1 != *tps || rows[i - 1].2 != *agency;
                 if newest_of_agency {
-                    latest.push((class, *at, causes));
+                    latest.push((index.get(class.as_str()).copied().unwrap_or(0), *at, causes.as_str()));
                 }
             }
             if let Some(last) = rows.last() {
                 finish(last.1, &mut latest, &mut current);
             }
-            (changed, current)
+            current
+        }
+
+        /// Brings `answer_class` up to the set's rules for these answer texts (every text of the set with `None`);
+        /// returns the texts whose class or causes changed (new texts included).
+        async fn sync_answer_classes(
+            tx: &mut sqlx::Transaction<'_, $db>,
+            set: &sinergi_domain::vulnerability::IndicatorSet,
+            texts: Option<&[String]>,
+        ) -> $crate::Result<Vec<String>> {
+            let codec = sinergi_domain::vulnerability::AnswerCodec::new(set);
+            let mut stored: std::collections::HashMap<String, (String, String)> = std::collections::HashMap::new();
+            let wanted: Vec<String> = match texts {
+                Some(texts) => {
+                    for chunk in texts.chunks($crate::queries::BATCH) {
+                        let mut qb = sqlx::QueryBuilder::<$db>::new(
+                            "SELECT answers, class, causes FROM answer_class WHERE set_id = ",
+                        );
+                        qb.push_bind(set.id.as_str()).push(" AND answers IN (");
+                        let mut list = qb.separated(", ");
+                        for text in chunk {
+                            list.push_bind(text.as_str());
+                        }
+                        qb.push(")");
+                        let rows: Vec<(String, String, String)> = qb.build_query_as().fetch_all(&mut **tx).await?;
+                        stored.extend(rows.into_iter().map(|(a, c, k)| (a, (c, k))));
+                    }
+                    texts.to_vec()
+                }
+                None => {
+                    let rows: Vec<(String, String, String)> =
+                        sqlx::query_as("SELECT answers, class, causes FROM answer_class WHERE set_id = $1")
+                            .bind(set.id.as_str())
+                            .fetch_all(&mut **tx)
+                            .await?;
+                    let all = rows.iter().map(|(a, _, _)| a.clone()).collect();
+                    stored.extend(rows.into_iter().map(|(a, c, k)| (a, (c, k))));
+                    all
+                }
+            };
+            let mut changed: Vec<(String, usize, String)> = Vec::new();
+            for text in wanted {
+                let (class, causes) = outcome_of(set, &codec, &text);
+                let same = stored.get(&text).is_some_and(|(c, k)| *c == set.classes[class].id && *k == causes);
+                if !same && !changed.iter().any(|(t, _, _)| *t == text) {
+                    changed.push((text, class, causes));
+                }
+            }
+            for chunk in changed.chunks($crate::queries::BATCH) {
+                let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO answer_class (set_id, answers, class, causes) ");
+                qb.push_values(chunk, |mut b, (text, class, causes)| {
+                    b.push_bind(set.id.as_str())
+                        .push_bind(text.as_str())
+                        .push_bind(set.classes[*class].id.as_str())
+                        .push_bind(causes.as_str());
+                });
+                qb.push(
+                    " ON CONFLICT (set_id, answers) DO UPDATE SET class = excluded.class, causes = excluded.causes",
+                );
+                qb.build().execute(&mut **tx).await?;
+            }
+            Ok(changed.into_iter().map(|(text, _, _)| text).collect())
         }
 
         /// The assessments of these TPS under a set, ordered for [`classify_assessments`].
@@ -231,14 +286,15 @@ macro_rules! impl_store {
             let mut rows: Vec<AssessmentFacts> = Vec::new();
             for chunk in tps_ids.chunks($crate::queries::BATCH) {
                 let mut qb = sqlx::QueryBuilder::<$db>::new(
-                    "SELECT id, tps_id, agency, assessed_at_ms, class, causes, answers FROM assessment WHERE set_id = ",
+                    "SELECT a.id, a.tps_id, a.agency, a.assessed_at_ms, c.class, c.causes, a.answers FROM assessment a \
+                     JOIN answer_class c ON c.set_id = a.set_id AND c.answers = a.answers WHERE a.set_id = ",
                 );
-                qb.push_bind(set_id).push(" AND tps_id IN (");
+                qb.push_bind(set_id).push(" AND a.tps_id IN (");
                 let mut list = qb.separated(", ");
                 for id in chunk {
                     list.push_bind(*id);
                 }
-                qb.push(") ORDER BY tps_id, agency, assessed_at_ms DESC, id DESC");
+                qb.push(") ORDER BY a.tps_id, a.agency, a.assessed_at_ms DESC, a.id DESC");
                 rows.extend(qb.build_query_as::<AssessmentFacts>().fetch_all(&mut **tx).await?);
             }
             Ok(rows)
@@ -250,17 +306,8 @@ macro_rules! impl_store {
             tx: &mut sqlx::Transaction<'_, $db>,
             set: &sinergi_domain::vulnerability::IndicatorSet,
             tps_ids: Option<&[i64]>,
-            changed: &[(i64, usize, String)],
             current: &[(i64, usize, bool, String)],
         ) -> $crate::Result<u64> {
-            for (id, class, causes) in changed {
-                sqlx::query("UPDATE assessment SET class = $2, causes = $3 WHERE id = $1")
-                    .bind(*id)
-                    .bind(set.classes[*class].id.as_str())
-                    .bind(causes.as_str())
-                    .execute(&mut **tx)
-                    .await?;
-            }
             let mut stored: std::collections::HashMap<i64, (String, bool, String)> = std::collections::HashMap::new();
             let chunks: Vec<Option<&[i64]>> = match tps_ids {
                 None => vec![None],
@@ -1320,12 +1367,16 @@ macro_rules! impl_store {
                     });
                     qb.build().execute(&mut *tx).await?;
                 }
+                let mut texts: Vec<String> = items.iter().map(|a| codec.encode(&a.answers)).collect();
+                texts.sort_unstable();
+                texts.dedup();
+                sync_answer_classes(&mut tx, set, Some(&texts)).await?;
                 let mut tps_ids: Vec<i64> = items.iter().map(|a| a.tps_id).collect();
                 tps_ids.sort_unstable();
                 tps_ids.dedup();
                 let rows = facts_of(&mut tx, &set.id, &tps_ids).await?;
-                let (changed, current) = classify_assessments(set, &rows);
-                store_classes(&mut tx, set, Some(&tps_ids), &changed, &current).await?;
+                let current = current_classes(set, &rows);
+                store_classes(&mut tx, set, Some(&tps_ids), &current).await?;
                 append_in(&mut tx, audit).await?;
                 tx.commit().await?;
                 Ok(items.len() as u64)
@@ -1343,9 +1394,11 @@ macro_rules! impl_store {
                     return Ok(Vec::new());
                 }
                 let rows: Vec<(i64, i64, String, String, String, String, i64, i64, String, String, String, bool)> = sqlx::query_as(
-                    "SELECT id, tps_id, set_id, set_version, agency, assessor, assessed_at_ms, recorded_at_ms, answers, \
-                     evidence, class, photo IS NOT NULL AS has_photo FROM assessment WHERE tps_id = $1 AND set_id = $2 \
-                     ORDER BY assessed_at_ms DESC, id DESC",
+                    "SELECT a.id, a.tps_id, a.set_id, a.set_version, a.agency, a.assessor, a.assessed_at_ms, \
+                     a.recorded_at_ms, a.answers, a.evidence, COALESCE(c.class, a.class) AS class, \
+                     a.photo IS NOT NULL AS has_photo FROM assessment a \
+                     LEFT JOIN answer_class c ON c.set_id = a.set_id AND c.answers = a.answers \
+                     WHERE a.tps_id = $1 AND a.set_id = $2 ORDER BY a.assessed_at_ms DESC, a.id DESC",
                 )
                 .bind(tps_id)
                 .bind(set_id)
@@ -1419,46 +1472,26 @@ macro_rules! impl_store {
             }
 
             async fn reclassify(&self, set: &sinergi_domain::vulnerability::IndicatorSet) -> $crate::Result<u64> {
-                // The classes and their severities decide which agency's class holds; when they changed since the
-                // last re-classification, every TPS is recomputed. Otherwise only the TPS that have an assessment
-                // whose class or causes change: each distinct answer text is classified once.
+                // Each distinct answer text is classified once (`answer_class`); then only the TPS that have an
+                // assessment whose text moved are recomputed. When the classes or their severities changed since
+                // the last re-classification, which agency's class holds may change anywhere: every TPS is.
                 let signature: String = set.classes.iter().map(|c| format!("{}:{};", c.id, c.severity)).collect();
                 let key = format!("vulnerability.classes.{}", set.id);
                 let mut tx = self.pool.begin().await?;
                 let stored: Option<(String,)> =
                     sqlx::query_as("SELECT value FROM meta WHERE key = $1").bind(&key).fetch_optional(&mut *tx).await?;
+                let changed_texts = sync_answer_classes(&mut tx, set, None).await?;
                 let moved = if stored.as_ref().map(|(v,)| v.as_str()) != Some(signature.as_str()) {
                     let rows: Vec<AssessmentFacts> = sqlx::query_as(
-                        "SELECT id, tps_id, agency, assessed_at_ms, class, causes, answers FROM assessment \
-                         WHERE set_id = $1 ORDER BY tps_id, agency, assessed_at_ms DESC, id DESC",
+                        "SELECT a.id, a.tps_id, a.agency, a.assessed_at_ms, c.class, c.causes, a.answers \
+                         FROM assessment a JOIN answer_class c ON c.set_id = a.set_id AND c.answers = a.answers \
+                         WHERE a.set_id = $1 ORDER BY a.tps_id, a.agency, a.assessed_at_ms DESC, a.id DESC",
                     )
                     .bind(set.id.as_str())
                     .fetch_all(&mut *tx)
                     .await?;
-                    let (changed, current) = classify_assessments(set, &rows);
-                    store_classes(&mut tx, set, None, &changed, &current).await?
+                    store_classes(&mut tx, set, None, &current_classes(set, &rows)).await?
                 } else {
-                    let texts: Vec<(String, String, String)> = sqlx::query_as(
-                        "SELECT answers, class, causes FROM assessment WHERE set_id = $1 GROUP BY answers, class, causes",
-                    )
-                    .bind(set.id.as_str())
-                    .fetch_all(&mut *tx)
-                    .await?;
-                    let codec = sinergi_domain::vulnerability::AnswerCodec::new(set);
-                    let mut changed_texts: Vec<String> = Vec::new();
-                    for (text, class, causes) in &texts {
-                        let (new_class, new_causes) = outcome_of(set, &codec, text);
-                        if set.classes[new_class].id != *class || new_causes != *causes {
-                            sqlx::query("UPDATE assessment SET class = $1, causes = $2 WHERE set_id = $3 AND answers = $4")
-                                .bind(set.classes[new_class].id.as_str())
-                                .bind(new_causes.as_str())
-                                .bind(set.id.as_str())
-                                .bind(text.as_str())
-                                .execute(&mut *tx)
-                                .await?;
-                            changed_texts.push(text.clone());
-                        }
-                    }
                     let mut tps_ids: Vec<i64> = Vec::new();
                     for chunk in changed_texts.chunks($crate::queries::BATCH) {
                         let mut qb =
@@ -1475,8 +1508,7 @@ macro_rules! impl_store {
                     tps_ids.sort_unstable();
                     tps_ids.dedup();
                     let rows = facts_of(&mut tx, &set.id, &tps_ids).await?;
-                    let (changed, current) = classify_assessments(set, &rows);
-                    store_classes(&mut tx, set, Some(&tps_ids), &changed, &current).await?
+                    store_classes(&mut tx, set, Some(&tps_ids), &current_classes(set, &rows)).await?
                 };
                 sqlx::query(
                     "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
