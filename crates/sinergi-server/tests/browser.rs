@@ -57,6 +57,19 @@ async fn text(page: &chromiumoxide::Page, js: &str) -> Option<String> {
     page.evaluate(js).await.ok()?.into_value().ok()
 }
 
+/// Evaluates `js` every 100 ms until it gives a non-empty string (a page still loading, or replaced by a
+/// navigation, gives none), for at most `tries` times; the last value, empty if it never came.
+async fn wait_for(page: &chromiumoxide::Page, js: &str, tries: usize) -> String {
+    for _ in 0..tries {
+        let value = text(page, js).await.unwrap_or_default();
+        if !value.is_empty() {
+            return value;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    String::new()
+}
+
 #[tokio::test]
 async fn the_map_shows_every_tps_and_boundary_without_console_errors() {
     let db = TestDb::sqlite().await;
@@ -157,16 +170,7 @@ async fn the_map_shows_every_tps_and_boundary_without_console_errors() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(path, "/map/15.07", "signed in and back on the map");
-    let mut state = String::new();
-    for _ in 0..100 {
-        state = text(&page, "(document.getElementById('map') || {dataset: {}}).dataset.state || ''")
-            .await
-            .unwrap_or_default();
-        if !state.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let state = wait_for(&page, "(document.getElementById('map') || {dataset: {}}).dataset.state || ''", 100).await;
     assert_eq!(state, "ready", "the map finished loading");
     let count = |selector: &'static str| {
         let page = page.clone();
@@ -200,16 +204,7 @@ async fn the_map_shows_every_tps_and_boundary_without_console_errors() {
 
     // The vulnerability page: villages coloured by band, every TPS by class, a sortable table.
     page.goto(format!("{base}/vulnerability/15.07?set=bawaslu-pilkada-2024")).await.unwrap();
-    let mut state = String::new();
-    for _ in 0..100 {
-        state = text(&page, "(document.getElementById('map') || {dataset: {}}).dataset.state || ''")
-            .await
-            .unwrap_or_default();
-        if !state.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let state = wait_for(&page, "(document.getElementById('map') || {dataset: {}}).dataset.state || ''", 100).await;
     assert_eq!(state, "ready", "the vulnerability map finished loading");
     let classed = count("path.tps-marker.severity-0").await
         + count("path.tps-marker.severity-1").await
@@ -237,20 +232,13 @@ async fn the_map_shows_every_tps_and_boundary_without_console_errors() {
     page.goto(format!("{base}/vulnerability/{village}/assess?set=bawaslu-pilkada-2024")).await.unwrap();
     // The first field in tab order is the assessor's name, and it asks for the focus (whether headless Chromium
     // grants it depends on window focus, so the test reads the page rather than racing the browser).
-    let mut first = String::new();
-    for _ in 0..50 {
-        first = text(
-            &page,
-            "(() => { const f = document.querySelector('#assess-form input:not([type=hidden])'); \
-             return f && f.hasAttribute('autofocus') ? f.name : ''; })()",
-        )
-        .await
-        .unwrap_or_default();
-        if !first.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let first = wait_for(
+        &page,
+        "(() => { const f = document.querySelector('#assess-form input:not([type=hidden])'); \
+         return f && f.hasAttribute('autofocus') ? f.name : ''; })()",
+        50,
+    )
+    .await;
     assert_eq!(first, "assessor", "the form starts where typing starts");
     let unreachable: usize = page
         .evaluate("document.querySelectorAll('#assess-form input[tabindex=\"-1\"], #assess-form [disabled]').length")
@@ -264,16 +252,7 @@ async fn the_map_shows_every_tps_and_boundary_without_console_errors() {
             "document.querySelector('input[name=assessor]').value = 'Aiptu Sabar';              document.querySelector('#assess-form tbody input[type=checkbox]').click();              document.getElementById('assess-save').click();",
         )
         .await;
-    let mut saved = String::new();
-    for _ in 0..100 {
-        saved = text(&page, "(document.getElementById('saved') || {textContent: ''}).textContent")
-            .await
-            .unwrap_or_default();
-        if !saved.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let saved = wait_for(&page, "(document.getElementById('saved') || {textContent: ''}).textContent", 100).await;
     assert!(saved.contains("penilaian disimpan"), "{saved:?}");
 
     tokio::time::sleep(Duration::from_millis(300)).await;

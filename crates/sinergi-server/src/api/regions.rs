@@ -260,10 +260,8 @@ pub(crate) async fn map_geojson(
             class: class_of.get(&t.id).map(|c| c.class.as_str()),
             class_label: class_of
                 .get(&t.id)
-                .and_then(|c| set.and_then(|s| s.classes.iter().find(|k| k.id == c.class)).map(|k| k.label.get(lang))),
-            severity: class_of
-                .get(&t.id)
-                .and_then(|c| set.and_then(|s| s.classes.iter().find(|k| k.id == c.class)).map(|k| k.severity)),
+                .and_then(|c| set.and_then(|s| s.class(&c.class)).map(|k| k.label.get(lang))),
+            severity: class_of.get(&t.id).and_then(|c| set.and_then(|s| s.class(&c.class)).map(|k| k.severity)),
             disagree: class_of.get(&t.id).map(|c| c.disagree),
         };
         features.push(Feature { r#type: "Feature", properties, geometry });
