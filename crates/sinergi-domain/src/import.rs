@@ -102,6 +102,13 @@ pub enum Problem {
     },
     /// Not a JPEG, PNG or WebP image in base64.
     BadPhoto,
+    /// Area indicators are answered for a village or a district, not for this region.
+    NotArea(String),
+    /// An area indicator answered for a region of the wrong level (`village` or `district`: the right one).
+    AreaLevel {
+        indicator: String,
+        level: &'static str,
+    },
 }
 
 impl Problem {
@@ -159,6 +166,19 @@ impl Problem {
                 lang.format(Msg::ProblemUnitLevel, &[("kind", kind), ("territory", territory), ("expected", expected)])
             }
             UnknownUnit(code) => lang.format(Msg::ProblemUnknownUnit, &[("code", code)]),
+            NotArea(code) => lang.format(Msg::ProblemNotArea, &[("code", code)]),
+            AreaLevel { indicator, level } => lang.format(
+                Msg::ProblemAreaLevel,
+                &[
+                    ("indicator", indicator),
+                    (
+                        "level",
+                        &lang
+                            .t(if *level == "district" { Msg::LevelDistrict } else { Msg::LevelVillage })
+                            .to_lowercase(),
+                    ),
+                ],
+            ),
         }
     }
 }
@@ -916,15 +936,7 @@ pub fn parse_assessments(input: impl Read, set: &crate::vulnerability::Indicator
     table.each(&mut issues, |_, mut row| {
         let village = row.code("village_code");
         let number = row.integer("tps_number");
-        let agency_text = row.required("agency");
-        let assessor = row.required("assessor").map(str::to_owned);
-        let at_text = row.required("assessed_at");
-        let evidence = row.text("evidence");
-        if evidence.chars().count() > MAX_TEXT * 4 {
-            row.fail("evidence", Problem::TooLong(MAX_TEXT * 4));
-        } else if evidence.chars().any(|c| c.is_control() && c != '\n') {
-            row.fail("evidence", Problem::ControlCharacter);
-        }
+        let (agency, assessor, at, evidence) = assessment_cells(&mut row);
         let number = number.and_then(|n| match u32::try_from(n) {
             Ok(n) if (1..=999).contains(&n) => Some(n),
             _ => {
@@ -934,20 +946,6 @@ pub fn parse_assessments(input: impl Read, set: &crate::vulnerability::Indicator
                 );
                 None
             }
-        });
-        let agency = agency_text.and_then(|t| {
-            let found = crate::agency::AgencyKind::parse(t);
-            if found.is_none() {
-                row.fail("agency", Problem::UnknownAgency(t.to_owned()));
-            }
-            found
-        });
-        let at = at_text.and_then(|t| {
-            let found = parse_wib_time(t);
-            if found.is_none() {
-                row.fail("assessed_at", Problem::BadDate(t.to_owned()));
-            }
-            found
         });
         let mut answers = vec![0; set.indicators.len()];
         for (column, i) in &indicator_columns {
@@ -964,6 +962,120 @@ pub fn parse_assessments(input: impl Read, set: &crate::vulnerability::Indicator
             (Some(village), Some(number), Some(agency), Some(assessor), Some(assessed_at_ms)) => Some(AssessmentRow {
                 village,
                 number,
+                agency,
+                assessor,
+                assessed_at_ms,
+                evidence: evidence.to_owned(),
+                answers,
+            }),
+            _ => None,
+        };
+        row.finish(record, &mut parsed);
+    });
+    parsed.issues.extend(issues);
+    parsed.drop_flagged();
+    parsed
+}
+
+/// The cells every assessment row has: agency, assessor, time (WIB) and evidence, each checked.
+fn assessment_cells<'a>(
+    row: &mut Row<'a>,
+) -> (Option<crate::agency::AgencyKind>, Option<String>, Option<i64>, &'a str) {
+    let agency_text = row.required("agency");
+    let assessor = row.required("assessor").map(str::to_owned);
+    let at_text = row.required("assessed_at");
+    let evidence = row.text("evidence");
+    if evidence.chars().count() > MAX_TEXT * 4 {
+        row.fail("evidence", Problem::TooLong(MAX_TEXT * 4));
+    } else if evidence.chars().any(|c| c.is_control() && c != '\n') {
+        row.fail("evidence", Problem::ControlCharacter);
+    }
+    let agency = agency_text.and_then(|t| {
+        let found = crate::agency::AgencyKind::parse(t);
+        if found.is_none() {
+            row.fail("agency", Problem::UnknownAgency(t.to_owned()));
+        }
+        found
+    });
+    let at = at_text.and_then(|t| {
+        let found = parse_wib_time(t);
+        if found.is_none() {
+            row.fail("assessed_at", Problem::BadDate(t.to_owned()));
+        }
+        found
+    });
+    (agency, assessor, at, evidence)
+}
+
+/// One row of an area assessment file: a village or a district, checked against the set but not yet against the
+/// database.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AreaAssessmentRow {
+    pub region: RegionCode,
+    pub agency: crate::agency::AgencyKind,
+    pub assessor: String,
+    pub assessed_at_ms: i64,
+    pub evidence: String,
+    /// One value per area indicator of the set; without a column or with an empty cell, 0.
+    pub answers: Vec<u32>,
+}
+
+/// Reads area assessments for one indicator set: `region_code,agency,assessor,assessed_at[,evidence]` and one
+/// column per area indicator, named by its id. `region_code` is a village or a district; a row answers only the
+/// indicators of its region's level (a cell for the other level's indicators must be empty). As with
+/// [`parse_assessments`], a column that is not an area indicator of the set refuses the whole file.
+pub fn parse_area_assessments(input: impl Read, set: &crate::vulnerability::IndicatorSet) -> Parsed<AreaAssessmentRow> {
+    let mut parsed = Parsed { records: Vec::new(), issues: Vec::new() };
+    let own = ["region_code", "agency", "assessor", "assessed_at", "evidence"];
+    let Some(table) = Table::open(input, &own[..4], &mut parsed.issues) else { return parsed };
+    let mut indicator_columns: Vec<(String, usize)> = Vec::new();
+    let mut names: Vec<&String> = table.columns.keys().collect();
+    names.sort_by_key(|n| table.columns[*n]);
+    for name in names {
+        if own.contains(&name.as_str()) {
+            continue;
+        }
+        match set.area.position(name) {
+            Some(i) => indicator_columns.push((name.clone(), i)),
+            None => parsed.issues.push(RowIssue::new(Place::File, Some(name), Problem::UnknownColumn(name.clone()))),
+        }
+    }
+    if !parsed.issues.is_empty() {
+        return parsed;
+    }
+    let mut issues = Vec::new();
+    table.each(&mut issues, |_, mut row| {
+        let region = row.code("region_code").and_then(|code| {
+            if matches!(code.level(), Level::Village | Level::District) {
+                Some(code)
+            } else {
+                row.fail("region_code", Problem::NotArea(code.to_string()));
+                None
+            }
+        });
+        let (agency, assessor, at, evidence) = assessment_cells(&mut row);
+        let mut answers = vec![0; set.area.indicators.len()];
+        for (column, i) in &indicator_columns {
+            let value = row.text(column);
+            if value.is_empty() {
+                continue;
+            }
+            let indicator = &set.area.indicators[*i];
+            if let Some(region) = &region
+                && region.level() != indicator.level
+            {
+                let level = if indicator.level == Level::District { "district" } else { "village" };
+                row.fail(column, Problem::AreaLevel { indicator: indicator.id.clone(), level });
+                continue;
+            }
+            match indicator.answer.parse(value) {
+                Some(v) => answers[*i] = v,
+                None => row.fail(column, indicator.answer.bad_answer(value)),
+            }
+        }
+        let record = match (region, agency, assessor, at) {
+            (Some(region), Some(agency), Some(assessor), Some(assessed_at_ms)) => Some(AreaAssessmentRow {
+                region,
                 agency,
                 assessor,
                 assessed_at_ms,

@@ -757,6 +757,34 @@ fn matrix(world: &World) -> Table {
             _ => not_found("tps_not_found"),
         });
     }
+    // Area indicators: read where the region is seen (a village's district included); assessed where it is
+    // covered — the district above a field reporter is seen but not theirs to assess.
+    let covers_region = |code: &str, who: Who| match code {
+        "15.07" => !matches!(who, DistrictOperator | FieldReporter | ScopedToken | External),
+        "15.07.01" => !matches!(who, FieldReporter | ScopedToken),
+        _ => sees(code, who),
+    };
+    for (region, answers) in [
+        ("15.07.01.2001", json!({"riwayat_konflik": "ya"})),
+        ("15.07.01", json!({"gangguan_kamtibmas": 4})),
+        ("15.07.02", json!({"netralitas": true})),
+        ("15.07", json!({})),
+    ] {
+        t.api(get(), &format!("/api/v1/regions/{region}/area-assessments?set={set}"), Body::None, |w| match w {
+            External => forbidden(),
+            _ if sees(region, w) => ok(),
+            _ => not_found("region_not_found"),
+        });
+        let body = Body::Json(json!({"set": set, "assessor": "PKD", "answers": answers}));
+        t.api(Method::POST, &format!("/api/v1/regions/{region}/area-assessments"), body, |w| match w {
+            _ if !assesses(w) => forbidden(),
+            _ if !sees(region, w) => not_found("region_not_found"),
+            _ if !covers_region(region, w) => forbidden(),
+            // A regency is neither a village nor a district.
+            _ if region == "15.07" => invalid(),
+            _ => created(),
+        });
+    }
 
     // Agencies and units: every role sees the agencies; the external role no units; units of the scope and of
     // its ancestors (the chain of command) are seen, others are not there.

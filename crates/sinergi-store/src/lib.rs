@@ -328,6 +328,37 @@ pub struct AssessmentRecord {
     pub has_photo: bool,
 }
 
+/// An assessment of a village or a district against a set's area indicators.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAreaAssessment {
+    /// A village or a district.
+    pub region: RegionCode,
+    pub agency: AgencyKind,
+    pub assessor: String,
+    pub account_id: Option<i64>,
+    pub assessed_at_ms: i64,
+    pub recorded_at_ms: i64,
+    /// One value per area indicator of the set, in its order.
+    pub answers: Vec<u32>,
+    pub evidence: String,
+}
+
+/// A stored area assessment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AreaAssessmentRecord {
+    pub id: i64,
+    pub region_code: RegionCode,
+    pub set_id: String,
+    pub set_version: String,
+    pub agency: String,
+    pub assessor: String,
+    pub assessed_at_ms: i64,
+    pub recorded_at_ms: i64,
+    /// As stored: `indicator=value;…`, the answers other than 0.
+    pub answers: String,
+    pub evidence: String,
+}
+
 /// The current class of a TPS under a set.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TpsClassRecord {
@@ -506,6 +537,22 @@ pub trait Store: Send + Sync {
     /// Classifies every stored assessment of the set again under its rules (after the set changed) and
     /// recomputes the current classes; writes only what changed and returns how many TPS changed class.
     async fn reclassify(&self, set: &IndicatorSet) -> Result<u64>;
+    /// Records assessments of villages and districts in one transaction with their audit entry. A region that
+    /// does not exist is a [`StoreError::InvalidReference`] and nothing is written.
+    async fn add_area_assessments(
+        &self,
+        set: &IndicatorSet,
+        items: &[NewAreaAssessment],
+        audit: &AuditEvent,
+    ) -> Result<u64>;
+    /// Every area assessment under a set of the regions inside `within` and the viewer's territory, and of the
+    /// regions above `within` that the viewer sees (a village's district), by region, newest first.
+    async fn area_assessments(
+        &self,
+        viewer: &Viewer,
+        set_id: &str,
+        within: &RegionCode,
+    ) -> Result<Vec<AreaAssessmentRecord>>;
 
     async fn meta(&self, key: &str) -> Result<Option<String>>;
     async fn set_meta(&self, key: &str, value: &str) -> Result<()>;

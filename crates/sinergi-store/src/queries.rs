@@ -172,7 +172,7 @@ macro_rules! impl_store {
         /// The class (index) and causes (`variable.indicator;…`) of one answer text under `set`.
         fn outcome_of(
             set: &sinergi_domain::vulnerability::IndicatorSet,
-            codec: &sinergi_domain::vulnerability::AnswerCodec<'_>,
+            codec: &sinergi_domain::vulnerability::AnswerCodec,
             text: &str,
         ) -> (usize, String) {
             let mut answers = Vec::new();
@@ -1466,6 +1466,91 @@ macro_rules! impl_store {
                             class,
                             disagree,
                             causes: causes.split(';').filter(|c| !c.is_empty()).map(str::to_owned).collect(),
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn add_area_assessments(
+                &self,
+                set: &sinergi_domain::vulnerability::IndicatorSet,
+                items: &[$crate::NewAreaAssessment],
+                audit: &sinergi_domain::audit::AuditEvent,
+            ) -> $crate::Result<u64> {
+                let codec = sinergi_domain::vulnerability::AnswerCodec::area(set);
+                let mut tx = self.pool.begin().await?;
+                lock_audit_head(&mut tx).await?;
+                for chunk in items.chunks($crate::queries::BATCH / 2) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO area_assessment (region_code, set_id, set_version, agency, assessor, account_id, \
+                         assessed_at_ms, recorded_at_ms, answers, evidence) ",
+                    );
+                    qb.push_values(chunk, |mut b, a| {
+                        b.push_bind(a.region.as_str())
+                            .push_bind(set.id.as_str())
+                            .push_bind(set.version.as_str())
+                            .push_bind(a.agency.as_str())
+                            .push_bind(a.assessor.as_str())
+                            .push_bind(a.account_id)
+                            .push_bind(a.assessed_at_ms)
+                            .push_bind(a.recorded_at_ms)
+                            .push_bind(codec.encode(&a.answers))
+                            .push_bind(a.evidence.as_str());
+                    });
+                    qb.build().execute(&mut *tx).await?;
+                }
+                append_in(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(items.len() as u64)
+            }
+
+            async fn area_assessments(
+                &self,
+                viewer: &sinergi_domain::access::Viewer,
+                set_id: &str,
+                within: &sinergi_domain::RegionCode,
+            ) -> $crate::Result<Vec<$crate::AreaAssessmentRecord>> {
+                if !viewer.may(sinergi_domain::access::Action::ReadTps) {
+                    return Ok(Vec::new());
+                }
+                // Inside: the part of `within` in the territory. Above: `within`'s ancestors the viewer sees.
+                let inside = viewer.narrow(within);
+                let (exact, (from, to)) = match &inside {
+                    Some(code) => (code.to_string(), $crate::inside_range(code)),
+                    None => (String::new(), (String::new(), String::new())),
+                };
+                let mut above: [String; 3] = Default::default();
+                for (slot, a) in above.iter_mut().zip(within.ancestors().into_iter().filter(|a| viewer.sees_region(a))) {
+                    *slot = a.to_string();
+                }
+                let rows: Vec<(i64, String, String, String, String, String, i64, i64, String, String)> = sqlx::query_as(
+                    "SELECT id, region_code, set_id, set_version, agency, assessor, assessed_at_ms, recorded_at_ms, \
+                     answers, evidence FROM area_assessment WHERE set_id = $1 AND (region_code = $2 \
+                     OR (region_code >= $3 AND region_code < $4) OR region_code IN ($5, $6, $7)) \
+                     ORDER BY region_code, assessed_at_ms DESC, id DESC",
+                )
+                .bind(set_id)
+                .bind(exact)
+                .bind(from)
+                .bind(to)
+                .bind(&above[0])
+                .bind(&above[1])
+                .bind(&above[2])
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter()
+                    .map(|(id, region, set_id, set_version, agency, assessor, assessed_at_ms, recorded_at_ms, answers, evidence)| {
+                        Ok($crate::AreaAssessmentRecord {
+                            id,
+                            region_code: $crate::stored_code(&region)?,
+                            set_id,
+                            set_version,
+                            agency,
+                            assessor,
+                            assessed_at_ms,
+                            recorded_at_ms,
+                            answers,
+                            evidence,
                         })
                     })
                     .collect()

@@ -14,6 +14,7 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 
+mod area;
 pub mod dto;
 pub(crate) mod regions;
 mod session;
@@ -130,6 +131,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(vulnerability::export))
         .routes(routes!(vulnerability::photo))
         .routes(routes!(vulnerability::history, vulnerability::record))
+        .routes(routes!(area::list, area::record))
         .split_for_parts()
 }
 

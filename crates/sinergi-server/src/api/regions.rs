@@ -203,13 +203,20 @@ pub(crate) async fn map_geojson(
         Some(set) => state.store.tps_classes(viewer, &set.id, &code).await?,
         None => Vec::new(),
     };
+    let facts = match set {
+        Some(set) => super::vulnerability::area_facts(state, viewer, set, &code).await?,
+        None => Default::default(),
+    };
     let class_of: std::collections::HashMap<i64, &sinergi_store::TpsClassRecord> =
         classes.iter().map(|c| (c.tps_id, c)).collect();
     // Each area's index from the classes of the TPS inside it (classes are sorted by village code).
     let area = |area_code: &RegionCode| {
         set.map(|set| {
             let inside = classes.iter().filter(|c| area_code.contains(&c.village_code));
-            set.area_index(inside.filter_map(|c| set.classes.iter().position(|k| k.id == c.class)))
+            set.area_index(
+                inside.filter_map(|c| set.classes.iter().position(|k| k.id == c.class)),
+                &facts.inputs(area_code),
+            )
         })
     };
     let mut boundaries = state.store.boundaries(viewer, &code, Level::District).await?;
