@@ -201,6 +201,40 @@ async fn seed_assessments(store: &dyn Store, lang: Lang) -> anyhow::Result<()> {
             written += store.add_assessments(&set, &items, &event).await?;
         }
     }
+    // The area indicators of every village with TPS and of every district, by Bawaslu's supervisors.
+    let set: IndicatorSet = crate::vulnerability::loaded(store, "bawaslu-pilkada-2024", lang).await?;
+    for regency in REGENCIES {
+        let regency = RegionCode::parse(regency)?;
+        if !store.area_assessments(&everything, &set.id, &regency).await?.is_empty() {
+            continue;
+        }
+        let mut regions = std::collections::BTreeSet::new();
+        for t in store.all_tps(&everything, &regency).await? {
+            regions.extend(t.tps.village.at_level(sinergi_domain::Level::District));
+            regions.insert(t.tps.village);
+        }
+        let items: Vec<sinergi_store::NewAreaAssessment> = regions
+            .into_iter()
+            .map(|region| sinergi_store::NewAreaAssessment {
+                answers: sinergi_domain::synthetic::synthetic_area_answers(&set, &region, SEED),
+                assessor: if region.level() == sinergi_domain::Level::District {
+                    "Panwaslu Kecamatan (demo)"
+                } else {
+                    "Panwaslu Kelurahan/Desa (demo)"
+                }
+                .to_owned(),
+                region,
+                agency: AgencyKind::Bawaslu,
+                account_id: None,
+                assessed_at_ms: DEMO_ASSESSED_AT_MS,
+                recorded_at_ms: DEMO_ASSESSED_AT_MS,
+                evidence: "Data sintetis untuk demo, bukan hasil pemetaan sungguhan.".to_owned(),
+            })
+            .collect();
+        let detail = format!("{} synthetic area assessments in {regency}", items.len());
+        let event = crate::audit::cli_event("demo.area_assessments", &set.id, detail);
+        written += store.add_area_assessments(&set, &items, &event).await?;
+    }
     println!("{}", lang.format(Msg::DemoAssessments, &[("count", &lang.number(written))]));
     Ok(())
 }

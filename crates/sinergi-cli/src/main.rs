@@ -266,6 +266,16 @@ enum ImportWhat {
         #[arg(long)]
         skip_invalid: bool,
     },
+    /// Assessments of villages and districts against a set's area indicators (CSV: region_code,agency,assessor,
+    /// assessed_at,evidence and one column per area indicator; see docs/vulnerability.md)
+    AreaAssessments {
+        file: PathBuf,
+        /// The indicator set answered, e.g. bawaslu-pilkada-2024
+        #[arg(long = "set")]
+        set: String,
+        #[arg(long)]
+        skip_invalid: bool,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -326,6 +336,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ImportWhat::Units { file, skip_invalid } => import::units(&*store, &file, skip_invalid, lang).await?,
                 ImportWhat::Assessments { file, set, skip_invalid } => {
                     vulnerability::import_assessments(&*store, &file, &set, skip_invalid, lang).await?
+                }
+                ImportWhat::AreaAssessments { file, set, skip_invalid } => {
+                    vulnerability::import_area_assessments(&*store, &file, &set, skip_invalid, lang).await?
                 }
             };
             Ok(outcome)

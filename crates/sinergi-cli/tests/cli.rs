@@ -1114,8 +1114,39 @@ async fn indicator_sets_and_assessments_from_the_command_line() {
     assert!(run.stdout.contains("0 TPS changed class"), "{}", run.stdout);
     let list = db.run(&["indicator-set", "list"]);
     assert!(list.stdout.contains("bawaslu-pilkada-2024") && list.stdout.contains("25"));
+
+    // Area indicators: every bad row named, nothing written; then the good rows.
+    let area = db.path("wilayah.csv");
+    std::fs::write(
+        &area,
+        "region_code,agency,assessor,assessed_at,riwayat_konflik,gangguan_kamtibmas\n\
+         33.20.01.2001,bawaslu,PKD,2024-11-12,ya,\n\
+         33.20.01,polri,Kapolsek,2024-11-12,,4\n\
+         33.20,polri,Kapolres,2024-11-12,,\n\
+         33.20.01.2001,bawaslu,PKD,2024-11-12,,5\n\
+         33.20.01.2999,kpu,PPS,2024-11-12,ya,\n",
+    )
+    .unwrap();
+    let area_name = area.display().to_string();
+    let run = db.run(&["import", "area-assessments", &area_name, "--set", "bawaslu-pilkada-2024"]);
+    run.expect_code(2);
+    assert_issues(
+        &run,
+        &area_name,
+        &[
+            (4, Some("region_code"), &["33.20 is not a village or a district"]),
+            (5, Some("gangguan_kamtibmas"), &["answered for a district"]),
+            (6, Some("region_code"), &["33.20.01.2999"]),
+        ],
+    );
+    assert!(store.area_assessments(&everything, "bawaslu-pilkada-2024", &code("33")).await.unwrap().is_empty());
+    let run = db.run(&["import", "area-assessments", &area_name, "--set", "bawaslu-pilkada-2024", "--skip-invalid"]);
+    run.expect_code(0);
+    let rows = store.area_assessments(&everything, "bawaslu-pilkada-2024", &code("33")).await.unwrap();
+    let rows: Vec<(&str, &str)> = rows.iter().map(|r| (r.region_code.as_str(), r.answers.as_str())).collect();
+    assert_eq!(rows, [("33.20.01", "gangguan_kamtibmas=4"), ("33.20.01.2001", "riwayat_konflik=1")]);
     let actions: Vec<String> = store.audit_entries(0, 100).await.unwrap().into_iter().map(|e| e.event.action).collect();
-    for action in ["indicator_set.load", "import.assessments", "assessment.reclassify"] {
+    for action in ["indicator_set.load", "import.assessments", "assessment.reclassify", "import.area_assessments"] {
         assert!(actions.iter().any(|a| a == action), "{action} in {actions:?}");
     }
 }

@@ -173,10 +173,47 @@ pub fn synthetic_answers(
         .collect()
 }
 
+/// Answers of a synthetic assessment of a village's or district's area indicators (those of its level),
+/// deterministic for the region and the seed. "Hot" villages (as in [`synthetic_answers`]) answer yes three times
+/// as often; a count is drawn from 0 to 4.
+pub fn synthetic_area_answers(set: &crate::vulnerability::IndicatorSet, region: &RegionCode, seed: u64) -> Vec<u32> {
+    let hot = SplitMix64::from_text(seed, region.as_str()).next_f64() < 0.125;
+    let mut rng = SplitMix64::from_text(seed ^ 0xa7ea, &format!("{}/{region}", set.id));
+    set.area
+        .indicators
+        .iter()
+        .map(|ind| {
+            let draw = rng.next_f64();
+            if ind.level != region.level() {
+                return 0;
+            }
+            match ind.answer {
+                crate::vulnerability::AnswerKind::YesNo => u32::from(draw < if hot { 0.45 } else { 0.15 }),
+                crate::vulnerability::AnswerKind::Count { .. } => (draw * 5.0) as u32,
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
     fn synthetic_answers_differ_between_villages() {
+        let set = crate::vulnerability::IndicatorSet::from_toml(crate::vulnerability::SHIPPED[0].1).unwrap();
+        let district = RegionCode::parse("33.20.01").unwrap();
+        let answers = synthetic_area_answers(&set, &district, 7);
+        for (ind, a) in set.area.indicators.iter().zip(&answers) {
+            assert!(ind.level == crate::Level::District || *a == 0, "{} answered for a district", ind.id);
+        }
+        let yes: usize = (1..=400)
+            .map(|v| {
+                let village = RegionCode::parse(&format!("33.20.01.{:04}", 2000 + v)).unwrap();
+                synthetic_area_answers(&set, &village, 7).iter().filter(|a| **a > 0).count()
+            })
+            .sum();
+        // 6 village indicators × 400 villages × about 0.19 (hot villages included).
+        assert!((250..=700).contains(&yes), "{yes} yes answers");
+
         let set = crate::vulnerability::IndicatorSet::from_toml(crate::vulnerability::SHIPPED[0].1).unwrap();
         let distinct: std::collections::HashSet<Vec<u32>> = (1..=400)
             .map(|v| {

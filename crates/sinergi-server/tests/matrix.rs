@@ -899,6 +899,14 @@ fn matrix(world: &World) -> Table {
             _ => Want::Status(404),
         });
     }
+    // The area-indicator form: a village or a district the assessor covers; a regency has none.
+    for region in ["15.07.01.2001", "15.07.01", "15.07.02", "15.07"] {
+        t.page(&format!("/vulnerability/{region}/area?set={set}"), |w| match w {
+            _ if !assesses(w) => Want::Status(403),
+            _ if region != "15.07" && covers_region(region, w) => ok(),
+            _ => Want::Status(404),
+        });
+    }
     t.api(get(), "/api/v1/assessments/999999/photo", Body::None, |_| not_found("photo_not_found"));
     t.api(get(), &format!("/api/v1/vulnerability/{set}/export?region=15.07.01"), Body::None, |w| match w {
         External => forbidden(),

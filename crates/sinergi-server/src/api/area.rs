@@ -215,7 +215,7 @@ pub(crate) fn parse_answers(
         let text = answer_text(value);
         if indicator.level != level {
             // Only a "no" may be given for another level's indicator (a form may send every field).
-            if indicator.answer.parse(&text) != Some(0) {
+            if !text.trim().is_empty() && sinergi_domain::vulnerability::AnswerKind::YesNo.parse(&text) != Some(0) {
                 let wanted = if indicator.level == Level::District { "district" } else { "village" };
                 problems.push((field, Problem::AreaLevel { indicator: indicator.id.clone(), level: wanted }));
             }

@@ -20,6 +20,7 @@ use crate::assets::ASSET_VERSION;
 use crate::auth::{self, CurrentUser};
 use crate::lang::{COOKIE, PageLang};
 
+mod area;
 mod vulnerability;
 
 pub fn router() -> Router<AppState> {
@@ -31,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/vulnerability", get(vulnerability::start))
         .route("/vulnerability/{code}", get(vulnerability::area))
         .route("/vulnerability/{code}/assess", get(vulnerability::assess_form).post(vulnerability::assess_submit))
+        .route("/vulnerability/{code}/area", get(area::form).post(area::submit))
         .route("/tps/{id}", get(vulnerability::tps))
         .route("/lang/{code}", get(switch_language))
         .route("/login", get(login_form).post(login_submit))
