@@ -32,6 +32,12 @@ pub enum Action {
     WriteTps,
     /// Record an assessment of a TPS (vulnerability mapping), for one's own agency.
     Assess,
+    /// Read the incident reports of the territory (within the viewer's clearance).
+    ReadReports,
+    /// File an incident or intelligence report.
+    FileReports,
+    /// Verify, reject, assign and move reports through their workflow.
+    HandleReports,
     /// Create, list and revoke one's own API tokens.
     ManageOwnTokens,
     /// Manage accounts, every account's tokens and the clearance rules.
@@ -39,19 +45,30 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 7] = [
+    pub const ALL: [Action; 10] = [
         Action::ReadRegions,
         Action::ReadUnits,
         Action::ReadTps,
         Action::WriteTps,
         Action::Assess,
+        Action::ReadReports,
+        Action::FileReports,
+        Action::HandleReports,
         Action::ManageOwnTokens,
         Action::Administer,
     ];
 
     /// True for actions that change something (refused to read-only tokens).
     pub fn writes(self) -> bool {
-        matches!(self, Action::WriteTps | Action::Assess | Action::ManageOwnTokens | Action::Administer)
+        matches!(
+            self,
+            Action::WriteTps
+                | Action::Assess
+                | Action::FileReports
+                | Action::HandleReports
+                | Action::ManageOwnTokens
+                | Action::Administer
+        )
     }
 }
 
@@ -61,10 +78,19 @@ pub fn role_permits(role: Role, action: Action) -> bool {
     use Action::*;
     match role {
         Role::Administrator => true,
-        Role::Operator => matches!(action, ReadRegions | ReadUnits | ReadTps | WriteTps | Assess | ManageOwnTokens),
-        // Field reporters are the officers at the village: they answer the questionnaires.
-        Role::FieldReporter => matches!(action, ReadRegions | ReadUnits | ReadTps | Assess | ManageOwnTokens),
-        Role::Commander | Role::Observer => matches!(action, ReadRegions | ReadUnits | ReadTps | ManageOwnTokens),
+        Role::Operator => !matches!(action, Administer),
+        // Field reporters are the officers at the village: they answer the questionnaires and file reports.
+        Role::FieldReporter => {
+            matches!(action, ReadRegions | ReadUnits | ReadTps | Assess | ReadReports | FileReports | ManageOwnTokens)
+        }
+        // Commanders direct: they read everything of their territory, file, and move reports along.
+        Role::Commander => {
+            matches!(
+                action,
+                ReadRegions | ReadUnits | ReadTps | ReadReports | FileReports | HandleReports | ManageOwnTokens
+            )
+        }
+        Role::Observer => matches!(action, ReadRegions | ReadUnits | ReadTps | ReadReports | ManageOwnTokens),
         Role::External => matches!(action, ReadRegions | ManageOwnTokens),
     }
 }
@@ -199,19 +225,29 @@ mod tests {
     #[test]
     fn the_role_table() {
         use Action::*;
-        let expected: [(Role, [bool; 7]); 6] = [
-            //                     regions units  tps    write  assess tokens admin
-            (Role::Administrator, [true, true, true, true, true, true, true]),
-            (Role::Commander, [true, true, true, false, false, true, false]),
-            (Role::Operator, [true, true, true, true, true, true, false]),
-            (Role::FieldReporter, [true, true, true, false, true, true, false]),
-            (Role::Observer, [true, true, true, false, false, true, false]),
-            (Role::External, [true, false, false, false, false, true, false]),
+        let expected: [(Role, [bool; 10]); 6] = [
+            //                     regions units tps   write assess rd-rep file  handle tokens admin
+            (Role::Administrator, [true, true, true, true, true, true, true, true, true, true]),
+            (Role::Commander, [true, true, true, false, false, true, true, true, true, false]),
+            (Role::Operator, [true, true, true, true, true, true, true, true, true, false]),
+            (Role::FieldReporter, [true, true, true, false, true, true, true, false, true, false]),
+            (Role::Observer, [true, true, true, false, false, true, false, false, true, false]),
+            (Role::External, [true, false, false, false, false, false, false, false, true, false]),
         ];
         for (role, row) in expected {
-            for (action, allowed) in
-                [ReadRegions, ReadUnits, ReadTps, WriteTps, Assess, ManageOwnTokens, Administer].iter().zip(row)
-            {
+            let actions = [
+                ReadRegions,
+                ReadUnits,
+                ReadTps,
+                WriteTps,
+                Assess,
+                ReadReports,
+                FileReports,
+                HandleReports,
+                ManageOwnTokens,
+                Administer,
+            ];
+            for (action, allowed) in actions.iter().zip(row) {
                 assert_eq!(role_permits(role, *action), allowed, "{role} {action:?}");
             }
         }

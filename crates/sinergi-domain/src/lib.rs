@@ -11,6 +11,7 @@ pub mod auth;
 pub mod geo;
 pub mod i18n;
 pub mod import;
+pub mod incident;
 pub mod region;
 pub mod rng;
 pub mod synthetic;

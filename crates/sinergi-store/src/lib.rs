@@ -359,6 +359,122 @@ pub struct AreaAssessmentRecord {
     pub evidence: String,
 }
 
+/// A report to file (the incident desk, docs/incidents.md). Checked before it gets here: the category is known,
+/// the village exists and holds the TPS, the texts are clean.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewReport {
+    pub kind: sinergi_domain::incident::ReportKind,
+    pub category: String,
+    pub severity: sinergi_domain::incident::Severity,
+    pub occurred_at_ms: i64,
+    pub reported_at_ms: i64,
+    pub village: RegionCode,
+    pub tps_id: Option<i64>,
+    pub location: Option<LatLng>,
+    pub description: String,
+    pub source_agency: AgencyKind,
+    pub source_person: String,
+    pub reporter_account: Option<i64>,
+    pub channel: sinergi_domain::incident::Channel,
+    pub classification: sinergi_domain::auth::Classification,
+    /// Client-generated; a second submission with the same key from the same account is the first one.
+    pub idempotency_key: Option<String>,
+}
+
+/// What filing a report did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Filed {
+    /// Stored now, with this id.
+    New(i64),
+    /// Stored before under the same idempotency key: this id, nothing written.
+    Replayed(i64),
+}
+
+impl Filed {
+    pub fn id(self) -> i64 {
+        match self {
+            Filed::New(id) | Filed::Replayed(id) => id,
+        }
+    }
+}
+
+/// A stored report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReportRecord {
+    pub id: i64,
+    pub kind: String,
+    pub category: String,
+    pub severity: u8,
+    pub status: String,
+    pub occurred_at_ms: i64,
+    pub reported_at_ms: i64,
+    pub updated_at_ms: i64,
+    pub village_code: RegionCode,
+    pub tps_id: Option<i64>,
+    pub location: Option<LatLng>,
+    pub description: String,
+    pub source_agency: String,
+    pub source_person: String,
+    pub reporter_account: Option<i64>,
+    pub channel: String,
+    pub classification: String,
+}
+
+/// Which reports to list; every field narrows.
+#[derive(Debug, Clone, Default)]
+pub struct ReportFilter {
+    pub within: Option<RegionCode>,
+    pub status: Option<String>,
+    pub category: Option<String>,
+    pub min_severity: Option<u8>,
+    pub source_agency: Option<String>,
+    /// Occurred at or after (ms).
+    pub from_ms: Option<i64>,
+    /// Occurred before (ms).
+    pub to_ms: Option<i64>,
+}
+
+/// A move of a report to record: from the status it was read in (if it changed meanwhile, the move is refused).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportMove {
+    pub report_id: i64,
+    pub action: String,
+    pub from: sinergi_domain::incident::Status,
+    pub to: sinergi_domain::incident::Status,
+    pub at_ms: i64,
+    pub account_id: Option<i64>,
+    pub actor: String,
+    pub reject_reason: Option<sinergi_domain::incident::RejectReason>,
+    pub reason: String,
+}
+
+/// One entry of a report's history.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReportEventRecord {
+    pub id: i64,
+    pub report_id: i64,
+    pub at_ms: i64,
+    pub account_id: Option<i64>,
+    pub actor: String,
+    pub action: String,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub reject_reason: Option<String>,
+    pub reason: String,
+}
+
+/// A comment on a report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CommentRecord {
+    pub id: i64,
+    pub report_id: i64,
+    pub at_ms: i64,
+    pub account_id: Option<i64>,
+    pub author: String,
+    pub agency: String,
+    pub body: String,
+}
+
 /// The current class of a TPS under a set.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TpsClassRecord {
@@ -554,6 +670,31 @@ pub trait Store: Send + Sync {
         within: &RegionCode,
     ) -> Result<Vec<AreaAssessmentRecord>>;
 
+    /// Files reports in one transaction, each with the first entry of its history. A report whose account and
+    /// idempotency key were seen before is not stored again: [`Filed::Replayed`] with the first one's id.
+    async fn file_reports(&self, reports: &[NewReport]) -> Result<Vec<Filed>>;
+    /// A report, when it lies in the viewer's territory and classification.
+    async fn report(&self, viewer: &Viewer, id: i64) -> Result<Option<ReportRecord>>;
+    /// Reports in the viewer's territory and classification that match, newest first (by time of event), with
+    /// the total that match.
+    async fn reports(&self, viewer: &Viewer, filter: &ReportFilter, page: Page) -> Result<(Vec<ReportRecord>, u64)>;
+    /// Records a move of a report (the caller checked it against the workflow). [`StoreError::Conflict`] when the
+    /// report is no longer in `from` (someone moved it meanwhile).
+    async fn move_report(&self, step: &ReportMove) -> Result<()>;
+    /// The history of a report, oldest first.
+    async fn report_history(&self, report_id: i64) -> Result<Vec<ReportEventRecord>>;
+    async fn add_comment(
+        &self,
+        report_id: i64,
+        at_ms: i64,
+        account_id: Option<i64>,
+        author: &str,
+        agency: &str,
+        body: &str,
+    ) -> Result<i64>;
+    /// The comments of a report, oldest first.
+    async fn comments(&self, report_id: i64) -> Result<Vec<CommentRecord>>;
+
     async fn meta(&self, key: &str) -> Result<Option<String>>;
     async fn set_meta(&self, key: &str, value: &str) -> Result<()>;
 }
@@ -623,6 +764,65 @@ struct TpsRow {
     voters: i64,
     access: String,
     synthetic: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct ReportRow {
+    id: i64,
+    kind: String,
+    category: String,
+    severity: i64,
+    status: String,
+    occurred_at_ms: i64,
+    reported_at_ms: i64,
+    updated_at_ms: i64,
+    village_code: String,
+    tps_id: Option<i64>,
+    lat: Option<f64>,
+    lng: Option<f64>,
+    description: String,
+    source_agency: String,
+    source_person: String,
+    reporter_account: Option<i64>,
+    channel: String,
+    classification: String,
+}
+
+impl ReportRow {
+    fn into_record(self) -> Result<ReportRecord> {
+        Ok(ReportRecord {
+            id: self.id,
+            kind: self.kind,
+            category: self.category,
+            severity: u8::try_from(self.severity).unwrap_or(0),
+            status: self.status,
+            occurred_at_ms: self.occurred_at_ms,
+            reported_at_ms: self.reported_at_ms,
+            updated_at_ms: self.updated_at_ms,
+            village_code: stored_code(&self.village_code)?,
+            tps_id: self.tps_id,
+            location: match (self.lat, self.lng) {
+                (Some(lat), Some(lng)) => Some(LatLng::new(lat, lng)),
+                _ => None,
+            },
+            description: self.description,
+            source_agency: self.source_agency,
+            source_person: self.source_person,
+            reporter_account: self.reporter_account,
+            channel: self.channel,
+            classification: self.classification,
+        })
+    }
+}
+
+/// The classifications a viewer may read, padded with empty strings (which match none) to bind as three values.
+fn readable_levels(viewer: &Viewer) -> [&'static str; 3] {
+    use sinergi_domain::auth::Classification::*;
+    let mut out = [""; 3];
+    for (slot, level) in out.iter_mut().zip([Biasa, Terbatas, Rahasia].into_iter().filter(|l| viewer.may_read(*l))) {
+        *slot = level.as_str();
+    }
+    out
 }
 
 #[derive(sqlx::FromRow)]

@@ -52,6 +52,14 @@ macro_rules! seen {
     };
 }
 
+macro_rules! report_select {
+    () => {
+        "SELECT id, kind, category, severity, status, occurred_at_ms, reported_at_ms, updated_at_ms, village_code, \
+         tps_id, lat, lng, description, source_agency, source_person, reporter_account, channel, classification \
+         FROM report"
+    };
+}
+
 macro_rules! user_select {
     () => {
         "SELECT a.id, a.username, a.display_name, a.unit_code, u.agency, a.role, a.scope, a.password_hash, \
@@ -1556,6 +1564,237 @@ macro_rules! impl_store {
                     .collect()
             }
 
+            async fn file_reports(&self, reports: &[$crate::NewReport]) -> $crate::Result<Vec<$crate::Filed>> {
+                let mut tx = self.pool.begin().await?;
+                let mut out = Vec::with_capacity(reports.len());
+                for r in reports {
+                    // The key is the account's own: another account's identical key is another report.
+                    let key = r.idempotency_key.as_deref().map(|k| format!("{}:{k}", r.reporter_account.unwrap_or(0)));
+                    let inserted: Option<(i64,)> = sqlx::query_as(
+                        "INSERT INTO report (kind, category, severity, status, occurred_at_ms, reported_at_ms, \
+                         updated_at_ms, village_code, tps_id, lat, lng, description, source_agency, source_person, \
+                         reporter_account, channel, classification, idempotency_key) \
+                         VALUES ($1, $2, $3, 'reported', $4, $5, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+                         ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
+                    )
+                    .bind(r.kind.as_str())
+                    .bind(r.category.as_str())
+                    .bind(i64::from(r.severity.number()))
+                    .bind(r.occurred_at_ms)
+                    .bind(r.reported_at_ms)
+                    .bind(r.village.as_str())
+                    .bind(r.tps_id)
+                    .bind(r.location.map(|l| l.lat))
+                    .bind(r.location.map(|l| l.lng))
+                    .bind(r.description.as_str())
+                    .bind(r.source_agency.as_str())
+                    .bind(r.source_person.as_str())
+                    .bind(r.reporter_account)
+                    .bind(r.channel.as_str())
+                    .bind(r.classification.as_str())
+                    .bind(key.as_deref())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    match inserted {
+                        Some((id,)) => {
+                            sqlx::query(
+                                "INSERT INTO report_event (report_id, at_ms, account_id, actor, action, from_status, \
+                                 to_status, reason) VALUES ($1, $2, $3, $4, 'create', NULL, 'reported', '')",
+                            )
+                            .bind(id)
+                            .bind(r.reported_at_ms)
+                            .bind(r.reporter_account)
+                            .bind(r.source_person.as_str())
+                            .execute(&mut *tx)
+                            .await?;
+                            out.push($crate::Filed::New(id));
+                        }
+                        None => {
+                            let (id,): (i64,) = sqlx::query_as("SELECT id FROM report WHERE idempotency_key = $1")
+                            .bind(key.as_deref())
+                            .fetch_one(&mut *tx)
+                            .await?;
+                            out.push($crate::Filed::Replayed(id));
+                        }
+                    }
+                }
+                tx.commit().await?;
+                Ok(out)
+            }
+
+            async fn report(
+                &self,
+                viewer: &sinergi_domain::access::Viewer,
+                id: i64,
+            ) -> $crate::Result<Option<$crate::ReportRecord>> {
+                if !viewer.may(sinergi_domain::access::Action::ReadReports) {
+                    return Ok(None);
+                }
+                let row: Option<$crate::ReportRow> =
+                    sqlx::query_as(concat!($crate::queries::report_select!(), " WHERE id = $1"))
+                        .bind(id)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                let Some(record) = row.map($crate::ReportRow::into_record).transpose()? else { return Ok(None) };
+                let readable = sinergi_domain::auth::Classification::parse(&record.classification)
+                    .is_some_and(|c| viewer.may_read(c));
+                Ok((viewer.covers(&record.village_code) && readable).then_some(record))
+            }
+
+            async fn reports(
+                &self,
+                viewer: &sinergi_domain::access::Viewer,
+                filter: &$crate::ReportFilter,
+                page: $crate::Page,
+            ) -> $crate::Result<(Vec<$crate::ReportRecord>, u64)> {
+                if !viewer.may(sinergi_domain::access::Action::ReadReports) {
+                    return Ok((Vec::new(), 0));
+                }
+                let region = match &filter.within {
+                    Some(code) => viewer.narrow(code),
+                    None => match &viewer.scope {
+                        sinergi_domain::auth::Scope::National => None,
+                        sinergi_domain::auth::Scope::Region(code) => Some(code.clone()),
+                    },
+                };
+                if filter.within.is_some() && region.is_none() {
+                    return Ok((Vec::new(), 0));
+                }
+                let levels = $crate::readable_levels(viewer);
+                let push_where = |qb: &mut sqlx::QueryBuilder<$db>| {
+                    qb.push(" WHERE classification IN (");
+                    qb.push_bind(levels[0]).push(", ").push_bind(levels[1]).push(", ").push_bind(levels[2]).push(")");
+                    if let Some(code) = &region {
+                        let (from, to) = $crate::inside_range(code);
+                        qb.push(" AND (village_code = ").push_bind(code.to_string());
+                        qb.push(" OR (village_code >= ").push_bind(from).push(" AND village_code < ").push_bind(to).push("))");
+                    }
+                    if let Some(status) = &filter.status {
+                        qb.push(" AND status = ").push_bind(status.clone());
+                    }
+                    if let Some(category) = &filter.category {
+                        qb.push(" AND category = ").push_bind(category.clone());
+                    }
+                    if let Some(min) = filter.min_severity {
+                        qb.push(" AND severity >= ").push_bind(i64::from(min));
+                    }
+                    if let Some(agency) = &filter.source_agency {
+                        qb.push(" AND source_agency = ").push_bind(agency.clone());
+                    }
+                    if let Some(from) = filter.from_ms {
+                        qb.push(" AND occurred_at_ms >= ").push_bind(from);
+                    }
+                    if let Some(to) = filter.to_ms {
+                        qb.push(" AND occurred_at_ms < ").push_bind(to);
+                    }
+                };
+                let mut count = sqlx::QueryBuilder::<$db>::new("SELECT COUNT(*) FROM report");
+                push_where(&mut count);
+                let (total,): (i64,) = count.build_query_as().fetch_one(&self.pool).await?;
+                let mut qb = sqlx::QueryBuilder::<$db>::new($crate::queries::report_select!());
+                push_where(&mut qb);
+                qb.push(" ORDER BY occurred_at_ms DESC, id DESC LIMIT ").push_bind(i64::from(page.size));
+                qb.push(" OFFSET ").push_bind(page.offset());
+                let rows: Vec<$crate::ReportRow> = qb.build_query_as().fetch_all(&self.pool).await?;
+                let records = rows.into_iter().map($crate::ReportRow::into_record).collect::<$crate::Result<_>>()?;
+                Ok((records, total as u64))
+            }
+
+            async fn move_report(&self, step: &$crate::ReportMove) -> $crate::Result<()> {
+                let mut tx = self.pool.begin().await?;
+                let moved = sqlx::query("UPDATE report SET status = $1, updated_at_ms = $2 WHERE id = $3 AND status = $4")
+                    .bind(step.to.as_str())
+                    .bind(step.at_ms)
+                    .bind(step.report_id)
+                    .bind(step.from.as_str())
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if moved != 1 {
+                    return Err($crate::StoreError::Conflict(format!(
+                        "report {} is no longer {}",
+                        step.report_id,
+                        step.from.as_str()
+                    )));
+                }
+                sqlx::query(
+                    "INSERT INTO report_event (report_id, at_ms, account_id, actor, action, from_status, to_status, \
+                     reject_reason, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(step.report_id)
+                .bind(step.at_ms)
+                .bind(step.account_id)
+                .bind(step.actor.as_str())
+                .bind(step.action.as_str())
+                .bind(step.from.as_str())
+                .bind(step.to.as_str())
+                .bind(step.reject_reason.map(|r| r.as_str()))
+                .bind(step.reason.as_str())
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn report_history(&self, report_id: i64) -> $crate::Result<Vec<$crate::ReportEventRecord>> {
+                let rows: Vec<(i64, i64, i64, Option<i64>, String, String, Option<String>, String, Option<String>, String)> =
+                    sqlx::query_as(
+                        "SELECT id, report_id, at_ms, account_id, actor, action, from_status, to_status, reject_reason, \
+                         reason FROM report_event WHERE report_id = $1 ORDER BY id",
+                    )
+                    .bind(report_id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(id, report_id, at_ms, account_id, actor, action, from_status, to_status, reject_reason, reason)| {
+                        $crate::ReportEventRecord {
+                            id, report_id, at_ms, account_id, actor, action, from_status, to_status, reject_reason, reason,
+                        }
+                    })
+                    .collect())
+            }
+
+            async fn add_comment(
+                &self,
+                report_id: i64,
+                at_ms: i64,
+                account_id: Option<i64>,
+                author: &str,
+                agency: &str,
+                body: &str,
+            ) -> $crate::Result<i64> {
+                let (id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO report_comment (report_id, at_ms, account_id, author, agency, body) \
+                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                )
+                .bind(report_id)
+                .bind(at_ms)
+                .bind(account_id)
+                .bind(author)
+                .bind(agency)
+                .bind(body)
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(id)
+            }
+
+            async fn comments(&self, report_id: i64) -> $crate::Result<Vec<$crate::CommentRecord>> {
+                let rows: Vec<(i64, i64, i64, Option<i64>, String, String, String)> = sqlx::query_as(
+                    "SELECT id, report_id, at_ms, account_id, author, agency, body FROM report_comment \
+                     WHERE report_id = $1 ORDER BY id",
+                )
+                .bind(report_id)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(id, report_id, at_ms, account_id, author, agency, body)| $crate::CommentRecord {
+                        id, report_id, at_ms, account_id, author, agency, body,
+                    })
+                    .collect())
+            }
+
             async fn reclassify(&self, set: &sinergi_domain::vulnerability::IndicatorSet) -> $crate::Result<u64> {
                 // Each distinct answer text is classified once (`answer_class`); then only the TPS that have an
                 // assessment whose text moved are recomputed. When the classes or their severities changed since
@@ -1629,5 +1868,6 @@ macro_rules! impl_store {
 }
 
 pub(crate) use {
-    covered, impl_store, region_select, seen, token_select, tps_select, tps_within, unit_select, user_select,
+    covered, impl_store, region_select, report_select, seen, token_select, tps_select, tps_within, unit_select,
+    user_select,
 };
