@@ -104,6 +104,22 @@ pub enum Problem {
     BadPhoto,
     /// Area indicators are answered for a village or a district, not for this region.
     NotArea(String),
+    /// Not one of the allowed values (listed).
+    OneOf {
+        value: String,
+        allowed: String,
+    },
+    /// A report without a place: no TPS, village or coordinates.
+    NoPlace,
+    /// A region outside the user's territory.
+    OutsideScope(String),
+    /// Coordinates that no village holds and no village centroid is near.
+    NoVillageNear {
+        lat: f64,
+        lng: f64,
+    },
+    /// An idempotency key that is not 1 to 100 letters, digits, '-', '_', ':' or '.'.
+    BadKey,
     /// An area indicator answered for a region of the wrong level (`village` or `district`: the right one).
     AreaLevel {
         indicator: String,
@@ -167,6 +183,11 @@ impl Problem {
             }
             UnknownUnit(code) => lang.format(Msg::ProblemUnknownUnit, &[("code", code)]),
             NotArea(code) => lang.format(Msg::ProblemNotArea, &[("code", code)]),
+            OneOf { value, allowed } => lang.format(Msg::ProblemOneOf, &[("value", value), ("allowed", allowed)]),
+            NoPlace => lang.t(Msg::ProblemNoPlace).to_owned(),
+            OutsideScope(code) => lang.format(Msg::ProblemOutsideScope, &[("code", code)]),
+            NoVillageNear { lat, lng } => lang.format(Msg::ProblemNoVillageNear, &[("lat", lat), ("lng", lng)]),
+            BadKey => lang.t(Msg::ProblemBadKey).to_owned(),
             AreaLevel { indicator, level } => lang.format(
                 Msg::ProblemAreaLevel,
                 &[

@@ -20,6 +20,7 @@ use tower_http::trace::TraceLayer;
 pub mod api;
 mod assets;
 pub mod auth;
+pub mod desk;
 pub mod error;
 pub mod lang;
 mod pages;
@@ -75,6 +76,8 @@ pub struct AppState {
     pub hashing: Arc<tokio::sync::Semaphore>,
     /// The clearance rules, re-read from the database at most every [`POLICY_TTL`].
     policy: Arc<tokio::sync::RwLock<Option<CachedPolicy>>>,
+    /// The incident desk: taxonomy, place index, report writer.
+    pub desk: Arc<desk::Desk>,
 }
 
 /// The clearance rules and when they were read.
@@ -91,6 +94,7 @@ impl AppState {
             config: Arc::new(config),
             hashing: Arc::new(tokio::sync::Semaphore::new(HASHING_SLOTS)),
             policy: Arc::new(tokio::sync::RwLock::new(None)),
+            desk: Arc::new(desk::Desk::new(sinergi_domain::incident::Taxonomy::shipped())),
         }
     }
 

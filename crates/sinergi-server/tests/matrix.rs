@@ -218,6 +218,9 @@ struct World {
     admins_token: String,
     /// A token of the commander, for the administrator to revoke.
     commanders_token: String,
+    /// Reports (biasa) in 15.07.01.2001 and in 15.07.02.1001.
+    report_a: i64,
+    report_b: i64,
 }
 
 async fn token(db: &TestDb, user: &UserRecord, name: &str, region: Option<&str>, read_only: bool) -> (String, String) {
@@ -276,6 +279,25 @@ async fn setup(db: &TestDb) -> World {
         store.put_indicator_set(&set, text, &common::test_event()).await.unwrap();
     }
 
+    let report = |village: &str| sinergi_store::NewReport {
+        kind: sinergi_domain::incident::ReportKind::Incident,
+        category: "bentrok".into(),
+        severity: sinergi_domain::incident::Severity::High,
+        occurred_at_ms: 1_732_674_600_000,
+        reported_at_ms: 1_732_674_600_000,
+        village: code(village),
+        tps_id: None,
+        location: None,
+        description: "Keributan".into(),
+        source_agency: sinergi_domain::AgencyKind::Polri,
+        source_person: "Bhabinkamtibmas".into(),
+        reporter_account: None,
+        channel: sinergi_domain::incident::Channel::Sms,
+        classification: sinergi_domain::auth::Classification::Biasa,
+        idempotency_key: None,
+    };
+    let filed = store.file_reports(&[report("15.07.01.2001"), report("15.07.02.1001")]).await.unwrap();
+
     let base = spawn(db.store.clone(), ServerConfig::default()).await;
     let mut clients = HashMap::new();
     clients.insert(Anonymous, client());
@@ -320,6 +342,8 @@ async fn setup(db: &TestDb) -> World {
         own_token,
         admins_token,
         commanders_token,
+        report_a: filed[0].id(),
+        report_b: filed[1].id(),
     }
 }
 
@@ -783,6 +807,45 @@ fn matrix(world: &World) -> Table {
             // A regency is neither a village nor a district.
             _ if region == "15.07" => invalid(),
             _ => created(),
+        });
+    }
+
+    // The incident desk: everyone but the external role reads reports of their territory; administrators,
+    // operators, commanders and field reporters file them; administrators, operators and commanders move them
+    // (an unknown move is a 422 that shows access without changing anything).
+    let files = |w: Who| matches!(w, Admin | Commander | Operator | DistrictOperator | FieldReporter | ScopedToken);
+    let handles = |w: Who| matches!(w, Admin | Commander | Operator | DistrictOperator | ScopedToken);
+    t.api(get(), "/api/v1/reports", Body::None, |w| if w == External { forbidden() } else { ok() });
+    t.api(get(), "/api/v1/report-categories", Body::None, |w| if w == External { forbidden() } else { ok() });
+    let body = Body::Json(json!({"category": "bentrok", "village_code": "15.07.01.2001", "description": "Ricuh"}));
+    t.api(Method::POST, "/api/v1/reports", body, |w| match w {
+        _ if !files(w) => forbidden(),
+        // The token limited to 15.07.02 does not cover the village.
+        ScopedToken => invalid(),
+        _ => created(),
+    });
+    for (id, village) in [(world.report_a, "15.07.01.2001"), (world.report_b, "15.07.02.1001")] {
+        let covered = |w: Who| match w {
+            DistrictOperator | FieldReporter => village.starts_with("15.07.01"),
+            ScopedToken => village.starts_with("15.07.02"),
+            _ => true,
+        };
+        t.api(get(), &format!("/api/v1/reports/{id}"), Body::None, |w| match w {
+            External => forbidden(),
+            _ if covered(w) => ok(),
+            _ => not_found("report_not_found"),
+        });
+        let body = Body::Json(json!({"action": "terbang"}));
+        t.api(Method::POST, &format!("/api/v1/reports/{id}/moves"), body, |w| match w {
+            _ if !handles(w) => forbidden(),
+            _ if covered(w) => invalid(),
+            _ => not_found("report_not_found"),
+        });
+        let body = Body::Json(json!({"body": "Dipantau"}));
+        t.api(Method::POST, &format!("/api/v1/reports/{id}/comments"), body, |w| match w {
+            _ if !files(w) => forbidden(),
+            _ if covered(w) => created(),
+            _ => not_found("report_not_found"),
         });
     }
 

@@ -670,6 +670,9 @@ pub trait Store: Send + Sync {
         within: &RegionCode,
     ) -> Result<Vec<AreaAssessmentRecord>>;
 
+    /// Every village with a centroid, and its boundary (GeoJSON text) when one is stored: what placing a report
+    /// by its coordinates needs. Not filtered by a viewer: the caller checks the village it finds.
+    async fn village_shapes(&self) -> Result<Vec<(RegionCode, LatLng, Option<String>)>>;
     /// Files reports in one transaction, each with the first entry of its history. A report whose account and
     /// idempotency key were seen before is not stored again: [`Filed::Replayed`] with the first one's id.
     async fn file_reports(&self, reports: &[NewReport]) -> Result<Vec<Filed>>;

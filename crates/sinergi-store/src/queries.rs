@@ -1564,6 +1564,23 @@ macro_rules! impl_store {
                     .collect()
             }
 
+            async fn village_shapes(
+                &self,
+            ) -> $crate::Result<Vec<(sinergi_domain::RegionCode, sinergi_domain::LatLng, Option<String>)>> {
+                // Village codes are the only ones with four segments (three dots).
+                let rows: Vec<(String, f64, f64, Option<String>)> = sqlx::query_as(
+                    "SELECT code, lat, lng, boundary FROM region \
+                     WHERE LENGTH(code) = 13 AND lat IS NOT NULL AND lng IS NOT NULL",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter()
+                    .map(|(code, lat, lng, boundary)| {
+                        Ok(($crate::stored_code(&code)?, sinergi_domain::LatLng::new(lat, lng), boundary))
+                    })
+                    .collect()
+            }
+
             async fn file_reports(&self, reports: &[$crate::NewReport]) -> $crate::Result<Vec<$crate::Filed>> {
                 let mut tx = self.pool.begin().await?;
                 let mut out = Vec::with_capacity(reports.len());

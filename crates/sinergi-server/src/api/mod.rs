@@ -15,6 +15,7 @@ use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 
 mod area;
+pub(crate) mod reports;
 pub mod dto;
 pub(crate) mod regions;
 mod session;
@@ -70,6 +71,7 @@ pub fn parse_code(text: &str, parameter: &'static str) -> Result<RegionCode, Api
         (name = "tps", description = "Polling stations"),
         (name = "agencies", description = "Agencies and their units"),
         (name = "vulnerability", description = "Vulnerability mapping: indicator sets, TPS classes, area indices, assessments"),
+        (name = "reports", description = "The incident desk: incident and intelligence reports, their workflow and comments"),
         (name = "auth", description = "Signing in and out (session cookie) and API tokens (`Authorization: Bearer`)"),
         (name = "system", description = "Health and the API description")
     )
@@ -132,6 +134,11 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(vulnerability::photo))
         .routes(routes!(vulnerability::history, vulnerability::record))
         .routes(routes!(area::list, area::record))
+        .routes(routes!(reports::list, reports::create))
+        .routes(routes!(reports::get))
+        .routes(routes!(reports::move_report))
+        .routes(routes!(reports::comment))
+        .routes(routes!(reports::categories))
         .split_for_parts()
 }
 

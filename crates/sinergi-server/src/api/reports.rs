@@ -1,0 +1,699 @@
+//! The incident desk's API: file a report (incident or intelligence), list and read reports within the territory
+//! and clearance, move a report through its workflow, and comment on it. docs/incidents.md describes it.
+
+use std::collections::BTreeMap;
+
+use axum::Extension;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use sinergi_domain::access::Action;
+use sinergi_domain::auth::Classification;
+use sinergi_domain::i18n::{Lang, Msg};
+use sinergi_domain::import::{Problem, parse_wib_time};
+use sinergi_domain::incident::{Channel, RejectReason, ReportKind, Severity, Status, Transition, workflow};
+use sinergi_domain::{LatLng, Level, RegionCode};
+use sinergi_store::{Filed, NewReport, ReportFilter, ReportMove, ReportRecord};
+use utoipa::{IntoParams, ToSchema};
+
+use super::dto::LatLngDto;
+use super::tps::page_param;
+use super::{ApiJson, ApiPath, ApiQuery, parse_code};
+use crate::AppState;
+use crate::auth::{self, Credential, CurrentUser, Origin};
+use crate::error::{ApiError, ErrorBody};
+use crate::lang::ApiLang;
+
+/// A report as the API shows it.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct ReportDto {
+    pub id: i64,
+    /// `LK-000123` for an incident report (*laporan kejadian*), `LI-000123` for an intelligence report.
+    pub reference: String,
+    /// `incident` or `intelligence`.
+    pub kind: String,
+    pub category: String,
+    pub category_label: String,
+    /// 1 (low) to 4 (critical).
+    pub severity: u8,
+    pub status: String,
+    pub status_label: String,
+    /// Milliseconds since the Unix epoch.
+    pub occurred_at_ms: i64,
+    pub reported_at_ms: i64,
+    pub updated_at_ms: i64,
+    pub village_code: String,
+    pub tps_id: Option<i64>,
+    pub location: Option<LatLngDto>,
+    pub description: String,
+    pub source_agency: String,
+    pub source_person: String,
+    /// `web`, `api`, `sms`, `chat` or `field`.
+    pub channel: String,
+    /// `biasa`, `terbatas` or `rahasia`.
+    pub classification: String,
+}
+
+/// The reference officers quote: the kind's initials and the id.
+pub fn reference(kind: &str, id: i64) -> String {
+    let prefix = if kind == ReportKind::Intelligence.as_str() { "LI" } else { "LK" };
+    format!("{prefix}-{id:06}")
+}
+
+impl ReportDto {
+    pub(crate) fn new(r: ReportRecord, state: &AppState, lang: Lang) -> ReportDto {
+        let taxonomy = &state.desk.taxonomy;
+        ReportDto {
+            reference: reference(&r.kind, r.id),
+            id: r.id,
+            category_label: taxonomy.category(&r.category).map_or(r.category.clone(), |c| c.label.get(lang).to_owned()),
+            category: r.category,
+            kind: r.kind,
+            severity: r.severity,
+            status_label: Status::parse(&r.status).map_or(r.status.clone(), |s| s.label(lang).to_owned()),
+            status: r.status,
+            occurred_at_ms: r.occurred_at_ms,
+            reported_at_ms: r.reported_at_ms,
+            updated_at_ms: r.updated_at_ms,
+            village_code: r.village_code.to_string(),
+            tps_id: r.tps_id,
+            location: r.location.map(|l| LatLngDto { lat: l.lat, lng: l.lng }),
+            description: r.description,
+            source_agency: r.source_agency,
+            source_person: r.source_person,
+            channel: r.channel,
+            classification: r.classification,
+        }
+    }
+}
+
+/// A new report. Give its place as a TPS, a village, or coordinates (placed in the village whose boundary holds
+/// them, else the village with the nearest centre within 15 km).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportInput {
+    /// `incident` (default) or `intelligence`.
+    pub kind: Option<String>,
+    /// A category id of the taxonomy (`GET /report-categories`).
+    pub category: String,
+    /// 1–4 or `rendah`/`sedang`/`tinggi`/`kritis`; the category's default when omitted.
+    #[schema(value_type = Option<String>)]
+    pub severity: Option<serde_json::Value>,
+    /// When it happened: `YYYY-MM-DD HH:MM` in WIB; now when omitted.
+    pub occurred_at: Option<String>,
+    pub tps_id: Option<i64>,
+    pub village_code: Option<String>,
+    pub location: Option<LatLngDto>,
+    /// What happened; 1 to 4,000 characters.
+    #[schema(min_length = 1, max_length = 4000)]
+    pub description: String,
+    /// Who reports (name, rank); the account's name when omitted.
+    pub source_person: Option<String>,
+    /// `biasa`, `terbatas` or `rahasia`; `biasa` for incidents and `terbatas` for intelligence when omitted.
+    pub classification: Option<String>,
+    /// `web`, `api` or `field`; `api` for token clients and `web` for the browser when omitted.
+    pub channel: Option<String>,
+    /// A key the client generates per report (e.g. a UUID): the same key again returns the first report.
+    pub idempotency_key: Option<String>,
+}
+
+/// What filing gave: the report, and whether it was filed before under the same key.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct FiledDto {
+    pub report: ReportDto,
+    /// True when this submission repeated an earlier one: nothing new was stored.
+    pub replayed: bool,
+}
+
+fn not_found(id: i64) -> ApiError {
+    ApiError::not_found("report_not_found", Msg::ErrReportNotFound, ("id", id.to_string()))
+}
+
+fn one_of(value: &str, allowed: &[&str]) -> Problem {
+    Problem::OneOf { value: value.chars().take(40).collect(), allowed: allowed.join(", ") }
+}
+
+fn clean_text(text: &str, max: usize, field: &str, multiline: bool, problems: &mut Vec<(String, Problem)>) -> String {
+    let text = text.trim();
+    if text.is_empty() {
+        problems.push((field.into(), Problem::Empty));
+    } else if text.chars().count() > max {
+        problems.push((field.into(), Problem::TooLong(max)));
+    } else if text.chars().any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\r' || c == '\t'))) {
+        problems.push((field.into(), Problem::ControlCharacter));
+    }
+    text.replace("\r\n", "\n")
+}
+
+/// Files a report for the user's agency. Every field is checked and every fault named (422); the place must lie
+/// in the user's territory. Acknowledged once durable. A repeated idempotency key returns the first report (200).
+#[utoipa::path(post, path = "/reports", tag = "reports", operation_id = "create_report", request_body = ReportInput,
+    responses((status = 201, body = FiledDto), (status = 200, description = "A replay: the first report", body = FiledDto),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiLang(lang): ApiLang,
+    ApiJson(input): ApiJson<ReportInput>,
+) -> Result<(StatusCode, ApiJson<FiledDto>), ApiError> {
+    current.require(Action::FileReports)?;
+    let now = auth::now_ms();
+    let mut problems: Vec<(String, Problem)> = Vec::new();
+    let taxonomy = state.desk.taxonomy.clone();
+    let kind = match input.kind.as_deref() {
+        None => ReportKind::Incident,
+        Some(text) => ReportKind::parse(text).unwrap_or_else(|| {
+            problems.push(("kind".into(), one_of(text, &["incident", "intelligence"])));
+            ReportKind::Incident
+        }),
+    };
+    let category = taxonomy.category(input.category.trim());
+    if category.is_none() {
+        let ids: Vec<&str> = taxonomy.categories.iter().map(|c| c.id.as_str()).collect();
+        problems.push(("category".into(), one_of(&input.category, &ids)));
+    }
+    let severity = match &input.severity {
+        None | Some(serde_json::Value::Null) => category.map_or(Severity::Medium, |c| c.severity),
+        Some(value) => {
+            let text = super::vulnerability::answer_text(value);
+            Severity::parse(&text).unwrap_or_else(|| {
+                problems.push((
+                    "severity".into(),
+                    one_of(&text, &["1", "2", "3", "4", "rendah", "sedang", "tinggi", "kritis"]),
+                ));
+                Severity::Medium
+            })
+        }
+    };
+    let occurred_at_ms = match input.occurred_at.as_deref() {
+        None => now,
+        Some(text) => match parse_wib_time(text) {
+            // A report of the future is a typing slip; a few minutes of clock skew are not.
+            Some(at) if at <= now + 10 * 60_000 => at,
+            _ => {
+                problems.push(("occurred_at".into(), Problem::BadDate(text.chars().take(40).collect())));
+                now
+            }
+        },
+    };
+    let description = clean_text(&input.description, 4000, "description", true, &mut problems);
+    let source_person = match input.source_person.as_deref() {
+        Some(p) => clean_text(p, 200, "source_person", false, &mut problems),
+        None => current.user.display_name.clone(),
+    };
+    let classification = match input.classification.as_deref() {
+        None if kind == ReportKind::Intelligence => Classification::Terbatas,
+        None => Classification::Biasa,
+        Some(text) => Classification::parse(text).unwrap_or_else(|| {
+            problems.push(("classification".into(), one_of(text, &["biasa", "terbatas", "rahasia"])));
+            Classification::Biasa
+        }),
+    };
+    if !current.viewer.may_read(classification) {
+        // Filing what one could not read back would lose it from one's own view.
+        problems.push(("classification".into(), one_of(classification.as_str(), &["biasa"])));
+    }
+    let channel = match input.channel.as_deref() {
+        None if matches!(current.credential, Credential::Token { .. }) => Channel::Api,
+        None => Channel::Web,
+        Some(text) => match Channel::parse(text) {
+            Some(c @ (Channel::Web | Channel::Api | Channel::Field)) => c,
+            _ => {
+                problems.push(("channel".into(), one_of(text, &["web", "api", "field"])));
+                Channel::Web
+            }
+        },
+    };
+    let idempotency_key = input.idempotency_key.as_deref().map(str::trim).map(str::to_owned);
+    if let Some(key) = &idempotency_key
+        && (key.is_empty()
+            || key.len() > 100
+            || !key.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b':' | b'.')))
+    {
+        problems.push(("idempotency_key".into(), Problem::BadKey));
+    }
+    let location = match &input.location {
+        None => None,
+        Some(l) => {
+            let point = LatLng::new(l.lat, l.lng);
+            if point.is_finite() && point.in_indonesia() {
+                Some(point)
+            } else {
+                problems.push(("location".into(), Problem::OutsideIndonesia { lat: l.lat, lng: l.lng }));
+                None
+            }
+        }
+    };
+
+    // The place: a TPS gives its village (and its location when none is given); a village is checked; coordinates
+    // are placed.
+    let mut tps_id = None;
+    let mut village: Option<RegionCode> = None;
+    let mut location = location;
+    if let Some(id) = input.tps_id {
+        match state.store.tps(&current.viewer, id).await? {
+            Some(t) => {
+                tps_id = Some(t.id);
+                location = location.or(t.tps.location);
+                village = Some(t.tps.village);
+            }
+            None => problems.push(("tps_id".into(), Problem::UnknownRegion(format!("TPS {id}")))),
+        }
+    }
+    if let Some(text) = input.village_code.as_deref() {
+        match RegionCode::parse(text) {
+            Err(e) => problems.push(("village_code".into(), Problem::BadCode(e))),
+            Ok(code) if code.level() != Level::Village => {
+                problems.push(("village_code".into(), Problem::NotVillage(code.to_string())))
+            }
+            Ok(code) if !current.viewer.covers(&code) => {
+                problems.push(("village_code".into(), Problem::OutsideScope(code.to_string())))
+            }
+            Ok(code) => match &village {
+                Some(of_tps) if *of_tps != code => problems.push((
+                    "village_code".into(),
+                    Problem::ParentMismatch {
+                        given: code.to_string(),
+                        code: format!("TPS {}", input.tps_id.unwrap_or_default()),
+                        expected: of_tps.to_string(),
+                    },
+                )),
+                _ => {
+                    if state.store.region(&current.viewer, &code).await?.is_none() {
+                        problems.push(("village_code".into(), Problem::UnknownRegion(code.to_string())));
+                    }
+                    village = Some(code);
+                }
+            },
+        }
+    }
+    if village.is_none() && problems.iter().all(|(f, _)| f != "tps_id" && f != "village_code") {
+        match location {
+            Some(point) => match state.desk.places(&state.store).await?.resolve(point) {
+                Some(placed) if current.viewer.covers(placed.village()) => village = Some(placed.village().clone()),
+                Some(placed) => problems.push(("location".into(), Problem::OutsideScope(placed.village().to_string()))),
+                None => problems.push(("location".into(), Problem::NoVillageNear { lat: point.lat, lng: point.lng })),
+            },
+            None if input.location.is_none() => problems.push(("place".into(), Problem::NoPlace)),
+            None => {}
+        }
+    }
+    let (Some(village), Some(category), true) = (village, category, problems.is_empty()) else {
+        return Err(ApiError::validation(problems));
+    };
+    let report = NewReport {
+        kind,
+        category: category.id.clone(),
+        severity,
+        occurred_at_ms,
+        reported_at_ms: now,
+        village,
+        tps_id,
+        location,
+        description,
+        source_agency: current.viewer.agency,
+        source_person,
+        reporter_account: Some(current.user.id),
+        channel,
+        classification,
+        idempotency_key,
+    };
+    let filed = state.desk.file(&state.store, report).await?;
+    let record = state.store.report(&current.viewer, filed.id()).await?.ok_or_else(|| not_found(filed.id()))?;
+    let status = if matches!(filed, Filed::New(_)) { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((
+        status,
+        ApiJson(FiledDto {
+            report: ReportDto::new(record, &state, lang),
+            replayed: matches!(filed, Filed::Replayed(_)),
+        }),
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReportQuery {
+    /// Region code: reports inside it (default: the user's territory).
+    pub region: Option<String>,
+    /// A status: `reported`, `verified`, `rejected`, `assigned`, `in_handling`, `resolved`, `closed`.
+    pub status: Option<String>,
+    pub category: Option<String>,
+    /// The lowest severity, 1 to 4.
+    pub severity: Option<u8>,
+    /// The reporting agency, e.g. `polri`.
+    pub agency: Option<String>,
+    /// Occurred on or after this day (`YYYY-MM-DD`, WIB).
+    pub from: Option<String>,
+    /// Occurred before the end of this day (`YYYY-MM-DD`, WIB).
+    pub to: Option<String>,
+    #[param(minimum = 1, maximum = 1000000)]
+    pub page: Option<u32>,
+    #[param(minimum = 1, maximum = 1000)]
+    pub per_page: Option<u32>,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct ReportPage {
+    pub items: Vec<ReportDto>,
+    pub page: u32,
+    pub per_page: u32,
+    pub total: u64,
+}
+
+/// Reports in the user's territory and clearance, newest first, with filters.
+#[utoipa::path(get, path = "/reports", tag = "reports", operation_id = "list_reports", params(ReportQuery),
+    responses((status = 200, body = ReportPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiLang(lang): ApiLang,
+    ApiQuery(query): ApiQuery<ReportQuery>,
+) -> Result<ApiJson<ReportPage>, ApiError> {
+    current.require(Action::ReadReports)?;
+    let page = page_param(query.page, query.per_page)?;
+    let bad = |what: &str| ApiError::bad_request("invalid_query", Msg::ErrBadRequest, what);
+    let within = query.region.as_deref().map(|r| parse_code(r, "region")).transpose()?;
+    if let Some(status) = &query.status
+        && Status::parse(status).is_none()
+    {
+        return Err(bad("status: reported, verified, rejected, assigned, in_handling, resolved or closed"));
+    }
+    if query.severity.is_some_and(|s| !(1..=4).contains(&s)) {
+        return Err(bad("severity: 1 to 4"));
+    }
+    let day = |text: &Option<String>, name: &str| -> Result<Option<i64>, ApiError> {
+        text.as_deref()
+            .map(|t| {
+                parse_wib_time(t).filter(|_| t.trim().len() == 10).ok_or_else(|| bad(&format!("{name}: YYYY-MM-DD")))
+            })
+            .transpose()
+    };
+    let from_ms = day(&query.from, "from")?;
+    let to_ms = day(&query.to, "to")?.map(|t| t + 86_400_000);
+    let filter = ReportFilter {
+        within,
+        status: query.status,
+        category: query.category,
+        min_severity: query.severity,
+        source_agency: query.agency,
+        from_ms,
+        to_ms,
+    };
+    let (items, total) = state.store.reports(&current.viewer, &filter, page).await?;
+    Ok(ApiJson(ReportPage {
+        items: items.into_iter().map(|r| ReportDto::new(r, &state, lang)).collect(),
+        page: page.number,
+        per_page: page.size,
+        total,
+    }))
+}
+
+/// One entry of a report's history.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct ReportEventDto {
+    pub at_ms: i64,
+    pub actor: String,
+    /// `create`, or the move: `verify`, `reject`, `assign`, `start`, `resolve`, `close`, `reopen`.
+    pub action: String,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    /// For a rejection: `hoax`, `duplicate`, `not_election` or `other`.
+    pub reject_reason: Option<String>,
+    pub reason: String,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct CommentDto {
+    pub id: i64,
+    pub at_ms: i64,
+    pub author: String,
+    pub agency: String,
+    pub body: String,
+}
+
+/// A report with its history and its comments.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct ReportDetailDto {
+    pub report: ReportDto,
+    pub history: Vec<ReportEventDto>,
+    pub comments: Vec<CommentDto>,
+    /// The moves the user may make now (the workflow's, before the reporter rule).
+    pub moves: Vec<String>,
+}
+
+async fn detail(
+    state: &AppState,
+    current: &CurrentUser,
+    record: ReportRecord,
+    lang: Lang,
+) -> Result<ReportDetailDto, ApiError> {
+    let id = record.id;
+    let status = Status::parse(&record.status);
+    let history = state.store.report_history(id).await?;
+    let comments = state.store.comments(id).await?;
+    let moves = match status {
+        Some(s) if current.viewer.may(Action::HandleReports) => Transition::ALL
+            .into_iter()
+            .filter(|t| workflow::next(s, *t).is_some())
+            .map(|t| t.as_str().to_owned())
+            .collect(),
+        _ => Vec::new(),
+    };
+    Ok(ReportDetailDto {
+        report: ReportDto::new(record, state, lang),
+        history: history
+            .into_iter()
+            .map(|h| ReportEventDto {
+                at_ms: h.at_ms,
+                actor: h.actor,
+                action: h.action,
+                from_status: h.from_status,
+                to_status: h.to_status,
+                reject_reason: h.reject_reason,
+                reason: h.reason,
+            })
+            .collect(),
+        comments: comments
+            .into_iter()
+            .map(|c| CommentDto { id: c.id, at_ms: c.at_ms, author: c.author, agency: c.agency, body: c.body })
+            .collect(),
+        moves,
+    })
+}
+
+/// Reads of restricted and secret reports are audited (who read which report, when).
+async fn audit_read(
+    state: &AppState,
+    current: &CurrentUser,
+    record: &ReportRecord,
+    origin: &str,
+) -> Result<(), ApiError> {
+    if record.classification != Classification::Biasa.as_str() {
+        let target = format!("report:{}", record.id);
+        auth::audit(state, &current.actor(), "report.read", &target, record.classification.clone(), origin).await?;
+    }
+    Ok(())
+}
+
+/// A report, its history and its comments.
+#[utoipa::path(get, path = "/reports/{id}", tag = "reports", operation_id = "get_report",
+    params(("id" = i64, Path, description = "Report id")),
+    responses((status = 200, body = ReportDetailDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiLang(lang): ApiLang,
+    Extension(origin): Extension<Origin>,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<ApiJson<ReportDetailDto>, ApiError> {
+    current.require(Action::ReadReports)?;
+    let record = state.store.report(&current.viewer, id).await?.ok_or_else(|| not_found(id))?;
+    audit_read(&state, &current, &record, &origin.0).await?;
+    Ok(ApiJson(detail(&state, &current, record, lang).await?))
+}
+
+/// A move of a report.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MoveInput {
+    /// `verify`, `reject`, `assign`, `start`, `resolve`, `close` or `reopen`.
+    pub action: String,
+    /// Why (required to reject and to reopen); up to 2,000 characters.
+    #[serde(default)]
+    pub reason: String,
+    /// For a rejection: `hoax`, `duplicate`, `not_election` or `other`.
+    pub reject_reason: Option<String>,
+}
+
+/// Moves a report through its workflow. The reporter may not verify or reject their own report (403); a move
+/// the workflow does not allow from the report's status, or that someone made first, is a 409.
+#[utoipa::path(post, path = "/reports/{id}/moves", tag = "reports", operation_id = "move_report",
+    request_body = MoveInput, params(("id" = i64, Path, description = "Report id")),
+    responses((status = 200, body = ReportDetailDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn move_report(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiLang(lang): ApiLang,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<MoveInput>,
+) -> Result<ApiJson<ReportDetailDto>, ApiError> {
+    current.require(Action::HandleReports)?;
+    let record = state.store.report(&current.viewer, id).await?.ok_or_else(|| not_found(id))?;
+    let mut problems = Vec::new();
+    let names: Vec<&str> = Transition::ALL.iter().map(|t| t.as_str()).collect();
+    let transition = Transition::parse(&input.action);
+    if transition.is_none() {
+        problems.push(("action".to_owned(), one_of(&input.action, &names)));
+    }
+    let reject = match input.reject_reason.as_deref() {
+        None => None,
+        Some(text) => {
+            let found = RejectReason::parse(text);
+            if found.is_none() {
+                problems
+                    .push(("reject_reason".to_owned(), one_of(text, &["hoax", "duplicate", "not_election", "other"])));
+            }
+            found
+        }
+    };
+    let reason = input.reason.trim().to_owned();
+    if reason.chars().count() > 2000 {
+        problems.push(("reason".to_owned(), Problem::TooLong(2000)));
+    } else if reason.chars().any(|c| c.is_control() && c != '\n') {
+        problems.push(("reason".to_owned(), Problem::ControlCharacter));
+    }
+    let (Some(transition), true) = (transition, problems.is_empty()) else {
+        return Err(ApiError::validation(problems));
+    };
+    let from = Status::parse(&record.status).ok_or_else(ApiError::internal)?;
+    let to =
+        workflow::apply(from, transition, current.user.id, record.reporter_account, &reason, reject).map_err(|e| {
+            let (status, code) = match e {
+                workflow::TransitionError::NotAllowed { .. } => (StatusCode::CONFLICT, "transition_not_allowed"),
+                workflow::TransitionError::OwnReport => (StatusCode::FORBIDDEN, "own_report"),
+                workflow::TransitionError::ReasonRequired => (StatusCode::UNPROCESSABLE_ENTITY, "reason_required"),
+            };
+            ApiError::new(status, code, Msg::ErrWorkflow).arg("detail", e.message(lang))
+        })?;
+    let step = ReportMove {
+        report_id: id,
+        action: transition.as_str().to_owned(),
+        from,
+        to,
+        at_ms: auth::now_ms(),
+        account_id: Some(current.user.id),
+        actor: current.actor(),
+        reject_reason: if transition == Transition::Reject { reject } else { None },
+        reason,
+    };
+    state.store.move_report(&step).await.map_err(|e| match e {
+        sinergi_store::StoreError::Conflict(_) => {
+            ApiError::new(StatusCode::CONFLICT, "transition_not_allowed", Msg::ErrWorkflow)
+                .arg("detail", lang.t(Msg::ErrMovedMeanwhile))
+        }
+        other => other.into(),
+    })?;
+    let record = state.store.report(&current.viewer, id).await?.ok_or_else(|| not_found(id))?;
+    Ok(ApiJson(detail(&state, &current, record, lang).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommentInput {
+    /// 1 to 2,000 characters.
+    #[schema(min_length = 1, max_length = 2000)]
+    pub body: String,
+}
+
+/// Adds a comment to a report's thread (those who file or handle reports, where they read the report).
+#[utoipa::path(post, path = "/reports/{id}/comments", tag = "reports", operation_id = "comment_report",
+    request_body = CommentInput, params(("id" = i64, Path, description = "Report id")),
+    responses((status = 201, body = CommentDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody),
+        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn comment(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<CommentInput>,
+) -> Result<(StatusCode, ApiJson<CommentDto>), ApiError> {
+    if !current.viewer.may(Action::FileReports) && !current.viewer.may(Action::HandleReports) {
+        return Err(auth::forbidden());
+    }
+    state.store.report(&current.viewer, id).await?.ok_or_else(|| not_found(id))?;
+    let mut problems = Vec::new();
+    let body = clean_text(&input.body, 2000, "body", true, &mut problems);
+    if !problems.is_empty() {
+        return Err(ApiError::validation(problems));
+    }
+    let at_ms = auth::now_ms();
+    let author = current.user.display_name.clone();
+    let agency = current.viewer.agency.as_str();
+    let comment_id = state.store.add_comment(id, at_ms, Some(current.user.id), &author, agency, &body).await?;
+    Ok((StatusCode::CREATED, ApiJson(CommentDto { id: comment_id, at_ms, author, agency: agency.to_owned(), body })))
+}
+
+/// A category of the taxonomy.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct CategoryDto {
+    pub id: String,
+    pub label: String,
+    /// Words accepted for it in an SMS.
+    pub aliases: Vec<String>,
+    pub severity: u8,
+    /// Unit kinds that must act, and that are informed.
+    pub responsible: Vec<String>,
+    pub informed: Vec<String>,
+}
+
+/// The report categories in force, with their routes and the time limits per severity.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct TaxonomyDto {
+    pub id: String,
+    pub version: String,
+    pub categories: Vec<CategoryDto>,
+    /// Minutes allowed to verify and to act, by severity (`1`–`4`).
+    pub limits: BTreeMap<String, (u32, u32)>,
+}
+
+/// The taxonomy of report categories.
+#[utoipa::path(get, path = "/report-categories", tag = "reports", operation_id = "list_report_categories",
+    responses((status = 200, body = TaxonomyDto), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn categories(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiLang(lang): ApiLang,
+) -> Result<ApiJson<TaxonomyDto>, ApiError> {
+    if !current.viewer.may(Action::ReadReports) && !current.viewer.may(Action::FileReports) {
+        return Err(auth::forbidden());
+    }
+    let t = &state.desk.taxonomy;
+    Ok(ApiJson(TaxonomyDto {
+        id: t.id.clone(),
+        version: t.version.clone(),
+        categories: t
+            .categories
+            .iter()
+            .map(|c| {
+                let route = t.route(&c.id);
+                let kinds = |k: Option<&Vec<sinergi_domain::UnitKind>>| {
+                    k.map(|k| k.iter().map(|k| k.as_str().to_owned()).collect()).unwrap_or_default()
+                };
+                CategoryDto {
+                    id: c.id.clone(),
+                    label: c.label.get(lang).to_owned(),
+                    aliases: c.aliases.clone(),
+                    severity: c.severity.number(),
+                    responsible: kinds(route.map(|r| &r.responsible)),
+                    informed: kinds(route.map(|r| &r.informed)),
+                }
+            })
+            .collect(),
+        limits: t.limits.iter().map(|l| (l.severity.number().to_string(), (l.verify_minutes, l.act_minutes))).collect(),
+    }))
+}

@@ -1,0 +1,251 @@
+//! The incident desk through the API, on SQLite and on PostgreSQL: filing reports (by TPS, village or
+//! coordinates; once per idempotency key), every bad-input path named, reading within territory and clearance,
+//! the workflow with its rules, comments.
+
+mod common;
+
+use common::{add_user, seed_small, signed_in, spawn};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use sinergi_domain::auth::Role;
+use sinergi_server::ServerConfig;
+use sinergi_store::testing::TestDb;
+
+async fn setup(db: &TestDb) -> String {
+    seed_small(&*db.store).await;
+    add_user(&*db.store, "ops", Role::Operator, "polres-15.07", false).await;
+    add_user(&*db.store, "ops.sabak", Role::Operator, "polsek-15.07.01", false).await;
+    add_user(&*db.store, "pengamat", Role::Observer, "polres-15.07", false).await;
+    spawn(db.store.clone(), ServerConfig::default()).await
+}
+
+async fn send(request: reqwest::RequestBuilder) -> (StatusCode, Value) {
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+fn fields(body: &Value) -> Vec<String> {
+    body["fields"]
+        .as_array()
+        .map_or(Vec::new(), |f| f.iter().map(|f| f["field"].as_str().unwrap().to_owned()).collect())
+}
+
+async fn reports_are_filed_placed_and_replayed_once(db: &TestDb) {
+    let base = setup(db).await;
+    let ops = signed_in(&base, "ops").await;
+    let url = format!("{base}/api/v1/reports?lang=en");
+
+    let (status, filed) = send(ops.post(&url).json(&json!({
+        "category": "bentrok", "village_code": "15.07.01.2001", "occurred_at": "2024-11-27 09:30",
+        "description": "Massa dua paslon saling dorong di TPS 01 <b>", "idempotency_key": "a1b2-c3"})))
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{filed}");
+    let report = &filed["report"];
+    assert_eq!((report["reference"].as_str(), report["status"].as_str()), (Some("LK-000001"), Some("reported")));
+    assert_eq!(
+        (report["severity"].as_u64(), report["category_label"].as_str()),
+        (Some(3), Some("Clash between supporters"))
+    );
+    assert_eq!((report["source_agency"].as_str(), report["channel"].as_str()), (Some("polri"), Some("web")));
+    assert_eq!(report["occurred_at_ms"], 1_732_674_600_000_i64);
+
+    // The same key again (an offline queue, a retry): the first report, 200, nothing new.
+    let (status, again) = send(ops.post(&url).json(&json!({
+        "category": "bentrok", "village_code": "15.07.01.2001", "description": "dikirim ulang", "idempotency_key": "a1b2-c3"}))).await;
+    assert_eq!(
+        (status, again["replayed"].as_bool(), again["report"]["id"].as_i64()),
+        (StatusCode::OK, Some(true), Some(1))
+    );
+
+    // Coordinates inside Desa Satu's boundary are placed there; an intelligence report is restricted by default.
+    let (status, placed) = send(ops.post(&url).json(&json!({
+        "kind": "intelligence", "category": "politik uang", "location": {"lat": -1.05, "lng": 103.85},
+        "severity": "tinggi", "description": "Info: pembagian sembako malam ini"})))
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "category ids, not words: {placed}");
+    let (status, placed) = send(ops.post(&url).json(&json!({
+        "kind": "intelligence", "category": "politik_uang", "location": {"lat": -1.05, "lng": 103.85},
+        "severity": "tinggi", "description": "Info: pembagian sembako malam ini"})))
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{placed}");
+    let report = &placed["report"];
+    assert_eq!(
+        (report["village_code"].as_str(), report["classification"].as_str()),
+        (Some("15.07.01.2001"), Some("terbatas"))
+    );
+    // Ids may skip a number (a replay takes one from the sequence); the reference follows the id.
+    let secret = report["id"].as_i64().unwrap();
+    assert_eq!(
+        (report["reference"].as_str(), report["severity"].as_u64()),
+        (Some(format!("LI-{secret:06}").as_str()), Some(3))
+    );
+
+    // By TPS: its village and location.
+    let tps: Vec<i64> = db
+        .store
+        .all_tps(&sinergi_domain::access::Viewer::system("t"), &common::code("15.07.02"))
+        .await
+        .unwrap()
+        .iter()
+        .map(|t| t.id)
+        .collect();
+    let (status, by_tps) = send(
+        ops.post(&url)
+            .json(&json!({"category": "listrik_padam", "tps_id": tps[0], "description": "Listrik padam sejak 10.00"})),
+    )
+    .await;
+    assert_eq!((status, by_tps["report"]["village_code"].as_str()), (StatusCode::CREATED, Some("15.07.02.1001")));
+
+    // Bad input: every fault named, nothing filed.
+    let (status, body) = send(ops.post(&url).json(&json!({
+        "kind": "rumor", "category": "banjir_bandang", "severity": 9, "occurred_at": "2099-01-01",
+        "village_code": "15.07.01", "description": " ", "classification": "sangat rahasia", "channel": "sms",
+        "idempotency_key": "bad key!"})))
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(
+        fields(&body),
+        [
+            "kind",
+            "category",
+            "severity",
+            "occurred_at",
+            "description",
+            "classification",
+            "channel",
+            "idempotency_key",
+            "village_code"
+        ]
+    );
+    for (place, field) in [
+        (json!({"location": {"lat": 40.7, "lng": -74.0}}), "location"),
+        (json!({"location": {"lat": -3.0, "lng": 110.0}}), "location"),
+        (json!({}), "place"),
+        (json!({"tps_id": 999999}), "tps_id"),
+        (json!({"village_code": "15.07.09.2001"}), "village_code"),
+    ] {
+        let mut body = json!({"category": "bentrok", "description": "Keributan"});
+        body.as_object_mut().unwrap().extend(place.as_object().unwrap().clone());
+        let (status, answer) = send(ops.post(&url).json(&body)).await;
+        assert_eq!(
+            (status, fields(&answer)),
+            (StatusCode::UNPROCESSABLE_ENTITY, vec![field.to_owned()]),
+            "{body}: {answer}"
+        );
+    }
+    // A district operator cannot file for another district.
+    let sabak = signed_in(&base, "ops.sabak").await;
+    let (status, body) = send(
+        sabak.post(&url).json(&json!({"category": "bentrok", "village_code": "15.07.02.1001", "description": "x y z"})),
+    )
+    .await;
+    assert_eq!((status, fields(&body)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["village_code".to_owned()]));
+    assert!(body["fields"][0]["message"].as_str().unwrap().contains("outside your territory"), "{body}");
+    // Observers read but do not file.
+    let observer = signed_in(&base, "pengamat").await;
+    let (status, _) = send(
+        observer.post(&url).json(&json!({"category": "bentrok", "village_code": "15.07.01.2001", "description": "x"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // Lists: territory and clearance.
+    let (_, all) = send(ops.get(format!("{base}/api/v1/reports"))).await;
+    assert_eq!(all["total"], 3);
+    let (_, seen) = send(observer.get(format!("{base}/api/v1/reports"))).await;
+    assert_eq!(seen["total"], 2, "the observer's clearance is biasa: {seen}");
+    let (_, district) = send(sabak.get(format!("{base}/api/v1/reports"))).await;
+    let ids: Vec<i64> = district["items"].as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids, [secret, 1], "newest event first, only 15.07.01");
+    let (_, filtered) = send(ops.get(format!("{base}/api/v1/reports?category=listrik_padam&from=2020-01-01"))).await;
+    assert_eq!(filtered["total"], 1);
+    let (status, _) = send(ops.get(format!("{base}/api/v1/reports?severity=9"))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, body) = send(observer.get(format!("{base}/api/v1/reports/{secret}"))).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::NOT_FOUND, Some("report_not_found")));
+    // Reading a restricted report is audited.
+    let (status, _) = send(ops.get(format!("{base}/api/v1/reports/{secret}"))).await;
+    assert_eq!(status, StatusCode::OK);
+    let audited = db.store.audit_entries(0, 100).await.unwrap();
+    let target = format!("report:{secret}");
+    assert!(audited.iter().any(|e| e.event.action == "report.read" && e.event.target == target), "{audited:?}");
+    let (status, _) = send(ops.get(format!("{base}/api/v1/reports/1"))).await;
+    assert_eq!(status, StatusCode::OK);
+    let reads =
+        db.store.audit_entries(0, 100).await.unwrap().iter().filter(|e| e.event.action == "report.read").count();
+    assert_eq!(reads, 1, "reading a biasa report is not audited");
+    let (_, categories) = send(ops.get(format!("{base}/api/v1/report-categories"))).await;
+    assert_eq!(categories["categories"].as_array().unwrap().len(), 16);
+    assert_eq!(categories["limits"]["4"], json!([15, 30]));
+}
+
+async fn the_workflow_through_the_api(db: &TestDb) {
+    let base = setup(db).await;
+    let ops = signed_in(&base, "ops").await;
+    let sabak = signed_in(&base, "ops.sabak").await;
+    let (_, filed) = send(ops.post(format!("{base}/api/v1/reports")).json(&json!({
+        "category": "bentrok", "village_code": "15.07.01.2001", "description": "Bentrok di depan balai desa"})))
+    .await;
+    let id = filed["report"]["id"].as_i64().unwrap();
+    let moves = format!("{base}/api/v1/reports/{id}/moves?lang=en");
+    let step = |who: &reqwest::Client, body: Value| send(who.post(&moves).json(&body));
+
+    let (status, body) = step(&ops, json!({"action": "verify"})).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("own_report")), "{body}");
+    let (status, body) = step(&sabak, json!({"action": "reject", "reason": "Foto lama"})).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("reason_required")), "no kind");
+    let (status, body) = step(&sabak, json!({"action": "terbang"})).await;
+    assert_eq!((status, fields(&body)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["action".to_owned()]));
+    let (status, body) = step(&sabak, json!({"action": "verify"})).await;
+    assert_eq!((status, body["report"]["status"].as_str()), (StatusCode::OK, Some("verified")), "{body}");
+    assert_eq!(body["moves"], json!(["assign", "start"]));
+    let (status, body) = step(&sabak, json!({"action": "verify"})).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("transition_not_allowed")));
+    assert!(body["message"].as_str().unwrap().contains("not possible from the status verified"), "{body}");
+    for action in ["assign", "start", "resolve", "close"] {
+        let (status, body) = step(&ops, json!({"action": action})).await;
+        assert_eq!(status, StatusCode::OK, "{action}: {body}");
+    }
+    let (status, body) = step(&ops, json!({"action": "reopen"})).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("reason_required")));
+    let (status, body) = step(&ops, json!({"action": "reopen", "reason": "Massa berkumpul lagi"})).await;
+    assert_eq!((status, body["report"]["status"].as_str()), (StatusCode::OK, Some("in_handling")));
+    let history: Vec<(&str, &str)> = body["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (h["action"].as_str().unwrap(), h["to_status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        history,
+        [
+            ("create", "reported"),
+            ("verify", "verified"),
+            ("assign", "assigned"),
+            ("start", "in_handling"),
+            ("resolve", "resolved"),
+            ("close", "closed"),
+            ("reopen", "in_handling")
+        ]
+    );
+    assert_eq!(body["history"][6]["reason"], "Massa berkumpul lagi");
+    assert!(body["history"][1]["actor"].as_str().unwrap().contains("ops.sabak"), "{body}");
+
+    // Comments: those who file or handle; observers read the thread.
+    let comments = format!("{base}/api/v1/reports/{id}/comments");
+    let (status, c) = send(sabak.post(&comments).json(&json!({"body": "Dua regu Sabhara dikirim"}))).await;
+    assert_eq!((status, c["agency"].as_str()), (StatusCode::CREATED, Some("polri")));
+    let (status, body) = send(sabak.post(&comments).json(&json!({"body": "  "}))).await;
+    assert_eq!((status, fields(&body)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["body".to_owned()]));
+    let observer = signed_in(&base, "pengamat").await;
+    let (status, _) = send(observer.post(&comments).json(&json!({"body": "x"}))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, detail) = send(observer.get(format!("{base}/api/v1/reports/{id}"))).await;
+    assert_eq!(
+        (detail["comments"][0]["body"].as_str(), detail["moves"].clone()),
+        (Some("Dua regu Sabhara dikirim"), json!([]))
+    );
+}
+
+sinergi_store::backend_tests!(reports_are_filed_placed_and_replayed_once, the_workflow_through_the_api);
