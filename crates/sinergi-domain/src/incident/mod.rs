@@ -7,6 +7,8 @@
 //! category and which are informed); and the time limits per severity for verification and first action. It is
 //! checked whole when loaded, every fault with its place, like an indicator set. docs/incidents.md describes it.
 
+pub mod duplicates;
+pub mod sms;
 pub mod place;
 pub mod workflow;
 
