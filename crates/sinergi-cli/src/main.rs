@@ -179,6 +179,16 @@ enum UserWhat {
     Enable { username: String },
     /// Lift the sign-in lock that failed attempts put on a username
     Unlock { username: String },
+    /// Give an account its phone number, so that its SMS reports are filed as it (docs/sms.md)
+    Phone {
+        username: String,
+        /// e.g. 0812-3456-7890 or +6281234567890
+        #[arg(required_unless_present = "remove")]
+        phone: Option<String>,
+        /// Remove the account's numbers instead
+        #[arg(long, conflicts_with = "phone")]
+        remove: bool,
+    },
     /// Replace a password and end the account's sessions
     ResetPassword {
         username: String,
@@ -377,6 +387,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 UserWhat::Disable { username } => user::set_disabled(&*store, &username, true, lang).await?,
                 UserWhat::Enable { username } => user::set_disabled(&*store, &username, false, lang).await?,
                 UserWhat::Unlock { username } => user::unlock(&*store, &username, lang).await?,
+                UserWhat::Phone { username, phone, remove: _ } => {
+                    user::set_phone(&*store, &username, phone.as_deref(), lang).await?
+                }
                 UserWhat::ResetPassword { username, password_stdin } => {
                     user::reset_password(&*store, &username, password_stdin, lang).await?
                 }

@@ -117,6 +117,29 @@ pub async fn set_disabled(store: &dyn Store, username: &str, disabled: bool, lan
     Ok(())
 }
 
+/// Gives an account a phone number (normalized to +62…), or removes its numbers (`None`).
+pub async fn set_phone(store: &dyn Store, username: &str, phone: Option<&str>, lang: Lang) -> anyhow::Result<()> {
+    let normalized = match phone {
+        None => None,
+        Some(typed) => Some(
+            sinergi_domain::incident::normalize_phone(typed)
+                .ok_or_else(|| anyhow::anyhow!(lang.format(Msg::CliBadPhone, &[("phone", &typed)])))?,
+        ),
+    };
+    let event = cli_event("user.phone", username, normalized.clone().unwrap_or_else(|| "removed".into()));
+    match store.set_phone(username, normalized.as_deref(), &event).await {
+        Ok(true) => {}
+        Ok(false) => return Err(no_user(username, lang)),
+        Err(sinergi_store::StoreError::Conflict(_)) => {
+            anyhow::bail!(lang.format(Msg::CliPhoneTaken, &[("phone", &normalized.unwrap_or_default())]))
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let shown = normalized.unwrap_or_else(|| "-".into());
+    println!("{}", lang.format(Msg::CliPhoneSet, &[("username", &username), ("phone", &shown)]));
+    Ok(())
+}
+
 pub async fn reset_password(store: &dyn Store, username: &str, password_stdin: bool, lang: Lang) -> anyhow::Result<()> {
     if store.user_by_name(username).await?.is_none() {
         return Err(no_user(username, lang));

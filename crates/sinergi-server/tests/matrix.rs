@@ -849,6 +849,11 @@ fn matrix(world: &World) -> Table {
         });
     }
 
+    // The gateway webhook takes API tokens only (a browser session is refused), of accounts that file reports;
+    // an unregistered sender is answered with a reply, not an error.
+    let message = Body::Json(json!({"sender": "0899-1111-2222", "text": "LAPOR bentrok ricuh", "message_id": "m-1"}));
+    t.api(Method::POST, "/api/v1/intake/messages", message, |w| if w == ScopedToken { ok() } else { forbidden() });
+
     // Agencies and units: every role sees the agencies; the external role no units; units of the scope and of
     // its ancestors (the chain of command) are seen, others are not there.
     t.api(get(), "/api/v1/agencies", Body::None, |_| ok());

@@ -248,4 +248,88 @@ async fn the_workflow_through_the_api(db: &TestDb) {
     );
 }
 
-sinergi_store::backend_tests!(reports_are_filed_placed_and_replayed_once, the_workflow_through_the_api);
+async fn messages_from_a_gateway_are_filed_as_their_sender(db: &TestDb) {
+    let base = setup(db).await;
+    let reporter = add_user(&*db.store, "pelapor", Role::FieldReporter, "pps-15.07.01.2001", false).await;
+    let gateway = add_user(&*db.store, "gerbang.sms", Role::Operator, "polres-15.07", false).await;
+    let event = common::test_event();
+    assert!(db.store.set_phone("pelapor", Some("+6281234567890"), &event).await.unwrap());
+    assert!(matches!(
+        db.store.set_phone("ops", Some("+6281234567890"), &event).await,
+        Err(sinergi_store::StoreError::Conflict(_))
+    ));
+    assert_eq!(db.store.user_by_phone("+6281234567890").await.unwrap().map(|u| u.id), Some(reporter.id));
+    let request =
+        sinergi_server::tokens::TokenRequest { name: "gateway".into(), region: None, read_only: false, days: 30 };
+    let (secret, _) =
+        sinergi_server::tokens::issue(&*db.store, &gateway, &request, sinergi_server::auth::now_ms(), "t", "t")
+            .await
+            .unwrap();
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(reqwest::header::AUTHORIZATION, format!("Bearer {secret}").parse().unwrap());
+    let client = reqwest::Client::builder().default_headers(headers).build().unwrap();
+    let url = format!("{base}/api/v1/intake/messages");
+    let message = |sender: &str, text: &str, id: &str| json!({"sender": sender, "text": text, "message_id": id});
+
+    let (status, reply) =
+        send(client.post(&url).json(&message("0812-3456-7890", "lapor RICUH tps 1  massa saling lempar batu", "gw-1")))
+            .await;
+    assert_eq!((status, reply["accepted"].as_bool()), (StatusCode::OK, Some(true)), "{reply}");
+    let reference = reply["reference"].as_str().unwrap().to_owned();
+    assert!(reference.starts_with("LK-"));
+    assert_eq!(reply["reply"], format!("Laporan diterima. Nomor: {reference}. Terima kasih."));
+    let id = reply["report_id"].as_i64().unwrap();
+    let record = db.store.report(&sinergi_domain::access::Viewer::system("t"), id).await.unwrap().unwrap();
+    assert_eq!((record.reporter_account, record.channel.as_str()), (Some(reporter.id), "sms"));
+    assert_eq!((record.village_code.as_str(), record.category.as_str()), ("15.07.01.2001", "bentrok"));
+    assert!(record.tps_id.is_some() && record.description == "massa saling lempar batu", "{record:?}");
+
+    // The gateway retries: the same report.
+    let (_, again) = send(client.post(&url).json(&message(
+        "+62 812 3456 7890",
+        "lapor RICUH tps 1  massa saling lempar batu",
+        "gw-1",
+    )))
+    .await;
+    assert_eq!(again["report_id"].as_i64(), Some(id));
+
+    // Refusals carry the reply to send back; nothing is filed.
+    for (sender, text, code) in [
+        ("0899-0000-0000", "LAPOR bentrok massa berkumpul", "unknown_sender"),
+        ("081234567890", "HALO pak", "unknown_keyword"),
+        ("081234567890", "LAPOR banjir_bandang air naik", "unknown_category"),
+        ("081234567890", "LAPOR bentrok TPS 9 massa berkumpul", "unknown_tps"),
+        ("081234567890", "LAPOR bentrok DESA 15.07.02.1001 massa berkumpul", "village_outside"),
+    ] {
+        let (status, reply) = send(client.post(&url).json(&message(sender, text, "gw-x"))).await;
+        assert_eq!(
+            (status, reply["accepted"].as_bool(), reply["code"].as_str()),
+            (StatusCode::OK, Some(false), Some(code)),
+            "{text}: {reply}"
+        );
+        assert!(!reply["reply"].as_str().unwrap().is_empty());
+    }
+    let (status, body) = send(client.post(&url).json(&message("081234567890", "LAPOR bentrok ricuh", "bad id!"))).await;
+    assert_eq!((status, fields(&body)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["message_id".to_owned()]));
+    let (_, all) = send(client.get(format!("{base}/api/v1/reports"))).await;
+    assert_eq!(all["total"], 1);
+
+    // A browser session may not use the webhook; a bad token is a 401.
+    let ops = signed_in(&base, "ops").await;
+    let (status, _) = send(ops.post(&url).json(&message("081234567890", "LAPOR bentrok ricuh sekali", "gw-2"))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let stranger = reqwest::Client::new();
+    let (status, body) = send(stranger.post(&url).bearer_auth("sinergi_abc_def").json(&message(
+        "081234567890",
+        "LAPOR bentrok ricuh",
+        "gw-3",
+    )))
+    .await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("invalid_token")), "{body}");
+}
+
+sinergi_store::backend_tests!(
+    reports_are_filed_placed_and_replayed_once,
+    the_workflow_through_the_api,
+    messages_from_a_gateway_are_filed_as_their_sender,
+);

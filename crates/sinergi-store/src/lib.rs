@@ -586,6 +586,12 @@ pub trait Store: Send + Sync {
     /// Replaces the password hash and ends the account's sessions. `false` when there is no such user.
     async fn set_password_hash(&self, username: &str, hash: &str, audit: &AuditEvent) -> Result<bool>;
 
+    /// Gives an account a phone number (already normalized), or removes its numbers (`None`). `false` when there
+    /// is no such user; [`StoreError::Conflict`] when the number belongs to another account.
+    async fn set_phone(&self, username: &str, phone: Option<&str>, audit: &AuditEvent) -> Result<bool>;
+    /// The account with this phone number.
+    async fn user_by_phone(&self, phone: &str) -> Result<Option<UserRecord>>;
+
     async fn create_session(&self, session: &NewSession) -> Result<()>;
     /// The session with this digest and its account, expired or not (the caller decides).
     async fn session(&self, digest: &str) -> Result<Option<(SessionRecord, UserRecord)>>;

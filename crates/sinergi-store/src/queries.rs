@@ -953,6 +953,59 @@ macro_rules! impl_store {
                 rows.into_iter().map($crate::UserRow::into_record).collect()
             }
 
+            async fn set_phone(
+                &self,
+                username: &str,
+                phone: Option<&str>,
+                audit: &sinergi_domain::audit::AuditEvent,
+            ) -> $crate::Result<bool> {
+                let mut tx = self.pool.begin().await?;
+                lock_audit_head(&mut tx).await?;
+                let id: Option<(i64,)> = sqlx::query_as("SELECT id FROM account WHERE username = $1")
+                    .bind(username)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let Some((id,)) = id else { return Ok(false) };
+                match phone {
+                    None => {
+                        sqlx::query("DELETE FROM account_phone WHERE account_id = $1").bind(id).execute(&mut *tx).await?;
+                    }
+                    Some(phone) => {
+                        let owner: Option<(i64,)> = sqlx::query_as("SELECT account_id FROM account_phone WHERE phone = $1")
+                            .bind(phone)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                        match owner {
+                            Some((owner,)) if owner != id => {
+                                return Err($crate::StoreError::Conflict(format!("{phone} belongs to another account")));
+                            }
+                            Some(_) => {}
+                            None => {
+                                sqlx::query("INSERT INTO account_phone (phone, account_id) VALUES ($1, $2)")
+                                    .bind(phone)
+                                    .bind(id)
+                                    .execute(&mut *tx)
+                                    .await?;
+                            }
+                        }
+                    }
+                }
+                append_in(&mut tx, audit).await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn user_by_phone(&self, phone: &str) -> $crate::Result<Option<$crate::UserRecord>> {
+                let row: Option<$crate::UserRow> = sqlx::query_as(concat!(
+                    $crate::queries::user_select!(),
+                    " WHERE a.id = (SELECT account_id FROM account_phone WHERE phone = $1)"
+                ))
+                .bind(phone)
+                .fetch_optional(&self.pool)
+                .await?;
+                row.map($crate::UserRow::into_record).transpose()
+            }
+
             async fn set_user_disabled(
                 &self,
                 username: &str,

@@ -411,9 +411,34 @@ impl Taxonomy {
     }
 }
 
+/// A phone number in the international form the gateways send (`+6281234567890`), from what people type:
+/// `0812-3456-7890`, `62 812 3456 7890`, `+62 812…`. `None` unless it has 8 to 15 digits after the country code.
+pub fn normalize_phone(text: &str) -> Option<String> {
+    let kept: String = text.chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')')).collect();
+    let digits = if let Some(rest) = kept.strip_prefix('+') {
+        rest.to_owned()
+    } else if let Some(rest) = kept.strip_prefix('0') {
+        format!("62{rest}")
+    } else {
+        kept
+    };
+    (digits.bytes().all(|b| b.is_ascii_digit()) && (10..=17).contains(&digits.len()) && !digits.starts_with('0'))
+        .then(|| format!("+{digits}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn phone_numbers_are_read_as_people_type_them() {
+        for typed in ["0812-3456-7890", "+62 812 3456 7890", "6281234567890", "(0812) 3456.7890"] {
+            assert_eq!(normalize_phone(typed).as_deref(), Some("+6281234567890"), "{typed}");
+        }
+        for bad in ["", "0812", "+62 812 abc", "++6281234567890", "081234567890123456789"] {
+            assert_eq!(normalize_phone(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn the_shipped_taxonomy_loads_and_routes_every_category() {

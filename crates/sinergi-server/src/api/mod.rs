@@ -15,6 +15,7 @@ use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 
 mod area;
+mod intake;
 pub(crate) mod reports;
 pub mod dto;
 pub(crate) mod regions;
@@ -139,6 +140,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(reports::move_report))
         .routes(routes!(reports::comment))
         .routes(routes!(reports::categories))
+        .routes(routes!(intake::message))
         .split_for_parts()
 }
 
