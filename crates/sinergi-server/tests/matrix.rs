@@ -295,6 +295,7 @@ async fn setup(db: &TestDb) -> World {
         channel: sinergi_domain::incident::Channel::Sms,
         classification: sinergi_domain::auth::Classification::Biasa,
         idempotency_key: None,
+        routes: Vec::new(),
     };
     let filed = store.file_reports(&[report("15.07.01.2001"), report("15.07.02.1001")]).await.unwrap();
 
@@ -817,6 +818,7 @@ fn matrix(world: &World) -> Table {
     let handles = |w: Who| matches!(w, Admin | Commander | Operator | DistrictOperator | ScopedToken);
     t.api(get(), "/api/v1/reports", Body::None, |w| if w == External { forbidden() } else { ok() });
     t.api(get(), "/api/v1/report-categories", Body::None, |w| if w == External { forbidden() } else { ok() });
+    t.api(get(), "/api/v1/reports/queue", Body::None, |w| if w == External { forbidden() } else { ok() });
     let body = Body::Json(json!({"category": "bentrok", "village_code": "15.07.01.2001", "description": "Ricuh"}));
     t.api(Method::POST, "/api/v1/reports", body, |w| match w {
         _ if !files(w) => forbidden(),

@@ -191,6 +191,28 @@ async fn the_workflow_through_the_api(db: &TestDb) {
     let moves = format!("{base}/api/v1/reports/{id}/moves?lang=en");
     let step = |who: &reqwest::Client, body: Value| send(who.post(&moves).json(&body));
 
+    // Routed by the taxonomy: a clash to the district's Polsek, with the Polres informed.
+    let (_, detail) = send(ops.get(format!("{base}/api/v1/reports/{id}"))).await;
+    let routes: Vec<(&str, &str)> = detail["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["unit_code"].as_str().unwrap(), r["role"].as_str().unwrap()))
+        .collect();
+    assert_eq!(routes, [("polsek-15.07.01", "responsible"), ("polres-15.07", "informed")]);
+    let (_, queue) = send(sabak.get(format!("{base}/api/v1/reports/queue"))).await;
+    assert_eq!(
+        (queue["agency"].as_str(), queue["by_status"]["reported"].as_u64()),
+        (Some("polri"), Some(1)),
+        "{queue}"
+    );
+    let (_, queue) = send(sabak.get(format!("{base}/api/v1/reports/queue?agency=pln"))).await;
+    assert_eq!(queue["by_status"], json!({}));
+    let (_, mine) = send(sabak.get(format!("{base}/api/v1/reports?routed_to=polri"))).await;
+    assert_eq!(mine["total"], 1);
+    let (status, _) = send(sabak.get(format!("{base}/api/v1/reports?routed_to=ormas"))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
     let (status, body) = step(&ops, json!({"action": "verify"})).await;
     assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("own_report")), "{body}");
     let (status, body) = step(&sabak, json!({"action": "reject", "reason": "Foto lama"})).await;
@@ -206,6 +228,10 @@ async fn the_workflow_through_the_api(db: &TestDb) {
     for action in ["assign", "start", "resolve", "close"] {
         let (status, body) = step(&ops, json!({"action": action})).await;
         assert_eq!(status, StatusCode::OK, "{action}: {body}");
+        if action == "start" {
+            let (_, queue) = send(sabak.get(format!("{base}/api/v1/reports/queue"))).await;
+            assert_eq!((queue["in_handling"].as_u64(), queue["assigned"].as_u64()), (Some(1), Some(0)), "{queue}");
+        }
     }
     let (status, body) = step(&ops, json!({"action": "reopen"})).await;
     assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("reason_required")));

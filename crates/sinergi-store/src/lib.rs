@@ -379,6 +379,8 @@ pub struct NewReport {
     pub classification: sinergi_domain::auth::Classification,
     /// Client-generated; a second submission with the same key from the same account is the first one.
     pub idempotency_key: Option<String>,
+    /// The units it goes to (`Taxonomy::route_report`).
+    pub routes: Vec<sinergi_domain::incident::routing::Routed>,
 }
 
 /// What filing a report did.
@@ -432,6 +434,19 @@ pub struct ReportFilter {
     pub from_ms: Option<i64>,
     /// Occurred before (ms).
     pub to_ms: Option<i64>,
+    /// Only reports an agency is responsible for (its queue).
+    pub routed_to: Option<AgencyKind>,
+}
+
+/// A unit a report was routed to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RouteRecord {
+    pub unit_code: String,
+    pub unit_name: String,
+    pub agency: String,
+    /// `responsible` or `informed`.
+    pub role: String,
+    pub at_ms: i64,
 }
 
 /// A move of a report to record: from the status it was read in (if it changed meanwhile, the move is refused).
@@ -690,6 +705,13 @@ pub trait Store: Send + Sync {
     /// Records a move of a report (the caller checked it against the workflow). [`StoreError::Conflict`] when the
     /// report is no longer in `from` (someone moved it meanwhile).
     async fn move_report(&self, step: &ReportMove) -> Result<()>;
+    /// The units a report was routed to, responsible ones first.
+    async fn report_routes(&self, report_id: i64) -> Result<Vec<RouteRecord>>;
+    /// An agency's queue in the viewer's territory and clearance: how many reports it is responsible for, per
+    /// status.
+    async fn queue_counts(&self, viewer: &Viewer, agency: AgencyKind) -> Result<HashMap<String, u64>>;
+    /// Every unit whose territory holds the village (the village's own, its district's, regency's, province's).
+    async fn units_over(&self, village: &RegionCode) -> Result<Vec<Unit>>;
     /// The history of a report, oldest first.
     async fn report_history(&self, report_id: i64) -> Result<Vec<ReportEventRecord>>;
     async fn add_comment(

@@ -1677,6 +1677,19 @@ macro_rules! impl_store {
                             .bind(r.source_person.as_str())
                             .execute(&mut *tx)
                             .await?;
+                            for route in &r.routes {
+                                sqlx::query(
+                                    "INSERT INTO report_route (report_id, unit_code, agency, role, at_ms) \
+                                     VALUES ($1, $2, $3, $4, $5)",
+                                )
+                                .bind(id)
+                                .bind(route.unit_code.as_str())
+                                .bind(route.agency.as_str())
+                                .bind(route.role.as_str())
+                                .bind(r.reported_at_ms)
+                                .execute(&mut *tx)
+                                .await?;
+                            }
                             out.push($crate::Filed::New(id));
                         }
                         None => {
@@ -1757,6 +1770,10 @@ macro_rules! impl_store {
                     if let Some(to) = filter.to_ms {
                         qb.push(" AND occurred_at_ms < ").push_bind(to);
                     }
+                    if let Some(agency) = filter.routed_to {
+                        qb.push(" AND id IN (SELECT report_id FROM report_route WHERE role = 'responsible' AND agency = ");
+                        qb.push_bind(agency.as_str()).push(")");
+                    }
                 };
                 let mut count = sqlx::QueryBuilder::<$db>::new("SELECT COUNT(*) FROM report");
                 push_where(&mut count);
@@ -1804,6 +1821,58 @@ macro_rules! impl_store {
                 .await?;
                 tx.commit().await?;
                 Ok(())
+            }
+
+            async fn report_routes(&self, report_id: i64) -> $crate::Result<Vec<$crate::RouteRecord>> {
+                let rows: Vec<(String, String, String, String, i64)> = sqlx::query_as(
+                    "SELECT r.unit_code, u.name, r.agency, r.role, r.at_ms FROM report_route r \
+                     JOIN unit u ON u.code = r.unit_code WHERE r.report_id = $1 \
+                     ORDER BY CASE r.role WHEN 'responsible' THEN 0 ELSE 1 END, r.unit_code",
+                )
+                .bind(report_id)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(unit_code, unit_name, agency, role, at_ms)| $crate::RouteRecord { unit_code, unit_name, agency, role, at_ms })
+                    .collect())
+            }
+
+            async fn queue_counts(
+                &self,
+                viewer: &sinergi_domain::access::Viewer,
+                agency: sinergi_domain::AgencyKind,
+            ) -> $crate::Result<std::collections::HashMap<String, u64>> {
+                if !viewer.may(sinergi_domain::access::Action::ReadReports) {
+                    return Ok(Default::default());
+                }
+                let levels = $crate::readable_levels(viewer);
+                let mut qb = sqlx::QueryBuilder::<$db>::new("SELECT status, COUNT(*) FROM report WHERE classification IN (");
+                qb.push_bind(levels[0]).push(", ").push_bind(levels[1]).push(", ").push_bind(levels[2]).push(")");
+                if let sinergi_domain::auth::Scope::Region(code) = &viewer.scope {
+                    let (from, to) = $crate::inside_range(code);
+                    qb.push(" AND (village_code = ").push_bind(code.to_string());
+                    qb.push(" OR (village_code >= ").push_bind(from).push(" AND village_code < ").push_bind(to).push("))");
+                }
+                qb.push(" AND id IN (SELECT report_id FROM report_route WHERE role = 'responsible' AND agency = ");
+                qb.push_bind(agency.as_str()).push(") GROUP BY status");
+                let rows: Vec<(String, i64)> = qb.build_query_as().fetch_all(&self.pool).await?;
+                Ok(rows.into_iter().map(|(s, n)| (s, n as u64)).collect())
+            }
+
+            async fn units_over(&self, village: &sinergi_domain::RegionCode) -> $crate::Result<Vec<sinergi_domain::Unit>> {
+                let mut codes: Vec<String> = village.ancestors().iter().map(|c| c.to_string()).collect();
+                codes.push(village.to_string());
+                codes.resize(4, String::new());
+                let sql = concat!($crate::queries::unit_select!(), " WHERE territory IN ($1, $2, $3, $4) ORDER BY code");
+                let rows: Vec<$crate::UnitRow> = sqlx::query_as(sql)
+                    .bind(&codes[0])
+                    .bind(&codes[1])
+                    .bind(&codes[2])
+                    .bind(&codes[3])
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.into_iter().map($crate::UnitRow::into_unit).collect()
             }
 
             async fn report_history(&self, report_id: i64) -> $crate::Result<Vec<$crate::ReportEventRecord>> {

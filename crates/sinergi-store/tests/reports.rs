@@ -47,6 +47,7 @@ fn report(village: &str, category: &str, at: i64, key: Option<&str>) -> NewRepor
         channel: Channel::Web,
         classification: Classification::Biasa,
         idempotency_key: key.map(str::to_owned),
+        routes: Vec::new(),
     }
 }
 

@@ -10,6 +10,7 @@
 pub mod duplicates;
 pub mod sms;
 pub mod place;
+pub mod routing;
 pub mod workflow;
 
 use std::collections::HashSet;

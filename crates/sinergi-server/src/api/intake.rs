@@ -148,6 +148,7 @@ pub async fn message(
         return Err(ApiError::internal());
     };
     let now = auth::now_ms();
+    let routes = taxonomy.route_report(&category.id, &village, &state.store.units_over(&village).await?);
     let report = NewReport {
         kind: parsed.kind,
         category: category.id.clone(),
@@ -168,6 +169,7 @@ pub async fn message(
             Classification::Biasa
         },
         idempotency_key: Some(format!("msg:{message_id}")),
+        routes,
     };
     let filed = state.desk.file(&state.store, report).await?;
     let id = match filed {

@@ -302,6 +302,7 @@ pub async fn create(
     let (Some(village), Some(category), true) = (village, category, problems.is_empty()) else {
         return Err(ApiError::validation(problems));
     };
+    let routes = taxonomy.route_report(&category.id, &village, &state.store.units_over(&village).await?);
     let report = NewReport {
         kind,
         category: category.id.clone(),
@@ -318,6 +319,7 @@ pub async fn create(
         channel,
         classification,
         idempotency_key,
+        routes,
     };
     let filed = state.desk.file(&state.store, report).await?;
     let record = state.store.report(&current.viewer, filed.id()).await?.ok_or_else(|| not_found(filed.id()))?;
@@ -343,6 +345,8 @@ pub struct ReportQuery {
     pub severity: Option<u8>,
     /// The reporting agency, e.g. `polri`.
     pub agency: Option<String>,
+    /// Only the reports this agency must act on (its queue), e.g. `pln`.
+    pub routed_to: Option<String>,
     /// Occurred on or after this day (`YYYY-MM-DD`, WIB).
     pub from: Option<String>,
     /// Occurred before the end of this day (`YYYY-MM-DD`, WIB).
@@ -390,6 +394,13 @@ pub async fn list(
             })
             .transpose()
     };
+    let routed_to = query
+        .routed_to
+        .as_deref()
+        .map(|a| {
+            sinergi_domain::AgencyKind::parse(a).ok_or_else(|| bad("routed_to: an agency such as polri, bawaslu, pln"))
+        })
+        .transpose()?;
     let from_ms = day(&query.from, "from")?;
     let to_ms = day(&query.to, "to")?.map(|t| t + 86_400_000);
     let filter = ReportFilter {
@@ -400,6 +411,7 @@ pub async fn list(
         source_agency: query.agency,
         from_ms,
         to_ms,
+        routed_to,
     };
     let (items, total) = state.store.reports(&current.viewer, &filter, page).await?;
     Ok(ApiJson(ReportPage {
@@ -433,10 +445,22 @@ pub struct CommentDto {
     pub body: String,
 }
 
+/// A unit a report was routed to.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct RouteDto {
+    pub unit_code: String,
+    pub unit_name: String,
+    pub agency: String,
+    /// `responsible` (must act) or `informed`.
+    pub role: String,
+}
+
 /// A report with its history and its comments.
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct ReportDetailDto {
     pub report: ReportDto,
+    /// The units that must act on it, then those informed.
+    pub routes: Vec<RouteDto>,
     pub history: Vec<ReportEventDto>,
     pub comments: Vec<CommentDto>,
     /// The moves the user may make now (the workflow's, before the reporter rule).
@@ -453,6 +477,7 @@ async fn detail(
     let status = Status::parse(&record.status);
     let history = state.store.report_history(id).await?;
     let comments = state.store.comments(id).await?;
+    let routes = state.store.report_routes(id).await?;
     let moves = match status {
         Some(s) if current.viewer.may(Action::HandleReports) => Transition::ALL
             .into_iter()
@@ -463,6 +488,10 @@ async fn detail(
     };
     Ok(ReportDetailDto {
         report: ReportDto::new(record, state, lang),
+        routes: routes
+            .into_iter()
+            .map(|r| RouteDto { unit_code: r.unit_code, unit_name: r.unit_name, agency: r.agency, role: r.role })
+            .collect(),
         history: history
             .into_iter()
             .map(|h| ReportEventDto {
@@ -695,5 +724,50 @@ pub async fn categories(
             })
             .collect(),
         limits: t.limits.iter().map(|l| (l.severity.number().to_string(), (l.verify_minutes, l.act_minutes))).collect(),
+    }))
+}
+
+/// An agency's queue: the reports it must act on in the user's territory, counted by status.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct QueueDto {
+    pub agency: String,
+    /// Reports per status (`reported`, `verified`, `assigned`, `in_handling`, `resolved`, …).
+    pub by_status: BTreeMap<String, u64>,
+    pub assigned: u64,
+    pub in_handling: u64,
+    pub resolved: u64,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct QueueQuery {
+    /// The agency (default: the user's own).
+    pub agency: Option<String>,
+}
+
+/// An agency's queue counts: what is routed to it to act on, by status.
+#[utoipa::path(get, path = "/reports/queue", tag = "reports", operation_id = "report_queue", params(QueueQuery),
+    responses((status = 200, body = QueueDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody)))]
+pub async fn queue(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiQuery(query): ApiQuery<QueueQuery>,
+) -> Result<ApiJson<QueueDto>, ApiError> {
+    current.require(Action::ReadReports)?;
+    let agency = match query.agency.as_deref() {
+        None => current.viewer.agency,
+        Some(a) => sinergi_domain::AgencyKind::parse(a).ok_or_else(|| {
+            ApiError::bad_request("invalid_query", Msg::ErrBadRequest, "agency: polri, tni, kpu, bawaslu, pemda, …")
+        })?,
+    };
+    let counts = state.store.queue_counts(&current.viewer, agency).await?;
+    let get = |s: Status| counts.get(s.as_str()).copied().unwrap_or(0);
+    Ok(ApiJson(QueueDto {
+        agency: agency.as_str().to_owned(),
+        assigned: get(Status::Assigned),
+        in_handling: get(Status::InHandling),
+        resolved: get(Status::Resolved),
+        by_status: counts.into_iter().collect(),
     }))
 }
