@@ -957,7 +957,7 @@ pub fn parse_assessments(input: impl Read, set: &crate::vulnerability::Indicator
     table.each(&mut issues, |_, mut row| {
         let village = row.code("village_code");
         let number = row.integer("tps_number");
-        let (agency, assessor, at, evidence) = assessment_cells(&mut row);
+        // Column order: the TPS, then the cells every assessment has.
         let number = number.and_then(|n| match u32::try_from(n) {
             Ok(n) if (1..=999).contains(&n) => Some(n),
             _ => {
@@ -968,6 +968,7 @@ pub fn parse_assessments(input: impl Read, set: &crate::vulnerability::Indicator
                 None
             }
         });
+        let (agency, assessor, at, evidence) = assessment_cells(&mut row);
         let mut answers = vec![0; set.indicators.len()];
         for (column, i) in &indicator_columns {
             let value = row.text(column);

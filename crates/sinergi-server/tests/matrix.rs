@@ -819,6 +819,7 @@ fn matrix(world: &World) -> Table {
     t.api(get(), "/api/v1/reports", Body::None, |w| if w == External { forbidden() } else { ok() });
     t.api(get(), "/api/v1/report-categories", Body::None, |w| if w == External { forbidden() } else { ok() });
     t.api(get(), "/api/v1/reports/queue", Body::None, |w| if w == External { forbidden() } else { ok() });
+    t.api(get(), "/api/v1/reports/escalations", Body::None, |w| if w == External { forbidden() } else { ok() });
     let body = Body::Json(json!({"category": "bentrok", "village_code": "15.07.01.2001", "description": "Ricuh"}));
     t.api(Method::POST, "/api/v1/reports", body, |w| match w {
         _ if !files(w) => forbidden(),

@@ -354,8 +354,84 @@ async fn messages_from_a_gateway_are_filed_as_their_sender(db: &TestDb) {
     assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("invalid_token")), "{body}");
 }
 
+async fn overdue_reports_are_escalated_up_the_chain(db: &TestDb) {
+    let base = setup(db).await;
+    let polda = sinergi_domain::Unit {
+        code: "polda-15".into(),
+        kind: sinergi_domain::UnitKind::Polda,
+        name: "Polda Jambi".into(),
+        territory: common::code("15"),
+        parent: None,
+        contact: Default::default(),
+        personnel: 1000,
+    };
+    db.store.upsert_units(&[polda]).await.unwrap();
+    let now = sinergi_server::auth::now_ms();
+    let minute = 60_000;
+    let filed = |severity, minutes_ago: i64, description: &str| sinergi_store::NewReport {
+        kind: sinergi_domain::incident::ReportKind::Incident,
+        category: "bentrok".into(),
+        severity,
+        occurred_at_ms: now - minutes_ago * minute,
+        reported_at_ms: now - minutes_ago * minute,
+        village: common::code("15.07.01.2001"),
+        tps_id: None,
+        location: None,
+        description: description.into(),
+        source_agency: sinergi_domain::AgencyKind::Polri,
+        source_person: "Bhabinkamtibmas".into(),
+        reporter_account: None,
+        channel: sinergi_domain::incident::Channel::Sms,
+        classification: sinergi_domain::auth::Classification::Biasa,
+        idempotency_key: None,
+        routes: vec![sinergi_domain::incident::routing::Routed {
+            unit_code: "polsek-15.07.01".into(),
+            agency: sinergi_domain::AgencyKind::Polri,
+            role: sinergi_domain::incident::routing::RouteRole::Responsible,
+        }],
+    };
+    use sinergi_domain::incident::Severity::*;
+    // Critical: 15 minutes to verify. 20 minutes: one step up; 40 minutes: two. Low: 8 hours, not yet.
+    let ids: Vec<i64> = db
+        .store
+        .file_reports(&[filed(Critical, 20, "satu"), filed(Critical, 40, "dua"), filed(Low, 20, "tiga")])
+        .await
+        .unwrap()
+        .iter()
+        .map(|f| f.id())
+        .collect();
+    let ops = signed_in(&base, "ops").await;
+    let (status, panel) = send(ops.get(format!("{base}/api/v1/reports/escalations"))).await;
+    assert_eq!(status, StatusCode::OK, "{panel}");
+    let rows: Vec<(i64, u64, Vec<&str>)> = panel
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let units =
+                e["escalated_to"].as_array().unwrap().iter().map(|u| u["unit_code"].as_str().unwrap()).collect();
+            (e["report"]["id"].as_i64().unwrap(), e["report"]["overdue"]["steps"].as_u64().unwrap(), units)
+        })
+        .collect();
+    assert_eq!(rows, [(ids[1], 2, vec!["polres-15.07", "polda-15"]), (ids[0], 1, vec!["polres-15.07"])]);
+    assert_eq!(panel[0]["report"]["overdue"]["stage"], "verify");
+    // The flag is on the report wherever it is shown.
+    let (_, detail) = send(ops.get(format!("{base}/api/v1/reports/{}", ids[0]))).await;
+    assert_eq!(detail["report"]["overdue"]["steps"], 1);
+    let (_, calm) = send(ops.get(format!("{base}/api/v1/reports/{}", ids[2]))).await;
+    assert_eq!(calm["report"]["overdue"], Value::Null);
+    // Verified now: the action limit (30 minutes for critical) starts afresh; the panel empties of it.
+    let sabak = signed_in(&base, "ops.sabak").await;
+    let (status, _) =
+        send(sabak.post(format!("{base}/api/v1/reports/{}/moves", ids[0])).json(&json!({"action": "verify"}))).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, panel) = send(ops.get(format!("{base}/api/v1/reports/escalations"))).await;
+    assert_eq!(panel.as_array().unwrap().len(), 1);
+}
+
 sinergi_store::backend_tests!(
     reports_are_filed_placed_and_replayed_once,
     the_workflow_through_the_api,
     messages_from_a_gateway_are_filed_as_their_sender,
+    overdue_reports_are_escalated_up_the_chain,
 );

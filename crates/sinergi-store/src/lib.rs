@@ -420,6 +420,9 @@ pub struct ReportRecord {
     pub reporter_account: Option<i64>,
     pub channel: String,
     pub classification: String,
+    /// When the clock of its current limit started: its filing or reopening while it awaits verification, its
+    /// verification while it awaits action (assignment does not restart it), else its last move.
+    pub status_since_ms: i64,
 }
 
 /// Which reports to list; every field narrows.
@@ -436,6 +439,8 @@ pub struct ReportFilter {
     pub to_ms: Option<i64>,
     /// Only reports an agency is responsible for (its queue).
     pub routed_to: Option<AgencyKind>,
+    /// Only reports still waiting: for verification, or for action (reported, verified, assigned).
+    pub open: bool,
 }
 
 /// A unit a report was routed to.
@@ -817,6 +822,7 @@ struct ReportRow {
     reporter_account: Option<i64>,
     channel: String,
     classification: String,
+    status_since_ms: i64,
 }
 
 impl ReportRow {
@@ -842,6 +848,7 @@ impl ReportRow {
             reporter_account: self.reporter_account,
             channel: self.channel,
             classification: self.classification,
+            status_since_ms: self.status_since_ms,
         })
     }
 }

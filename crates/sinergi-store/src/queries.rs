@@ -55,8 +55,10 @@ macro_rules! seen {
 macro_rules! report_select {
     () => {
         "SELECT id, kind, category, severity, status, occurred_at_ms, reported_at_ms, updated_at_ms, village_code, \
-         tps_id, lat, lng, description, source_agency, source_person, reporter_account, channel, classification \
-         FROM report"
+         tps_id, lat, lng, description, source_agency, source_person, reporter_account, channel, classification, \
+         CASE WHEN status IN ('verified', 'assigned') THEN COALESCE((SELECT MAX(e.at_ms) FROM report_event e \
+         WHERE e.report_id = report.id AND e.to_status = 'verified'), updated_at_ms) ELSE updated_at_ms END \
+         AS status_since_ms FROM report"
     };
 }
 
@@ -1769,6 +1771,9 @@ macro_rules! impl_store {
                     }
                     if let Some(to) = filter.to_ms {
                         qb.push(" AND occurred_at_ms < ").push_bind(to);
+                    }
+                    if filter.open {
+                        qb.push(" AND status IN ('reported', 'verified', 'assigned')");
                     }
                     if let Some(agency) = filter.routed_to {
                         qb.push(" AND id IN (SELECT report_id FROM report_route WHERE role = 'responsible' AND agency = ");

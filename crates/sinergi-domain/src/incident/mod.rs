@@ -8,6 +8,7 @@
 //! checked whole when loaded, every fault with its place, like an indicator set. docs/incidents.md describes it.
 
 pub mod duplicates;
+pub mod escalation;
 pub mod sms;
 pub mod place;
 pub mod routing;

@@ -137,6 +137,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(area::list, area::record))
         .routes(routes!(reports::list, reports::create))
         .routes(routes!(reports::queue))
+        .routes(routes!(reports::escalations))
         .routes(routes!(reports::get))
         .routes(routes!(reports::move_report))
         .routes(routes!(reports::comment))

@@ -52,6 +52,19 @@ pub struct ReportDto {
     pub channel: String,
     /// `biasa`, `terbatas` or `rahasia`.
     pub classification: String,
+    /// Set when the report has missed its time limit (docs/incidents.md, "Escalation").
+    pub overdue: Option<OverdueDto>,
+}
+
+/// A missed time limit.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct OverdueDto {
+    /// `verify` (not verified in time) or `act` (verified, nobody started in time).
+    pub stage: String,
+    /// When the limit passed (ms since the epoch).
+    pub due_at_ms: i64,
+    /// How far up the chain it is escalated: 1 or 2.
+    pub steps: u8,
 }
 
 /// The reference officers quote: the kind's initials and the id.
@@ -63,7 +76,16 @@ pub fn reference(kind: &str, id: i64) -> String {
 impl ReportDto {
     pub(crate) fn new(r: ReportRecord, state: &AppState, lang: Lang) -> ReportDto {
         let taxonomy = &state.desk.taxonomy;
+        let overdue = match (Severity::from_number(i64::from(r.severity)), Status::parse(&r.status)) {
+            (Some(severity), Some(status)) => taxonomy.overdue(severity, status, r.status_since_ms, auth::now_ms()),
+            _ => None,
+        };
         ReportDto {
+            overdue: overdue.map(|o| OverdueDto {
+                stage: o.stage.as_str().to_owned(),
+                due_at_ms: o.due_at_ms,
+                steps: o.steps,
+            }),
             reference: reference(&r.kind, r.id),
             id: r.id,
             category_label: taxonomy.category(&r.category).map_or(r.category.clone(), |c| c.label.get(lang).to_owned()),
@@ -412,6 +434,7 @@ pub async fn list(
         from_ms,
         to_ms,
         routed_to,
+        open: false,
     };
     let (items, total) = state.store.reports(&current.viewer, &filter, page).await?;
     Ok(ApiJson(ReportPage {
@@ -770,4 +793,78 @@ pub async fn queue(
         resolved: get(Status::Resolved),
         by_status: counts.into_iter().collect(),
     }))
+}
+
+/// An overdue report, and the units it is escalated to.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct EscalationDto {
+    pub report: ReportDto,
+    /// The units above those responsible, as far up as the report is escalated (Polsek → Polres → Polda).
+    pub escalated_to: Vec<RouteDto>,
+}
+
+/// Most overdue reports listed at once: the most overdue first.
+const ESCALATIONS_LISTED: u32 = 1000;
+
+/// The escalation panel: the reports in the user's territory and clearance that have missed their time limit
+/// for verification or for first action, most overdue first, with the units they are escalated to.
+#[utoipa::path(get, path = "/reports/escalations", tag = "reports", operation_id = "report_escalations",
+    responses((status = 200, body = Vec<EscalationDto>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn escalations(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiLang(lang): ApiLang,
+) -> Result<ApiJson<Vec<EscalationDto>>, ApiError> {
+    current.require(Action::ReadReports)?;
+    let filter = ReportFilter { open: true, ..Default::default() };
+    let mut out = Vec::new();
+    let mut page = 1;
+    // Open reports, a page at a time; only the overdue ones are kept.
+    loop {
+        let (items, total) =
+            state.store.reports(&current.viewer, &filter, sinergi_store::Page::new(page, 1000)).await?;
+        let done = u64::from(page) * 1000 >= total || items.is_empty();
+        for record in items {
+            let dto = ReportDto::new(record, &state, lang);
+            if dto.overdue.is_some() {
+                out.push(dto);
+            }
+        }
+        if done || out.len() >= ESCALATIONS_LISTED as usize {
+            break;
+        }
+        page += 1;
+    }
+    out.sort_by_key(|r| r.overdue.as_ref().map_or(i64::MAX, |o| o.due_at_ms));
+    out.truncate(ESCALATIONS_LISTED as usize);
+    let mut panel = Vec::with_capacity(out.len());
+    for report in out {
+        let steps = usize::from(report.overdue.as_ref().map_or(0, |o| o.steps));
+        // Up the territorial chain of each responsible unit's agency: the units of that agency over the village
+        // whose territory holds the responsible unit's, nearest first.
+        let village = RegionCode::parse(&report.village_code).map_err(|_| ApiError::internal())?;
+        let over = state.store.units_over(&village).await?;
+        let mut escalated_to: Vec<RouteDto> = Vec::new();
+        for route in state.store.report_routes(report.id).await?.into_iter().filter(|r| r.role == "responsible") {
+            let Some(unit) = over.iter().find(|u| u.code == route.unit_code) else { continue };
+            let mut above: Vec<&sinergi_domain::Unit> = over
+                .iter()
+                .filter(|u| u.kind.agency() == unit.kind.agency() && u.territory != unit.territory)
+                .filter(|u| u.territory.contains(&unit.territory))
+                .collect();
+            above.sort_by_key(|u| std::cmp::Reverse(u.territory.level()));
+            for u in above.into_iter().take(steps) {
+                if !escalated_to.iter().any(|e| e.unit_code == u.code) {
+                    escalated_to.push(RouteDto {
+                        unit_code: u.code.clone(),
+                        unit_name: u.name.clone(),
+                        agency: u.kind.agency().as_str().to_owned(),
+                        role: "escalated".into(),
+                    });
+                }
+            }
+        }
+        panel.push(EscalationDto { report, escalated_to });
+    }
+    Ok(ApiJson(panel))
 }
