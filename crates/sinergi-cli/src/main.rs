@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_server::ServerConfig;
 
-use sinergi_cli::{audit, demo, export, import, token, user, vulnerability};
+use sinergi_cli::{audit, demo, export, import, scan, token, user, vulnerability};
 
 #[derive(Parser)]
 #[command(name = "sinergi", version, about = "Sinergi: cross-sector coordination of election security")]
@@ -90,6 +90,8 @@ enum Command {
         #[command(subcommand)]
         what: ClearanceWhat,
     },
+    /// Early warning scan: clusters of reports in space and time, with p-values, as JSON (docs/scan.md)
+    Scan(scan::ScanArgs),
 }
 
 #[derive(Subcommand)]
@@ -435,6 +437,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Scan(args) => scan::run(args, &database("sqlite://sinergi.db"), lang).await,
         Command::Audit { what } => {
             let store = sinergi_store::connect(&database("sqlite://sinergi.db")).await?;
             match what {

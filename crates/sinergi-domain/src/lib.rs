@@ -14,6 +14,7 @@ pub mod import;
 pub mod incident;
 pub mod region;
 pub mod rng;
+pub mod scan;
 pub mod synthetic;
 pub mod tps;
 pub mod vulnerability;

@@ -84,7 +84,10 @@ mod tests {
         assert_eq!(t.overdue(Severity::Critical, Status::Reported, at, at + 30 * MIN).map(|o| o.steps), Some(2));
         // Verified: the action limit (30 minutes) runs from verification.
         assert_eq!(t.overdue(Severity::Critical, Status::Verified, at, at + 29 * MIN), None);
-        assert_eq!(t.overdue(Severity::Critical, Status::Assigned, at, at + 31 * MIN).map(|o| o.stage), Some(Stage::Act));
+        assert_eq!(
+            t.overdue(Severity::Critical, Status::Assigned, at, at + 31 * MIN).map(|o| o.stage),
+            Some(Stage::Act)
+        );
         for done in [Status::InHandling, Status::Resolved, Status::Closed, Status::Rejected] {
             assert_eq!(t.overdue(Severity::Critical, done, at, at + 10_000 * MIN), None, "{done:?}");
         }

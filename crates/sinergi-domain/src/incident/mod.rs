@@ -9,9 +9,9 @@
 
 pub mod duplicates;
 pub mod escalation;
-pub mod sms;
 pub mod place;
 pub mod routing;
+pub mod sms;
 pub mod workflow;
 
 use std::collections::HashSet;

@@ -15,10 +15,10 @@ use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 
 mod area;
-mod intake;
-pub(crate) mod reports;
 pub mod dto;
+mod intake;
 pub(crate) mod regions;
+pub(crate) mod reports;
 mod session;
 mod tokens;
 mod tps;
