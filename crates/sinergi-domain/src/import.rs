@@ -256,6 +256,12 @@ impl<T> Parsed<T> {
         self.issues.iter().map(|i| i.place).collect::<HashSet<Place>>().len()
     }
 
+    /// Adds issues found by a later check (against the database) and drops the records they concern.
+    pub fn flag(&mut self, issues: Vec<RowIssue>) {
+        self.issues.extend(issues);
+        self.drop_flagged();
+    }
+
     /// Drops the records whose place has an issue, as `--skip-invalid` needs after a late check.
     fn drop_flagged(&mut self) {
         let bad: HashSet<Place> = self.issues.iter().map(|i| i.place).collect();

@@ -14,11 +14,11 @@ use serde::Deserialize;
 use sinergi_domain::Level;
 use sinergi_domain::access::Action;
 use sinergi_domain::i18n::Msg;
-use sinergi_domain::import::{Problem, parse_wib_time};
+use sinergi_domain::import::Problem;
 use sinergi_domain::vulnerability::{AnswerCodec, AnswerKind, IndicatorSet};
 use sinergi_store::{NewAreaAssessment, RegionInfo};
 
-use super::vulnerability::{choose_set, wib};
+use super::vulnerability::{FormHead, choose_set, form_head, wib};
 use super::{Chrome, Crumb, PageError, crumbs, find, internal};
 use crate::AppState;
 use crate::auth::{self, CurrentUser};
@@ -236,26 +236,13 @@ pub async fn submit(
     let ctx = context(&state, &chrome, &current, &code, params.set.as_deref()).await?;
     let set = &ctx.set;
     let mut problems: Vec<String> = Vec::new();
-    let assessor = fields.get("assessor").map_or("", |a| a.trim());
-    if assessor.is_empty() || assessor.chars().count() > 200 || assessor.chars().any(char::is_control) {
-        problems.push(format!("{}: {}", lang.t(Msg::AssessAssessor), Problem::Empty.message(lang)));
-    }
+    let FormHead { assessor, assessed_at_ms, now } = form_head(&fields, lang, &mut problems);
     let evidence = fields.get("evidence").map_or("", |e| e.trim());
     if evidence.chars().count() > 2000 {
         problems.push(format!("{}: {}", lang.t(Msg::AreaEvidence), Problem::TooLong(2000).message(lang)));
     } else if evidence.chars().any(|c| c.is_control() && c != '\n' && c != '\r') {
         problems.push(format!("{}: {}", lang.t(Msg::AreaEvidence), Problem::ControlCharacter.message(lang)));
     }
-    let date = fields.get("date").map_or("", |d| d.trim());
-    let now = auth::now_ms();
-    let assessed_at_ms = match parse_wib_time(date) {
-        Some(at) if at <= now + 86_400_000 => at,
-        _ => {
-            let problem = Problem::BadDate(date.chars().take(40).collect());
-            problems.push(format!("{}: {}", lang.t(Msg::AssessDate), problem.message(lang)));
-            now
-        }
-    };
     let mut items = Vec::new();
     for region in &ctx.regions {
         let mut answers = vec![0; set.area.indicators.len()];
@@ -275,7 +262,7 @@ pub async fn submit(
         items.push(NewAreaAssessment {
             region: region.code.clone(),
             agency: current.viewer.agency,
-            assessor: assessor.to_owned(),
+            assessor: assessor.clone(),
             account_id: Some(current.user.id),
             assessed_at_ms,
             recorded_at_ms: now,
