@@ -278,14 +278,24 @@ fn answer_msg(expected: &str) -> Msg {
 const MAX_TEXT: usize = 500;
 
 /// A CSV reader over `input` with named columns. Reports a missing required column once, for the whole file.
-struct Table<R: Read> {
-    reader: csv::Reader<R>,
+struct Table {
+    reader: csv::Reader<std::io::Cursor<Vec<u8>>>,
     columns: HashMap<String, usize>,
+    /// Where each line ends: the csv crate places a record that follows a blank line at the blank line, so lines
+    /// are counted from the bytes instead.
+    breaks: Vec<usize>,
 }
 
-impl<R: Read> Table<R> {
-    fn open(input: R, required: &[&str], issues: &mut Vec<RowIssue>) -> Option<Table<R>> {
-        let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::All).from_reader(input);
+impl Table {
+    fn open(mut input: impl Read, required: &[&str], issues: &mut Vec<RowIssue>) -> Option<Table> {
+        let mut bytes = Vec::new();
+        if let Err(e) = input.read_to_end(&mut bytes) {
+            issues.push(RowIssue::new(Place::File, None, Problem::MalformedCsv(e.to_string())));
+            return None;
+        }
+        let breaks = bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i).collect();
+        let mut reader =
+            csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::All).from_reader(std::io::Cursor::new(bytes));
         let headers = match reader.headers() {
             Ok(h) => h.clone(),
             Err(e) => {
@@ -299,7 +309,18 @@ impl<R: Read> Table<R> {
         for column in &missing {
             issues.push(RowIssue::new(Place::File, None, Problem::MissingColumn((*column).to_owned())));
         }
-        missing.is_empty().then_some(Table { reader, columns })
+        missing.is_empty().then_some(Table { reader, columns, breaks })
+    }
+
+    /// The 1-based line of a record from its byte position, past any blank lines before it.
+    fn line_of(&self, position: Option<&csv::Position>) -> u64 {
+        let Some(position) = position else { return 0 };
+        let bytes = self.reader.get_ref().get_ref();
+        let mut start = position.byte() as usize;
+        while matches!(bytes.get(start), Some(b'\n' | b'\r')) {
+            start += 1;
+        }
+        1 + self.breaks.partition_point(|&i| i < start) as u64
     }
 
     /// Calls `f` for every well-formed record, with its line; records the CSV's own errors as issues.
@@ -309,14 +330,14 @@ impl<R: Read> Table<R> {
             match self.reader.read_record(&mut record) {
                 Ok(false) => break,
                 Ok(true) => {
-                    let line = record.position().map_or(0, |p| p.line());
+                    let line = self.line_of(record.position());
                     if record.iter().all(str::is_empty) {
                         continue; // a blank line is not a row
                     }
                     f(line, Row { record: &record, columns: &self.columns, line, issues: Vec::new() });
                 }
                 Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line());
+                    let line = self.line_of(e.position());
                     let detail = match e.kind() {
                         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
                             format!("{len} fields where the header has {expected_len}")
@@ -810,6 +831,20 @@ mod tests {
         assert_eq!(parsed.records[1].1.access, crate::tps::AccessMode::River);
         assert_eq!(parsed.records[1].1.location, None);
         assert!(!parsed.records[0].1.synthetic);
+    }
+
+    #[test]
+    fn lines_are_counted_past_blank_lines() {
+        // A blank line (and a Windows line end) before a bad row must not shift the line reported for it.
+        let csv = "village_code,number,address,lat,lng,voters,access\r\n\
+                   15.07.01.2001,1,A,,,420,road\r\n\
+                   \r\n\
+                   \n\
+                   15.07.01.2001,2,B,,,-5,road\n\
+                   15.07.01.2001,3,short row\n";
+        let parsed = parse_tps(csv.as_bytes(), villages);
+        let places: Vec<Place> = parsed.issues.iter().map(|i| i.place).collect();
+        assert_eq!(places, [Place::Line(5), Place::Line(6)], "{:?}", parsed.issues);
     }
 
     #[test]
