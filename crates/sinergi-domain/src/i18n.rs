@@ -411,6 +411,7 @@ messages! {
     SmsTooLong => "Pesan terlalu panjang: {length} karakter, paling banyak {limit} (3 SMS). Persingkat uraian lalu kirim ulang." / "The message is too long: {length} characters, at most {limit} (3 SMS). Shorten the description and send again.",
     SmsReplyOk => "Laporan diterima. Nomor: {reference}. Terima kasih." / "Report received. Number: {reference}. Thank you.",
     ProblemOneOf => "`{value}` tidak dikenal; pilihan: {allowed}" / "`{value}` is not known; choose one of: {allowed}",
+    ProblemUnknownTpsId => "tidak ada TPS dengan id {id} di wilayah Anda" / "there is no TPS with id {id} in your territory",
     ProblemNoPlace => "tempat kejadian belum diisi: isi tps_id, village_code atau location" / "no place given: give tps_id, village_code or location",
     ProblemOutsideScope => "{code} di luar wilayah tugas Anda" / "{code} is outside your territory",
     ProblemNoVillageNear => "koordinat {lat}, {lng} tidak berada di desa/kelurahan mana pun yang dikenal (tidak ada pusat desa dalam 15 km)" / "the coordinates {lat}, {lng} are in no known village (no village centre within 15 km)",

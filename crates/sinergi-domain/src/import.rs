@@ -111,6 +111,8 @@ pub enum Problem {
     },
     /// A report without a place: no TPS, village or coordinates.
     NoPlace,
+    /// No TPS with this id in the user's territory.
+    UnknownTpsId(i64),
     /// A region outside the user's territory.
     OutsideScope(String),
     /// Coordinates that no village holds and no village centroid is near.
@@ -185,6 +187,7 @@ impl Problem {
             NotArea(code) => lang.format(Msg::ProblemNotArea, &[("code", code)]),
             OneOf { value, allowed } => lang.format(Msg::ProblemOneOf, &[("value", value), ("allowed", allowed)]),
             NoPlace => lang.t(Msg::ProblemNoPlace).to_owned(),
+            UnknownTpsId(id) => lang.format(Msg::ProblemUnknownTpsId, &[("id", id)]),
             OutsideScope(code) => lang.format(Msg::ProblemOutsideScope, &[("code", code)]),
             NoVillageNear { lat, lng } => lang.format(Msg::ProblemNoVillageNear, &[("lat", lat), ("lng", lng)]),
             BadKey => lang.t(Msg::ProblemBadKey).to_owned(),

@@ -134,6 +134,14 @@ async fn reports_are_filed_placed_and_replayed_once(db: &TestDb) {
             "{body}: {answer}"
         );
     }
+    let (_, body) =
+        send(ops.post(&url).json(&json!({"category": "bentrok", "tps_id": 999999, "description": "Keributan"}))).await;
+    assert!(body["fields"][0]["message"].as_str().unwrap().contains("no TPS with id 999999"), "{body}");
+    // An operator (clearance terbatas) cannot file what they could not read back.
+    let too_secret = json!({"category": "bentrok", "village_code": "15.07.01.2001", "description": "x y z", "classification": "rahasia"});
+    let (status, body) = send(ops.post(&url).json(&too_secret)).await;
+    assert_eq!((status, fields(&body)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["classification".to_owned()]));
+    assert!(body["fields"][0]["message"].as_str().unwrap().ends_with("choose one of: biasa, terbatas"), "{body}");
     // A district operator cannot file for another district.
     let sabak = signed_in(&base, "ops.sabak").await;
     let (status, body) = send(

@@ -234,7 +234,12 @@ pub async fn create(
     };
     if !current.viewer.may_read(classification) {
         // Filing what one could not read back would lose it from one's own view.
-        problems.push(("classification".into(), one_of(classification.as_str(), &["biasa"])));
+        let allowed: Vec<&str> = [Classification::Biasa, Classification::Terbatas, Classification::Rahasia]
+            .into_iter()
+            .filter(|c| current.viewer.may_read(*c))
+            .map(Classification::as_str)
+            .collect();
+        problems.push(("classification".into(), one_of(classification.as_str(), &allowed)));
     }
     let channel = match input.channel.as_deref() {
         None if matches!(current.credential, Credential::Token { .. }) => Channel::Api,
@@ -280,7 +285,7 @@ pub async fn create(
                 location = location.or(t.tps.location);
                 village = Some(t.tps.village);
             }
-            None => problems.push(("tps_id".into(), Problem::UnknownRegion(format!("TPS {id}")))),
+            None => problems.push(("tps_id".into(), Problem::UnknownTpsId(id))),
         }
     }
     if let Some(text) = input.village_code.as_deref() {
