@@ -495,6 +495,71 @@ pub struct CommentRecord {
     pub body: String,
 }
 
+/// One change of a report in the live feed, in commit order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FeedEntry {
+    pub seq: i64,
+    pub report_id: i64,
+    /// `filed`, `moved`, `commented`, `shared`, `revoked`, `escalated` or `duplicate`.
+    pub kind: String,
+    pub at_ms: i64,
+}
+
+/// A report shared with an agency, and its revocation if any.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ShareRecord {
+    pub id: i64,
+    pub report_id: i64,
+    pub agency: String,
+    pub shared_at_ms: i64,
+    pub shared_by: String,
+    pub reason: String,
+    pub revoked_at_ms: Option<i64>,
+    pub revoked_by: Option<String>,
+    pub revoke_reason: Option<String>,
+}
+
+/// A share or a revocation to record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShareMove {
+    pub report_id: i64,
+    pub agency: AgencyKind,
+    pub at_ms: i64,
+    pub account_id: Option<i64>,
+    pub actor: String,
+    pub reason: String,
+}
+
+/// An escalation the sweep found: a report past its limit by `steps`, on the clock that started at `since_ms`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewEscalation {
+    pub report_id: i64,
+    /// The status the report was in when found (the history entry keeps it).
+    pub status: sinergi_domain::incident::Status,
+    pub stage: sinergi_domain::incident::escalation::Stage,
+    pub since_ms: i64,
+    pub steps: u8,
+    pub at_ms: i64,
+    /// For the history: which limit passed and to whom it went.
+    pub reason: String,
+}
+
+/// A probable duplicate, seen from one of its two reports.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DuplicateRecord {
+    /// The later report of the pair.
+    pub report_id: i64,
+    /// The earlier one.
+    pub other_id: i64,
+    pub distance_m: f64,
+    pub gap_ms: i64,
+    /// `probable`, `confirmed` or `dismissed`.
+    pub status: String,
+    pub found_at_ms: i64,
+    pub decided_at_ms: Option<i64>,
+    pub decided_by: Option<String>,
+}
+
 /// The current class of a TPS under a set.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TpsClassRecord {
@@ -730,6 +795,43 @@ pub trait Store: Send + Sync {
     ) -> Result<i64>;
     /// The comments of a report, oldest first.
     async fn comments(&self, report_id: i64) -> Result<Vec<CommentRecord>>;
+
+    /// The newest sequence number of the live feed (0 when empty).
+    async fn feed_head(&self) -> Result<i64>;
+    /// Entries of the live feed after `after`, oldest first, at most `limit`.
+    async fn feed_after(&self, after: i64, limit: u32) -> Result<Vec<FeedEntry>>;
+    /// Shares a report with an agency, with a history entry and a feed entry. [`StoreError::Conflict`] when the
+    /// agency holds an active share already.
+    async fn share_report(&self, share: &ShareMove) -> Result<()>;
+    /// Revokes an agency's active share, with a history entry and a feed entry. [`StoreError::Conflict`] when it
+    /// holds none.
+    async fn revoke_share(&self, revoke: &ShareMove) -> Result<()>;
+    /// Every share of a report, revoked ones too, oldest first.
+    async fn report_shares(&self, report_id: i64) -> Result<Vec<ShareRecord>>;
+    /// Records an escalation once: `false` when it was recorded before (by this or another instance). A new one
+    /// is written to the history and the feed.
+    async fn record_escalation(&self, escalation: &NewEscalation) -> Result<bool>;
+    /// Links each report to the earlier reports it probably duplicates (the rule's same category, distance and
+    /// time; the place is the report's coordinates, else its village's centre), with a feed entry for each report
+    /// that gained a link. Rejected reports are left out. Returns the links made.
+    async fn link_duplicates(
+        &self,
+        report_ids: &[i64],
+        rule: sinergi_domain::incident::duplicates::DuplicateRule,
+        at_ms: i64,
+    ) -> Result<u64>;
+    /// The probable duplicates a report is part of, on either side.
+    async fn report_duplicates(&self, report_id: i64) -> Result<Vec<DuplicateRecord>>;
+    /// Confirms or dismisses a probable duplicate, with a feed entry for the later report.
+    /// [`StoreError::InvalidReference`] for an unknown pair, [`StoreError::Conflict`] when it was decided already.
+    async fn decide_duplicate(
+        &self,
+        report_id: i64,
+        other_id: i64,
+        confirm: bool,
+        at_ms: i64,
+        actor: &str,
+    ) -> Result<()>;
 
     async fn meta(&self, key: &str) -> Result<Option<String>>;
     async fn set_meta(&self, key: &str, value: &str) -> Result<()>;

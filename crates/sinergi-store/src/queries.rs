@@ -158,6 +158,74 @@ macro_rules! impl_store {
             Ok(entry)
         }
 
+        /// Appends entries to the live feed inside the caller's transaction, as its last writes. On PostgreSQL
+        /// an advisory lock, held to the commit, makes the appends of concurrent transactions (on any instance)
+        /// take their sequence numbers in commit order, so that no reader ever sees `seq` before `seq − 1`.
+        /// SQLite's single write lock does the same by itself.
+        async fn append_feed(
+            tx: &mut sqlx::Transaction<'_, $db>,
+            entries: &[(i64, &str)],
+            at_ms: i64,
+        ) -> $crate::Result<()> {
+            if entries.is_empty() {
+                return Ok(());
+            }
+            if matches!($backend, $crate::Backend::Postgres) {
+                sqlx::query("SELECT pg_advisory_xact_lock(7201300)").execute(&mut **tx).await?;
+            }
+            for chunk in entries.chunks($crate::queries::BATCH) {
+                let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO report_feed (report_id, kind, at_ms) ");
+                qb.push_values(chunk, |mut row, (id, kind)| {
+                    row.push_bind(*id).push_bind(*kind).push_bind(at_ms);
+                });
+                qb.build().execute(&mut **tx).await?;
+            }
+            Ok(())
+        }
+
+        /// Narrows a report query (after a `WHERE`) to what the viewer needs to know. Administrators see every
+        /// report of their territory and clearance; external users only what their agency filed, is routed to
+        /// or was shared with; everyone else every ordinary (`biasa`) report, and a restricted or secret one
+        /// only on those same terms.
+        fn push_need_to_know(qb: &mut sqlx::QueryBuilder<$db>, viewer: &sinergi_domain::access::Viewer) {
+            use sinergi_domain::auth::Role;
+            if viewer.role == Role::Administrator {
+                return;
+            }
+            let agency = viewer.agency.as_str();
+            qb.push(" AND (");
+            if viewer.role != Role::External {
+                qb.push("classification = 'biasa' OR ");
+            }
+            qb.push("source_agency = ").push_bind(agency);
+            qb.push(" OR id IN (SELECT report_id FROM report_route WHERE agency = ").push_bind(agency);
+            qb.push(") OR id IN (SELECT report_id FROM report_share WHERE revoked_at_ms IS NULL AND agency = ");
+            qb.push_bind(agency).push("))");
+        }
+
+        /// The history entry of a share or a revocation: the status stays, the reason names the agency.
+        async fn share_event(
+            tx: &mut sqlx::Transaction<'_, $db>,
+            share: &$crate::ShareMove,
+            action: &str,
+            status: &str,
+        ) -> $crate::Result<()> {
+            sqlx::query(
+                "INSERT INTO report_event (report_id, at_ms, account_id, actor, action, from_status, to_status, \
+                 reason) VALUES ($1, $2, $3, $4, $5, $6, $6, $7)",
+            )
+            .bind(share.report_id)
+            .bind(share.at_ms)
+            .bind(share.account_id)
+            .bind(share.actor.as_str())
+            .bind(format!("{action}:{}", share.agency.as_str()))
+            .bind(status)
+            .bind(share.reason.as_str())
+            .execute(&mut **tx)
+            .await?;
+            Ok(())
+        }
+
         /// The TPS with this id when it lies in the viewer's territory, read through a pool or inside a
         /// transaction.
         async fn tps_in_territory<'e, E: sqlx::Executor<'e, Database = $db>>(
@@ -1639,6 +1707,7 @@ macro_rules! impl_store {
             async fn file_reports(&self, reports: &[$crate::NewReport]) -> $crate::Result<Vec<$crate::Filed>> {
                 let mut tx = self.pool.begin().await?;
                 let mut out = Vec::with_capacity(reports.len());
+                let mut fresh: Vec<(i64, &str)> = Vec::new();
                 for r in reports {
                     // The key is the account's own: another account's identical key is another report.
                     let key = r.idempotency_key.as_deref().map(|k| format!("{}:{k}", r.reporter_account.unwrap_or(0)));
@@ -1693,6 +1762,7 @@ macro_rules! impl_store {
                                 .await?;
                             }
                             out.push($crate::Filed::New(id));
+                            fresh.push((id, "filed"));
                         }
                         None => {
                             let (id,): (i64,) = sqlx::query_as("SELECT id FROM report WHERE idempotency_key = $1")
@@ -1703,6 +1773,8 @@ macro_rules! impl_store {
                         }
                     }
                 }
+                let at_ms = reports.iter().map(|r| r.reported_at_ms).max().unwrap_or(0);
+                append_feed(&mut tx, &fresh, at_ms).await?;
                 tx.commit().await?;
                 Ok(out)
             }
@@ -1715,11 +1787,10 @@ macro_rules! impl_store {
                 if !viewer.may(sinergi_domain::access::Action::ReadReports) {
                     return Ok(None);
                 }
-                let row: Option<$crate::ReportRow> =
-                    sqlx::query_as(concat!($crate::queries::report_select!(), " WHERE id = $1"))
-                        .bind(id)
-                        .fetch_optional(&self.pool)
-                        .await?;
+                let mut qb = sqlx::QueryBuilder::<$db>::new(concat!($crate::queries::report_select!(), " WHERE id = "));
+                qb.push_bind(id);
+                push_need_to_know(&mut qb, viewer);
+                let row: Option<$crate::ReportRow> = qb.build_query_as().fetch_optional(&self.pool).await?;
                 let Some(record) = row.map($crate::ReportRow::into_record).transpose()? else { return Ok(None) };
                 let readable = sinergi_domain::auth::Classification::parse(&record.classification)
                     .is_some_and(|c| viewer.may_read(c));
@@ -1749,6 +1820,7 @@ macro_rules! impl_store {
                 let push_where = |qb: &mut sqlx::QueryBuilder<$db>| {
                     qb.push(" WHERE classification IN (");
                     qb.push_bind(levels[0]).push(", ").push_bind(levels[1]).push(", ").push_bind(levels[2]).push(")");
+                    push_need_to_know(qb, viewer);
                     if let Some(code) = &region {
                         let (from, to) = $crate::inside_range(code);
                         qb.push(" AND (village_code = ").push_bind(code.to_string());
@@ -1776,8 +1848,11 @@ macro_rules! impl_store {
                         qb.push(" AND status IN ('reported', 'verified', 'assigned')");
                     }
                     if let Some(agency) = filter.routed_to {
-                        qb.push(" AND id IN (SELECT report_id FROM report_route WHERE role = 'responsible' AND agency = ");
-                        qb.push_bind(agency.as_str()).push(")");
+                        // An agency's queue: what it must act on, and what was shared with it.
+                        qb.push(" AND (id IN (SELECT report_id FROM report_route WHERE role = 'responsible' AND agency = ");
+                        qb.push_bind(agency.as_str());
+                        qb.push(") OR id IN (SELECT report_id FROM report_share WHERE revoked_at_ms IS NULL AND agency = ");
+                        qb.push_bind(agency.as_str()).push("))");
                     }
                 };
                 let mut count = sqlx::QueryBuilder::<$db>::new("SELECT COUNT(*) FROM report");
@@ -1824,6 +1899,7 @@ macro_rules! impl_store {
                 .bind(step.reason.as_str())
                 .execute(&mut *tx)
                 .await?;
+                append_feed(&mut tx, &[(step.report_id, "moved")], step.at_ms).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -1859,8 +1935,11 @@ macro_rules! impl_store {
                     qb.push(" AND (village_code = ").push_bind(code.to_string());
                     qb.push(" OR (village_code >= ").push_bind(from).push(" AND village_code < ").push_bind(to).push("))");
                 }
-                qb.push(" AND id IN (SELECT report_id FROM report_route WHERE role = 'responsible' AND agency = ");
-                qb.push_bind(agency.as_str()).push(") GROUP BY status");
+                push_need_to_know(&mut qb, viewer);
+                qb.push(" AND (id IN (SELECT report_id FROM report_route WHERE role = 'responsible' AND agency = ");
+                qb.push_bind(agency.as_str());
+                qb.push(") OR id IN (SELECT report_id FROM report_share WHERE revoked_at_ms IS NULL AND agency = ");
+                qb.push_bind(agency.as_str()).push(")) GROUP BY status");
                 let rows: Vec<(String, i64)> = qb.build_query_as().fetch_all(&self.pool).await?;
                 Ok(rows.into_iter().map(|(s, n)| (s, n as u64)).collect())
             }
@@ -1908,6 +1987,7 @@ macro_rules! impl_store {
                 agency: &str,
                 body: &str,
             ) -> $crate::Result<i64> {
+                let mut tx = self.pool.begin().await?;
                 let (id,): (i64,) = sqlx::query_as(
                     "INSERT INTO report_comment (report_id, at_ms, account_id, author, agency, body) \
                      VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -1918,8 +1998,10 @@ macro_rules! impl_store {
                 .bind(author)
                 .bind(agency)
                 .bind(body)
-                .fetch_one(&self.pool)
+                .fetch_one(&mut *tx)
                 .await?;
+                append_feed(&mut tx, &[(report_id, "commented")], at_ms).await?;
+                tx.commit().await?;
                 Ok(id)
             }
 
@@ -1937,6 +2019,261 @@ macro_rules! impl_store {
                         id, report_id, at_ms, account_id, author, agency, body,
                     })
                     .collect())
+            }
+
+            async fn feed_head(&self) -> $crate::Result<i64> {
+                let (head,): (Option<i64>,) =
+                    sqlx::query_as("SELECT MAX(seq) FROM report_feed").fetch_one(&self.pool).await?;
+                Ok(head.unwrap_or(0))
+            }
+
+            async fn feed_after(&self, after: i64, limit: u32) -> $crate::Result<Vec<$crate::FeedEntry>> {
+                let rows: Vec<(i64, i64, String, i64)> = sqlx::query_as(
+                    "SELECT seq, report_id, kind, at_ms FROM report_feed WHERE seq > $1 ORDER BY seq LIMIT $2",
+                )
+                .bind(after)
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(seq, report_id, kind, at_ms)| $crate::FeedEntry { seq, report_id, kind, at_ms })
+                    .collect())
+            }
+
+            async fn share_report(&self, share: &$crate::ShareMove) -> $crate::Result<()> {
+                let mut tx = self.pool.begin().await?;
+                let (status,): (String,) = sqlx::query_as("SELECT status FROM report WHERE id = $1")
+                    .bind(share.report_id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or_else(|| $crate::StoreError::InvalidReference(format!("report {}", share.report_id)))?;
+                // The partial unique index refuses a second active share of the same agency (a Conflict).
+                sqlx::query(
+                    "INSERT INTO report_share (report_id, agency, shared_at_ms, shared_by_account, shared_by, reason) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(share.report_id)
+                .bind(share.agency.as_str())
+                .bind(share.at_ms)
+                .bind(share.account_id)
+                .bind(share.actor.as_str())
+                .bind(share.reason.as_str())
+                .execute(&mut *tx)
+                .await?;
+                share_event(&mut tx, share, "share", &status).await?;
+                append_feed(&mut tx, &[(share.report_id, "shared")], share.at_ms).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn revoke_share(&self, revoke: &$crate::ShareMove) -> $crate::Result<()> {
+                let mut tx = self.pool.begin().await?;
+                let (status,): (String,) = sqlx::query_as("SELECT status FROM report WHERE id = $1")
+                    .bind(revoke.report_id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or_else(|| $crate::StoreError::InvalidReference(format!("report {}", revoke.report_id)))?;
+                let revoked = sqlx::query(
+                    "UPDATE report_share SET revoked_at_ms = $1, revoked_by = $2, revoke_reason = $3 \
+                     WHERE report_id = $4 AND agency = $5 AND revoked_at_ms IS NULL",
+                )
+                .bind(revoke.at_ms)
+                .bind(revoke.actor.as_str())
+                .bind(revoke.reason.as_str())
+                .bind(revoke.report_id)
+                .bind(revoke.agency.as_str())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if revoked == 0 {
+                    return Err($crate::StoreError::Conflict(format!(
+                        "report {} is not shared with {}",
+                        revoke.report_id,
+                        revoke.agency.as_str()
+                    )));
+                }
+                share_event(&mut tx, revoke, "revoke", &status).await?;
+                append_feed(&mut tx, &[(revoke.report_id, "revoked")], revoke.at_ms).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn report_shares(&self, report_id: i64) -> $crate::Result<Vec<$crate::ShareRecord>> {
+                type Row = (i64, i64, String, i64, String, String, Option<i64>, Option<String>, Option<String>);
+                let rows: Vec<Row> = sqlx::query_as(
+                    "SELECT id, report_id, agency, shared_at_ms, shared_by, reason, revoked_at_ms, revoked_by, \
+                     revoke_reason FROM report_share WHERE report_id = $1 ORDER BY id",
+                )
+                .bind(report_id)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(id, report_id, agency, shared_at_ms, shared_by, reason, revoked_at_ms, revoked_by, revoke_reason)| {
+                        $crate::ShareRecord {
+                            id, report_id, agency, shared_at_ms, shared_by, reason, revoked_at_ms, revoked_by, revoke_reason,
+                        }
+                    })
+                    .collect())
+            }
+
+            async fn record_escalation(&self, e: &$crate::NewEscalation) -> $crate::Result<bool> {
+                let mut tx = self.pool.begin().await?;
+                let inserted = sqlx::query(
+                    "INSERT INTO report_escalation (report_id, stage, since_ms, steps, at_ms) \
+                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                )
+                .bind(e.report_id)
+                .bind(e.stage.as_str())
+                .bind(e.since_ms)
+                .bind(i64::from(e.steps))
+                .bind(e.at_ms)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if inserted == 0 {
+                    return Ok(false);
+                }
+                sqlx::query(
+                    "INSERT INTO report_event (report_id, at_ms, account_id, actor, action, from_status, to_status, \
+                     reason) VALUES ($1, $2, NULL, 'sinergi', $3, $4, $4, $5)",
+                )
+                .bind(e.report_id)
+                .bind(e.at_ms)
+                .bind(format!("escalate_{}", e.stage.as_str()))
+                .bind(e.status.as_str())
+                .bind(e.reason.as_str())
+                .execute(&mut *tx)
+                .await?;
+                append_feed(&mut tx, &[(e.report_id, "escalated")], e.at_ms).await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn link_duplicates(
+                &self,
+                report_ids: &[i64],
+                rule: sinergi_domain::incident::duplicates::DuplicateRule,
+                at_ms: i64,
+            ) -> $crate::Result<u64> {
+                use sinergi_domain::incident::duplicates::{Candidate, probable_duplicates};
+                // A report's place for this purpose: its coordinates, else its village's centre.
+                macro_rules! placed {
+                    () => {
+                        "SELECT r.id, r.category, r.occurred_at_ms, COALESCE(r.lat, g.lat), COALESCE(r.lng, g.lng) \
+                         FROM report r JOIN region g ON g.code = r.village_code"
+                    };
+                }
+                type Row = (i64, String, i64, Option<f64>, Option<f64>);
+                let candidate = |(id, category, at_ms, lat, lng): Row| {
+                    Some(Candidate { id, category, at_ms, point: sinergi_domain::LatLng::new(lat?, lng?) })
+                };
+                let mut tx = self.pool.begin().await?;
+                let mut made = 0;
+                let mut touched: Vec<i64> = Vec::new();
+                for &id in report_ids {
+                    let row: Option<Row> = sqlx::query_as(concat!(placed!(), " WHERE r.id = $1 AND r.status <> 'rejected'"))
+                        .bind(id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    let Some(new) = row.and_then(candidate) else { continue };
+                    let others: Vec<Row> = sqlx::query_as(concat!(
+                        placed!(),
+                        " WHERE r.category = $1 AND r.occurred_at_ms >= $2 AND r.occurred_at_ms <= $3 \
+                         AND r.id <> $4 AND r.status <> 'rejected'"
+                    ))
+                    .bind(new.category.as_str())
+                    .bind(new.at_ms.saturating_sub(rule.window_ms))
+                    .bind(new.at_ms.saturating_add(rule.window_ms))
+                    .bind(id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                    let others: Vec<Candidate> = others.into_iter().filter_map(candidate).collect();
+                    for other_id in probable_duplicates(&new, &others, rule) {
+                        let Some(other) = others.iter().find(|o| o.id == other_id) else { continue };
+                        let (later, earlier) = if id > other_id { (id, other_id) } else { (other_id, id) };
+                        let linked = sqlx::query(
+                            "INSERT INTO report_duplicate (report_id, other_id, distance_m, gap_ms, status, found_at_ms) \
+                             VALUES ($1, $2, $3, $4, 'probable', $5) ON CONFLICT DO NOTHING",
+                        )
+                        .bind(later)
+                        .bind(earlier)
+                        .bind(new.point.distance_km(&other.point) * 1000.0)
+                        .bind(new.at_ms.abs_diff(other.at_ms).min(i64::MAX as u64) as i64)
+                        .bind(at_ms)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                        if linked > 0 {
+                            made += linked;
+                            touched.extend([later, earlier]);
+                        }
+                    }
+                }
+                touched.sort_unstable();
+                touched.dedup();
+                let entries: Vec<(i64, &str)> = touched.into_iter().map(|id| (id, "duplicate")).collect();
+                append_feed(&mut tx, &entries, at_ms).await?;
+                tx.commit().await?;
+                Ok(made)
+            }
+
+            async fn report_duplicates(&self, report_id: i64) -> $crate::Result<Vec<$crate::DuplicateRecord>> {
+                type Row = (i64, i64, f64, i64, String, i64, Option<i64>, Option<String>);
+                let rows: Vec<Row> = sqlx::query_as(
+                    "SELECT report_id, other_id, distance_m, gap_ms, status, found_at_ms, decided_at_ms, decided_by \
+                     FROM report_duplicate WHERE report_id = $1 OR other_id = $1 ORDER BY distance_m, report_id, other_id",
+                )
+                .bind(report_id)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(report_id, other_id, distance_m, gap_ms, status, found_at_ms, decided_at_ms, decided_by)| {
+                        $crate::DuplicateRecord {
+                            report_id, other_id, distance_m, gap_ms, status, found_at_ms, decided_at_ms, decided_by,
+                        }
+                    })
+                    .collect())
+            }
+
+            async fn decide_duplicate(
+                &self,
+                report_id: i64,
+                other_id: i64,
+                confirm: bool,
+                at_ms: i64,
+                actor: &str,
+            ) -> $crate::Result<()> {
+                let mut tx = self.pool.begin().await?;
+                let decided = sqlx::query(
+                    "UPDATE report_duplicate SET status = $1, decided_at_ms = $2, decided_by = $3 \
+                     WHERE report_id = $4 AND other_id = $5 AND status = 'probable'",
+                )
+                .bind(if confirm { "confirmed" } else { "dismissed" })
+                .bind(at_ms)
+                .bind(actor)
+                .bind(report_id)
+                .bind(other_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if decided == 0 {
+                    let known: Option<(String,)> =
+                        sqlx::query_as("SELECT status FROM report_duplicate WHERE report_id = $1 AND other_id = $2")
+                            .bind(report_id)
+                            .bind(other_id)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    return Err(match known {
+                        Some((status,)) => $crate::StoreError::Conflict(format!("already {status}")),
+                        None => $crate::StoreError::InvalidReference(format!("duplicate {report_id}/{other_id}")),
+                    });
+                }
+                append_feed(&mut tx, &[(report_id, "duplicate"), (other_id, "duplicate")], at_ms).await?;
+                tx.commit().await?;
+                Ok(())
             }
 
             async fn reclassify(&self, set: &sinergi_domain::vulnerability::IndicatorSet) -> $crate::Result<u64> {

@@ -1,0 +1,244 @@
+//! The incident desk's shared picture in storage: the live feed in commit order, sharing and revoking with the
+//! need-to-know rule for restricted reports, escalations recorded once, and probable duplicates, on SQLite and on
+//! PostgreSQL.
+
+use sinergi_domain::access::Viewer;
+use sinergi_domain::auth::{Classification, Role, Scope};
+use sinergi_domain::incident::duplicates::DuplicateRule;
+use sinergi_domain::incident::escalation::Stage;
+use sinergi_domain::incident::{Channel, ReportKind, Severity, Status};
+use sinergi_domain::{AgencyKind, LatLng, Region, RegionCode};
+use sinergi_store::testing::TestDb;
+use sinergi_store::{NewEscalation, NewReport, Page, ReportFilter, ReportMove, ShareMove, StoreError};
+
+fn code(text: &str) -> RegionCode {
+    RegionCode::parse(text).unwrap()
+}
+
+fn viewer(agency: AgencyKind, role: Role) -> Viewer {
+    Viewer {
+        account_id: 7,
+        username: "u".into(),
+        role,
+        agency,
+        scope: Scope::National,
+        read_only: false,
+        clearance: Classification::Rahasia,
+    }
+}
+
+async fn seed(db: &TestDb) {
+    let region =
+        |c: &str, lat: f64| Region { code: code(c), name: c.to_owned(), centroid: Some(LatLng::new(lat, 103.0)) };
+    db.store
+        .upsert_regions(&[
+            region("15", -1.0),
+            region("15.07", -1.0),
+            region("15.07.01", -1.0),
+            region("15.07.01.2001", -1.0),
+            // About 2.2 km south of the first village's centre.
+            region("15.07.01.2002", -1.02),
+        ])
+        .await
+        .unwrap();
+}
+
+fn report(village: &str, category: &str, at: i64, location: Option<LatLng>) -> NewReport {
+    NewReport {
+        kind: ReportKind::Incident,
+        category: category.into(),
+        severity: Severity::High,
+        occurred_at_ms: at,
+        reported_at_ms: at,
+        village: code(village),
+        tps_id: None,
+        location,
+        description: "Bentrok pendukung".into(),
+        source_agency: AgencyKind::Polri,
+        source_person: "Bripka Sabar".into(),
+        reporter_account: None,
+        channel: Channel::Web,
+        classification: Classification::Biasa,
+        idempotency_key: None,
+        routes: Vec::new(),
+    }
+}
+
+async fn the_feed_lists_every_change_in_order(db: &TestDb) {
+    seed(db).await;
+    assert_eq!(db.store.feed_head().await.unwrap(), 0);
+    let ids: Vec<i64> = db
+        .store
+        .file_reports(&[report("15.07.01.2001", "bentrok", 1000, None), report("15.07.01.2001", "bentrok", 2000, None)])
+        .await
+        .unwrap()
+        .iter()
+        .map(|f| f.id())
+        .collect();
+    db.store
+        .move_report(&ReportMove {
+            report_id: ids[0],
+            action: "verify".into(),
+            from: Status::Reported,
+            to: Status::Verified,
+            at_ms: 3000,
+            account_id: None,
+            actor: "Kanit".into(),
+            reject_reason: None,
+            reason: String::new(),
+        })
+        .await
+        .unwrap();
+    db.store.add_comment(ids[1], 4000, None, "Panwascam", "bawaslu", "Kami pantau").await.unwrap();
+    // A replay writes nothing, so it adds nothing to the feed.
+    let before = db.store.feed_head().await.unwrap();
+    let keyed = NewReport { idempotency_key: Some("k".into()), ..report("15.07.01.2001", "bentrok", 5000, None) };
+    db.store.file_reports(std::slice::from_ref(&keyed)).await.unwrap();
+    db.store.file_reports(&[keyed]).await.unwrap();
+    assert_eq!(db.store.feed_head().await.unwrap(), before + 1);
+
+    let feed = db.store.feed_after(0, 100).await.unwrap();
+    let seen: Vec<(i64, &str)> = feed.iter().map(|e| (e.report_id, e.kind.as_str())).collect();
+    assert_eq!(seen[..4], [(ids[0], "filed"), (ids[1], "filed"), (ids[0], "moved"), (ids[1], "commented")]);
+    assert!(feed.windows(2).all(|w| w[0].seq < w[1].seq), "in order");
+    // Paging: after the second entry, at most two.
+    let page = db.store.feed_after(feed[1].seq, 2).await.unwrap();
+    assert_eq!(page.iter().map(|e| e.seq).collect::<Vec<_>>(), [feed[2].seq, feed[3].seq]);
+    assert_eq!(db.store.feed_head().await.unwrap(), feed.last().unwrap().seq);
+}
+
+async fn restricted_reports_are_need_to_know_and_only_shares_widen_them(db: &TestDb) {
+    seed(db).await;
+    let restricted = NewReport {
+        kind: ReportKind::Intelligence,
+        classification: Classification::Terbatas,
+        ..report("15.07.01.2001", "politik_uang", 1000, None)
+    };
+    let ordinary = report("15.07.01.2001", "bentrok", 1000, None);
+    let filed = db.store.file_reports(&[restricted, ordinary]).await.unwrap();
+    let (secret, open) = (filed[0].id(), filed[1].id());
+    let polri = viewer(AgencyKind::Polri, Role::Operator);
+    let bawaslu = viewer(AgencyKind::Bawaslu, Role::Commander);
+    let admin = viewer(AgencyKind::Pemda, Role::Administrator);
+    let visible = |v: Viewer| {
+        let store = db.store.clone();
+        async move {
+            let (items, total) = store.reports(&v, &ReportFilter::default(), Page::new(1, 10)).await.unwrap();
+            assert_eq!(items.len() as u64, total);
+            let mut ids: Vec<i64> = items.iter().map(|r| r.id).collect();
+            ids.sort_unstable();
+            ids
+        }
+    };
+    assert_eq!(visible(polri.clone()).await, [secret, open], "the owner sees its restricted report");
+    assert_eq!(visible(bawaslu.clone()).await, [open], "another agency sees only the ordinary one");
+    assert!(db.store.report(&bawaslu, secret).await.unwrap().is_none());
+    assert_eq!(visible(admin).await, [secret, open]);
+
+    // Shared with Bawaslu: readable, and in its queue; a second share is a conflict.
+    let share = ShareMove {
+        report_id: secret,
+        agency: AgencyKind::Bawaslu,
+        at_ms: 2000,
+        account_id: None,
+        actor: "Kasat Intelkam".into(),
+        reason: "Temuan untuk Gakkumdu".into(),
+    };
+    db.store.share_report(&share).await.unwrap();
+    assert!(matches!(db.store.share_report(&share).await, Err(StoreError::Conflict(_))));
+    assert_eq!(visible(bawaslu.clone()).await, [secret, open]);
+    assert!(db.store.report(&bawaslu, secret).await.unwrap().is_some());
+    let queue = ReportFilter { routed_to: Some(AgencyKind::Bawaslu), ..Default::default() };
+    assert_eq!(db.store.reports(&bawaslu, &queue, Page::new(1, 10)).await.unwrap().1, 1);
+    assert_eq!(db.store.queue_counts(&bawaslu, AgencyKind::Bawaslu).await.unwrap().get("reported"), Some(&1));
+
+    // Revoked: gone again; the share stays as history, and the report's history has both moves.
+    let revoke = ShareMove { at_ms: 3000, reason: "Salah kirim".into(), ..share.clone() };
+    db.store.revoke_share(&revoke).await.unwrap();
+    assert!(matches!(db.store.revoke_share(&revoke).await, Err(StoreError::Conflict(_))), "nothing left to revoke");
+    assert_eq!(visible(bawaslu.clone()).await, [open]);
+    let shares = db.store.report_shares(secret).await.unwrap();
+    assert_eq!(shares.len(), 1);
+    assert_eq!(
+        (shares[0].revoked_at_ms, shares[0].revoke_reason.as_deref(), shares[0].reason.as_str()),
+        (Some(3000), Some("Salah kirim"), "Temuan untuk Gakkumdu")
+    );
+    let history = db.store.report_history(secret).await.unwrap();
+    let moves: Vec<(&str, &str)> = history.iter().map(|h| (h.action.as_str(), h.reason.as_str())).collect();
+    assert_eq!(moves[1..], [("share:bawaslu", "Temuan untuk Gakkumdu"), ("revoke:bawaslu", "Salah kirim")]);
+    assert!(history[1..].iter().all(|h| h.to_status == "reported" && h.from_status.as_deref() == Some("reported")));
+    // It may be shared again.
+    db.store.share_report(&ShareMove { at_ms: 4000, ..share }).await.unwrap();
+    assert_eq!(db.store.report_shares(secret).await.unwrap().len(), 2);
+    let kinds: Vec<String> = db.store.feed_after(0, 100).await.unwrap().into_iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, ["filed", "filed", "shared", "revoked", "shared"]);
+}
+
+async fn an_escalation_is_recorded_once(db: &TestDb) {
+    seed(db).await;
+    let id = db.store.file_reports(&[report("15.07.01.2001", "bentrok", 1000, None)]).await.unwrap()[0].id();
+    let step = |steps: u8, at_ms: i64| NewEscalation {
+        report_id: id,
+        status: Status::Reported,
+        stage: Stage::Verify,
+        since_ms: 1000,
+        steps,
+        at_ms,
+        reason: "Polres Tanjung Jabung Timur".into(),
+    };
+    assert!(db.store.record_escalation(&step(1, 5000)).await.unwrap());
+    assert!(!db.store.record_escalation(&step(1, 6000)).await.unwrap(), "a second sweep (or instance) adds nothing");
+    assert!(db.store.record_escalation(&step(2, 7000)).await.unwrap());
+    let history = db.store.report_history(id).await.unwrap();
+    let escalations: Vec<(&str, i64)> =
+        history.iter().filter(|h| h.action == "escalate_verify").map(|h| (h.reason.as_str(), h.at_ms)).collect();
+    assert_eq!(escalations, [("Polres Tanjung Jabung Timur", 5000), ("Polres Tanjung Jabung Timur", 7000)]);
+    // A new clock (the report reopened) escalates anew.
+    assert!(db.store.record_escalation(&NewEscalation { since_ms: 9000, ..step(1, 9500) }).await.unwrap());
+}
+
+async fn probable_duplicates_are_linked_and_decided(db: &TestDb) {
+    seed(db).await;
+    let here = Some(LatLng::new(-1.0, 103.0));
+    let near = Some(LatLng::new(-1.005, 103.0)); // about 556 m away
+    let filed = db
+        .store
+        .file_reports(&[
+            report("15.07.01.2001", "bentrok", 0, here),
+            report("15.07.01.2001", "bentrok", 30 * 60_000, near),
+            // Another category, too late, too far (the other village's centre, no coordinates): none of them.
+            report("15.07.01.2001", "politik_uang", 0, here),
+            report("15.07.01.2001", "bentrok", 3 * 60 * 60_000, here),
+            report("15.07.01.2002", "bentrok", 0, None),
+        ])
+        .await
+        .unwrap();
+    let ids: Vec<i64> = filed.iter().map(|f| f.id()).collect();
+    let made = db.store.link_duplicates(&ids, DuplicateRule::default(), 50_000).await.unwrap();
+    assert_eq!(made, 1);
+    // Linking again finds the same pair: nothing new.
+    assert_eq!(db.store.link_duplicates(&ids, DuplicateRule::default(), 60_000).await.unwrap(), 0);
+    let pairs = db.store.report_duplicates(ids[0]).await.unwrap();
+    assert_eq!(pairs.len(), 1);
+    let pair = &pairs[0];
+    assert_eq!((pair.report_id, pair.other_id, pair.status.as_str()), (ids[1], ids[0], "probable"));
+    assert!((pair.distance_m - 556.0).abs() < 2.0, "{}", pair.distance_m);
+    assert_eq!(pair.gap_ms, 30 * 60_000);
+    assert_eq!(db.store.report_duplicates(ids[1]).await.unwrap(), pairs, "seen from either side");
+    assert!(db.store.report_duplicates(ids[4]).await.unwrap().is_empty());
+
+    db.store.decide_duplicate(ids[1], ids[0], false, 70_000, "Kanit Reskrim").await.unwrap();
+    let decided = &db.store.report_duplicates(ids[0]).await.unwrap()[0];
+    assert_eq!((decided.status.as_str(), decided.decided_by.as_deref()), ("dismissed", Some("Kanit Reskrim")));
+    let again = db.store.decide_duplicate(ids[1], ids[0], true, 80_000, "x").await;
+    assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
+    let unknown = db.store.decide_duplicate(ids[2], ids[0], true, 80_000, "x").await;
+    assert!(matches!(unknown, Err(StoreError::InvalidReference(_))), "{unknown:?}");
+}
+
+sinergi_store::backend_tests!(
+    the_feed_lists_every_change_in_order,
+    restricted_reports_are_need_to_know_and_only_shares_widen_them,
+    an_escalation_is_recorded_once,
+    probable_duplicates_are_linked_and_decided,
+);
