@@ -225,6 +225,26 @@ async fn token_user(state: &AppState, headers: &HeaderMap) -> Result<Option<Curr
     Ok(Some(CurrentUser { user, viewer, credential: Credential::Token { id: token.id }, csrf: String::new() }))
 }
 
+/// Whether the credential a long-lived response (the live feed) was opened with still holds: the session not
+/// ended, expired or idle past its limit, the token not revoked or expired, the account not disabled. Errors count
+/// as "no": a feed that cannot check closes, and the browser reconnects and signs in again if need be.
+pub async fn still_valid(state: &AppState, current: &CurrentUser) -> bool {
+    let now = now_ms();
+    match &current.credential {
+        Credential::Session { digest } => match state.store.session(digest).await {
+            Ok(Some((session, user))) => {
+                let idle = state.config.session_idle.as_millis() as i64;
+                now < session.expires_at_ms && now - session.last_seen_at_ms < idle && !user.disabled
+            }
+            _ => false,
+        },
+        Credential::Token { id } => match state.store.token(id).await {
+            Ok(Some((token, user))) => token.is_live(now) && !user.disabled,
+            _ => false,
+        },
+    }
+}
+
 /// True for methods that change something.
 fn is_unsafe(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)

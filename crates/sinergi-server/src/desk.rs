@@ -1,5 +1,6 @@
 //! The incident desk's shared machinery: the taxonomy in force, the index that places a report by its
-//! coordinates, and the writer that files reports in groups.
+//! coordinates, the writer that files reports in groups (and links probable duplicates after each group), and the
+//! sweep that records escalations.
 //!
 //! *Group commit.* Each report must be durable before it is acknowledged, and SQLite with full sync commits a few
 //! thousand transactions a second but hundreds of thousands of rows a second in batches. So requests hand their
@@ -11,10 +12,12 @@
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use sinergi_domain::Boundary;
-use sinergi_domain::incident::Taxonomy;
+use sinergi_domain::access::Viewer;
+use sinergi_domain::incident::duplicates::DuplicateRule;
 use sinergi_domain::incident::place::{PlaceIndex, VillageShape};
-use sinergi_store::{Filed, NewReport, Store, StoreError};
+use sinergi_domain::incident::{Severity, Status, Taxonomy};
+use sinergi_domain::{Boundary, Unit};
+use sinergi_store::{Filed, NewEscalation, NewReport, Page, ReportFilter, ReportRecord, Store, StoreError};
 use tokio::sync::{mpsc, oneshot};
 
 /// Most reports filed in one transaction.
@@ -83,9 +86,13 @@ async fn write_loop(store: Arc<dyn Store>, mut jobs: mpsc::Receiver<Job>) {
             }
         }
         let reports: Vec<NewReport> = batch.iter().map(|(r, _)| r.clone()).collect();
+        let mut fresh = Vec::new();
         match store.file_reports(&reports).await {
             Ok(filed) => {
                 for ((_, done), result) in batch.into_iter().zip(filed) {
+                    if let Filed::New(id) = result {
+                        fresh.push(id);
+                    }
                     let _ = done.send(Ok(result));
                 }
             }
@@ -100,9 +107,113 @@ async fn write_loop(store: Arc<dyn Store>, mut jobs: mpsc::Receiver<Job>) {
                     let result = store.file_reports(std::slice::from_ref(&report)).await.and_then(|mut f| {
                         f.pop().ok_or_else(|| StoreError::Internal("no result for a filed report".into()))
                     });
+                    if let Ok(Filed::New(id)) = result {
+                        fresh.push(id);
+                    }
                     let _ = done.send(result);
                 }
             }
         }
+        // Probable duplicates are linked after the reports are acknowledged: the reporter does not wait for it,
+        // and the verifier sees the link a moment later (through the live feed).
+        if !fresh.is_empty()
+            && let Err(e) = store.link_duplicates(&fresh, DuplicateRule::default(), crate::auth::now_ms()).await
+        {
+            tracing::warn!(error = %e, reports = fresh.len(), "probable duplicates could not be linked");
+        }
     }
+}
+
+/// How often each instance looks for reports past their time limits.
+pub const SWEEP_EVERY: Duration = Duration::from_secs(60);
+
+/// Sweeps for escalations every [`SWEEP_EVERY`], for as long as the server runs. Every instance sweeps; each
+/// escalation is recorded once all the same (see [`sweep_escalations`]).
+pub async fn sweep_forever(store: Arc<dyn Store>, taxonomy: Arc<Taxonomy>) {
+    let mut ticks = tokio::time::interval(SWEEP_EVERY);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        match sweep_escalations(&store, &taxonomy, crate::auth::now_ms()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(escalations = n, "reports escalated"),
+            Err(e) => tracing::warn!(error = %e, "the escalation sweep failed; it runs again shortly"),
+        }
+    }
+}
+
+/// Records, in each report's history, every escalation step reached by `now_ms` and not yet recorded: the limit
+/// that passed and the units it went up to. A step is keyed by report, stage, clock start and step in the
+/// database, so several instances sweeping at once record it once, and a report reopened or re-verified starts
+/// a new clock. Returns the steps recorded now.
+pub async fn sweep_escalations(store: &Arc<dyn Store>, taxonomy: &Taxonomy, now_ms: i64) -> Result<u64, StoreError> {
+    let system = Viewer::system("sinergi");
+    let filter = ReportFilter { open: true, ..Default::default() };
+    let mut overdue = Vec::new();
+    let mut page = 1;
+    loop {
+        let (items, total) = store.reports(&system, &filter, Page::new(page, 1000)).await?;
+        let done = u64::from(page) * 1000 >= total || items.is_empty();
+        for r in items {
+            let (Some(severity), Some(status)) =
+                (Severity::from_number(i64::from(r.severity)), Status::parse(&r.status))
+            else {
+                continue;
+            };
+            if let Some(o) = taxonomy.overdue(severity, status, r.status_since_ms, now_ms) {
+                overdue.push((r, status, o));
+            }
+        }
+        if done {
+            break;
+        }
+        page += 1;
+    }
+    let mut recorded = 0;
+    for (report, status, o) in overdue {
+        let targets = escalation_targets(store, &report, o.steps).await?;
+        for step in 1..=o.steps {
+            let names: Vec<&str> = targets.iter().filter(|(s, _)| *s == step).map(|(_, u)| u.name.as_str()).collect();
+            let escalation = NewEscalation {
+                report_id: report.id,
+                status,
+                stage: o.stage,
+                since_ms: report.status_since_ms,
+                steps: step,
+                at_ms: now_ms,
+                reason: names.join(", "),
+            };
+            if store.record_escalation(&escalation).await? {
+                recorded += 1;
+            }
+        }
+    }
+    Ok(recorded)
+}
+
+/// The units a report goes up to, `steps` levels above each unit responsible for it, in the same agency's
+/// territorial chain (Polsek → Polres → Polda), with the step (1 or 2) that reaches each.
+pub async fn escalation_targets(
+    store: &Arc<dyn Store>,
+    report: &ReportRecord,
+    steps: u8,
+) -> Result<Vec<(u8, Unit)>, StoreError> {
+    let over = store.units_over(&report.village_code).await?;
+    let mut out: Vec<(u8, Unit)> = Vec::new();
+    for route in store.report_routes(report.id).await?.into_iter().filter(|r| r.role == "responsible") {
+        let Some(unit) = over.iter().find(|u| u.code == route.unit_code) else { continue };
+        let mut above: Vec<&Unit> = over
+            .iter()
+            .filter(|u| u.kind.agency() == unit.kind.agency() && u.territory != unit.territory)
+            .filter(|u| u.territory.contains(&unit.territory))
+            .collect();
+        // Nearest first: the deepest territory above the responsible unit's.
+        above.sort_by_key(|u| std::cmp::Reverse(u.territory.level()));
+        for (step, u) in (1..=steps).zip(above) {
+            if !out.iter().any(|(_, e)| e.code == u.code) {
+                out.push((step, u.clone()));
+            }
+        }
+    }
+    Ok(out)
 }

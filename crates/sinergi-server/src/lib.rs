@@ -22,6 +22,7 @@ mod assets;
 pub mod auth;
 pub mod desk;
 pub mod error;
+pub mod feed;
 pub mod lang;
 mod pages;
 pub mod secrets;
@@ -78,6 +79,8 @@ pub struct AppState {
     policy: Arc<tokio::sync::RwLock<Option<CachedPolicy>>>,
     /// The incident desk: taxonomy, place index, report writer.
     pub desk: Arc<desk::Desk>,
+    /// The live feed's poller and its subscribers.
+    pub feed: Arc<feed::Feed>,
 }
 
 /// The clearance rules and when they were read.
@@ -95,6 +98,7 @@ impl AppState {
             hashing: Arc::new(tokio::sync::Semaphore::new(HASHING_SLOTS)),
             policy: Arc::new(tokio::sync::RwLock::new(None)),
             desk: Arc::new(desk::Desk::new(sinergi_domain::incident::Taxonomy::shipped())),
+            feed: Arc::new(feed::Feed::new()),
         }
     }
 
@@ -113,8 +117,12 @@ impl AppState {
 
 /// The whole application: API, pages and assets, with the layers every response passes through.
 pub fn app(store: Arc<dyn Store>, config: ServerConfig) -> Router {
-    let csp = content_security_policy(&config);
-    let state = AppState::new(store, config);
+    app_with_state(AppState::new(store, config))
+}
+
+/// [`app`] over a state made beforehand (to share it with background tasks).
+pub fn app_with_state(state: AppState) -> Router {
+    let csp = content_security_policy(&state.config);
     let (api, openapi) = api::router();
     let openapi_json = Arc::new(openapi.to_pretty_json().unwrap_or_else(|_| "{}".to_owned()));
     let api = api
@@ -186,7 +194,9 @@ pub async fn serve(
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
     on_ready(local);
-    axum::serve(listener, app(store, config).into_make_service_with_connect_info::<SocketAddr>())
+    let state = AppState::new(store, config);
+    tokio::spawn(desk::sweep_forever(state.store.clone(), state.desk.taxonomy.clone()));
+    axum::serve(listener, app_with_state(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
             tracing::info!("shutting down");

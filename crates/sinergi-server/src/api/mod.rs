@@ -15,6 +15,7 @@ use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 
 mod area;
+pub(crate) mod desk;
 pub mod dto;
 mod intake;
 pub(crate) mod regions;
@@ -142,6 +143,10 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(reports::move_report))
         .routes(routes!(reports::comment))
         .routes(routes!(reports::categories))
+        .routes(routes!(desk::feed))
+        .routes(routes!(desk::share))
+        .routes(routes!(desk::revoke))
+        .routes(routes!(desk::decide))
         .routes(routes!(intake::message))
         .split_for_parts()
 }

@@ -493,6 +493,71 @@ pub struct ReportDetailDto {
     pub comments: Vec<CommentDto>,
     /// The moves the user may make now (the workflow's, before the reporter rule).
     pub moves: Vec<String>,
+    /// The agencies it was shared with, revoked shares too, oldest first.
+    pub shares: Vec<ShareDto>,
+    /// Its probable duplicates that the user may read, nearest first.
+    pub duplicates: Vec<DuplicateDto>,
+}
+
+/// A share of a report with an agency.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct ShareDto {
+    pub agency: String,
+    pub shared_at_ms: i64,
+    pub shared_by: String,
+    pub reason: String,
+    /// Set once revoked.
+    pub revoked_at_ms: Option<i64>,
+    pub revoked_by: Option<String>,
+    pub revoke_reason: Option<String>,
+    pub active: bool,
+}
+
+impl From<sinergi_store::ShareRecord> for ShareDto {
+    fn from(s: sinergi_store::ShareRecord) -> ShareDto {
+        ShareDto {
+            active: s.revoked_at_ms.is_none(),
+            agency: s.agency,
+            shared_at_ms: s.shared_at_ms,
+            shared_by: s.shared_by,
+            reason: s.reason,
+            revoked_at_ms: s.revoked_at_ms,
+            revoked_by: s.revoked_by,
+            revoke_reason: s.revoke_reason,
+        }
+    }
+}
+
+/// A probable duplicate, seen from one report: the other report of the pair.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct DuplicateDto {
+    pub other_id: i64,
+    pub other_reference: String,
+    /// Whether the other report is the earlier one (then this one is the probable copy).
+    pub other_is_earlier: bool,
+    /// Metres between the two places.
+    pub distance_m: f64,
+    /// Minutes between the two times of event.
+    pub gap_minutes: i64,
+    /// `probable`, `confirmed` or `dismissed`.
+    pub status: String,
+    pub decided_by: Option<String>,
+    pub decided_at_ms: Option<i64>,
+}
+
+impl DuplicateDto {
+    pub(crate) fn new(d: sinergi_store::DuplicateRecord, this: i64, other: &ReportRecord) -> DuplicateDto {
+        DuplicateDto {
+            other_id: other.id,
+            other_reference: reference(&other.kind, other.id),
+            other_is_earlier: d.report_id == this,
+            distance_m: (d.distance_m * 10.0).round() / 10.0,
+            gap_minutes: d.gap_ms / 60_000,
+            status: d.status,
+            decided_by: d.decided_by,
+            decided_at_ms: d.decided_at_ms,
+        }
+    }
 }
 
 async fn detail(
@@ -537,6 +602,8 @@ async fn detail(
             .map(|c| CommentDto { id: c.id, at_ms: c.at_ms, author: c.author, agency: c.agency, body: c.body })
             .collect(),
         moves,
+        shares: state.store.report_shares(id).await?.into_iter().map(ShareDto::from).collect(),
+        duplicates: super::desk::visible_duplicates(state, current, id).await?,
     })
 }
 
@@ -830,9 +897,9 @@ pub async fn escalations(
             state.store.reports(&current.viewer, &filter, sinergi_store::Page::new(page, 1000)).await?;
         let done = u64::from(page) * 1000 >= total || items.is_empty();
         for record in items {
-            let dto = ReportDto::new(record, &state, lang);
+            let dto = ReportDto::new(record.clone(), &state, lang);
             if dto.overdue.is_some() {
-                out.push(dto);
+                out.push((record, dto));
             }
         }
         if done || out.len() >= ESCALATIONS_LISTED as usize {
@@ -840,35 +907,21 @@ pub async fn escalations(
         }
         page += 1;
     }
-    out.sort_by_key(|r| r.overdue.as_ref().map_or(i64::MAX, |o| o.due_at_ms));
+    out.sort_by_key(|(_, r)| r.overdue.as_ref().map_or(i64::MAX, |o| o.due_at_ms));
     out.truncate(ESCALATIONS_LISTED as usize);
     let mut panel = Vec::with_capacity(out.len());
-    for report in out {
-        let steps = usize::from(report.overdue.as_ref().map_or(0, |o| o.steps));
-        // Up the territorial chain of each responsible unit's agency: the units of that agency over the village
-        // whose territory holds the responsible unit's, nearest first.
-        let village = RegionCode::parse(&report.village_code).map_err(|_| ApiError::internal())?;
-        let over = state.store.units_over(&village).await?;
-        let mut escalated_to: Vec<RouteDto> = Vec::new();
-        for route in state.store.report_routes(report.id).await?.into_iter().filter(|r| r.role == "responsible") {
-            let Some(unit) = over.iter().find(|u| u.code == route.unit_code) else { continue };
-            let mut above: Vec<&sinergi_domain::Unit> = over
-                .iter()
-                .filter(|u| u.kind.agency() == unit.kind.agency() && u.territory != unit.territory)
-                .filter(|u| u.territory.contains(&unit.territory))
-                .collect();
-            above.sort_by_key(|u| std::cmp::Reverse(u.territory.level()));
-            for u in above.into_iter().take(steps) {
-                if !escalated_to.iter().any(|e| e.unit_code == u.code) {
-                    escalated_to.push(RouteDto {
-                        unit_code: u.code.clone(),
-                        unit_name: u.name.clone(),
-                        agency: u.kind.agency().as_str().to_owned(),
-                        role: "escalated".into(),
-                    });
-                }
-            }
-        }
+    for (record, report) in out {
+        let steps = report.overdue.as_ref().map_or(0, |o| o.steps);
+        let escalated_to = crate::desk::escalation_targets(&state.store, &record, steps)
+            .await?
+            .into_iter()
+            .map(|(_, u)| RouteDto {
+                agency: u.kind.agency().as_str().to_owned(),
+                unit_code: u.code,
+                unit_name: u.name,
+                role: "escalated".into(),
+            })
+            .collect();
         panel.push(EscalationDto { report, escalated_to });
     }
     Ok(ApiJson(panel))

@@ -1,0 +1,346 @@
+//! The incident desk's shared picture: the live feed of changed reports (server-sent events), sharing a report
+//! with another agency and revoking it, and deciding probable duplicates. docs/incidents.md describes them.
+
+use std::convert::Infallible;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::Stream;
+use serde::{Deserialize, Serialize};
+use sinergi_domain::AgencyKind;
+use sinergi_domain::access::Action;
+use sinergi_domain::auth::Role;
+use sinergi_domain::i18n::{Lang, Msg};
+use sinergi_domain::import::Problem;
+use sinergi_domain::incident::{RejectReason, Status, Transition, workflow};
+use sinergi_store::{ReportMove, ReportRecord, ShareMove, StoreError};
+use utoipa::{IntoParams, ToSchema};
+
+use super::reports::{DuplicateDto, ShareDto, reference};
+use super::{ApiJson, ApiPath, ApiQuery};
+use crate::AppState;
+use crate::auth::{self, CurrentUser};
+use crate::error::{ApiError, ErrorBody};
+use crate::lang::ApiLang;
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FeedQuery {
+    /// Resume after this event id (as the `Last-Event-ID` header does; the header wins when both are given).
+    pub after: Option<i64>,
+}
+
+/// The live feed: a `text/event-stream` of `report` events, one for each report filed or changed (moved,
+/// commented, shared, escalated, linked as a duplicate) that the user may see, checked as each is sent. Each
+/// event's `id` is its place in the feed; a client that reconnects with `Last-Event-ID` (browsers do it by
+/// themselves) gets every event after it, exactly once. The data is JSON: `{seq, kind, at_ms, redacted, report}`,
+/// where a restricted or secret report comes without its description (`redacted`: read it on its own, audited).
+#[utoipa::path(get, path = "/reports/feed", tag = "reports", operation_id = "report_feed", params(FeedQuery,
+        ("Last-Event-ID" = Option<i64>, Header, description = "The id of the last event received")),
+    responses((status = 200, description = "Server-sent events", content_type = "text/event-stream", body = String),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn feed(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiLang(lang): ApiLang,
+    headers: HeaderMap,
+    ApiQuery(query): ApiQuery<FeedQuery>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    current.require(Action::ReadReports)?;
+    let last_event_id = match headers.get("last-event-id") {
+        None => query.after,
+        Some(value) => Some(value.to_str().ok().and_then(|v| v.trim().parse::<i64>().ok()).ok_or_else(|| {
+            ApiError::bad_request("invalid_last_event_id", Msg::ErrBadRequest, "Last-Event-ID: an event id (a number)")
+        })?),
+    };
+    // Subscribe before reading where to start, so that nothing committed in between falls through.
+    let batches = state.feed.subscribe(&state.store).await?;
+    let cursor = crate::feed::start_after(&state.store, last_event_id).await?;
+    let (out, events) = tokio::sync::mpsc::channel(64);
+    tokio::spawn(crate::feed::run_subscriber(state.clone(), current, lang, cursor, batches, out));
+    let stream =
+        futures_util::stream::unfold(
+            events,
+            |mut events| async move { events.recv().await.map(|event| (event, events)) },
+        );
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
+
+/// Shares a report with another agency.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ShareInput {
+    /// The agency: `polri`, `tni`, `kpu`, `bawaslu`, `pemda`, `kejaksaan`, `pengadilan`, `pln`, `telkom`, …
+    pub agency: String,
+    /// Why (required); up to 2,000 characters.
+    pub reason: String,
+}
+
+/// Revokes a share.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RevokeInput {
+    /// Why (required); up to 2,000 characters.
+    pub reason: String,
+}
+
+/// The report's shares, revoked ones too, oldest first.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct SharesDto {
+    pub shares: Vec<ShareDto>,
+}
+
+fn not_found(id: i64) -> ApiError {
+    ApiError::not_found("report_not_found", Msg::ErrReportNotFound, ("id", id.to_string()))
+}
+
+/// A reason: trimmed, required, at most 2,000 characters, one line or several.
+fn reason(text: &str, problems: &mut Vec<(String, Problem)>) -> String {
+    let text = text.trim();
+    if text.is_empty() {
+        problems.push(("reason".into(), Problem::Empty));
+    } else if text.chars().count() > 2000 {
+        problems.push(("reason".into(), Problem::TooLong(2000)));
+    } else if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        problems.push(("reason".into(), Problem::ControlCharacter));
+    }
+    text.replace("\r\n", "\n")
+}
+
+fn agency_named(text: &str, problems: &mut Vec<(String, Problem)>) -> Option<AgencyKind> {
+    let found = AgencyKind::parse(text.trim());
+    if found.is_none() {
+        let allowed: Vec<&str> = AgencyKind::ALL.iter().map(|a| a.as_str()).collect();
+        problems.push((
+            "agency".into(),
+            Problem::OneOf { value: text.chars().take(40).collect(), allowed: allowed.join(", ") },
+        ));
+    }
+    found
+}
+
+/// Only the owning agency (the one that filed it) shares a report or revokes a share; an agency it was shared
+/// with cannot pass it on. Administrators act for any agency.
+async fn owned_report(state: &AppState, current: &CurrentUser, id: i64) -> Result<ReportRecord, ApiError> {
+    if !current.viewer.may(Action::FileReports) && !current.viewer.may(Action::HandleReports) {
+        return Err(auth::forbidden());
+    }
+    let record = state.store.report(&current.viewer, id).await?.ok_or_else(|| not_found(id))?;
+    if current.viewer.role != Role::Administrator && current.viewer.agency.as_str() != record.source_agency {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "not_owner", Msg::ErrNotOwner)
+            .arg("agency", record.source_agency.to_uppercase()));
+    }
+    Ok(record)
+}
+
+async fn shares_of(state: &AppState, id: i64) -> Result<SharesDto, ApiError> {
+    let shares = state.store.report_shares(id).await?;
+    Ok(SharesDto { shares: shares.into_iter().map(ShareDto::from).collect() })
+}
+
+/// Shares a report with another agency, with a reason: it enters that agency's queue, and a restricted report
+/// becomes readable to its users who hold the clearance. Only the owning agency shares (403 `not_owner`); a
+/// second share with the same agency is a 409 `already_shared`.
+#[utoipa::path(post, path = "/reports/{id}/shares", tag = "reports", operation_id = "share_report",
+    request_body = ShareInput, params(("id" = i64, Path, description = "Report id")),
+    responses((status = 201, body = SharesDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn share(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<ShareInput>,
+) -> Result<(StatusCode, ApiJson<SharesDto>), ApiError> {
+    let record = owned_report(&state, &current, id).await?;
+    let mut problems = Vec::new();
+    let agency = agency_named(&input.agency, &mut problems);
+    let reason = reason(&input.reason, &mut problems);
+    let Some(agency) = agency.filter(|_| problems.is_empty()) else {
+        return Err(ApiError::validation(problems));
+    };
+    if agency.as_str() == record.source_agency {
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "share_own_agency", Msg::ErrShareOwnAgency)
+            .arg("agency", agency.as_str().to_uppercase()));
+    }
+    let step = ShareMove {
+        report_id: id,
+        agency,
+        at_ms: auth::now_ms(),
+        account_id: Some(current.user.id),
+        actor: current.actor(),
+        reason,
+    };
+    state.store.share_report(&step).await.map_err(|e| match e {
+        StoreError::Conflict(_) => ApiError::new(StatusCode::CONFLICT, "already_shared", Msg::ErrAlreadyShared)
+            .arg("agency", agency.as_str().to_uppercase()),
+        other => other.into(),
+    })?;
+    Ok((StatusCode::CREATED, ApiJson(shares_of(&state, id).await?)))
+}
+
+/// Revokes a report's share with an agency, with a reason. Only the owning agency revokes (403 `not_owner`); an
+/// agency the report is not shared with is a 409 `not_shared`.
+#[utoipa::path(post, path = "/reports/{id}/shares/{agency}/revoke", tag = "reports", operation_id = "revoke_share",
+    request_body = RevokeInput,
+    params(("id" = i64, Path, description = "Report id"), ("agency" = String, Path, description = "The agency")),
+    responses((status = 200, body = SharesDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn revoke(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiPath((id, agency)): ApiPath<(i64, String)>,
+    ApiJson(input): ApiJson<RevokeInput>,
+) -> Result<ApiJson<SharesDto>, ApiError> {
+    owned_report(&state, &current, id).await?;
+    let mut problems = Vec::new();
+    let agency = agency_named(&agency, &mut problems);
+    let reason = reason(&input.reason, &mut problems);
+    let Some(agency) = agency.filter(|_| problems.is_empty()) else {
+        return Err(ApiError::validation(problems));
+    };
+    let step = ShareMove {
+        report_id: id,
+        agency,
+        at_ms: auth::now_ms(),
+        account_id: Some(current.user.id),
+        actor: current.actor(),
+        reason,
+    };
+    state.store.revoke_share(&step).await.map_err(|e| match e {
+        StoreError::Conflict(_) => ApiError::new(StatusCode::CONFLICT, "not_shared", Msg::ErrNotShared)
+            .arg("agency", agency.as_str().to_uppercase()),
+        other => other.into(),
+    })?;
+    Ok(ApiJson(shares_of(&state, id).await?))
+}
+
+/// A verifier's decision on a probable duplicate.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DuplicateDecision {
+    /// `confirm` (the later report is a copy: it is rejected as `duplicate` if still awaiting verification) or
+    /// `dismiss` (two different events).
+    pub decision: String,
+}
+
+/// The probable duplicates of a report that the user may see.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct DuplicatesDto {
+    pub duplicates: Vec<DuplicateDto>,
+}
+
+/// The probable duplicates of `id` whose other report the viewer may read.
+pub(crate) async fn visible_duplicates(
+    state: &AppState,
+    current: &CurrentUser,
+    id: i64,
+) -> Result<Vec<DuplicateDto>, ApiError> {
+    let mut out = Vec::new();
+    for d in state.store.report_duplicates(id).await? {
+        let other_id = if d.report_id == id { d.other_id } else { d.report_id };
+        if let Some(other) = state.store.report(&current.viewer, other_id).await? {
+            out.push(DuplicateDto::new(d, id, &other));
+        }
+    }
+    Ok(out)
+}
+
+/// Confirms or dismisses a probable duplicate (`id` and `other` in either order). Confirming rejects the later
+/// of the two as `duplicate` when it still awaits verification; its reporter may not do that (403 `own_report`).
+/// A pair not recorded is a 404, one decided already a 409.
+#[utoipa::path(post, path = "/reports/{id}/duplicates/{other}", tag = "reports", operation_id = "decide_duplicate",
+    request_body = DuplicateDecision,
+    params(("id" = i64, Path, description = "Report id"), ("other" = i64, Path, description = "The other report's id")),
+    responses((status = 200, body = DuplicatesDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn decide(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiLang(lang): ApiLang,
+    ApiPath((id, other)): ApiPath<(i64, i64)>,
+    ApiJson(input): ApiJson<DuplicateDecision>,
+) -> Result<ApiJson<DuplicatesDto>, ApiError> {
+    current.require(Action::HandleReports)?;
+    let confirm = match input.decision.trim() {
+        "confirm" => true,
+        "dismiss" => false,
+        text => {
+            return Err(ApiError::validation(vec![(
+                "decision".into(),
+                Problem::OneOf { value: text.chars().take(40).collect(), allowed: "confirm, dismiss".into() },
+            )]));
+        }
+    };
+    let first = state.store.report(&current.viewer, id).await?.ok_or_else(|| not_found(id))?;
+    let second = state.store.report(&current.viewer, other).await?.ok_or_else(|| not_found(other))?;
+    let (later, earlier) = if first.id > second.id { (first, second) } else { (second, first) };
+    // Confirming rejects the copy while it awaits verification: checked against the workflow before anything
+    // is written, so a refused rejection leaves the pair undecided.
+    let rejection = match Status::parse(&later.status) {
+        Some(status) if confirm && status.awaits_verification() => {
+            let earlier_ref = reference(&earlier.kind, earlier.id);
+            let why = lang.format(Msg::DuplicateOf, &[("reference", &earlier_ref)]);
+            let to = workflow::apply(
+                status,
+                Transition::Reject,
+                current.user.id,
+                later.reporter_account,
+                &why,
+                Some(RejectReason::Duplicate),
+            )
+            .map_err(|e| {
+                let (status, code) = match e {
+                    workflow::TransitionError::OwnReport => (StatusCode::FORBIDDEN, "own_report"),
+                    workflow::TransitionError::NotAllowed { .. } => (StatusCode::CONFLICT, "transition_not_allowed"),
+                    workflow::TransitionError::ReasonRequired => (StatusCode::UNPROCESSABLE_ENTITY, "reason_required"),
+                };
+                ApiError::new(status, code, Msg::ErrWorkflow).arg("detail", e.message(lang))
+            })?;
+            Some((status, to, why))
+        }
+        _ => None,
+    };
+    let at_ms = auth::now_ms();
+    state.store.decide_duplicate(later.id, earlier.id, confirm, at_ms, &current.actor()).await.map_err(
+        |e| match e {
+            StoreError::Conflict(detail) => {
+                let status = detail.trim_start_matches("already ");
+                let label = match (lang, status) {
+                    (Lang::Id, "confirmed") => "dikonfirmasi",
+                    (Lang::Id, _) => "dibatalkan",
+                    (Lang::En, s) => s,
+                };
+                ApiError::new(StatusCode::CONFLICT, "duplicate_decided", Msg::ErrDuplicateDecided).arg("status", label)
+            }
+            StoreError::InvalidReference(_) => {
+                ApiError::new(StatusCode::NOT_FOUND, "duplicate_not_found", Msg::ErrDuplicateUnknown)
+                    .arg("id", id)
+                    .arg("other", other)
+            }
+            e => e.into(),
+        },
+    )?;
+    if let Some((from, to, why)) = rejection {
+        let step = ReportMove {
+            report_id: later.id,
+            action: Transition::Reject.as_str().to_owned(),
+            from,
+            to,
+            at_ms,
+            account_id: Some(current.user.id),
+            actor: current.actor(),
+            reject_reason: Some(RejectReason::Duplicate),
+            reason: why,
+        };
+        // Someone may have verified it meanwhile: the confirmation stands, and the report stays where they put it.
+        match state.store.move_report(&step).await {
+            Ok(()) | Err(StoreError::Conflict(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(ApiJson(DuplicatesDto { duplicates: visible_duplicates(&state, &current, id).await? }))
+}

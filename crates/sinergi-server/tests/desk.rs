@@ -1,0 +1,338 @@
+//! The incident desk's shared picture through the API, on SQLite and on PostgreSQL: the live feed from a second
+//! instance on the same database (resumed with `Last-Event-ID`, filtered per user), sharing and revoking, probable
+//! duplicates for the verifier, and the escalation sweep's entries in the history.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{add_user, seed_small, signed_in, spawn};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use sinergi_domain::auth::Role;
+use sinergi_server::ServerConfig;
+use sinergi_store::testing::TestDb;
+
+async fn setup(db: &TestDb) -> String {
+    seed_small(&*db.store).await;
+    add_user(&*db.store, "ops", Role::Operator, "polres-15.07", false).await;
+    add_user(&*db.store, "ops.sabak", Role::Operator, "polsek-15.07.01", false).await;
+    add_user(&*db.store, "kpu.ops", Role::Operator, "ppk-15.07.01", false).await;
+    spawn(db.store.clone(), ServerConfig::default()).await
+}
+
+async fn send(request: reqwest::RequestBuilder) -> (StatusCode, Value) {
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// One server-sent event: its id, its name and its data as JSON.
+#[derive(Debug)]
+struct SseEvent {
+    id: i64,
+    name: String,
+    data: Value,
+}
+
+/// An open live feed, read as a client would.
+struct Feed {
+    response: reqwest::Response,
+    buffer: String,
+}
+
+impl Feed {
+    async fn open(client: &reqwest::Client, base: &str, last_event_id: Option<i64>) -> Feed {
+        let mut request = client.get(format!("{base}/api/v1/reports/feed"));
+        if let Some(id) = last_event_id {
+            request = request.header("Last-Event-ID", id.to_string());
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
+        assert!(content_type.starts_with("text/event-stream"), "{content_type}");
+        Feed { response, buffer: String::new() }
+    }
+
+    /// The next event, or `None` when none comes within `wait` (keep-alive comments are skipped).
+    async fn next(&mut self, wait: Duration) -> Option<SseEvent> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            while let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                let (mut id, mut name, mut data) = (None, String::new(), String::new());
+                for line in block.lines() {
+                    if let Some(v) = line.strip_prefix("id:") {
+                        id = v.trim().parse().ok();
+                    } else if let Some(v) = line.strip_prefix("event:") {
+                        name = v.trim().to_owned();
+                    } else if let Some(v) = line.strip_prefix("data:") {
+                        data.push_str(v.trim_start());
+                    }
+                }
+                if let Some(id) = id {
+                    return Some(SseEvent { id, name, data: serde_json::from_str(&data).unwrap() });
+                }
+            }
+            let chunk = tokio::time::timeout_at(deadline, self.response.chunk()).await.ok()?.unwrap()?;
+            self.buffer.push_str(std::str::from_utf8(&chunk).unwrap());
+        }
+    }
+}
+
+/// Generous for a noisy two-core machine; the latency itself is measured in docs/benchmarks.md.
+const ARRIVES: Duration = Duration::from_secs(5);
+
+async fn file(client: &reqwest::Client, base: &str, body: Value) -> Value {
+    let (status, filed) = send(client.post(format!("{base}/api/v1/reports?lang=en")).json(&body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{filed}");
+    filed["report"].clone()
+}
+
+async fn the_feed_reaches_a_second_instance_and_resumes_exactly(db: &TestDb) {
+    let first = setup(db).await;
+    // A second instance: its own connection pool on the same database, its own poller.
+    let other_store = sinergi_store::connect(&db.url).await.unwrap();
+    let second = spawn(other_store, ServerConfig::default()).await;
+    let ops = signed_in(&first, "ops").await;
+    let sabak = signed_in(&second, "ops.sabak").await;
+    let kpu = signed_in(&second, "kpu.ops").await;
+
+    let mut watch = Feed::open(&sabak, &second, None).await;
+    let mut kpu_watch = Feed::open(&kpu, &second, None).await;
+    let ordinary = file(
+        &ops,
+        &first,
+        json!({"category": "bentrok", "village_code": "15.07.01.2001", "description": "Saling dorong di TPS 01"}),
+    )
+    .await;
+    let id = ordinary["id"].as_i64().unwrap();
+    let filed = watch.next(ARRIVES).await.expect("the new report reaches the other instance");
+    assert_eq!((filed.name.as_str(), filed.data["kind"].as_str()), ("report", Some("filed")));
+    assert_eq!(filed.data["report"]["id"].as_i64(), Some(id));
+    assert_eq!(filed.data["report"]["description"], "Saling dorong di TPS 01");
+    assert_eq!(filed.data["seq"].as_i64(), Some(filed.id));
+    assert_eq!(kpu_watch.next(ARRIVES).await.map(|e| e.id), Some(filed.id), "every agency sees ordinary reports");
+
+    // A restricted report: its owner's agency sees that it changed, without its text; another agency nothing.
+    let secret = file(
+        &ops,
+        &first,
+        json!({"kind": "intelligence", "category": "politik_uang", "village_code": "15.07.01.2001",
+               "description": "Info: pembagian sembako malam ini"}),
+    )
+    .await;
+    let event = watch.next(ARRIVES).await.unwrap();
+    assert_eq!(event.data["report"]["id"], secret["id"]);
+    assert_eq!(
+        (event.data["redacted"].as_bool(), event.data["report"]["description"].as_str()),
+        (Some(true), Some(""))
+    );
+    let moved = sabak
+        .post(format!("{second}/api/v1/reports/{id}/moves"))
+        .json(&json!({"action": "verify"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(moved.status(), StatusCode::OK);
+    let verified = watch.next(ARRIVES).await.unwrap();
+    assert_eq!(
+        (verified.data["kind"].as_str(), verified.data["report"]["status"].as_str()),
+        (Some("moved"), Some("verified"))
+    );
+    // The KPU officer saw the verification, and never the restricted report.
+    let next = kpu_watch.next(ARRIVES).await.unwrap();
+    assert_eq!((next.id, next.data["kind"].as_str()), (verified.id, Some("moved")));
+
+    // Disconnected: what happens meanwhile comes after reconnecting with the last id, once and in order.
+    drop(watch);
+    let comment = ops
+        .post(format!("{first}/api/v1/reports/{id}/comments"))
+        .json(&json!({"body": "Personel tambahan dikirim"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(comment.status(), StatusCode::CREATED);
+    let later = file(
+        &ops,
+        &first,
+        json!({"category": "listrik_padam", "village_code": "15.07.01.2002", "description": "Padam"}),
+    )
+    .await;
+    let mut resumed = Feed::open(&sabak, &second, Some(verified.id)).await;
+    let a = resumed.next(ARRIVES).await.unwrap();
+    let b = resumed.next(ARRIVES).await.unwrap();
+    assert_eq!((a.data["kind"].as_str(), a.data["report"]["id"].as_i64()), (Some("commented"), Some(id)));
+    assert_eq!((b.data["kind"].as_str(), b.data["report"]["id"].as_i64()), (Some("filed"), later["id"].as_i64()));
+    assert!(verified.id < a.id && a.id < b.id);
+    assert!(resumed.next(Duration::from_millis(800)).await.is_none(), "nothing repeated");
+    // Also by query parameter (for clients that cannot set the header).
+    let mut by_query = Feed {
+        response: sabak.get(format!("{second}/api/v1/reports/feed?after={}", a.id)).send().await.unwrap(),
+        buffer: String::new(),
+    };
+    assert_eq!(by_query.next(ARRIVES).await.map(|e| e.id), Some(b.id));
+
+    // A Last-Event-ID that is not an id.
+    let bad =
+        sabak.get(format!("{second}/api/v1/reports/feed")).header("Last-Event-ID", "kemarin").send().await.unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    let body: Value = bad.json().await.unwrap();
+    assert_eq!(body["code"], "invalid_last_event_id");
+    // Signed out: no feed.
+    let anonymous = reqwest::Client::new().get(format!("{second}/api/v1/reports/feed")).send().await.unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+}
+
+async fn reports_are_shared_and_revoked_by_their_owner(db: &TestDb) {
+    let base = setup(db).await;
+    let ops = signed_in(&base, "ops").await;
+    let kpu = signed_in(&base, "kpu.ops").await;
+    let secret = file(
+        &ops,
+        &base,
+        json!({"kind": "intelligence", "category": "politik_uang", "village_code": "15.07.01.2001",
+               "description": "Info: pembagian sembako malam ini"}),
+    )
+    .await;
+    let id = secret["id"].as_i64().unwrap();
+    let report_url = format!("{base}/api/v1/reports/{id}?lang=en");
+    let shares = format!("{base}/api/v1/reports/{id}/shares?lang=en");
+    assert_eq!(send(kpu.get(&report_url)).await.0, StatusCode::NOT_FOUND, "restricted: need to know");
+
+    // Bad input, each fault named.
+    let (status, body) = send(ops.post(&shares).json(&json!({"agency": "ormas", "reason": " "}))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> = body["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["agency", "reason"]);
+    let (status, body) = send(ops.post(&shares).json(&json!({"agency": "polri", "reason": "x"}))).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("share_own_agency")));
+
+    let (status, body) =
+        send(ops.post(&shares).json(&json!({"agency": "kpu", "reason": "Logistik di desa ini perlu dijaga"}))).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(
+        (body["shares"][0]["agency"].as_str(), body["shares"][0]["active"].as_bool()),
+        (Some("kpu"), Some(true))
+    );
+    let (status, body) = send(ops.post(&shares).json(&json!({"agency": "kpu", "reason": "lagi"}))).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("already_shared")));
+
+    // KPU reads it now, sees it in its queue, but cannot pass it on.
+    let (status, detail) = send(kpu.get(&report_url)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(detail["shares"][0]["reason"], "Logistik di desa ini perlu dijaga");
+    let (_, queue) = send(kpu.get(format!("{base}/api/v1/reports?routed_to=kpu"))).await;
+    assert_eq!(queue["total"], 1);
+    let (status, body) = send(kpu.post(&shares).json(&json!({"agency": "bawaslu", "reason": "teruskan"}))).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("not_owner")));
+    assert!(body["message"].as_str().unwrap().contains("POLRI"), "{body}");
+
+    // Revoked, with a reason: gone from KPU; revoking again is a conflict; the history keeps both.
+    let revoke = format!("{base}/api/v1/reports/{id}/shares/kpu/revoke?lang=en");
+    let (status, _) = send(ops.post(&revoke).json(&json!({"reason": ""}))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, body) = send(ops.post(&revoke).json(&json!({"reason": "Sudah ditangani Gakkumdu"}))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["shares"][0]["revoke_reason"], "Sudah ditangani Gakkumdu");
+    assert_eq!(send(kpu.get(&report_url)).await.0, StatusCode::NOT_FOUND);
+    let (status, body) = send(ops.post(&revoke).json(&json!({"reason": "lagi"}))).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("not_shared")));
+    let (_, detail) = send(ops.get(&report_url)).await;
+    let actions: Vec<&str> =
+        detail["history"].as_array().unwrap().iter().map(|h| h["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["create", "share:kpu", "revoke:kpu"]);
+}
+
+async fn probable_duplicates_wait_for_the_verifier(db: &TestDb) {
+    let base = setup(db).await;
+    let ops = signed_in(&base, "ops").await;
+    let sabak = signed_in(&base, "ops.sabak").await;
+    let clash = |description: &str, lng: f64| json!({"category": "bentrok", "location": {"lat": -1.05, "lng": lng}, "description": description});
+    let first = file(&ops, &base, clash("Bentrok di TPS 01", 103.85)).await;
+    let second = file(&ops, &base, clash("Keributan dekat balai desa", 103.853)).await;
+    let far = file(&ops, &base, clash("Bentrok di ujung desa", 103.88)).await;
+    let (id1, id2, id3) = (first["id"].as_i64().unwrap(), second["id"].as_i64().unwrap(), far["id"].as_i64().unwrap());
+
+    // Linked just after filing (the writer does it once the reports are acknowledged).
+    let detail_url = format!("{base}/api/v1/reports/{id2}?lang=en");
+    let mut detail = Value::Null;
+    for _ in 0..50 {
+        detail = send(sabak.get(&detail_url)).await.1;
+        if !detail["duplicates"].as_array().unwrap().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let duplicates = detail["duplicates"].as_array().unwrap();
+    assert_eq!(duplicates.len(), 1, "{detail}");
+    let d = &duplicates[0];
+    assert_eq!(
+        (d["other_id"].as_i64(), d["other_is_earlier"].as_bool(), d["status"].as_str()),
+        (Some(id1), Some(true), Some("probable"))
+    );
+    assert!((d["distance_m"].as_f64().unwrap() - 333.6).abs() < 1.0, "{d}");
+    let (_, far_detail) = send(sabak.get(format!("{base}/api/v1/reports/{id3}"))).await;
+    assert_eq!(far_detail["duplicates"], json!([]), "3 km away");
+
+    let decide = |a: i64, b: i64| format!("{base}/api/v1/reports/{a}/duplicates/{b}?lang=en");
+    let (status, body) = send(sabak.post(decide(id1, id2)).json(&json!({"decision": "maybe"}))).await;
+    assert_eq!((status, body["fields"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("decision")));
+    // The reporter of the copy may not reject it.
+    let (status, body) = send(ops.post(decide(id1, id2)).json(&json!({"decision": "confirm"}))).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("own_report")));
+    let (status, body) = send(sabak.post(decide(id1, id2)).json(&json!({"decision": "confirm"}))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["duplicates"][0]["status"], "confirmed");
+    let (_, copy) = send(sabak.get(&detail_url)).await;
+    assert_eq!(copy["report"]["status"], "rejected");
+    let last = copy["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["reject_reason"].as_str(), last["reason"].as_str()),
+        (Some("duplicate"), Some("Duplicate of LK-000001"))
+    );
+    let (status, body) = send(sabak.post(decide(id2, id1)).json(&json!({"decision": "dismiss"}))).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("duplicate_decided")));
+    let (status, body) = send(sabak.post(decide(id1, id3)).json(&json!({"decision": "dismiss"}))).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::NOT_FOUND, Some("duplicate_not_found")));
+}
+
+async fn the_sweep_writes_escalations_into_the_history(db: &TestDb) {
+    let base = setup(db).await;
+    let ops = signed_in(&base, "ops").await;
+    let report = file(
+        &ops,
+        &base,
+        json!({"category": "bentrok", "severity": 4, "village_code": "15.07.01.2001", "description": "Bentrok besar"}),
+    )
+    .await;
+    let id = report["id"].as_i64().unwrap();
+    let filed_at = report["reported_at_ms"].as_i64().unwrap();
+    let taxonomy = sinergi_domain::incident::Taxonomy::shipped();
+    let sweep = |minutes: i64| {
+        let store = db.store.clone();
+        let taxonomy = taxonomy.clone();
+        async move { sinergi_server::desk::sweep_escalations(&store, &taxonomy, filed_at + minutes * 60_000).await.unwrap() }
+    };
+    assert_eq!(sweep(10).await, 0, "within the limit");
+    assert_eq!(sweep(16).await, 1, "a critical report unverified after 15 minutes goes up one step");
+    assert_eq!(sweep(20).await, 0, "recorded once");
+    assert_eq!(sweep(31).await, 1, "and a second step once the limit has passed twice over");
+    let (_, detail) = send(ops.get(format!("{base}/api/v1/reports/{id}"))).await;
+    let escalations: Vec<&Value> =
+        detail["history"].as_array().unwrap().iter().filter(|h| h["action"] == "escalate_verify").collect();
+    assert_eq!(escalations.len(), 2, "{detail}");
+    // Polsek → Polres; there is no Polda in this database, so the second step names nobody.
+    assert_eq!(escalations[0]["reason"], "Polres 15.07");
+    assert_eq!(
+        (escalations[0]["actor"].as_str(), escalations[0]["to_status"].as_str()),
+        (Some("sinergi"), Some("reported"))
+    );
+}
+
+sinergi_store::backend_tests!(
+    the_feed_reaches_a_second_instance_and_resumes_exactly,
+    reports_are_shared_and_revoked_by_their_owner,
+    probable_duplicates_wait_for_the_verifier,
+    the_sweep_writes_escalations_into_the_history,
+);
