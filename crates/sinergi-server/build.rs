@@ -25,6 +25,9 @@ fn main() {
     run(
         Command::new(&esbuild)
             .arg("src/main.js")
+            // The field form's script, and its service worker (served at the fixed URL /sw.js).
+            .arg("src/field.js")
+            .arg("src/sw.js")
             .arg("--bundle")
             .arg("--minify")
             .arg("--target=es2019")

@@ -121,6 +121,155 @@ async function initMap(container) {
     .replace('{districts}', String(districts.length));
   container.dataset.tpsCount = String(tps.length);
   container.dataset.state = 'ready';
+  drawAlerts(map, container, villages, labels);
+}
+
+// Early warnings (docs/scan.md, "On the live reports"): the active alerts with a village in the map's area, each as
+// its circle (centre village, radius) over its villages, highlighted, with the explanation in a popup. Read from
+// the alerts API, which leaves out what the user may not see; a user who reads no reports simply gets none.
+async function drawAlerts(map, container, villages, labels) {
+  const lang = document.documentElement.lang || 'id';
+  const url = `/api/v1/alerts?status=active&per_page=100&within=${encodeURIComponent(container.dataset.region)}&lang=${encodeURIComponent(lang)}`;
+  let alerts;
+  try {
+    const response = await fetch(url, { headers: { Accept: 'application/json' } });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    alerts = (await response.json()).items;
+  } catch (err) {
+    container.dataset.alertCount = '0';
+    return;
+  }
+  for (const a of alerts) {
+    const codes = new Set(a.villages.map((v) => v.code));
+    const popup = () => {
+      const box = document.createElement('div');
+      box.className = 'alert-popup';
+      box.appendChild(text('strong', labels.alert_title || 'Peringatan dini'));
+      box.appendChild(text('div', a.explanation));
+      box.appendChild(text('div', `${a.start_day} – ${a.end_day}`));
+      const seen = (ms) => new Date(ms).toLocaleString(lang);
+      box.appendChild(text('div', (labels.alert_seen || '{first} · {last} · p = {p}')
+        .replace('{first}', seen(a.first_seen_ms)).replace('{last}', seen(a.last_seen_ms))
+        .replace('{p}', String(a.p_value))));
+      return box;
+    };
+    const shapes = villages.filter((f) => codes.has(f.properties.code));
+    L.geoJSON({ type: 'FeatureCollection', features: shapes }, {
+      style: { color: '#b91c1c', weight: 2, fillColor: '#ef4444', fillOpacity: 0.35, className: 'alert-village' },
+    }).bindPopup(popup).addTo(map);
+    if (a.center) {
+      // A circle of one village has no radius: drawn at 500 m so that it can be seen and clicked.
+      L.circle([a.center.lat, a.center.lng], {
+        radius: Math.max(a.radius_km * 1000, 500), color: '#b91c1c', weight: 2, dashArray: '6 4', fill: false,
+        className: 'alert-circle',
+      }).bindPopup(popup).addTo(map);
+    }
+  }
+  container.dataset.alertCount = String(alerts.length);
+}
+
+// The incident map (/incidents): the reports that match the list's filters (the newest 5,000 at most, from
+// /incidents/map.geojson), as markers coloured by severity (1 low … 4 critical), outlined when overdue; the
+// regency's or district's boundaries, when the page names one, frame it.
+const INCIDENT_COLOURS = { 1: '#16a34a', 2: '#f59e0b', 3: '#dc2626', 4: '#7f1d1d' };
+
+function incidentPopup(p, labels) {
+  const box = document.createElement('div');
+  box.className = 'incident-popup';
+  const link = text('a', p.reference);
+  link.href = `/incidents/${encodeURIComponent(String(p.id))}`;
+  const title = document.createElement('strong');
+  title.appendChild(link);
+  box.appendChild(title);
+  box.appendChild(text('div', p.category_label));
+  box.appendChild(text('div', `${labels.severity}: ${p.severity} – ${p.severity_label}`));
+  box.appendChild(text('div', `${labels.status}: ${p.status_label}`));
+  box.appendChild(text('div', p.village_name));
+  box.appendChild(text('div', `${labels.occurred}: ${p.occurred_at_wib}`));
+  const open = text('a', labels.open);
+  open.href = link.href;
+  box.appendChild(open);
+  return box;
+}
+
+async function fetchJson(url) {
+  const response = await fetch(url, { headers: { Accept: 'application/geo+json, application/json' } });
+  let body = null;
+  try {
+    body = await response.json();
+  } catch (err) {
+    body = null;
+  }
+  if (!response.ok) {
+    const error = new Error(`HTTP ${response.status}`);
+    error.message = body && body.message ? body.message : error.message;
+    error.fromServer = Boolean(body && body.message);
+    throw error;
+  }
+  return body;
+}
+
+async function initIncidentMap(container) {
+  const labels = JSON.parse(document.getElementById('incident-map-labels').textContent);
+  const status = document.getElementById('incident-map-status');
+  const map = L.map(container, { zoomControl: true, attributionControl: true });
+  const tiles = container.dataset.tiles;
+  if (tiles) {
+    L.tileLayer(tiles, { maxZoom: 19, attribution: container.dataset.tilesAttribution || '' }).addTo(map);
+  }
+  let data;
+  try {
+    data = await fetchJson(container.dataset.reportsUrl);
+  } catch (err) {
+    status.textContent = err.fromServer ? err.message : labels.load_failed;
+    status.classList.add('error');
+    container.dataset.state = 'failed';
+    return;
+  }
+  // The frame is a courtesy: the reports show without it.
+  let frame = null;
+  if (container.dataset.frameUrl) {
+    try {
+      const regions = await fetchJson(container.dataset.frameUrl);
+      const shapes = regions.features.filter((f) => f.properties.kind === 'district' || f.properties.kind === 'village');
+      frame = L.geoJSON({ type: 'FeatureCollection', features: shapes }, {
+        style: (f) => (f.properties.kind === 'district'
+          ? { color: '#111827', weight: 2, fill: false }
+          : { color: '#9ca3af', weight: 1, fillColor: '#e5e7eb', fillOpacity: 0.25 }),
+        interactive: false,
+      }).addTo(map);
+    } catch (err) {
+      frame = null;
+    }
+  }
+  const placed = data.features.filter((f) => f.geometry && f.geometry.type === 'Point');
+  const markers = placed.map((f) => {
+    const [lng, lat] = f.geometry.coordinates;
+    const p = f.properties;
+    return L.circleMarker([lat, lng], {
+      radius: 5 + Number(p.severity || 1),
+      weight: p.overdue ? 3 : 1,
+      color: p.overdue ? '#111827' : '#ffffff',
+      fillColor: INCIDENT_COLOURS[p.severity] || '#1f6feb',
+      fillOpacity: 0.9,
+      className: `incident-marker incident-sev-${p.severity}`,
+    }).bindPopup(() => incidentPopup(p, labels));
+  });
+  const layer = L.featureGroup(markers).addTo(map);
+  const bounds = layer.getBounds();
+  const frameBounds = frame ? frame.getBounds() : null;
+  if (frameBounds && frameBounds.isValid()) map.fitBounds(frameBounds, { padding: [12, 12] });
+  else if (bounds.isValid()) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 14 });
+  else map.setView([-2.5, 118], 5);
+  let summary = labels.summary
+    .replace('{placed}', String(placed.length))
+    .replace('{unplaced}', String(data.features.length - placed.length));
+  if (typeof data.total === 'number' && data.total > data.features.length) {
+    summary += ` ${labels.capped.replace('{shown}', String(data.features.length)).replace('{total}', String(data.total))}`;
+  }
+  status.textContent = summary;
+  container.dataset.markerCount = String(placed.length);
+  container.dataset.state = 'ready';
 }
 
 // Tables marked `sortable`: a click on a header sorts by that column (numbers by `data-sort` when given),
@@ -161,5 +310,40 @@ function makeSortable(table) {
 document.addEventListener('DOMContentLoaded', () => {
   const container = document.getElementById('map');
   if (container && container.dataset.mapUrl) initMap(container);
+  const incidents = document.getElementById('incident-map');
+  if (incidents && incidents.dataset.reportsUrl) initIncidentMap(incidents);
   document.querySelectorAll('table.sortable').forEach(makeSortable);
+  const live = document.getElementById('live-feed');
+  if (live && live.dataset.feedUrl) initLiveFeed(live);
 });
+
+// The incident desk's live feed (server-sent events, docs/incidents.md "The live feed"): the list and the report
+// page say, as it happens, that reports changed since the page was rendered, and offer a reload. The page itself
+// stays as rendered: an officer reading a row should not see it jump. EventSource reconnects by itself and sends
+// Last-Event-ID, so nothing is missed across a dropped connection.
+function initLiveFeed(banner) {
+  if (!window.EventSource) return;
+  const only = banner.dataset.reportId ? Number(banner.dataset.reportId) : null;
+  const changed = new Set();
+  const source = new EventSource(banner.dataset.feedUrl);
+  source.addEventListener('report', (event) => {
+    let data;
+    try {
+      data = JSON.parse(event.data);
+    } catch (_) {
+      return;
+    }
+    const id = data && data.report ? data.report.id : null;
+    if (id === null || (only !== null && id !== only)) return;
+    changed.add(id);
+    const row = document.querySelector(`tr[data-id="${id}"]`);
+    if (row) row.classList.add('changed');
+    const message = only !== null ? banner.dataset.labelOne : banner.dataset.label.replace('{count}', changed.size);
+    banner.replaceChildren(document.createTextNode(message + ' '));
+    const reload = document.createElement('a');
+    reload.href = window.location.href;
+    reload.textContent = banner.dataset.reload;
+    banner.append(reload);
+    banner.hidden = false;
+  });
+}

@@ -239,6 +239,10 @@ struct ServeArgs {
     /// address in their X-Forwarded-For (audit log, sign-in throttle)
     #[arg(long, env = "SINERGI_TRUSTED_PROXY")]
     trusted_proxy: Option<IpAddr>,
+    /// Run the early warning scan of every regency with reports this often, in minutes (0: only on demand);
+    /// several instances on one database run each scheduled scan once
+    #[arg(long, env = "SINERGI_SCAN_EVERY_MINUTES", default_value_t = 60, value_parser = clap::value_parser!(u64).range(0..=10080))]
+    scan_every_minutes: u64,
 }
 
 #[derive(Subcommand)]
@@ -467,6 +471,10 @@ async fn serve_until_stopped(
         session_absolute: std::time::Duration::from_secs(args.session_hours * 3600),
         secure_cookies: args.secure_cookies,
         trusted_proxy: args.trusted_proxy,
+        early_warning: sinergi_server::early_warning::EarlyWarningConfig {
+            every: std::time::Duration::from_secs(args.scan_every_minutes * 60),
+            ..Default::default()
+        },
     };
     let addr = SocketAddr::new(args.bind, args.port);
     sinergi_server::serve(store, config, addr, |local| {

@@ -127,6 +127,10 @@ pub enum Problem {
         indicator: String,
         level: &'static str,
     },
+    /// A parameter of the early warning scan out of its range (the scan's own message says which range).
+    Scan(crate::scan::ScanError),
+    /// Not a regency (or city) code.
+    NotRegency(String),
 }
 
 impl Problem {
@@ -191,6 +195,8 @@ impl Problem {
             OutsideScope(code) => lang.format(Msg::ProblemOutsideScope, &[("code", code)]),
             NoVillageNear { lat, lng } => lang.format(Msg::ProblemNoVillageNear, &[("lat", lat), ("lng", lng)]),
             BadKey => lang.t(Msg::ProblemBadKey).to_owned(),
+            Scan(error) => error.message(lang),
+            NotRegency(code) => lang.format(Msg::ProblemNotRegency, &[("code", code)]),
             AreaLevel { indicator, level } => lang.format(
                 Msg::ProblemAreaLevel,
                 &[

@@ -157,7 +157,13 @@ pub fn event(actor: &str, action: &str, target: &str, detail: String, origin: &s
 fn is_public(path: &str) -> bool {
     matches!(
         path,
-        "/login" | "/favicon.svg" | "/favicon.ico" | "/api/v1/health" | "/api/v1/openapi.json" | "/api/v1/auth/login"
+        "/login"
+            | "/favicon.svg"
+            | "/favicon.ico"
+            | "/sw.js"
+            | "/api/v1/health"
+            | "/api/v1/openapi.json"
+            | "/api/v1/auth/login"
     ) || path.starts_with("/assets/")
         || path.starts_with("/lang/")
 }

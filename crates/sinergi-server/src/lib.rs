@@ -21,6 +21,7 @@ pub mod api;
 mod assets;
 pub mod auth;
 pub mod desk;
+pub mod early_warning;
 pub mod error;
 pub mod feed;
 pub mod lang;
@@ -48,6 +49,8 @@ pub struct ServerConfig {
     pub tile_url: Option<String>,
     /// Attribution the tile server requires.
     pub tile_attribution: Option<String>,
+    /// The early warning scan on the live reports: its schedule, period, threshold and parameters.
+    pub early_warning: early_warning::EarlyWarningConfig,
 }
 
 impl Default for ServerConfig {
@@ -60,6 +63,7 @@ impl Default for ServerConfig {
             trusted_proxy: None,
             tile_url: None,
             tile_attribution: None,
+            early_warning: early_warning::EarlyWarningConfig::default(),
         }
     }
 }
@@ -139,6 +143,7 @@ pub fn app_with_state(state: AppState) -> Router {
         .merge(pages::router())
         .route("/assets/{name}", get(assets::serve))
         .route("/favicon.svg", get(assets::favicon))
+        .route("/sw.js", get(assets::service_worker))
         .route("/favicon.ico", get(assets::favicon))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::authenticate))
@@ -196,6 +201,7 @@ pub async fn serve(
     on_ready(local);
     let state = AppState::new(store, config);
     tokio::spawn(desk::sweep_forever(state.store.clone(), state.desk.taxonomy.clone()));
+    tokio::spawn(early_warning::schedule_forever(state.store.clone(), state.config.early_warning.clone()));
     axum::serve(listener, app_with_state(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

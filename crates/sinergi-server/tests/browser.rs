@@ -112,6 +112,40 @@ async fn the_map_shows_every_tps_and_boundary_without_console_errors() {
         })
         .collect();
     db.store.add_assessments(&set, &items, &common::test_event()).await.unwrap();
+    // An active early warning over three villages with boundaries (recorded as a run would record it).
+    let alert_villages: Vec<sinergi_domain::RegionCode> =
+        village_boundaries.iter().take(3).map(|b| b.code.clone()).collect();
+    let run = sinergi_store::NewScanRun {
+        regency: common::code("15.07"),
+        trigger: "schedule".into(),
+        requested_by: "sinergi".into(),
+        account_id: None,
+        params: "{}".into(),
+        period_start: "2024-09-01".into(),
+        period_end: "2024-11-29".into(),
+        started_at_ms: 1_732_800_000_000,
+        finished_at_ms: 1_732_800_000_000,
+        status: "done".into(),
+        cases_used: 120,
+        cases_left_out: 0,
+        result: None,
+        message: String::new(),
+    };
+    let cluster = sinergi_store::AlertCandidate {
+        center: alert_villages[0].clone(),
+        villages: alert_villages.clone(),
+        radius_km: 2.0,
+        start_day: "2024-11-25".into(),
+        end_day: "2024-11-29".into(),
+        observed: 32,
+        expected: 32.0 / 3.5,
+        relative_risk: 3.5,
+        p_value: 0.001,
+        gumbel_p_value: Some(1e-7),
+        llr: 20.0,
+        routes: Vec::new(),
+    };
+    db.store.record_scan(&run, &[cluster], None).await.unwrap();
     let base = common::spawn(db.store.clone(), ServerConfig::default()).await;
 
     let (mut browser, events, _profile) = launch().await;
@@ -182,6 +216,26 @@ async fn the_map_shows_every_tps_and_boundary_without_console_errors() {
     assert_eq!(count("path.tps-marker").await, markers, "one marker per TPS with coordinates");
     assert_eq!(count("path.village-boundary").await, boundaries);
     assert_eq!(count("path.district-boundary").await, districts);
+    // The early warning: its circle and its villages, with the explanation in the popup.
+    let alerts = wait_for(&page, "document.getElementById('map').dataset.alertCount || ''", 100).await;
+    assert_eq!(alerts, "1", "one active alert drawn");
+    assert_eq!(count("path.alert-circle").await, 1);
+    assert_eq!(count("path.alert-village").await, alert_villages.len());
+    let explanation: String = page
+        .evaluate(
+            "(() => { const c = document.querySelector('path.alert-circle'); \
+             c.dispatchEvent(new MouseEvent('click', {bubbles: true})); \
+             const p = document.querySelector('.alert-popup'); return p ? p.textContent : ''; })()",
+        )
+        .await
+        .unwrap()
+        .into_value()
+        .unwrap();
+    assert!(
+        explanation.starts_with("Peringatan dini3 desa di Kecamatan ")
+            && explanation.contains(": 32 laporan dalam 5 hari terakhir, 3,5× dari biasanya"),
+        "{explanation}"
+    );
     let status: String =
         page.evaluate("document.getElementById('map-status').textContent").await.unwrap().into_value().unwrap();
     assert!(status.starts_with(&format!("{markers} TPS")), "{status}");

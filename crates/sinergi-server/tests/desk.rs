@@ -330,7 +330,106 @@ async fn the_sweep_writes_escalations_into_the_history(db: &TestDb) {
     );
 }
 
+/// The session's CSRF token, which page forms carry as a field.
+async fn csrf(client: &reqwest::Client, base: &str) -> String {
+    let me: Value = client.get(format!("{base}/api/v1/auth/me")).send().await.unwrap().json().await.unwrap();
+    me["csrf_token"].as_str().unwrap().to_owned()
+}
+
+async fn page(client: &reqwest::Client, url: String) -> (StatusCode, String) {
+    let response = client.get(url).send().await.unwrap();
+    let status = response.status();
+    (status, response.text().await.unwrap())
+}
+
+async fn the_report_page_shares_and_decides_duplicates(db: &TestDb) {
+    let base = setup(db).await;
+    let ops = signed_in(&base, "ops").await;
+    let sabak = signed_in(&base, "ops.sabak").await;
+    let kpu = signed_in(&base, "kpu.ops").await;
+    let clash = json!({"category": "bentrok", "location": {"lat": -1.05, "lng": 103.85}, "description": "Bentrok"});
+    let first = file(&ops, &base, clash.clone()).await["id"].as_i64().unwrap();
+    let second = file(&ops, &base, clash).await["id"].as_i64().unwrap();
+    let url = format!("{base}/incidents/{second}?lang=en");
+
+    // The owner's agency gets the share form; the live-feed banner waits for changes.
+    let (status, html) = page(&ops, url.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("id=\"share-form\"") && html.contains("id=\"live-feed\""), "{html}");
+    assert!(!html.contains("<option value=\"polri\""), "not with its own agency");
+    let (_, html) = page(&kpu, url.clone()).await;
+    assert!(!html.contains("id=\"share-form\""));
+    assert!(html.contains("owning agency may share it."), "{html}");
+
+    // A share without a reason is refused on the page, as typed; with one it is listed and in the history.
+    let token = csrf(&ops, &base).await;
+    let share = format!("{base}/incidents/{second}/share?lang=en");
+    let response =
+        ops.post(&share).form(&[("csrf", token.as_str()), ("agency", "kpu"), ("reason", " ")]).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("id=\"share-error\""), "{html}");
+    let response = ops
+        .post(&share)
+        .form(&[("csrf", token.as_str()), ("agency", "kpu"), ("reason", "Pengamanan logistik")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, html) = page(&ops, url.clone()).await;
+    assert!(html.contains("data-agency=\"kpu\"") && html.contains("Pengamanan logistik"), "{html}");
+    assert!(html.contains("shared with"), "the history names the share");
+    // Without the form's CSRF field: refused.
+    let response = ops.post(&share).form(&[("agency", "bawaslu"), ("reason", "x")]).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    // Revoked from the page.
+    let response = ops
+        .post(&share)
+        .form(&[("csrf", token.as_str()), ("revoke", "kpu"), ("reason", "Selesai")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, html) = page(&ops, url.clone()).await;
+    assert!(html.contains("revoked") && html.contains("Selesai"), "{html}");
+
+    // The duplicate, once linked, is confirmed from the copy's page by another officer: the copy is rejected.
+    let mut html = String::new();
+    for _ in 0..50 {
+        html = page(&sabak, url.clone()).await.1;
+        if html.contains("id=\"duplicate-list\"") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(html.contains(&format!("data-other=\"{first}\"")), "{html}");
+    let token = csrf(&sabak, &base).await;
+    let other = first.to_string();
+    let response = sabak
+        .post(format!("{base}/incidents/{second}/duplicate?lang=en"))
+        .form(&[("csrf", token.as_str()), ("other", other.as_str()), ("decision", "confirm")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, detail) = send(sabak.get(format!("{base}/api/v1/reports/{second}"))).await;
+    assert_eq!(
+        (detail["report"]["status"].as_str(), detail["duplicates"][0]["status"].as_str()),
+        (Some("rejected"), Some("confirmed"))
+    );
+    // Deciding again is refused on the page.
+    let response = sabak
+        .post(format!("{base}/incidents/{second}/duplicate?lang=en"))
+        .form(&[("csrf", token.as_str()), ("other", other.as_str()), ("decision", "dismiss")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    assert!(response.text().await.unwrap().contains("id=\"duplicate-error\""));
+}
+
 sinergi_store::backend_tests!(
+    the_report_page_shares_and_decides_duplicates,
     the_feed_reaches_a_second_instance_and_resumes_exactly,
     reports_are_shared_and_revoked_by_their_owner,
     probable_duplicates_wait_for_the_verifier,

@@ -453,6 +453,23 @@ fn me(text: &str) -> Value {
     json!([body["username"], body["role"], body["scope"]])
 }
 
+/// The villages of a GeoJSON export of reports, sorted.
+fn feature_villages(text: &str) -> Value {
+    let body = parse(text);
+    let set: BTreeSet<&str> = body["features"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["properties"]["village_code"].as_str())
+        .collect();
+    json!(set)
+}
+
+/// How many report rows a page lists.
+fn report_rows(html: &str) -> Value {
+    json!(html.matches("data-reference=\"").count())
+}
+
 fn mentions_riau(html: &str) -> Value {
     json!(html.contains("Riau"))
 }
@@ -597,6 +614,19 @@ fn views() -> Vec<View> {
             })
         }),
         view("/regions", "names Riau", mentions_riau, |w| Some(json!(w == Admin))),
+        // The incident desk's export and list: the two reports (15.07.01.2001 and 15.07.02.1001) where the territory
+        // holds them.
+        view("/api/v1/reports/export?format=geojson", "report villages", feature_villages, |w| match w {
+            External => None,
+            DistrictOperator | FieldReporter => Some(json!(["15.07.01.2001"])),
+            ScopedToken => Some(json!(["15.07.02.1001"])),
+            _ => Some(json!(["15.07.01.2001", "15.07.02.1001"])),
+        }),
+        view("/incidents", "report rows", report_rows, |w| match w {
+            External => None,
+            DistrictOperator | FieldReporter | ScopedToken => Some(json!(1)),
+            _ => Some(json!(2)),
+        }),
         view("/regions/15.07", "names [Timur, Barat]", mentions_districts, |w| {
             Some(match w {
                 DistrictOperator | FieldReporter | External => json!([true, false]),
@@ -850,7 +880,58 @@ fn matrix(world: &World) -> Table {
             _ if covered(w) => created(),
             _ => not_found("report_not_found"),
         });
+        // Sharing: only the owning agency (Polri filed both) shares or revokes; the KPU field reporter is told so.
+        // An unknown agency is a 422 that shows access without changing anything.
+        let share_want = |w: Who| match w {
+            _ if !files(w) => forbidden(),
+            _ if !covered(w) => not_found("report_not_found"),
+            FieldReporter => Want::Error(403, "not_owner"),
+            _ => invalid(),
+        };
+        let body = Body::Json(json!({"agency": "ormas", "reason": "Diteruskan"}));
+        t.api(Method::POST, &format!("/api/v1/reports/{id}/shares"), body, share_want);
+        let body = Body::Json(json!({"reason": "Dicabut"}));
+        t.api(Method::POST, &format!("/api/v1/reports/{id}/shares/ormas/revoke"), body, share_want);
+        // Duplicate decisions: those who handle reports; an unknown decision is named before anything is read.
+        let body = Body::Json(json!({"decision": "mungkin"}));
+        t.api(Method::POST, &format!("/api/v1/reports/{id}/duplicates/{}", world.report_a), body, |w| {
+            if handles(w) { invalid() } else { forbidden() }
+        });
     }
+    // The live feed (an endless event stream) is checked in tests/desk.rs: 401 without credentials, 400 for a bad
+    // Last-Event-ID, and per-event access for each user.
+
+    // The export: read like the list (a region outside the territory is empty, not an error); a format it does not
+    // know is refused before anything else.
+    for path in ["/api/v1/reports/export", "/api/v1/reports/export?format=geojson&region=15.07.02&open=true"] {
+        t.api(get(), path, Body::None, |w| if w == External { forbidden() } else { ok() });
+    }
+    t.api(get(), "/api/v1/reports/export?format=pdf", Body::None, |_| Want::Error(400, "invalid_query"));
+
+    // The early warning scan: read like the reports; run by those who handle reports, for a regency their territory
+    // holds whole (the matrix's reports are unverified, so each run has too few to scan and changes no alert).
+    t.api(get(), "/api/v1/scans", Body::None, |w| if w == External { forbidden() } else { ok() });
+    t.api(get(), "/api/v1/scans?regency=15.07", Body::None, |w| if w == External { forbidden() } else { ok() });
+    t.api(get(), "/api/v1/scans/999999", Body::None, |w| {
+        if w == External { forbidden() } else { not_found("scan_not_found") }
+    });
+    for path in ["/api/v1/alerts", "/api/v1/alerts?within=15.07.02&status=all"] {
+        t.api(get(), path, Body::None, |w| if w == External { forbidden() } else { ok() });
+    }
+    t.api(get(), "/api/v1/alerts?status=semua", Body::None, |w| {
+        if w == External { forbidden() } else { Want::Error(400, "invalid_query") }
+    });
+    t.api(get(), "/api/v1/alerts/999999", Body::None, |w| {
+        if w == External { forbidden() } else { not_found("alert_not_found") }
+    });
+    let scan = Body::Json(json!({"regency": "15.07", "replications": 9}));
+    t.api(Method::POST, "/api/v1/scans", scan, |w| match w {
+        _ if !handles(w) => forbidden(),
+        DistrictOperator | ScopedToken => not_found("region_not_found"),
+        _ => created(),
+    });
+    let bad_scan = Body::Json(json!({"regency": "15.07", "max_fraction": 0.9}));
+    t.api(Method::POST, "/api/v1/scans", bad_scan, |w| if handles(w) { invalid() } else { forbidden() });
 
     // The gateway webhook takes API tokens only (a browser session is refused), of accounts that file reports;
     // an unregistered sender is answered with a reply, not an error.
@@ -978,6 +1059,46 @@ fn matrix(world: &World) -> Table {
             _ => Want::Status(404),
         });
     }
+    // Incident desk pages: read like the reports (the external role is refused); a report outside the territory is
+    // a "not found" page. Their forms never act without the form's CSRF token, whoever sends them.
+    for path in [
+        "/incidents",
+        "/incidents/queue",
+        "/incidents/escalations",
+        "/incidents?region=15.07.02&open=true",
+        "/incidents/map.geojson",
+    ] {
+        t.page(path, |w| if w == External { Want::Status(403) } else { ok() });
+    }
+    for (id, village) in [(world.report_a, "15.07.01.2001"), (world.report_b, "15.07.02.1001")] {
+        let covered = |w: Who| match w {
+            DistrictOperator | FieldReporter => village.starts_with("15.07.01"),
+            ScopedToken => village.starts_with("15.07.02"),
+            _ => true,
+        };
+        t.page(&format!("/incidents/{id}"), |w| match w {
+            External => Want::Status(403),
+            _ if covered(w) => ok(),
+            _ => Want::Status(404),
+        });
+        for form in ["move", "comment", "share", "duplicate"] {
+            let path = format!("/incidents/{id}/{form}");
+            t.each(
+                Method::POST,
+                |_| path.clone(),
+                Body::None,
+                |w| {
+                    if w == Anonymous { login_page(&path) } else { Want::Error(403, "csrf_failed") }
+                },
+            );
+        }
+    }
+    t.page("/incidents/999999", |w| if w == External { Want::Status(403) } else { Want::Status(404) });
+    // The field form: for those who file reports.
+    t.page("/field", |w| match w {
+        Admin | Commander | Operator | DistrictOperator | FieldReporter | ScopedToken | NoCsrf => ok(),
+        _ => Want::Status(403),
+    });
     t.api(get(), "/api/v1/assessments/999999/photo", Body::None, |_| not_found("photo_not_found"));
     t.api(get(), &format!("/api/v1/vulnerability/{set}/export?region=15.07.01"), Body::None, |w| match w {
         External => forbidden(),

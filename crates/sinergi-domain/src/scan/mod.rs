@@ -8,6 +8,7 @@
 //!
 //! `files` reads the cases and zones CSV files of `sinergi scan`, naming the line of every problem.
 
+pub mod alerts;
 mod engine;
 pub mod files;
 

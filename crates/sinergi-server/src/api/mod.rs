@@ -17,8 +17,10 @@ use crate::error::{ApiError, ErrorBody};
 mod area;
 pub(crate) mod desk;
 pub mod dto;
+pub(crate) mod early_warning;
 mod intake;
 pub(crate) mod regions;
+pub(crate) mod report_export;
 pub(crate) mod reports;
 mod session;
 mod tokens;
@@ -74,6 +76,7 @@ pub fn parse_code(text: &str, parameter: &'static str) -> Result<RegionCode, Api
         (name = "agencies", description = "Agencies and their units"),
         (name = "vulnerability", description = "Vulnerability mapping: indicator sets, TPS classes, area indices, assessments"),
         (name = "reports", description = "The incident desk: incident and intelligence reports, their workflow and comments"),
+        (name = "early-warning", description = "The early warning scan on the live reports: runs, and the alerts they raise (docs/scan.md)"),
         (name = "auth", description = "Signing in and out (session cookie) and API tokens (`Authorization: Bearer`)"),
         (name = "system", description = "Health and the API description")
     )
@@ -139,6 +142,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(reports::list, reports::create))
         .routes(routes!(reports::queue))
         .routes(routes!(reports::escalations))
+        .routes(routes!(report_export::export))
         .routes(routes!(reports::get))
         .routes(routes!(reports::move_report))
         .routes(routes!(reports::comment))
@@ -148,6 +152,10 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(desk::revoke))
         .routes(routes!(desk::decide))
         .routes(routes!(intake::message))
+        .routes(routes!(early_warning::list, early_warning::create))
+        .routes(routes!(early_warning::get))
+        .routes(routes!(early_warning::alerts))
+        .routes(routes!(early_warning::alert))
         .split_for_parts()
 }
 

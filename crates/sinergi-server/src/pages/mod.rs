@@ -21,7 +21,11 @@ use crate::auth::{self, CurrentUser};
 use crate::lang::{COOKIE, PageLang};
 
 mod area;
+mod field;
+mod incidents;
 mod vulnerability;
+
+pub(crate) use vulnerability::wib;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -34,6 +38,16 @@ pub fn router() -> Router<AppState> {
         .route("/vulnerability/{code}/assess", get(vulnerability::assess_form).post(vulnerability::assess_submit))
         .route("/vulnerability/{code}/area", get(area::form).post(area::submit))
         .route("/tps/{id}", get(vulnerability::tps))
+        .route("/field", get(field::form).post(field::submit))
+        .route("/incidents", get(incidents::list))
+        .route("/incidents/queue", get(incidents::queue))
+        .route("/incidents/map.geojson", get(incidents::map_data))
+        .route("/incidents/escalations", get(incidents::escalations))
+        .route("/incidents/{id}", get(incidents::report))
+        .route("/incidents/{id}/move", axum::routing::post(incidents::move_submit))
+        .route("/incidents/{id}/comment", axum::routing::post(incidents::comment_submit))
+        .route("/incidents/{id}/share", axum::routing::post(incidents::share_submit))
+        .route("/incidents/{id}/duplicate", axum::routing::post(incidents::duplicate_submit))
         .route("/lang/{code}", get(switch_language))
         .route("/login", get(login_form).post(login_submit))
         .route("/logout", axum::routing::post(logout))
@@ -52,6 +66,8 @@ pub struct Chrome {
     pub user: Option<(String, &'static str)>,
     /// The session's CSRF token, for the forms of the page (and `<meta name="csrf-token">` for scripts).
     pub csrf: String,
+    /// The user may file reports: the navigation links the field form.
+    pub files_reports: bool,
 }
 
 type User = Option<Extension<CurrentUser>>;
@@ -62,8 +78,9 @@ impl Chrome {
         let synthetic = state.store.count_synthetic_tps().await.map(|n| n > 0).unwrap_or(false);
         let here = uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".to_owned());
         let csrf = user.map(|u| u.csrf.clone()).unwrap_or_default();
+        let files_reports = user.is_some_and(|u| u.viewer.may(sinergi_domain::access::Action::FileReports));
         let user = user.map(|u| (u.user.display_name.clone(), u.user.role.as_str()));
-        Chrome { lang, synthetic, asset_version: ASSET_VERSION, here, nav, user, csrf }
+        Chrome { lang, synthetic, asset_version: ASSET_VERSION, here, nav, user, csrf, files_reports }
     }
 
     pub fn t(&self, msg: Msg) -> &'static str {
@@ -478,6 +495,8 @@ async fn map(
             "sea": chrome.t(Msg::AccessSea), "foot": chrome.t(Msg::AccessFoot),
         },
         "load_failed": chrome.t(Msg::MapLoadFailed),
+        "alert_title": chrome.t(Msg::AlertMapTitle),
+        "alert_seen": chrome.t(Msg::AlertMapSeen),
         "layer_districts": chrome.t(Msg::MapLegendDistrict),
         "layer_villages": chrome.t(Msg::MapLegendVillage),
         "layer_tps": chrome.t(Msg::MapLegendTps),
