@@ -1,6 +1,8 @@
 -- wrk script for scripts/load-reports: every request files a new report (POST /api/v1/reports) as the demo
 -- administrator, with its own idempotency key, in one of the villages given in the VILLAGES environment variable.
 local token = os.getenv("TOKEN")
+-- Keys differ between runs (the warm-up and the measured run), so that every request files a new report.
+local run = os.getenv("RUN") or tostring(os.time())
 local villages = {}
 for code in string.gmatch(os.getenv("VILLAGES") or "", "[^,]+") do
   villages[#villages + 1] = code
@@ -29,8 +31,8 @@ function request()
   local village = villages[(counter % #villages) + 1]
   local category = categories[(counter % #categories) + 1]
   local body = string.format(
-    '{"category":"%s","village_code":"%s","description":"Uji beban %d-%d","idempotency_key":"load-%d-%d"}',
-    category, village, id, counter, id, counter)
+    '{"category":"%s","village_code":"%s","description":"Uji beban %d-%d","idempotency_key":"load-%s-%d-%d"}',
+    category, village, id, counter, run, id, counter)
   return wrk.format(nil, "/api/v1/reports", nil, body)
 end
 

@@ -43,7 +43,9 @@ impl Desk {
     pub async fn file(&self, store: &Arc<dyn Store>, report: NewReport) -> Result<Filed, StoreError> {
         let writer = self.writer.get_or_init(|| {
             let (tx, rx) = mpsc::channel(BATCH * 8);
-            tokio::spawn(write_loop(store.clone(), rx));
+            let (links, pending) = mpsc::unbounded_channel();
+            tokio::spawn(write_loop(store.clone(), rx, links));
+            tokio::spawn(link_loop(store.clone(), pending));
             tx
         });
         let (done, answer) = oneshot::channel();
@@ -76,7 +78,20 @@ impl Desk {
     }
 }
 
-async fn write_loop(store: Arc<dyn Store>, mut jobs: mpsc::Receiver<Job>) {
+/// Links probable duplicates of the reports the writer filed, in the writer's order but on a task of its own, so
+/// that the next group of reports never waits for it. Whatever queued up meanwhile is linked at once.
+async fn link_loop(store: Arc<dyn Store>, mut pending: mpsc::UnboundedReceiver<Vec<i64>>) {
+    while let Some(mut ids) = pending.recv().await {
+        while let Ok(more) = pending.try_recv() {
+            ids.extend(more);
+        }
+        if let Err(e) = store.link_duplicates(&ids, DuplicateRule::default(), crate::auth::now_ms()).await {
+            tracing::warn!(error = %e, reports = ids.len(), "probable duplicates could not be linked");
+        }
+    }
+}
+
+async fn write_loop(store: Arc<dyn Store>, mut jobs: mpsc::Receiver<Job>, links: mpsc::UnboundedSender<Vec<i64>>) {
     while let Some(first) = jobs.recv().await {
         let mut batch = vec![first];
         while batch.len() < BATCH {
@@ -114,12 +129,10 @@ async fn write_loop(store: Arc<dyn Store>, mut jobs: mpsc::Receiver<Job>) {
                 }
             }
         }
-        // Probable duplicates are linked after the reports are acknowledged: the reporter does not wait for it,
-        // and the verifier sees the link a moment later (through the live feed).
-        if !fresh.is_empty()
-            && let Err(e) = store.link_duplicates(&fresh, DuplicateRule::default(), crate::auth::now_ms()).await
-        {
-            tracing::warn!(error = %e, reports = fresh.len(), "probable duplicates could not be linked");
+        // Probable duplicates are linked after the reports are acknowledged, by another task: neither the
+        // reporter nor the next group waits for it, and the verifier sees the link a moment later (live feed).
+        if !fresh.is_empty() {
+            let _ = links.send(fresh);
         }
     }
 }

@@ -947,7 +947,8 @@ pub trait Store: Send + Sync {
     async fn record_escalation(&self, escalation: &NewEscalation) -> Result<bool>;
     /// Links each report to the earlier reports it probably duplicates (the rule's same category, distance and
     /// time; the place is the report's coordinates, else its village's centre), with a feed entry for each report
-    /// that gained a link. Rejected reports are left out. Returns the links made.
+    /// that gained a link, at most the five nearest per report. Rejected reports are left out. Returns the links
+    /// made.
     async fn link_duplicates(
         &self,
         report_ids: &[i64],

@@ -2227,6 +2227,8 @@ macro_rules! impl_store {
                 at_ms: i64,
             ) -> $crate::Result<u64> {
                 use sinergi_domain::incident::duplicates::{Candidate, probable_duplicates};
+                /// Links made for one report at most, nearest first.
+                const MOST_LINKS: usize = 5;
                 // A report's place for this purpose: its coordinates, else its village's centre.
                 macro_rules! placed {
                     () => {
@@ -2259,7 +2261,9 @@ macro_rules! impl_store {
                     .fetch_all(&mut *tx)
                     .await?;
                     let others: Vec<Candidate> = others.into_iter().filter_map(candidate).collect();
-                    for other_id in probable_duplicates(&new, &others, rule) {
+                    // The nearest few are what a verifier can weigh; a burst of reports of one event (or a load
+                    // test) must not link every report to every other.
+                    for other_id in probable_duplicates(&new, &others, rule).into_iter().take(MOST_LINKS) {
                         let Some(other) = others.iter().find(|o| o.id == other_id) else { continue };
                         let (later, earlier) = if id > other_id { (id, other_id) } else { (other_id, id) };
                         let linked = sqlx::query(
