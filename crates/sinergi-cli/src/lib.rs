@@ -7,6 +7,7 @@ pub mod demo;
 pub mod export;
 pub mod import;
 pub mod scan;
+pub mod taxonomy;
 pub mod token;
 pub mod user;
 pub mod vulnerability;

@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_server::ServerConfig;
 
-use sinergi_cli::{audit, demo, export, import, scan, token, user, vulnerability};
+use sinergi_cli::{audit, demo, export, import, scan, taxonomy, token, user, vulnerability};
 
 #[derive(Parser)]
 #[command(name = "sinergi", version, about = "Sinergi: cross-sector coordination of election security")]
@@ -92,6 +92,29 @@ enum Command {
     },
     /// Early warning scan: clusters of reports in space and time, with p-values, as JSON (docs/scan.md)
     Scan(scan::ScanArgs),
+    /// The report taxonomy (categories, routing rules, time limits): check a TOML file, or load it as the new
+    /// version in force (docs/incidents.md)
+    Taxonomy {
+        #[command(subcommand)]
+        what: TaxonomyWhat,
+    },
+}
+
+#[derive(Subcommand)]
+enum TaxonomyWhat {
+    /// Check a taxonomy file: every fault with its place (exit status 2), nothing stored
+    Check { file: PathBuf },
+    /// Check a taxonomy file and store it as the newest version; running servers put it in force within seconds.
+    /// Refused when it drops a category that stored reports use
+    Load {
+        file: PathBuf,
+        /// Why the rules change (kept with the version and in the audit log)
+        #[arg(long)]
+        reason: String,
+        /// Who loaded it, as the version history shows [default: the user running the command]
+        #[arg(long)]
+        by: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -442,6 +465,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Scan(args) => scan::run(args, &database("sqlite://sinergi.db"), lang).await,
+        Command::Taxonomy { what: TaxonomyWhat::Check { file } } => taxonomy::check(&file, lang),
+        Command::Taxonomy { what: TaxonomyWhat::Load { file, reason, by } } => {
+            let store = sinergi_store::connect(&database("sqlite://sinergi.db")).await?;
+            taxonomy::load(&*store, &file, &reason, by.as_deref(), lang).await
+        }
         Command::Audit { what } => {
             let store = sinergi_store::connect(&database("sqlite://sinergi.db")).await?;
             match what {

@@ -42,10 +42,12 @@ pub enum Action {
     ManageOwnTokens,
     /// Manage accounts, every account's tokens and the clearance rules.
     Administer,
+    /// Load a new version of the report taxonomy (categories, routes, time limits) and read the versions loaded.
+    ManageTaxonomy,
 }
 
 impl Action {
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 11] = [
         Action::ReadRegions,
         Action::ReadUnits,
         Action::ReadTps,
@@ -56,6 +58,7 @@ impl Action {
         Action::HandleReports,
         Action::ManageOwnTokens,
         Action::Administer,
+        Action::ManageTaxonomy,
     ];
 
     /// True for actions that change something (refused to read-only tokens).
@@ -68,6 +71,7 @@ impl Action {
                 | Action::HandleReports
                 | Action::ManageOwnTokens
                 | Action::Administer
+                | Action::ManageTaxonomy
         )
     }
 }
@@ -78,7 +82,8 @@ pub fn role_permits(role: Role, action: Action) -> bool {
     use Action::*;
     match role {
         Role::Administrator => true,
-        Role::Operator => !matches!(action, Administer),
+        // The taxonomy routes every agency's reports: changing it is for administrators alone.
+        Role::Operator => !matches!(action, Administer | ManageTaxonomy),
         // Field reporters are the officers at the village: they answer the questionnaires and file reports.
         Role::FieldReporter => {
             matches!(action, ReadRegions | ReadUnits | ReadTps | Assess | ReadReports | FileReports | ManageOwnTokens)
@@ -225,14 +230,14 @@ mod tests {
     #[test]
     fn the_role_table() {
         use Action::*;
-        let expected: [(Role, [bool; 10]); 6] = [
-            //                     regions units tps   write assess rd-rep file  handle tokens admin
-            (Role::Administrator, [true, true, true, true, true, true, true, true, true, true]),
-            (Role::Commander, [true, true, true, false, false, true, true, true, true, false]),
-            (Role::Operator, [true, true, true, true, true, true, true, true, true, false]),
-            (Role::FieldReporter, [true, true, true, false, true, true, true, false, true, false]),
-            (Role::Observer, [true, true, true, false, false, true, false, false, true, false]),
-            (Role::External, [true, false, false, false, false, false, false, false, true, false]),
+        let expected: [(Role, [bool; 11]); 6] = [
+            //                     regions units tps   write assess rd-rep file  handle tokens admin taxonomy
+            (Role::Administrator, [true, true, true, true, true, true, true, true, true, true, true]),
+            (Role::Commander, [true, true, true, false, false, true, true, true, true, false, false]),
+            (Role::Operator, [true, true, true, true, true, true, true, true, true, false, false]),
+            (Role::FieldReporter, [true, true, true, false, true, true, true, false, true, false, false]),
+            (Role::Observer, [true, true, true, false, false, true, false, false, true, false, false]),
+            (Role::External, [true, false, false, false, false, false, false, false, true, false, false]),
         ];
         for (role, row) in expected {
             let actions = [
@@ -246,6 +251,7 @@ mod tests {
                 HandleReports,
                 ManageOwnTokens,
                 Administer,
+                ManageTaxonomy,
             ];
             for (action, allowed) in actions.iter().zip(row) {
                 assert_eq!(role_permits(role, *action), allowed, "{role} {action:?}");

@@ -16,7 +16,7 @@ use sinergi_domain::access::Viewer;
 use sinergi_domain::incident::duplicates::DuplicateRule;
 use sinergi_domain::incident::place::{PlaceIndex, VillageShape};
 use sinergi_domain::incident::{Severity, Status, Taxonomy};
-use sinergi_domain::{Boundary, Unit};
+use sinergi_domain::{Boundary, RegionCode, Unit};
 use sinergi_store::{Filed, NewEscalation, NewReport, Page, ReportFilter, ReportRecord, Store, StoreError};
 use tokio::sync::{mpsc, oneshot};
 
@@ -26,17 +26,40 @@ pub const BATCH: usize = 512;
 /// How long the place index is trusted: boundaries imported meanwhile count within this time.
 pub const PLACES_TTL: Duration = Duration::from_secs(600);
 
+/// How long the units over a village are trusted for routing: units imported meanwhile (the directory is loaded by
+/// the command line) receive reports within this time.
+pub const UNITS_TTL: Duration = Duration::from_secs(30);
+
 type Job = (NewReport, oneshot::Sender<Result<Filed, StoreError>>);
 
 pub struct Desk {
-    pub taxonomy: Arc<Taxonomy>,
+    /// The taxonomy in force; replaced whole when a new version is loaded, so a request keeps the one it started
+    /// with.
+    taxonomy: std::sync::RwLock<Arc<Taxonomy>>,
     writer: OnceLock<mpsc::Sender<Job>>,
     places: tokio::sync::Mutex<Option<(Instant, Arc<PlaceIndex>)>>,
+    units: crate::cache::TtlMap<RegionCode, Vec<Unit>>,
 }
 
 impl Desk {
     pub fn new(taxonomy: Taxonomy) -> Desk {
-        Desk { taxonomy: Arc::new(taxonomy), writer: OnceLock::new(), places: tokio::sync::Mutex::new(None) }
+        Desk {
+            taxonomy: std::sync::RwLock::new(Arc::new(taxonomy)),
+            writer: OnceLock::new(),
+            places: tokio::sync::Mutex::new(None),
+            units: crate::cache::TtlMap::new(UNITS_TTL),
+        }
+    }
+
+    /// The taxonomy in force now.
+    pub fn taxonomy(&self) -> Arc<Taxonomy> {
+        // A poisoned lock still holds a whole taxonomy: it is only ever replaced, never edited in place.
+        self.taxonomy.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Puts `taxonomy` in force for every request that starts from now on.
+    pub fn set_taxonomy(&self, taxonomy: Arc<Taxonomy>) {
+        *self.taxonomy.write().unwrap_or_else(|e| e.into_inner()) = taxonomy;
     }
 
     /// Files a report through the writer and waits until it is committed.
@@ -44,13 +67,40 @@ impl Desk {
         let writer = self.writer.get_or_init(|| {
             let (tx, rx) = mpsc::channel(BATCH * 8);
             let (links, pending) = mpsc::unbounded_channel();
-            tokio::spawn(write_loop(store.clone(), rx, links));
-            tokio::spawn(link_loop(store.clone(), pending));
+            let pressure =
+                Arc::new(Pressure { start: Instant::now(), last_group_ms: std::sync::atomic::AtomicU64::new(0) });
+            tokio::spawn(write_loop(store.clone(), pressure.clone(), rx, links));
+            tokio::spawn(link_loop(store.clone(), pressure, pending));
             tx
         });
         let (done, answer) = oneshot::channel();
         writer.send((report, done)).await.map_err(|_| StoreError::Unavailable("the report writer stopped".into()))?;
         answer.await.map_err(|_| StoreError::Unavailable("the report writer stopped".into()))?
+    }
+
+    /// The units whose territory holds `village` or lies above it, read from the database at most every
+    /// [`UNITS_TTL`]: every report is routed with them.
+    pub async fn units_over(&self, store: &Arc<dyn Store>, village: &RegionCode) -> Result<Arc<Vec<Unit>>, StoreError> {
+        if let Some(units) = self.units.get(village) {
+            return Ok(units);
+        }
+        let units = Arc::new(store.units_over(village).await?);
+        self.units.put(village.clone(), units.clone());
+        Ok(units)
+    }
+
+    /// Whether `village` is a stored village. Those in the place index are (it is read from the stored
+    /// villages); any other is looked up, so that a village imported since the index was read is found too.
+    pub async fn village_exists(
+        &self,
+        store: &Arc<dyn Store>,
+        viewer: &Viewer,
+        village: &RegionCode,
+    ) -> Result<bool, StoreError> {
+        if self.places(store).await?.holds(village) {
+            return Ok(true);
+        }
+        Ok(store.region(viewer, village).await?.is_some())
     }
 
     /// The index of village centroids and boundaries, read from the database at most every [`PLACES_TTL`].
@@ -78,20 +128,72 @@ impl Desk {
     }
 }
 
+/// Reports linked in one go at most: one round of reads and one short transaction.
+const LINK_CHUNK: usize = 256;
+
+/// While the writer is filing groups (requests queue up behind one another), linking waits this long between
+/// rounds, to leave the machine to the reports themselves ...
+const LINK_YIELD: Duration = Duration::from_millis(200);
+
+/// ... but never more than this in a row, so that links still come during a long burst.
+const LINK_MOST_WAIT: Duration = Duration::from_secs(5);
+
+/// When the writer last filed more than one report in a group, in milliseconds since the desk's start: the sign
+/// that requests are queueing.
+struct Pressure {
+    start: Instant,
+    last_group_ms: std::sync::atomic::AtomicU64,
+}
+
+impl Pressure {
+    fn now_ms(&self) -> u64 {
+        self.start.elapsed().as_millis() as u64
+    }
+
+    fn note_group(&self) {
+        self.last_group_ms.store(self.now_ms().max(1), std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn busy(&self) -> bool {
+        let last = self.last_group_ms.load(std::sync::atomic::Ordering::Relaxed);
+        last > 0 && self.now_ms().saturating_sub(last) < LINK_YIELD.as_millis() as u64
+    }
+}
+
 /// Links probable duplicates of the reports the writer filed, in the writer's order but on a task of its own, so
-/// that the next group of reports never waits for it. Whatever queued up meanwhile is linked at once.
-async fn link_loop(store: Arc<dyn Store>, mut pending: mpsc::UnboundedReceiver<Vec<i64>>) {
-    while let Some(mut ids) = pending.recv().await {
-        while let Ok(more) = pending.try_recv() {
-            ids.extend(more);
+/// that no report waits for it. Under a burst it steps aside: linking is a search around each report, as costly as
+/// filing it, and the reporters' answers come first; the links follow (live feed) within [`LINK_MOST_WAIT`] of
+/// each round.
+async fn link_loop(store: Arc<dyn Store>, pressure: Arc<Pressure>, mut pending: mpsc::UnboundedReceiver<Vec<i64>>) {
+    let mut queue: std::collections::VecDeque<i64> = std::collections::VecDeque::new();
+    loop {
+        if queue.is_empty() {
+            match pending.recv().await {
+                Some(ids) => queue.extend(ids),
+                None => return,
+            }
         }
+        let waited = Instant::now();
+        while pressure.busy() && waited.elapsed() < LINK_MOST_WAIT {
+            tokio::time::sleep(LINK_YIELD).await;
+        }
+        while let Ok(more) = pending.try_recv() {
+            queue.extend(more);
+        }
+        let take = queue.len().min(LINK_CHUNK);
+        let ids: Vec<i64> = queue.drain(..take).collect();
         if let Err(e) = store.link_duplicates(&ids, DuplicateRule::default(), crate::auth::now_ms()).await {
             tracing::warn!(error = %e, reports = ids.len(), "probable duplicates could not be linked");
         }
     }
 }
 
-async fn write_loop(store: Arc<dyn Store>, mut jobs: mpsc::Receiver<Job>, links: mpsc::UnboundedSender<Vec<i64>>) {
+async fn write_loop(
+    store: Arc<dyn Store>,
+    pressure: Arc<Pressure>,
+    mut jobs: mpsc::Receiver<Job>,
+    links: mpsc::UnboundedSender<Vec<i64>>,
+) {
     while let Some(first) = jobs.recv().await {
         let mut batch = vec![first];
         while batch.len() < BATCH {
@@ -99,6 +201,9 @@ async fn write_loop(store: Arc<dyn Store>, mut jobs: mpsc::Receiver<Job>, links:
                 Ok(job) => batch.push(job),
                 Err(_) => break,
             }
+        }
+        if batch.len() > 1 {
+            pressure.note_group();
         }
         let reports: Vec<NewReport> = batch.iter().map(|(r, _)| r.clone()).collect();
         let mut fresh = Vec::new();
@@ -142,12 +247,12 @@ pub const SWEEP_EVERY: Duration = Duration::from_secs(60);
 
 /// Sweeps for escalations every [`SWEEP_EVERY`], for as long as the server runs. Every instance sweeps; each
 /// escalation is recorded once all the same (see [`sweep_escalations`]).
-pub async fn sweep_forever(store: Arc<dyn Store>, taxonomy: Arc<Taxonomy>) {
+pub async fn sweep_forever(store: Arc<dyn Store>, desk: Arc<Desk>) {
     let mut ticks = tokio::time::interval(SWEEP_EVERY);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
-        match sweep_escalations(&store, &taxonomy, crate::auth::now_ms()).await {
+        match sweep_escalations(&store, &desk.taxonomy(), crate::auth::now_ms()).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(escalations = n, "reports escalated"),
             Err(e) => tracing::warn!(error = %e, "the escalation sweep failed; it runs again shortly"),

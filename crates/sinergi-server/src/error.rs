@@ -16,6 +16,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_domain::import::Problem;
+use sinergi_domain::incident::TaxonomyError;
 use sinergi_store::StoreError;
 use utoipa::ToSchema;
 
@@ -30,7 +31,8 @@ pub struct ErrorBody {
     /// What went wrong, for a person, in the request's language (Bahasa Indonesia unless `?lang=en` or
     /// `Accept-Language: en`).
     pub message: String,
-    /// For `validation_failed`: each faulty field with its problem.
+    /// For `validation_failed`: each faulty field with its problem; for `invalid_taxonomy`: each fault, its place
+    /// as `field` (`line:3:1`, `category[2].severity`, `route[1].responsible`, `limit`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<FieldErrorBody>,
 }
@@ -47,6 +49,9 @@ enum Detail {
     /// A problem rendered into the `{detail}` argument in the response's language.
     Problem(Problem),
     Fields(Vec<(String, Problem)>),
+    /// A taxonomy refused whole: every fault with its place, rendered into `fields` (the place's path and the
+    /// fault) and `{detail}` in the response's language.
+    Taxonomy(Vec<TaxonomyError>),
 }
 
 /// An error on its way to becoming a response. Boxed, so that `Result<T, ApiError>` stays small on the happy path.
@@ -117,6 +122,14 @@ impl ApiError {
         }))
     }
 
+    /// 422 `invalid_taxonomy`: a taxonomy text with every fault named, each with its place.
+    pub fn taxonomy(errors: Vec<TaxonomyError>) -> ApiError {
+        let mut e = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_taxonomy", Msg::ErrInvalidTaxonomy);
+        e.0.args.push(("count", errors.len().to_string()));
+        e.0.detail = Detail::Taxonomy(errors);
+        e
+    }
+
     pub fn conflict(detail: impl ToString) -> ApiError {
         ApiError::new(StatusCode::CONFLICT, "conflict", Msg::ErrConflict).arg("detail", detail)
     }
@@ -131,6 +144,7 @@ impl ApiError {
             // A bad code says what is wrong with it; the message around it already says it is a region code.
             Detail::Problem(Problem::BadCode(e)) => Some(e.message(lang)),
             Detail::Problem(p) => Some(p.message(lang)),
+            Detail::Taxonomy(errors) => Some(errors.iter().map(|e| e.message(lang)).collect::<Vec<_>>().join("; ")),
             _ => None,
         };
         let mut args: Vec<(&str, &dyn std::fmt::Display)> =
@@ -143,6 +157,9 @@ impl ApiError {
                 .iter()
                 .map(|(field, problem)| FieldErrorBody { field: field.clone(), message: problem.message(lang) })
                 .collect(),
+            Detail::Taxonomy(errors) => {
+                errors.iter().map(|e| FieldErrorBody { field: e.path(), message: e.message(lang) }).collect()
+            }
             Detail::None | Detail::Problem(_) => Vec::new(),
         };
         ErrorBody { code: this.code, message: lang.format(this.msg, &args), fields }

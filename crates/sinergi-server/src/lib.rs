@@ -20,6 +20,7 @@ use tower_http::trace::TraceLayer;
 pub mod api;
 mod assets;
 pub mod auth;
+mod cache;
 pub mod desk;
 pub mod early_warning;
 pub mod error;
@@ -27,6 +28,7 @@ pub mod feed;
 pub mod lang;
 mod pages;
 pub mod secrets;
+pub mod taxonomy;
 pub mod tokens;
 
 /// Largest request body we accept. A TPS or a report is a few hundred bytes; imports go through the CLI.
@@ -85,6 +87,10 @@ pub struct AppState {
     pub desk: Arc<desk::Desk>,
     /// The live feed's poller and its subscribers.
     pub feed: Arc<feed::Feed>,
+    /// The stored taxonomy version in force on this instance (the taxonomy itself is in `desk`).
+    pub taxonomy_versions: Arc<taxonomy::Versions>,
+    /// API tokens and their accounts as last read, for at most [`auth::TOKEN_TTL`] (see there).
+    pub(crate) tokens: Arc<auth::TokenCache>,
 }
 
 /// The clearance rules and when they were read.
@@ -103,6 +109,8 @@ impl AppState {
             policy: Arc::new(tokio::sync::RwLock::new(None)),
             desk: Arc::new(desk::Desk::new(sinergi_domain::incident::Taxonomy::shipped())),
             feed: Arc::new(feed::Feed::new()),
+            taxonomy_versions: Arc::new(taxonomy::Versions::default()),
+            tokens: Arc::new(auth::TokenCache::new(auth::TOKEN_TTL)),
         }
     }
 
@@ -200,7 +208,13 @@ pub async fn serve(
     let local = listener.local_addr()?;
     on_ready(local);
     let state = AppState::new(store, config);
-    tokio::spawn(desk::sweep_forever(state.store.clone(), state.desk.taxonomy.clone()));
+    // The newest stored taxonomy before the first request; without one (or if the database does not answer yet)
+    // the shipped file stays in force and the watch below takes a stored one up within seconds.
+    if let Err(e) = taxonomy::refresh(&state).await {
+        tracing::warn!(error = %e, "could not read the stored taxonomy; the shipped one is in force for now");
+    }
+    tokio::spawn(taxonomy::watch_forever(state.clone()));
+    tokio::spawn(desk::sweep_forever(state.store.clone(), state.desk.clone()));
     tokio::spawn(early_warning::schedule_forever(state.store.clone(), state.config.early_warning.clone()));
     axum::serve(listener, app_with_state(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {

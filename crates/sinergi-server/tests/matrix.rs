@@ -848,6 +848,16 @@ fn matrix(world: &World) -> Table {
     let handles = |w: Who| matches!(w, Admin | Commander | Operator | DistrictOperator | ScopedToken);
     t.api(get(), "/api/v1/reports", Body::None, |w| if w == External { forbidden() } else { ok() });
     t.api(get(), "/api/v1/report-categories", Body::None, |w| if w == External { forbidden() } else { ok() });
+    // The taxonomy as data: only administrators load a version or read the versions loaded (a broken text is a
+    // 422 that shows access without changing the rules the rest of the matrix files reports by).
+    let broken_taxonomy = Body::Json(json!({"toml": "id = 1", "reason": "matriks"}));
+    t.api(Method::PUT, "/api/v1/report-categories", broken_taxonomy, |w| {
+        if w == Admin { Want::Error(422, "invalid_taxonomy") } else { forbidden() }
+    });
+    t.api(get(), "/api/v1/report-categories/versions", Body::None, |w| if w == Admin { ok() } else { forbidden() });
+    t.api(get(), "/api/v1/report-categories/versions/999999", Body::None, |w| {
+        if w == Admin { not_found("taxonomy_version_not_found") } else { forbidden() }
+    });
     t.api(get(), "/api/v1/reports/queue", Body::None, |w| if w == External { forbidden() } else { ok() });
     t.api(get(), "/api/v1/reports/escalations", Body::None, |w| if w == External { forbidden() } else { ok() });
     let body = Body::Json(json!({"category": "bentrok", "village_code": "15.07.01.2001", "description": "Ricuh"}));
@@ -1093,7 +1103,31 @@ fn matrix(world: &World) -> Table {
             );
         }
     }
+    // The routing rules page: administrators only; its form never acts without the form's CSRF token.
+    t.page("/incidents/rules", |w| if w == Admin { ok() } else { Want::Status(403) });
+    t.each(
+        Method::POST,
+        |_| "/incidents/rules".into(),
+        Body::None,
+        |w| if w == Anonymous { login_page("/incidents/rules") } else { Want::Error(403, "csrf_failed") },
+    );
     t.page("/incidents/999999", |w| if w == External { Want::Status(403) } else { Want::Status(404) });
+    // Early warning pages: read like the reports (the external role is refused); an alert or a run outside the
+    // territory (here: none at all) is a "not found" page; a bad filter is named (400). The run form never acts
+    // without the form's CSRF token, whoever sends it.
+    for path in ["/early-warning", "/early-warning?state=all&regency=15.07"] {
+        t.page(path, |w| if w == External { Want::Status(403) } else { ok() });
+    }
+    t.page("/early-warning?state=semua", |w| if w == External { Want::Status(403) } else { Want::Status(400) });
+    for path in ["/early-warning/alerts/999999", "/early-warning/runs/999999"] {
+        t.page(path, |w| if w == External { Want::Status(403) } else { Want::Status(404) });
+    }
+    t.each(
+        Method::POST,
+        |_| "/early-warning/run".into(),
+        Body::None,
+        |w| if w == Anonymous { login_page("/early-warning/run") } else { Want::Error(403, "csrf_failed") },
+    );
     // The field form: for those who file reports.
     t.page("/field", |w| match w {
         Admin | Commander | Operator | DistrictOperator | FieldReporter | ScopedToken | NoCsrf => ok(),

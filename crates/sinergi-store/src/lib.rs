@@ -400,6 +400,33 @@ impl Filed {
     }
 }
 
+impl NewReport {
+    /// The report as [`Store::report`] reads it right after [`Store::file_reports`] stored it new under `id`: a
+    /// filing can answer with it without reading it back.
+    pub fn stored_as(&self, id: i64) -> ReportRecord {
+        ReportRecord {
+            id,
+            kind: self.kind.as_str().to_owned(),
+            category: self.category.clone(),
+            severity: self.severity.number(),
+            status: sinergi_domain::incident::Status::Reported.as_str().to_owned(),
+            occurred_at_ms: self.occurred_at_ms,
+            reported_at_ms: self.reported_at_ms,
+            updated_at_ms: self.reported_at_ms,
+            village_code: self.village.clone(),
+            tps_id: self.tps_id,
+            location: self.location,
+            description: self.description.clone(),
+            source_agency: self.source_agency.as_str().to_owned(),
+            source_person: self.source_person.clone(),
+            reporter_account: self.reporter_account,
+            channel: self.channel.as_str().to_owned(),
+            classification: self.classification.as_str().to_owned(),
+            status_since_ms: self.reported_at_ms,
+        }
+    }
+}
+
 /// A stored report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReportRecord {
@@ -726,6 +753,37 @@ pub struct AlertFilter {
     pub status: Option<String>,
 }
 
+/// A version of the report taxonomy to store: its checked TOML text, who loaded it and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewTaxonomyVersion {
+    /// The taxonomy's `id` and `version` as written in its text.
+    pub taxonomy_id: String,
+    pub label: String,
+    pub definition: String,
+    pub loaded_by: String,
+    pub loaded_at_ms: i64,
+    pub reason: String,
+}
+
+/// A stored version of the report taxonomy, without its text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TaxonomyVersion {
+    pub id: i64,
+    pub taxonomy_id: String,
+    pub label: String,
+    pub loaded_by: String,
+    pub loaded_at_ms: i64,
+    pub reason: String,
+}
+
+/// A stored version of the report taxonomy with its TOML text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredTaxonomy {
+    #[serde(flatten)]
+    pub version: TaxonomyVersion,
+    pub definition: String,
+}
+
 /// The one storage interface. Every method is a single transaction: it either happens entirely or not at all.
 #[async_trait]
 pub trait Store: Send + Sync {
@@ -1014,6 +1072,26 @@ pub trait Store: Send + Sync {
     /// The units an alert went to, responsible ones first.
     async fn alert_routes(&self, alert_id: i64) -> Result<Vec<RouteRecord>>;
 
+    // The report taxonomy as data (docs/incidents.md, "The taxonomy"): versions are only ever added; the newest
+    // is in force.
+
+    /// Stores a version of the taxonomy (its text checked by the caller) and records `audit` (its target set to
+    /// `taxonomy_version:<id>`) in the same transaction. Returns the new version's id, higher than every earlier
+    /// one.
+    async fn add_taxonomy_version(&self, version: &NewTaxonomyVersion, audit: &AuditEvent) -> Result<i64>;
+    /// The id of the newest version, or `None` when none was ever stored: one indexed read, for the instances
+    /// that watch for a new version every few seconds.
+    async fn latest_taxonomy_version_id(&self) -> Result<Option<i64>>;
+    /// The newest version with its text.
+    async fn latest_taxonomy_version(&self) -> Result<Option<StoredTaxonomy>>;
+    /// One version with its text.
+    async fn taxonomy_version(&self, id: i64) -> Result<Option<StoredTaxonomy>>;
+    /// The stored versions, newest first, without their texts, one page of them, with the total.
+    async fn taxonomy_versions(&self, page: Page) -> Result<(Vec<TaxonomyVersion>, u64)>;
+    /// Which of these category ids at least one stored report uses (in the order given, each once). Not
+    /// filtered by a viewer: a taxonomy serves every territory.
+    async fn categories_in_use(&self, ids: &[String]) -> Result<Vec<String>>;
+
     async fn meta(&self, key: &str) -> Result<Option<String>>;
     async fn set_meta(&self, key: &str, value: &str) -> Result<()>;
 }
@@ -1222,6 +1300,12 @@ impl AlertRow {
             status: self.status,
         })
     }
+}
+
+/// A taxonomy version row (id, taxonomy id, label, loaded by, loaded at, reason, text) as a record.
+fn stored_taxonomy(row: (i64, String, String, String, i64, String, String)) -> StoredTaxonomy {
+    let (id, taxonomy_id, label, loaded_by, loaded_at_ms, reason, definition) = row;
+    StoredTaxonomy { version: TaxonomyVersion { id, taxonomy_id, label, loaded_by, loaded_at_ms, reason }, definition }
 }
 
 /// The classifications a viewer may read, padded with empty strings (which match none) to bind as three values.

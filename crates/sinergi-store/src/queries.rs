@@ -172,6 +172,14 @@ macro_rules! impl_store {
             Ok(entry)
         }
 
+        /// Begins a transaction that will write. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`,
+        /// waiting out the busy timeout like any writer): a deferred transaction that reads first and writes
+        /// after fails outright (`SQLITE_BUSY_SNAPSHOT`) whenever another writer committed in between, which under
+        /// load is nearly always.
+        async fn begin_write(pool: &sqlx::Pool<$db>) -> Result<sqlx::Transaction<'static, $db>, sqlx::Error> {
+            if matches!($backend, $crate::Backend::Sqlite) { pool.begin_with("BEGIN IMMEDIATE").await } else { pool.begin().await }
+        }
+
         /// Appends entries to the live feed inside the caller's transaction, as its last writes. On PostgreSQL
         /// an advisory lock, held to the commit, makes the appends of concurrent transactions (on any instance)
         /// take their sequence numbers in commit order, so that no reader ever sees `seq` before `seq − 1`.
@@ -531,7 +539,7 @@ macro_rules! impl_store {
                 // Parents sort before their children, so foreign keys hold at every row.
                 let mut sorted: Vec<&sinergi_domain::Region> = regions.iter().collect();
                 sorted.sort_by(|a, b| a.code.cmp(&b.code));
-                let mut tx = self.pool.begin().await?;
+                let mut tx = begin_write(&self.pool).await?;
                 let mut written = 0;
                 for chunk in sorted.chunks($crate::queries::BATCH) {
                     let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO region (code, name, level, parent, lat, lng) ");
@@ -653,7 +661,7 @@ macro_rules! impl_store {
                 &self,
                 boundaries: &[(sinergi_domain::RegionCode, sinergi_domain::Boundary)],
             ) -> $crate::Result<u64> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = begin_write(&self.pool).await?;
                 for (code, boundary) in boundaries {
                     let bbox = boundary.bbox();
                     let done = sqlx::query(
@@ -728,7 +736,7 @@ macro_rules! impl_store {
             }
 
             async fn upsert_tps(&self, tps: &[sinergi_domain::Tps]) -> $crate::Result<u64> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = begin_write(&self.pool).await?;
                 let mut written = 0;
                 for chunk in tps.chunks($crate::queries::BATCH) {
                     let mut qb = sqlx::QueryBuilder::<$db>::new(
@@ -765,7 +773,7 @@ macro_rules! impl_store {
                 if !viewer.may(sinergi_domain::access::Action::WriteTps) || !viewer.covers(&tps.village) {
                     return Err($crate::StoreError::InvalidReference(format!("village {} is outside the scope", tps.village)));
                 }
-                let mut tx = self.pool.begin().await?;
+                let mut tx = begin_write(&self.pool).await?;
                 lock_audit_head(&mut tx).await?;
                 let insert = sqlx::query(
                     "INSERT INTO tps (village_code, number, address, lat, lng, voters, access, synthetic) \
@@ -792,7 +800,7 @@ macro_rules! impl_store {
                 if !viewer.covers(&tps.village) {
                     return Err($crate::StoreError::InvalidReference(format!("village {} is outside the scope", tps.village)));
                 }
-                let mut tx = self.pool.begin().await?;
+                let mut tx = begin_write(&self.pool).await?;
                 lock_audit_head(&mut tx).await?;
                 let Some(before) = tps_in_territory(&mut *tx, viewer, id).await? else { return Ok(None) };
                 let update = sqlx::query(
@@ -931,7 +939,7 @@ macro_rules! impl_store {
             }
 
             async fn upsert_units(&self, units: &[sinergi_domain::Unit]) -> $crate::Result<u64> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = begin_write(&self.pool).await?;
                 let mut written = 0;
                 for chunk in units.chunks($crate::queries::BATCH) {
                     let mut qb = sqlx::QueryBuilder::<$db>::new(
@@ -1054,7 +1062,7 @@ macro_rules! impl_store {
                 user: &$crate::NewUser,
                 audit: &sinergi_domain::audit::AuditEvent,
             ) -> $crate::Result<$crate::UserRecord> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = begin_write(&self.pool).await?;
                 lock_audit_head(&mut tx).await?;
                 let (id,): (i64,) = sqlx::query_as(
                     "INSERT INTO account (username, display_name, unit_code, role, scope, password_hash, created_at_ms) \
@@ -1098,7 +1106,7 @@ macro_rules! impl_store {
                 phone: Option<&str>,
                 audit: &sinergi_domain::audit::AuditEvent,
             ) -> $crate::Result<bool> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = begin_write(&self.pool).await?;
                 lock_audit_head(&mut tx).await?;
                 let id: Option<(i64,)> = sqlx::query_as("SELECT id FROM account WHERE username = $1")
                     .bind(username)
@@ -1151,7 +1159,7 @@ macro_rules! impl_store {
                 disabled: bool,
                 audit: &sinergi_domain::audit::AuditEvent,
             ) -> $crate::Result<bool> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = begin_write(&self.pool).await?;
                 lock_audit_head(&mut tx).await?;
                 let done = sqlx::query("UPDATE account SET disabled = $2 WHERE username = $1")
                     .bind(username)
@@ -1178,7 +1186,7 @@ macro_rules! impl_store {
                 hash: &str,
                 audit: &sinergi_domain::audit::AuditEvent,
             ) -> $crate::Result<bool> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = begin_write(&self.pool).await?;
                 lock_audit_head(&mut tx).await?;
                 let done = sqlx::query("UPDATE account SET password_hash = $2 WHERE username = $1")
                     .bind(username)
@@ -1258,7 +1266,7 @@ macro_rules! impl_store {
                 &self,
                 event: &sinergi_domain::audit::AuditEvent,
             ) -> $crate::Result<sinergi_domain::audit::AuditEntry> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = begin_write(&self.pool).await?;
                 let entry = append_in(&mut tx, event).await?;
                 tx.commit().await?;
                 Ok(entry)
@@ -1289,7 +1297,7 @@ macro_rules! impl_store {
                 token: &$crate::NewToken,
                 audit: &sinergi_domain::audit::AuditEvent,
             ) -> $crate::Result<$crate::TokenRecord> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = begin_write(&self.pool).await?;
                 lock_audit_head(&mut tx).await?;
                 sqlx::query(
                     "INSERT INTO api_token (id, digest, account_id, name, scope, read_only, created_at_ms, \
@@ -1349,7 +1357,7 @@ macro_rules! impl_store {
                 account_id: Option<i64>,
                 audit: &sinergi_domain::audit::AuditEvent,
             ) -> $crate::Result<bool> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = begin_write(&self.pool).await?;
                 lock_audit_head(&mut tx).await?;
                 let done = sqlx::query(
                     "UPDATE api_token SET revoked_at_ms = $2 WHERE id = $1 AND revoked_at_ms IS NULL \
@@ -1403,7 +1411,7 @@ macro_rules! impl_store {
                 rule: &sinergi_domain::access::ClearanceRule,
                 audit: &sinergi_domain::audit::AuditEvent,
             ) -> $crate::Result<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = begin_write(&self.pool).await?;
                 lock_audit_head(&mut tx).await?;
                 sqlx::query(
                     "INSERT INTO clearance_rule (role, agency, level) VALUES ($1, $2, $3) \
@@ -1425,7 +1433,7 @@ macro_rules! impl_store {
                 agency: Option<sinergi_domain::AgencyKind>,
                 audit: &sinergi_domain::audit::AuditEvent,
             ) -> $crate::Result<bool> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = begin_write(&self.pool).await?;
                 lock_audit_head(&mut tx).await?;
                 let done = sqlx::query("DELETE FROM clearance_rule WHERE role = $1 AND agency = $2")
                     .bind(role.as_str())
@@ -1448,7 +1456,7 @@ macro_rules! impl_store {
                 limit: u32,
                 lock_ms: i64,
             ) -> $crate::Result<Option<i64>> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = begin_write(&self.pool).await?;
                 // Forget stale keys, so that an attacker cycling through names cannot grow the table for ever.
                 sqlx::query("DELETE FROM login_throttle WHERE window_start_ms <= $1 AND locked_until_ms <= $2")
                     .bind(now_ms - window_ms)
@@ -1503,7 +1511,7 @@ macro_rules! impl_store {
                 definition: &str,
                 audit: &sinergi_domain::audit::AuditEvent,
             ) -> $crate::Result<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = begin_write(&self.pool).await?;
                 lock_audit_head(&mut tx).await?;
                 sqlx::query(
                     "INSERT INTO indicator_set (id, version, definition, loaded_at_ms) VALUES ($1, $2, $3, $4) \
@@ -1539,7 +1547,7 @@ macro_rules! impl_store {
                 audit: &sinergi_domain::audit::AuditEvent,
             ) -> $crate::Result<u64> {
                 let codec = sinergi_domain::vulnerability::AnswerCodec::new(set);
-                let mut tx = self.pool.begin().await?;
+                let mut tx = begin_write(&self.pool).await?;
                 lock_audit_head(&mut tx).await?;
                 for chunk in items.chunks($crate::queries::BATCH / 2) {
                     let mut qb = sqlx::QueryBuilder::<$db>::new(
@@ -1678,7 +1686,7 @@ macro_rules! impl_store {
                 audit: &sinergi_domain::audit::AuditEvent,
             ) -> $crate::Result<u64> {
                 let codec = sinergi_domain::vulnerability::AnswerCodec::area(set);
-                let mut tx = self.pool.begin().await?;
+                let mut tx = begin_write(&self.pool).await?;
                 lock_audit_head(&mut tx).await?;
                 for chunk in items.chunks($crate::queries::BATCH / 2) {
                     let mut qb = sqlx::QueryBuilder::<$db>::new(
@@ -1774,78 +1782,180 @@ macro_rules! impl_store {
             }
 
             async fn file_reports(&self, reports: &[$crate::NewReport]) -> $crate::Result<Vec<$crate::Filed>> {
-                let mut tx = self.pool.begin().await?;
-                let mut out = Vec::with_capacity(reports.len());
-                let mut fresh: Vec<(i64, &str)> = Vec::new();
-                for r in reports {
-                    // The key is the account's own: another account's identical key is another report.
-                    let key = r.idempotency_key.as_deref().map(|k| format!("{}:{k}", r.reporter_account.unwrap_or(0)));
-                    let inserted: Option<(i64,)> = sqlx::query_as(
+                // A group of reports is written with a few statements of many rows each, not a few statements per
+                // report: at thousands of reports a second the cost of a statement, not of a row, is what counts.
+                // Statements vary in size with the group, so they are not kept prepared (`persistent(false)`):
+                // they would push the everyday statements out of the cache.
+                let mut tx = begin_write(&self.pool).await?;
+                // The key is the account's own: another account's identical key is another report.
+                let keys: Vec<Option<String>> = reports
+                    .iter()
+                    .map(|r| r.idempotency_key.as_deref().map(|k| format!("{}:{k}", r.reporter_account.unwrap_or(0))))
+                    .collect();
+                let mut known: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+                let wanted: Vec<&str> = keys.iter().flatten().map(String::as_str).collect();
+                for chunk in wanted.chunks($crate::queries::BATCH) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(
+                        "SELECT idempotency_key, id FROM report WHERE idempotency_key IN (",
+                    );
+                    let mut list = qb.separated(", ");
+                    for key in chunk {
+                        list.push_bind(*key);
+                    }
+                    qb.push(")");
+                    let rows: Vec<(String, i64)> = qb.build_query_as().persistent(false).fetch_all(&mut *tx).await?;
+                    known.extend(rows);
+                }
+                // Which reports are new: not stored before, and not an earlier report of this same group again
+                // (an offline queue and its retry can arrive together). A repeat is answered with the first's id
+                // once that is known, so it is marked here by the index of the first.
+                enum Slot {
+                    Stored(i64),
+                    New(usize),
+                    SameAs(usize),
+                }
+                let mut slots = Vec::with_capacity(reports.len());
+                let mut first_of: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+                let mut fresh: Vec<usize> = Vec::new();
+                for (i, key) in keys.iter().enumerate() {
+                    let slot = match key.as_deref() {
+                        Some(k) if known.contains_key(k) => Slot::Stored(known[k]),
+                        Some(k) => match first_of.get(k) {
+                            Some(&first) => Slot::SameAs(first),
+                            None => {
+                                first_of.insert(k, i);
+                                Slot::New(i)
+                            }
+                        },
+                        None => Slot::New(i),
+                    };
+                    if let Slot::New(i) = slot {
+                        fresh.push(i);
+                    }
+                    slots.push(slot);
+                }
+                // The centres of the villages of reports without coordinates, read once for the group (a
+                // subquery per row would cost the database far more in a statement of hundreds of rows).
+                use sinergi_domain::incident::duplicates::cell;
+                let mut wanted: Vec<&str> =
+                    fresh.iter().filter(|&&i| reports[i].location.is_none()).map(|&i| reports[i].village.as_str()).collect();
+                wanted.sort_unstable();
+                wanted.dedup();
+                let mut centres: std::collections::HashMap<String, sinergi_domain::LatLng> =
+                    std::collections::HashMap::new();
+                for chunk in wanted.chunks($crate::queries::BATCH) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(
+                        "SELECT code, lat, lng FROM region WHERE lat IS NOT NULL AND lng IS NOT NULL AND code IN (",
+                    );
+                    let mut list = qb.separated(", ");
+                    for code in chunk {
+                        list.push_bind(*code);
+                    }
+                    qb.push(")");
+                    let rows: Vec<(String, f64, f64)> = qb.build_query_as().persistent(false).fetch_all(&mut *tx).await?;
+                    centres.extend(rows.into_iter().map(|(code, lat, lng)| (code, sinergi_domain::LatLng::new(lat, lng))));
+                }
+                let mut ids: std::collections::HashMap<usize, i64> = std::collections::HashMap::new();
+                for chunk in fresh.chunks($crate::queries::BATCH) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(
                         "INSERT INTO report (kind, category, severity, status, occurred_at_ms, reported_at_ms, \
                          updated_at_ms, village_code, tps_id, lat, lng, description, source_agency, source_person, \
-                         reporter_account, channel, classification, idempotency_key) \
-                         VALUES ($1, $2, $3, 'reported', $4, $5, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
-                         ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
-                    )
-                    .bind(r.kind.as_str())
-                    .bind(r.category.as_str())
-                    .bind(i64::from(r.severity.number()))
-                    .bind(r.occurred_at_ms)
-                    .bind(r.reported_at_ms)
-                    .bind(r.village.as_str())
-                    .bind(r.tps_id)
-                    .bind(r.location.map(|l| l.lat))
-                    .bind(r.location.map(|l| l.lng))
-                    .bind(r.description.as_str())
-                    .bind(r.source_agency.as_str())
-                    .bind(r.source_person.as_str())
-                    .bind(r.reporter_account)
-                    .bind(r.channel.as_str())
-                    .bind(r.classification.as_str())
-                    .bind(key.as_deref())
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    match inserted {
-                        Some((id,)) => {
-                            sqlx::query(
-                                "INSERT INTO report_event (report_id, at_ms, account_id, actor, action, from_status, \
-                                 to_status, reason) VALUES ($1, $2, $3, $4, 'create', NULL, 'reported', '')",
-                            )
-                            .bind(id)
-                            .bind(r.reported_at_ms)
-                            .bind(r.reporter_account)
-                            .bind(r.source_person.as_str())
-                            .execute(&mut *tx)
-                            .await?;
-                            for route in &r.routes {
-                                sqlx::query(
-                                    "INSERT INTO report_route (report_id, unit_code, agency, role, at_ms) \
-                                     VALUES ($1, $2, $3, $4, $5)",
-                                )
-                                .bind(id)
-                                .bind(route.unit_code.as_str())
-                                .bind(route.agency.as_str())
-                                .bind(route.role.as_str())
-                                .bind(r.reported_at_ms)
-                                .execute(&mut *tx)
-                                .await?;
-                            }
-                            out.push($crate::Filed::New(id));
-                            fresh.push((id, "filed"));
+                         reporter_account, channel, classification, idempotency_key, place_cell) ",
+                    );
+                    qb.push_values(chunk, |mut row, &i| {
+                        let r = &reports[i];
+                        row.push_bind(r.kind.as_str())
+                            .push_bind(r.category.as_str())
+                            .push_bind(i64::from(r.severity.number()))
+                            .push_bind("reported")
+                            .push_bind(r.occurred_at_ms)
+                            .push_bind(r.reported_at_ms)
+                            .push_bind(r.reported_at_ms)
+                            .push_bind(r.village.as_str())
+                            .push_bind(r.tps_id)
+                            .push_bind(r.location.map(|l| l.lat))
+                            .push_bind(r.location.map(|l| l.lng))
+                            .push_bind(r.description.as_str())
+                            .push_bind(r.source_agency.as_str())
+                            .push_bind(r.source_person.as_str())
+                            .push_bind(r.reporter_account)
+                            .push_bind(r.channel.as_str())
+                            .push_bind(r.classification.as_str())
+                            .push_bind(keys[i].as_deref());
+                        // The place's grid cell (`duplicates::cell`), for the duplicate search.
+                        row.push_bind(r.location.or_else(|| centres.get(r.village.as_str()).copied()).map(cell));
+                    });
+                    qb.push(" RETURNING id, idempotency_key");
+                    let mut rows: Vec<(i64, Option<String>)> =
+                        qb.build_query_as().persistent(false).fetch_all(&mut *tx).await?;
+                    // Rows are numbered in the order of the VALUES list (SQLite's rowids and PostgreSQL's identity
+                    // both count up as rows are inserted), though RETURNING may list them in another order. The
+                    // keys check that pairing, so a database that numbered otherwise fails loudly, not silently.
+                    rows.sort_unstable_by_key(|(id, _)| *id);
+                    if rows.len() != chunk.len() {
+                        return Err($crate::StoreError::Internal("a report of the group was not stored".into()));
+                    }
+                    for (&i, (id, key)) in chunk.iter().zip(rows) {
+                        if key != keys[i] {
+                            return Err($crate::StoreError::Internal("stored reports came back out of order".into()));
                         }
-                        None => {
-                            let (id,): (i64,) = sqlx::query_as("SELECT id FROM report WHERE idempotency_key = $1")
-                            .bind(key.as_deref())
-                            .fetch_one(&mut *tx)
-                            .await?;
-                            out.push($crate::Filed::Replayed(id));
-                        }
+                        ids.insert(i, id);
                     }
                 }
+                let filed: Vec<(usize, i64)> = fresh.iter().filter_map(|i| ids.get(i).map(|id| (*i, *id))).collect();
+                for chunk in filed.chunks($crate::queries::BATCH) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO report_event (report_id, at_ms, account_id, actor, action, from_status, \
+                         to_status, reason) ",
+                    );
+                    qb.push_values(chunk, |mut row, &(i, id)| {
+                        let r = &reports[i];
+                        row.push_bind(id)
+                            .push_bind(r.reported_at_ms)
+                            .push_bind(r.reporter_account)
+                            .push_bind(r.source_person.as_str())
+                            .push_bind("create")
+                            .push_bind(None::<String>)
+                            .push_bind("reported")
+                            .push_bind("");
+                    });
+                    qb.build().persistent(false).execute(&mut *tx).await?;
+                }
+                let routes: Vec<(i64, i64, &sinergi_domain::incident::routing::Routed)> = filed
+                    .iter()
+                    .flat_map(|&(i, id)| reports[i].routes.iter().map(move |route| (id, reports[i].reported_at_ms, route)))
+                    .collect();
+                for chunk in routes.chunks($crate::queries::BATCH) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO report_route (report_id, unit_code, agency, role, at_ms) ",
+                    );
+                    qb.push_values(chunk, |mut row, &(id, at_ms, route)| {
+                        row.push_bind(id)
+                            .push_bind(route.unit_code.as_str())
+                            .push_bind(route.agency.as_str())
+                            .push_bind(route.role.as_str())
+                            .push_bind(at_ms);
+                    });
+                    qb.build().persistent(false).execute(&mut *tx).await?;
+                }
+                let entries: Vec<(i64, &str)> = filed.iter().map(|&(_, id)| (id, "filed")).collect();
                 let at_ms = reports.iter().map(|r| r.reported_at_ms).max().unwrap_or(0);
-                append_feed(&mut tx, &fresh, at_ms).await?;
+                append_feed(&mut tx, &entries, at_ms).await?;
                 tx.commit().await?;
-                Ok(out)
+                slots
+                    .into_iter()
+                    .map(|slot| match slot {
+                        Slot::Stored(id) => Ok($crate::Filed::Replayed(id)),
+                        Slot::New(i) => ids
+                            .get(&i)
+                            .map(|id| $crate::Filed::New(*id))
+                            .ok_or_else(|| $crate::StoreError::Internal("a filed report has no id".into())),
+                        Slot::SameAs(first) => ids
+                            .get(&first)
+                            .map(|id| $crate::Filed::Replayed(*id))
+                            .ok_or_else(|| $crate::StoreError::Internal("a filed report has no id".into())),
+                    })
+                    .collect()
             }
 
             async fn report(
@@ -1937,7 +2047,7 @@ macro_rules! impl_store {
             }
 
             async fn move_report(&self, step: &$crate::ReportMove) -> $crate::Result<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = begin_write(&self.pool).await?;
                 let moved = sqlx::query("UPDATE report SET status = $1, updated_at_ms = $2 WHERE id = $3 AND status = $4")
                     .bind(step.to.as_str())
                     .bind(step.at_ms)
@@ -2056,7 +2166,7 @@ macro_rules! impl_store {
                 agency: &str,
                 body: &str,
             ) -> $crate::Result<i64> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = begin_write(&self.pool).await?;
                 let (id,): (i64,) = sqlx::query_as(
                     "INSERT INTO report_comment (report_id, at_ms, account_id, author, agency, body) \
                      VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -2111,7 +2221,7 @@ macro_rules! impl_store {
             }
 
             async fn share_report(&self, share: &$crate::ShareMove) -> $crate::Result<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = begin_write(&self.pool).await?;
                 let (status,): (String,) = sqlx::query_as("SELECT status FROM report WHERE id = $1")
                     .bind(share.report_id)
                     .fetch_optional(&mut *tx)
@@ -2137,7 +2247,7 @@ macro_rules! impl_store {
             }
 
             async fn revoke_share(&self, revoke: &$crate::ShareMove) -> $crate::Result<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = begin_write(&self.pool).await?;
                 let (status,): (String,) = sqlx::query_as("SELECT status FROM report WHERE id = $1")
                     .bind(revoke.report_id)
                     .fetch_optional(&mut *tx)
@@ -2188,7 +2298,7 @@ macro_rules! impl_store {
             }
 
             async fn record_escalation(&self, e: &$crate::NewEscalation) -> $crate::Result<bool> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = begin_write(&self.pool).await?;
                 let inserted = sqlx::query(
                     "INSERT INTO report_escalation (report_id, stage, since_ms, steps, at_ms) \
                      VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
@@ -2226,9 +2336,12 @@ macro_rules! impl_store {
                 rule: sinergi_domain::incident::duplicates::DuplicateRule,
                 at_ms: i64,
             ) -> $crate::Result<u64> {
-                use sinergi_domain::incident::duplicates::{Candidate, probable_duplicates};
+                use sinergi_domain::incident::duplicates::{Candidate, cells_around, probable_duplicates};
                 /// Links made for one report at most, nearest first.
                 const MOST_LINKS: usize = 5;
+                /// Candidates weighed for one report at most, the nearest in time first: in a dense burst (one
+                /// event reported by a whole village, or a load test) the few cells around hold thousands.
+                const MOST_CANDIDATES: i64 = 100;
                 // A report's place for this purpose: its coordinates, else its village's centre.
                 macro_rules! placed {
                     () => {
@@ -2240,56 +2353,73 @@ macro_rules! impl_store {
                 let candidate = |(id, category, at_ms, lat, lng): Row| {
                     Some(Candidate { id, category, at_ms, point: sinergi_domain::LatLng::new(lat?, lng?) })
                 };
-                let mut tx = self.pool.begin().await?;
-                let mut made = 0;
-                let mut touched: Vec<i64> = Vec::new();
-                for &id in report_ids {
-                    let row: Option<Row> = sqlx::query_as(concat!(placed!(), " WHERE r.id = $1 AND r.status <> 'rejected'"))
-                        .bind(id)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                    let Some(new) = row.and_then(candidate) else { continue };
-                    let others: Vec<Row> = sqlx::query_as(concat!(
-                        placed!(),
-                        " WHERE r.category = $1 AND r.occurred_at_ms >= $2 AND r.occurred_at_ms <= $3 \
-                         AND r.id <> $4 AND r.status <> 'rejected'"
-                    ))
-                    .bind(new.category.as_str())
-                    .bind(new.at_ms.saturating_sub(rule.window_ms))
-                    .bind(new.at_ms.saturating_add(rule.window_ms))
-                    .bind(id)
-                    .fetch_all(&mut *tx)
-                    .await?;
-                    let others: Vec<Candidate> = others.into_iter().filter_map(candidate).collect();
-                    // The nearest few are what a verifier can weigh; a burst of reports of one event (or a load
-                    // test) must not link every report to every other.
-                    for other_id in probable_duplicates(&new, &others, rule).into_iter().take(MOST_LINKS) {
-                        let Some(other) = others.iter().find(|o| o.id == other_id) else { continue };
-                        let (later, earlier) = if id > other_id { (id, other_id) } else { (other_id, id) };
-                        let linked = sqlx::query(
-                            "INSERT INTO report_duplicate (report_id, other_id, distance_m, gap_ms, status, found_at_ms) \
-                             VALUES ($1, $2, $3, $4, 'probable', $5) ON CONFLICT DO NOTHING",
-                        )
-                        .bind(later)
-                        .bind(earlier)
-                        .bind(new.point.distance_km(&other.point) * 1000.0)
-                        .bind(new.at_ms.abs_diff(other.at_ms).min(i64::MAX as u64) as i64)
-                        .bind(at_ms)
-                        .execute(&mut *tx)
-                        .await?
-                        .rows_affected();
-                        if linked > 0 {
-                            made += linked;
-                            touched.extend([later, earlier]);
+                // Everything is read first, outside a transaction (readers run beside the report writer); only
+                // the links found are written, in one short transaction. A report rejected in between may still
+                // be linked; the verifier sees it rejected.
+                let mut links: Vec<(i64, i64, f64, i64)> = Vec::new();
+                for chunk in report_ids.chunks($crate::queries::BATCH) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(concat!(placed!(), " WHERE r.status <> 'rejected' AND r.id IN ("));
+                    let mut list = qb.separated(", ");
+                    for id in chunk {
+                        list.push_bind(*id);
+                    }
+                    qb.push(")");
+                    let news: Vec<Row> = qb.build_query_as().persistent(false).fetch_all(&self.pool).await?;
+                    for new in news.into_iter().filter_map(candidate) {
+                        let cells = cells_around(new.point, rule.radius_m);
+                        if cells.is_empty() {
+                            continue;
+                        }
+                        let mut qb = sqlx::QueryBuilder::<$db>::new(concat!(placed!(), " WHERE r.category = "));
+                        qb.push_bind(new.category.as_str()).push(" AND r.place_cell IN (");
+                        let mut list = qb.separated(", ");
+                        for cell in &cells {
+                            list.push_bind(*cell);
+                        }
+                        qb.push(") AND r.occurred_at_ms >= ").push_bind(new.at_ms.saturating_sub(rule.window_ms));
+                        qb.push(" AND r.occurred_at_ms <= ").push_bind(new.at_ms.saturating_add(rule.window_ms));
+                        qb.push(" AND r.id <> ").push_bind(new.id);
+                        qb.push(" AND r.status <> 'rejected' ORDER BY ABS(r.occurred_at_ms - ").push_bind(new.at_ms);
+                        qb.push("), r.id LIMIT ").push_bind(MOST_CANDIDATES);
+                        let others: Vec<Row> = qb.build_query_as().fetch_all(&self.pool).await?;
+                        let others: Vec<Candidate> = others.into_iter().filter_map(candidate).collect();
+                        // The nearest few are what a verifier can weigh; a burst of reports of one event must not
+                        // link every report to every other.
+                        for other_id in probable_duplicates(&new, &others, rule).into_iter().take(MOST_LINKS) {
+                            let Some(other) = others.iter().find(|o| o.id == other_id) else { continue };
+                            let (later, earlier) = if new.id > other_id { (new.id, other_id) } else { (other_id, new.id) };
+                            let gap = new.at_ms.abs_diff(other.at_ms).min(i64::MAX as u64) as i64;
+                            links.push((later, earlier, new.point.distance_km(&other.point) * 1000.0, gap));
                         }
                     }
                 }
+                // Two new reports of one group find each other: one link.
+                links.sort_by_key(|l| (l.0, l.1));
+                links.dedup_by_key(|l| (l.0, l.1));
+                if links.is_empty() {
+                    return Ok(0);
+                }
+                let mut tx = begin_write(&self.pool).await?;
+                let mut made: Vec<(i64, i64)> = Vec::new();
+                for chunk in links.chunks($crate::queries::BATCH) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO report_duplicate (report_id, other_id, distance_m, gap_ms, status, found_at_ms) ",
+                    );
+                    qb.push_values(chunk, |mut row, (later, earlier, metres, gap)| {
+                        row.push_bind(*later).push_bind(*earlier).push_bind(*metres).push_bind(*gap);
+                        row.push_bind("probable").push_bind(at_ms);
+                    });
+                    qb.push(" ON CONFLICT DO NOTHING RETURNING report_id, other_id");
+                    let inserted: Vec<(i64, i64)> = qb.build_query_as().persistent(false).fetch_all(&mut *tx).await?;
+                    made.extend(inserted);
+                }
+                let mut touched: Vec<i64> = made.iter().flat_map(|(a, b)| [*a, *b]).collect();
                 touched.sort_unstable();
                 touched.dedup();
                 let entries: Vec<(i64, &str)> = touched.into_iter().map(|id| (id, "duplicate")).collect();
                 append_feed(&mut tx, &entries, at_ms).await?;
                 tx.commit().await?;
-                Ok(made)
+                Ok(made.len() as u64)
             }
 
             async fn report_duplicates(&self, report_id: i64) -> $crate::Result<Vec<$crate::DuplicateRecord>> {
@@ -2319,7 +2449,7 @@ macro_rules! impl_store {
                 at_ms: i64,
                 actor: &str,
             ) -> $crate::Result<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = begin_write(&self.pool).await?;
                 let decided = sqlx::query(
                     "UPDATE report_duplicate SET status = $1, decided_at_ms = $2, decided_by = $3 \
                      WHERE report_id = $4 AND other_id = $5 AND status = 'probable'",
@@ -2355,7 +2485,7 @@ macro_rules! impl_store {
                 // the last re-classification, which agency's class holds may change anywhere: every TPS is.
                 let signature: String = set.classes.iter().map(|c| format!("{}:{};", c.id, c.severity)).collect();
                 let key = format!("vulnerability.classes.{}", set.id);
-                let mut tx = self.pool.begin().await?;
+                let mut tx = begin_write(&self.pool).await?;
                 let stored: Option<(String,)> =
                     sqlx::query_as("SELECT value FROM meta WHERE key = $1").bind(&key).fetch_optional(&mut *tx).await?;
                 let changed_texts = sync_answer_classes(&mut tx, set, None).await?;
@@ -2479,7 +2609,7 @@ macro_rules! impl_store {
                 candidates: &[$crate::AlertCandidate],
                 audit: Option<&sinergi_domain::audit::AuditEvent>,
             ) -> $crate::Result<$crate::ScanRecorded> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = begin_write(&self.pool).await?;
                 if matches!($backend, $crate::Backend::Postgres) {
                     // Two runs of one regency at once (two instances, or a demand during the schedule) must not
                     // both read the same active alerts and both add the same new one: they take turns, per regency.
@@ -2768,6 +2898,107 @@ macro_rules! impl_store {
                     .into_iter()
                     .map(|(unit_code, unit_name, agency, role, at_ms)| $crate::RouteRecord { unit_code, unit_name, agency, role, at_ms })
                     .collect())
+            }
+
+            async fn add_taxonomy_version(
+                &self,
+                version: &$crate::NewTaxonomyVersion,
+                audit: &sinergi_domain::audit::AuditEvent,
+            ) -> $crate::Result<i64> {
+                let mut tx = begin_write(&self.pool).await?;
+                // The audit chain's lock first: it also orders concurrent loads, so that ids follow commit order
+                // and the newest id is always the version loaded last.
+                lock_audit_head(&mut tx).await?;
+                let (id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO taxonomy_version (taxonomy_id, label, definition, loaded_by, loaded_at_ms, reason) \
+                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                )
+                .bind(version.taxonomy_id.as_str())
+                .bind(version.label.as_str())
+                .bind(version.definition.as_str())
+                .bind(version.loaded_by.as_str())
+                .bind(version.loaded_at_ms)
+                .bind(version.reason.as_str())
+                .fetch_one(&mut *tx)
+                .await?;
+                let mut event = audit.clone();
+                event.target = format!("taxonomy_version:{id}");
+                append_in(&mut tx, &event).await?;
+                tx.commit().await?;
+                Ok(id)
+            }
+
+            async fn latest_taxonomy_version_id(&self) -> $crate::Result<Option<i64>> {
+                let (id,): (Option<i64>,) =
+                    sqlx::query_as("SELECT MAX(id) FROM taxonomy_version").fetch_one(&self.pool).await?;
+                Ok(id)
+            }
+
+            async fn latest_taxonomy_version(&self) -> $crate::Result<Option<$crate::StoredTaxonomy>> {
+                let row: Option<(i64, String, String, String, i64, String, String)> = sqlx::query_as(
+                    "SELECT id, taxonomy_id, label, loaded_by, loaded_at_ms, reason, definition FROM taxonomy_version \
+                     ORDER BY id DESC LIMIT 1",
+                )
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.map($crate::stored_taxonomy))
+            }
+
+            async fn taxonomy_version(&self, id: i64) -> $crate::Result<Option<$crate::StoredTaxonomy>> {
+                let row: Option<(i64, String, String, String, i64, String, String)> = sqlx::query_as(
+                    "SELECT id, taxonomy_id, label, loaded_by, loaded_at_ms, reason, definition FROM taxonomy_version \
+                     WHERE id = $1",
+                )
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.map($crate::stored_taxonomy))
+            }
+
+            async fn taxonomy_versions(&self, page: $crate::Page) -> $crate::Result<(Vec<$crate::TaxonomyVersion>, u64)> {
+                let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM taxonomy_version").fetch_one(&self.pool).await?;
+                let rows: Vec<(i64, String, String, String, i64, String)> = sqlx::query_as(
+                    "SELECT id, taxonomy_id, label, loaded_by, loaded_at_ms, reason FROM taxonomy_version \
+                     ORDER BY id DESC LIMIT $1 OFFSET $2",
+                )
+                .bind(i64::from(page.size))
+                .bind(page.offset())
+                .fetch_all(&self.pool)
+                .await?;
+                let versions = rows
+                    .into_iter()
+                    .map(|(id, taxonomy_id, label, loaded_by, loaded_at_ms, reason)| $crate::TaxonomyVersion {
+                        id,
+                        taxonomy_id,
+                        label,
+                        loaded_by,
+                        loaded_at_ms,
+                        reason,
+                    })
+                    .collect();
+                Ok((versions, u64::try_from(total).unwrap_or(0)))
+            }
+
+            async fn categories_in_use(&self, ids: &[String]) -> $crate::Result<Vec<String>> {
+                // One probe per id on the (category, occurred_at_ms) index, in one transaction so that the answer
+                // is one snapshot: a taxonomy names a few dozen categories, a report table may hold millions.
+                let mut tx = begin_write(&self.pool).await?;
+                let mut used: Vec<String> = Vec::new();
+                for id in ids {
+                    if used.contains(id) {
+                        continue;
+                    }
+                    let (found,): (bool,) =
+                        sqlx::query_as("SELECT EXISTS (SELECT 1 FROM report WHERE category = $1)")
+                            .bind(id.as_str())
+                            .fetch_one(&mut *tx)
+                            .await?;
+                    if found {
+                        used.push(id.clone());
+                    }
+                }
+                tx.commit().await?;
+                Ok(used)
             }
 
             async fn meta(&self, key: &str) -> $crate::Result<Option<String>> {

@@ -166,7 +166,64 @@ async fn moves_are_kept_in_order_and_a_stale_move_is_refused(db: &TestDb) {
     assert_eq!(comments.iter().map(|c| c.body.as_str()).collect::<Vec<_>>(), ["Personel dikirim", "Kami pantau"]);
 }
 
+/// A group as the writer hands it over under load: new reports with and without keys, a key filed before, and
+/// a key twice in the group. Each gets its own answer, in order, and a new one reads back as `stored_as` says.
+async fn a_mixed_group_is_filed_in_order_with_its_routes(db: &TestDb) {
+    use sinergi_domain::agency::{Contact, Unit, UnitKind};
+    use sinergi_domain::incident::routing::{RouteRole, Routed};
+    seed(db).await;
+    let polsek = Unit {
+        code: Unit::conventional_code(UnitKind::Polsek, &code("15.07.01")),
+        kind: UnitKind::Polsek,
+        name: "Polsek 15.07.01".into(),
+        territory: code("15.07.01"),
+        parent: None,
+        contact: Contact { phone: None, email: None, address: None },
+        personnel: 30,
+    };
+    db.store.upsert_units(std::slice::from_ref(&polsek)).await.unwrap();
+    let before = db.store.file_reports(&[report("15.07.01.2001", "bentrok", 10, Some("lama"))]).await.unwrap()[0];
+    let routed = NewReport {
+        routes: vec![Routed {
+            unit_code: polsek.code.clone(),
+            agency: AgencyKind::Polri,
+            role: RouteRole::Responsible,
+        }],
+        ..report("15.07.01.2001", "bentrok", 20, Some("baru"))
+    };
+    let group = vec![
+        report("15.07.02.2001", "hoaks_sara", 30, None),
+        routed.clone(),
+        report("15.07.01.2001", "bentrok", 40, Some("lama")),
+        report("15.07.01.2001", "bentrok", 50, Some("baru")),
+        report("15.07.02.2001", "intimidasi", 60, None),
+    ];
+    let filed = db.store.file_reports(&group).await.unwrap();
+    let Filed::New(a) = filed[0] else { panic!("{filed:?}") };
+    let Filed::New(b) = filed[1] else { panic!("{filed:?}") };
+    let Filed::New(c) = filed[4] else { panic!("{filed:?}") };
+    assert!(a < b && b < c, "ids count up in the group's order: {filed:?}");
+    assert_eq!(filed[2], Filed::Replayed(before.id()), "filed before");
+    assert_eq!(filed[3], Filed::Replayed(b), "twice in one group: the first");
+    let everyone = viewer(None, Classification::Rahasia);
+    for (i, id) in [(0, a), (1, b), (4, c)] {
+        let stored = db.store.report(&everyone, id).await.unwrap().unwrap();
+        assert_eq!(stored, group[i].stored_as(id), "report {i}");
+    }
+    let routes = db.store.report_routes(b).await.unwrap();
+    assert_eq!(
+        routes.iter().map(|r| (r.unit_code.as_str(), r.role.as_str())).collect::<Vec<_>>(),
+        [(polsek.code.as_str(), "responsible")]
+    );
+    assert!(db.store.report_routes(a).await.unwrap().is_empty());
+    let history = db.store.report_history(c).await.unwrap();
+    assert_eq!(history.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), ["create"]);
+    let (_, total) = db.store.reports(&everyone, &ReportFilter::default(), Page::new(1, 50)).await.unwrap();
+    assert_eq!(total, 4, "nothing stored twice");
+}
+
 sinergi_store::backend_tests!(
+    a_mixed_group_is_filed_in_order_with_its_routes,
     reports_are_filed_once_and_read_within_territory_and_clearance,
     moves_are_kept_in_order_and_a_stale_move_is_refused,
 );

@@ -63,6 +63,42 @@ pub fn probable_duplicates(new: &Candidate, others: &[Candidate], rule: Duplicat
     found.into_iter().map(|(_, id)| id).filter(|id| seen.insert(*id)).collect()
 }
 
+/// The size of a [`cell`] in degrees of latitude and of longitude (about 1.1 km).
+pub const CELL_DEGREES: f64 = 0.01;
+
+/// Metres in a degree of latitude (a great circle's degree on the sphere of [`crate::geo`]).
+const METRES_PER_DEGREE: f64 = 6_371_008.8 * std::f64::consts::PI / 180.0;
+
+/// The grid cell of a point: one number, so that the database can index reports by category, cell and time and
+/// find the candidates of a new report among the few cells around it instead of in every report of its period.
+/// The same formula is written in SQL in the migration that added the column (`0016_report_place_cell.sql`), for
+/// the reports filed before it.
+pub fn cell(point: LatLng) -> i64 {
+    let row = ((point.lat + 90.0) * 100.0).floor() as i64;
+    let column = ((point.lng + 180.0) * 100.0).floor() as i64;
+    row * 100_000 + column
+}
+
+/// The cells that may hold a point within `radius_m` of `point`, `point`'s own among them.
+pub fn cells_around(point: LatLng, radius_m: f64) -> Vec<i64> {
+    if !point.is_finite() || !radius_m.is_finite() || radius_m < 0.0 {
+        return Vec::new();
+    }
+    let radius_deg = radius_m / METRES_PER_DEGREE;
+    let rows = (radius_deg / CELL_DEGREES).ceil() as i64;
+    // A degree of longitude shrinks towards the poles; the widest latitude the circle reaches sets the count.
+    let widest = (point.lat.abs() + radius_deg).min(89.0).to_radians().cos();
+    let columns = (radius_deg / widest / CELL_DEGREES).ceil() as i64;
+    let centre = cell(point);
+    let mut out = Vec::with_capacity(((2 * rows + 1) * (2 * columns + 1)) as usize);
+    for dr in -rows..=rows {
+        for dc in -columns..=columns {
+            out.push(centre + dr * 100_000 + dc);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,7 +165,34 @@ mod tests {
         assert!(probable_duplicates(&new, &[far], rule).is_empty());
     }
 
+    #[test]
+    fn a_kilometre_around_takes_the_nine_cells_around() {
+        let here = LatLng::new(-6.59, 110.67);
+        let around = cells_around(here, 1_000.0);
+        assert_eq!(around.len(), 9);
+        assert!(around.contains(&cell(here)));
+        assert!(around.contains(&cell(LatLng::new(-6.58, 110.68))));
+        assert!(!around.contains(&cell(LatLng::new(-6.56, 110.67))), "three cells north");
+        assert!(cells_around(LatLng::new(f64::NAN, 0.0), 1_000.0).is_empty());
+        assert_eq!(cells_around(here, 3_000.0).len(), 49);
+    }
+
     proptest! {
+        #[test]
+        fn a_point_within_the_radius_lies_in_a_cell_around(
+            lat in -11.0f64..6.0, lng in 95.0f64..141.0,
+            bearing in 0.0f64..360.0, fraction in 0.0f64..=1.0, radius in 1.0f64..5_000.0,
+        ) {
+            let here = LatLng::new(lat, lng);
+            // A point `fraction` of the radius away, along `bearing`, on the sphere.
+            let d = radius * fraction / 6_371_008.8;
+            let (phi, lambda, theta) = (lat.to_radians(), lng.to_radians(), bearing.to_radians());
+            let phi2 = (phi.sin() * d.cos() + phi.cos() * d.sin() * theta.cos()).asin();
+            let lambda2 = lambda + (theta.sin() * d.sin() * phi.cos()).atan2(d.cos() - phi.sin() * phi2.sin());
+            let there = LatLng::new(phi2.to_degrees(), lambda2.to_degrees());
+            prop_assume!(here.distance_km(&there) * 1000.0 <= radius);
+            prop_assert!(cells_around(here, radius).contains(&cell(there)));
+        }
         #[test]
         fn matches_are_exactly_the_close_ones_in_order(
             reports in proptest::collection::vec((0u8..2, -6i64..6, -0.02f64..0.02, -0.02f64..0.02), 0..30),

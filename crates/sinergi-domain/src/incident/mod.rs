@@ -228,6 +228,39 @@ impl TaxonomyError {
         };
         format!("{place}: {reason}")
     }
+
+    /// Where the fault is, for machines: `line:3:1` (line and column) for a fault in the text itself, else the
+    /// entry counted from 1 and its field — `category[2].severity`, `route[1].responsible`, `limit[3].severity` —
+    /// or the top-level key (`id`, `category`, `limit`). A unit kind unknown to a route names the route only: it
+    /// may be among `responsible` or `informed`.
+    pub fn path(&self) -> String {
+        use TaxonomyProblem as P;
+        match (&self.place, &self.problem) {
+            (TaxonomyPlace::File { .. }, P::BadId(_)) => "id".to_owned(),
+            (TaxonomyPlace::File { .. }, P::NoCategories) => "category".to_owned(),
+            (TaxonomyPlace::File { .. }, P::BadLimits) => "limit".to_owned(),
+            (TaxonomyPlace::File { line, column }, _) => format!("line:{line}:{column}"),
+            (TaxonomyPlace::Category(n), problem) => {
+                let field = match problem {
+                    P::BadId(_) | P::DuplicateId(_) => ".id",
+                    P::AmbiguousAlias(_) => ".aliases",
+                    P::BadSeverity(_) => ".severity",
+                    _ => "",
+                };
+                format!("category[{}]{field}", n + 1)
+            }
+            (TaxonomyPlace::Route(n), problem) => {
+                let field = match problem {
+                    P::UnknownCategory(_) => ".category",
+                    P::NoResponsible => ".responsible",
+                    _ => "",
+                };
+                format!("route[{}]{field}", n + 1)
+            }
+            (TaxonomyPlace::Limit(n), P::BadSeverity(_)) => format!("limit[{}].severity", n + 1),
+            (TaxonomyPlace::Limit(n), _) => format!("limit[{}]", n + 1),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -497,8 +530,11 @@ act_minutes = 20
                 "line 1, column 1: every severity 1 to 4 needs exactly one [[limit]]",
             ]
         );
+        let paths: Vec<String> = errors.iter().map(TaxonomyError::path).collect();
+        assert_eq!(paths, ["category[1].severity", "category[2].aliases", "route[1].category", "route[1]", "limit"]);
         let typo = Taxonomy::from_toml("id = \"t\"\nversion = \"1\"\nkategori = 1\n").unwrap_err();
         assert!(typo[0].message(Lang::En).starts_with("line 3, column 1: unknown field `kategori`"), "{typo:?}");
+        assert_eq!(typo[0].path(), "line:3:1");
     }
 
     #[test]

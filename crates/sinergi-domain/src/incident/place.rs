@@ -46,6 +46,7 @@ impl Placed {
 pub struct PlaceIndex {
     villages: Vec<VillageShape>,
     grid: HashMap<(i32, i32), Vec<usize>>,
+    codes: std::collections::HashSet<RegionCode>,
 }
 
 fn cell(point: LatLng) -> (i32, i32) {
@@ -58,7 +59,13 @@ impl PlaceIndex {
         for (i, v) in villages.iter().enumerate() {
             grid.entry(cell(v.centroid)).or_default().push(i);
         }
-        PlaceIndex { villages, grid }
+        let codes = villages.iter().map(|v| v.code.clone()).collect();
+        PlaceIndex { villages, grid, codes }
+    }
+
+    /// True when `code` is one of the indexed villages.
+    pub fn holds(&self, code: &RegionCode) -> bool {
+        self.codes.contains(code)
     }
 
     pub fn len(&self) -> usize {
@@ -145,5 +152,7 @@ mod tests {
         assert!((km - 7.86).abs() < 0.1, "{km}");
         assert_eq!(index.resolve(LatLng::new(-3.0, 106.0)), None, "no village within 15 km");
         assert_eq!(index.resolve(LatLng::new(f64::NAN, 103.0)), None);
+        assert!(index.holds(&RegionCode::parse("15.07.01.2002").unwrap()));
+        assert!(!index.holds(&RegionCode::parse("15.07.01.2003").unwrap()), "not indexed");
     }
 }

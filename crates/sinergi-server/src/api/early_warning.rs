@@ -310,23 +310,17 @@ struct RunSettings {
     counted: Counted,
 }
 
-/// Runs the early warning scan of a regency now, over its reports of the last days, and answers with the run:
-/// its result, the alerts it raised or refreshed and those it found no more. Every parameter out of range is
-/// named (422). A regency outside your territory (or unknown) is not found. Too few reports is a run too, with
-/// `status: too_few` and the reason.
-#[utoipa::path(post, path = "/scans", tag = "early-warning", operation_id = "run_scan", request_body = ScanInput,
-    responses((status = 201, body = ScanAnswerDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody),
-        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn create(
-    State(state): State<AppState>,
-    current: CurrentUser,
-    ApiLang(lang): ApiLang,
-    Extension(origin): Extension<Origin>,
-    ApiJson(input): ApiJson<ScanInput>,
-) -> Result<(StatusCode, ApiJson<ScanAnswerDto>), ApiError> {
+/// Checks a run asked for by `current` and gives the run to make, with its audit entry: the right to run (403),
+/// every parameter (each fault named, 422), and the regency in the territory (else not found, 404). `POST /scans`
+/// and the early warning page's run form both go through it, so that they accept and refuse alike.
+pub(crate) async fn checked_run(
+    state: &AppState,
+    current: &CurrentUser,
+    origin: &Origin,
+    input: &ScanInput,
+) -> Result<RunRequest, ApiError> {
     current.require(Action::HandleReports)?;
-    let (regency, settings) = validate(&input, &state)?;
+    let (regency, settings) = validate(input, state)?;
     if !current.viewer.covers(&regency) || state.store.region(&current.viewer, &regency).await?.is_none() {
         return Err(region_not_found(&regency));
     }
@@ -343,7 +337,7 @@ pub async fn create(
         settings.threshold,
         settings.counted.as_str()
     );
-    let request = RunRequest {
+    Ok(RunRequest {
         requested_by: current.user.username.clone(),
         account_id: Some(current.user.id),
         days: settings.days,
@@ -353,7 +347,25 @@ pub async fn create(
         seed: settings.seed,
         audit: Some(auth::event(&current.actor(), "scan.run", &format!("regency:{regency}"), detail, &origin.0)),
         ..RunRequest::new(config, regency, "demand", now)
-    };
+    })
+}
+
+/// Runs the early warning scan of a regency now, over its reports of the last days, and answers with the run:
+/// its result, the alerts it raised or refreshed and those it found no more. Every parameter out of range is
+/// named (422). A regency outside your territory (or unknown) is not found. Too few reports is a run too, with
+/// `status: too_few` and the reason.
+#[utoipa::path(post, path = "/scans", tag = "early-warning", operation_id = "run_scan", request_body = ScanInput,
+    responses((status = 201, body = ScanAnswerDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody),
+        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiLang(lang): ApiLang,
+    Extension(origin): Extension<Origin>,
+    ApiJson(input): ApiJson<ScanInput>,
+) -> Result<(StatusCode, ApiJson<ScanAnswerDto>), ApiError> {
+    let request = checked_run(&state, &current, &origin, &input).await?;
     let recorded = run_scan(&state.store, request).await?;
     let run = state.store.scan_run(&current.viewer, recorded.run_id).await?.ok_or_else(|| {
         ApiError::not_found("scan_not_found", Msg::ErrScanRunNotFound, ("id", recorded.run_id.to_string()))

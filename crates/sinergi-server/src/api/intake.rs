@@ -114,7 +114,7 @@ pub async fn message(
         return Ok(refused("unknown_sender", lang.t(Msg::SmsUnknownSender).to_owned()));
     }
 
-    let taxonomy = state.desk.taxonomy.clone();
+    let taxonomy = state.desk.taxonomy();
     let parsed = match sms::parse_sms(&input.text, &taxonomy) {
         Ok(p) => p,
         Err(e) => return Ok(refused(e.code(), e.reply(lang))),
@@ -148,7 +148,7 @@ pub async fn message(
         return Err(ApiError::internal());
     };
     let now = auth::now_ms();
-    let routes = taxonomy.route_report(&category.id, &village, &state.store.units_over(&village).await?);
+    let routes = taxonomy.route_report(&category.id, &village, &state.desk.units_over(&state.store, &village).await?);
     let report = NewReport {
         kind: parsed.kind,
         category: category.id.clone(),

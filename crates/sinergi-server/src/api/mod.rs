@@ -23,6 +23,7 @@ pub(crate) mod regions;
 pub(crate) mod report_export;
 pub(crate) mod reports;
 mod session;
+pub(crate) mod taxonomy;
 mod tokens;
 mod tps;
 mod units;
@@ -146,7 +147,9 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(reports::get))
         .routes(routes!(reports::move_report))
         .routes(routes!(reports::comment))
-        .routes(routes!(reports::categories))
+        .routes(routes!(reports::categories, taxonomy::replace))
+        .routes(routes!(taxonomy::versions))
+        .routes(routes!(taxonomy::version))
         .routes(routes!(desk::feed))
         .routes(routes!(desk::share))
         .routes(routes!(desk::revoke))

@@ -75,7 +75,7 @@ pub fn reference(kind: &str, id: i64) -> String {
 
 impl ReportDto {
     pub(crate) fn new(r: ReportRecord, state: &AppState, lang: Lang) -> ReportDto {
-        let taxonomy = &state.desk.taxonomy;
+        let taxonomy = &state.desk.taxonomy();
         let overdue = match (Severity::from_number(i64::from(r.severity)), Status::parse(&r.status)) {
             (Some(severity), Some(status)) => taxonomy.overdue(severity, status, r.status_since_ms, auth::now_ms()),
             _ => None,
@@ -182,7 +182,7 @@ pub async fn create(
     current.require(Action::FileReports)?;
     let now = auth::now_ms();
     let mut problems: Vec<(String, Problem)> = Vec::new();
-    let taxonomy = state.desk.taxonomy.clone();
+    let taxonomy = state.desk.taxonomy();
     let kind = match input.kind.as_deref() {
         None => ReportKind::Incident,
         Some(text) => ReportKind::parse(text).unwrap_or_else(|| {
@@ -307,7 +307,7 @@ pub async fn create(
                     },
                 )),
                 _ => {
-                    if state.store.region(&current.viewer, &code).await?.is_none() {
+                    if !state.desk.village_exists(&state.store, &current.viewer, &code).await? {
                         problems.push(("village_code".into(), Problem::UnknownRegion(code.to_string())));
                     }
                     village = Some(code);
@@ -329,7 +329,7 @@ pub async fn create(
     let (Some(village), Some(category), true) = (village, category, problems.is_empty()) else {
         return Err(ApiError::validation(problems));
     };
-    let routes = taxonomy.route_report(&category.id, &village, &state.store.units_over(&village).await?);
+    let routes = taxonomy.route_report(&category.id, &village, &state.desk.units_over(&state.store, &village).await?);
     let report = NewReport {
         kind,
         category: category.id.clone(),
@@ -348,8 +348,12 @@ pub async fn create(
         idempotency_key,
         routes,
     };
-    let filed = state.desk.file(&state.store, report).await?;
-    let record = state.store.report(&current.viewer, filed.id()).await?.ok_or_else(|| not_found(filed.id()))?;
+    let filed = state.desk.file(&state.store, report.clone()).await?;
+    // A new report is answered with what was filed, as stored; a replay with the first report, read back.
+    let record = match filed {
+        Filed::New(id) => report.stored_as(id),
+        Filed::Replayed(id) => state.store.report(&current.viewer, id).await?.ok_or_else(|| not_found(id))?,
+    };
     let status = if matches!(filed, Filed::New(_)) { StatusCode::CREATED } else { StatusCode::OK };
     Ok((
         status,
@@ -780,6 +784,8 @@ pub struct CategoryDto {
 pub struct TaxonomyDto {
     pub id: String,
     pub version: String,
+    /// The stored version in force (`GET /report-categories/versions/{id}`); `null` while the shipped taxonomy is.
+    pub version_id: Option<i64>,
     pub categories: Vec<CategoryDto>,
     /// Minutes allowed to verify and to act, by severity (`1`–`4`).
     pub limits: BTreeMap<String, (u32, u32)>,
@@ -796,10 +802,12 @@ pub async fn categories(
     if !current.viewer.may(Action::ReadReports) && !current.viewer.may(Action::FileReports) {
         return Err(auth::forbidden());
     }
-    let t = &state.desk.taxonomy;
+    let (t, stored) = crate::taxonomy::current(&state);
+    let t = &t;
     Ok(ApiJson(TaxonomyDto {
         id: t.id.clone(),
         version: t.version.clone(),
+        version_id: stored.map(|v| v.id),
         categories: t
             .categories
             .iter()

@@ -159,6 +159,8 @@ pub async fn revoke(
     let well_formed = id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
     let event = auth::event(&current.actor(), "token.revoke", &format!("token:{id}"), String::new(), &origin.0);
     if well_formed && state.store.revoke_token(&id, account, &event).await? {
+        // This instance stops accepting it at once; others within `auth::TOKEN_TTL`.
+        state.tokens.clear();
         Ok(StatusCode::NO_CONTENT)
     } else {
         let shown: String = id.chars().take(40).collect::<String>().escape_default().to_string();

@@ -228,7 +228,7 @@ pub async fn form(
     }
     let sent = params.sent.filter(|r| is_reference(r)).map(|r| lang.format(Msg::FieldFormSent, &[("reference", &r)]));
     let key = new_key().ok_or_else(|| PageError::Internal(chrome.clone()))?;
-    Ok(page(&state.desk.taxonomy, chrome, &current, &HashMap::new(), sent, Vec::new(), key))
+    Ok(page(&state.desk.taxonomy(), chrome, &current, &HashMap::new(), sent, Vec::new(), key))
 }
 
 /// A decimal coordinate as typed on a phone: a comma may stand for the point.
@@ -285,7 +285,7 @@ pub async fn submit(
         }
     };
     if !errors.is_empty() {
-        let page = page(&state.desk.taxonomy, chrome, &current, &fields, None, errors, key);
+        let page = page(&state.desk.taxonomy(), chrome, &current, &fields, None, errors, key);
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     // A number alone is a TPS id; anything else is taken for a village code (and named if it is not one).
@@ -324,7 +324,7 @@ pub async fn submit(
                     .map(|f| format!("{}: {}", field_label(lang, &f.field).unwrap_or(f.field.as_str()), f.message))
                     .collect()
             };
-            let page = page(&state.desk.taxonomy, chrome, &current, &fields, None, errors, key);
+            let page = page(&state.desk.taxonomy(), chrome, &current, &fields, None, errors, key);
             Ok((e.status(), page).into_response())
         }
     }

@@ -309,7 +309,7 @@ pub async fn list(
     let query = text.query();
     let href = |n: u64| format!("/incidents?{query}{}page={n}", if query.is_empty() { "" } else { "&" });
     let chosen = |v: &Option<String>| v.clone().unwrap_or_default();
-    let taxonomy = &state.desk.taxonomy;
+    let taxonomy = &state.desk.taxonomy();
     let areas = area_options(&state, viewer, &chosen(&text.region)).await.map_err(internal(&chrome))?;
     let and = if query.is_empty() { "" } else { "&" };
     let export = |format: &str| format!("/api/v1/reports/export?format={format}{and}{query}&lang={}", lang.code());

@@ -21,8 +21,10 @@ use crate::auth::{self, CurrentUser};
 use crate::lang::{COOKIE, PageLang};
 
 mod area;
+mod early_warning;
 mod field;
 mod incidents;
+mod rules;
 mod vulnerability;
 
 pub(crate) use vulnerability::wib;
@@ -43,11 +45,16 @@ pub fn router() -> Router<AppState> {
         .route("/incidents/queue", get(incidents::queue))
         .route("/incidents/map.geojson", get(incidents::map_data))
         .route("/incidents/escalations", get(incidents::escalations))
+        .route("/incidents/rules", get(rules::page).post(rules::submit))
         .route("/incidents/{id}", get(incidents::report))
         .route("/incidents/{id}/move", axum::routing::post(incidents::move_submit))
         .route("/incidents/{id}/comment", axum::routing::post(incidents::comment_submit))
         .route("/incidents/{id}/share", axum::routing::post(incidents::share_submit))
         .route("/incidents/{id}/duplicate", axum::routing::post(incidents::duplicate_submit))
+        .route("/early-warning", get(early_warning::list))
+        .route("/early-warning/run", axum::routing::post(early_warning::run_submit))
+        .route("/early-warning/alerts/{id}", get(early_warning::alert))
+        .route("/early-warning/runs/{id}", get(early_warning::run))
         .route("/lang/{code}", get(switch_language))
         .route("/login", get(login_form).post(login_submit))
         .route("/logout", axum::routing::post(logout))
@@ -68,6 +75,8 @@ pub struct Chrome {
     pub csrf: String,
     /// The user may file reports: the navigation links the field form.
     pub files_reports: bool,
+    /// The user may change the report taxonomy: the incident pages link the routing rules.
+    pub manages_taxonomy: bool,
 }
 
 type User = Option<Extension<CurrentUser>>;
@@ -79,8 +88,9 @@ impl Chrome {
         let here = uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".to_owned());
         let csrf = user.map(|u| u.csrf.clone()).unwrap_or_default();
         let files_reports = user.is_some_and(|u| u.viewer.may(sinergi_domain::access::Action::FileReports));
+        let manages_taxonomy = user.is_some_and(|u| u.viewer.may(sinergi_domain::access::Action::ManageTaxonomy));
         let user = user.map(|u| (u.user.display_name.clone(), u.user.role.as_str()));
-        Chrome { lang, synthetic, asset_version: ASSET_VERSION, here, nav, user, csrf, files_reports }
+        Chrome { lang, synthetic, asset_version: ASSET_VERSION, here, nav, user, csrf, files_reports, manages_taxonomy }
     }
 
     pub fn t(&self, msg: Msg) -> &'static str {

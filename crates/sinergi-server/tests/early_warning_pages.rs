@@ -1,0 +1,453 @@
+//! The early warning pages, through the real application on SQLite and on PostgreSQL: a scan run from the page's
+//! form goes on to its run page (parameters, clusters, the alert raised); the list shows the alert with its
+//! plain-language explanation, numbers, units and map link, by state and regency; the alert's page shows its
+//! history across runs (first seen, seen again, gone) and its villages; bad input in the run form is named by
+//! field; users of other territories see nothing of the alert; observers get no form and a 403 for a post; and a
+//! post without the form's CSRF token is refused.
+
+mod common;
+
+use common::{add_user, code, signed_in, spawn};
+use reqwest::StatusCode;
+use serde_json::Value;
+use sinergi_domain::agency::Contact;
+use sinergi_domain::auth::{Classification, Role};
+use sinergi_domain::incident::{Channel, ReportKind, Severity, Status};
+use sinergi_domain::{AgencyKind, LatLng, Region, Unit, UnitKind};
+use sinergi_server::ServerConfig;
+use sinergi_store::testing::TestDb;
+use sinergi_store::{NewReport, ReportMove, Store};
+
+const HOUR: i64 = 3_600_000;
+const DAY: i64 = 24 * HOUR;
+
+/// The three neighbouring villages of the cluster (in Muara Sabak Timur, about a kilometre apart).
+const CLUSTER: [&str; 3] = ["15.07.01.2001", "15.07.01.2002", "15.07.01.2003"];
+
+/// Jambi → Tanjung Jabung Timur → two districts with twelve villages: the cluster's three close together in a
+/// corner, the others on a grid 5 km apart; units of the police and Bawaslu; a second regency with its Polres.
+async fn seed(store: &dyn Store) -> Vec<String> {
+    let region = |c: &str, name: &str, lat: f64, lng: f64| Region {
+        code: code(c),
+        name: name.into(),
+        centroid: Some(LatLng::new(lat, lng)),
+    };
+    let mut regions = vec![
+        region("15", "Jambi", -1.6, 103.6),
+        region("15.07", "Tanjung Jabung Timur", -1.2, 103.8),
+        region("15.07.01", "Muara Sabak Timur", -1.1, 103.8),
+        region("15.07.02", "Muara Sabak Barat", -1.2, 103.8),
+        region("15.07.01.2001", "Desa Satu", -1.100, 103.800),
+        region("15.07.01.2002", "Desa Dua", -1.108, 103.800),
+        region("15.07.01.2003", "Desa Tiga", -1.100, 103.808),
+        region("15.06", "Tanjung Jabung Barat", -1.0, 103.2),
+        region("15.06.01", "Tungkal Ilir", -0.8, 103.4),
+        region("15.06.01.2001", "Desa Tungkal", -0.8, 103.4),
+    ];
+    let mut villages: Vec<String> = CLUSTER.iter().map(|c| (*c).to_owned()).collect();
+    for i in 0..9 {
+        let (district, number) = if i < 3 { ("15.07.01", 2004 + i) } else { ("15.07.02", 2001 + i - 3) };
+        let village = format!("{district}.{number}");
+        let (row, column) = (f64::from(i / 3), f64::from(i % 3));
+        regions.push(region(&village, &format!("Desa {village}"), -1.145 - 0.045 * row, 103.845 + 0.045 * column));
+        villages.push(village);
+    }
+    store.upsert_regions(&regions).await.unwrap();
+    let unit = |kind: UnitKind, territory: &str| Unit {
+        code: Unit::conventional_code(kind, &code(territory)),
+        kind,
+        name: format!("{} {territory}", kind.title()),
+        territory: code(territory),
+        parent: None,
+        contact: Contact::default(),
+        personnel: 10,
+    };
+    store
+        .upsert_units(&[
+            unit(UnitKind::Polres, "15.07"),
+            unit(UnitKind::BawasluKabupaten, "15.07"),
+            unit(UnitKind::Polsek, "15.07.01"),
+            unit(UnitKind::Panwascam, "15.07.01"),
+            unit(UnitKind::Polsek, "15.07.02"),
+            unit(UnitKind::Polres, "15.06"),
+        ])
+        .await
+        .unwrap();
+    villages
+}
+
+fn report(village: &str, at: i64) -> NewReport {
+    NewReport {
+        kind: ReportKind::Incident,
+        category: "bentrok".into(),
+        severity: Severity::High,
+        occurred_at_ms: at,
+        reported_at_ms: at,
+        village: code(village),
+        tps_id: None,
+        location: None,
+        description: "Keributan antarpendukung".into(),
+        source_agency: AgencyKind::Polri,
+        source_person: "Bhabinkamtibmas".into(),
+        reporter_account: None,
+        channel: Channel::Sms,
+        classification: Classification::Biasa,
+        idempotency_key: None,
+        routes: Vec::new(),
+    }
+}
+
+async fn step(store: &dyn Store, id: i64, from: Status, to: Status, action: &str) {
+    let rejecting = to == Status::Rejected;
+    let step = ReportMove {
+        report_id: id,
+        action: action.into(),
+        from,
+        to,
+        at_ms: sinergi_server::auth::now_ms(),
+        account_id: None,
+        actor: "verifikator".into(),
+        reject_reason: rejecting.then_some(sinergi_domain::incident::RejectReason::Hoax),
+        reason: if rejecting { "hoaks".into() } else { String::new() },
+    };
+    store.move_report(&step).await.unwrap();
+}
+
+/// Files the reports and verifies them; their ids.
+async fn file_verified(store: &dyn Store, reports: &[NewReport]) -> Vec<i64> {
+    let ids: Vec<i64> = store.file_reports(reports).await.unwrap().iter().map(|f| f.id()).collect();
+    for &id in &ids {
+        step(store, id, Status::Reported, Status::Verified, "verify").await;
+    }
+    ids
+}
+
+/// The background (every village, one report every five days over sixty days) and the cluster (ten reports in
+/// each of its villages over the last two and a half days), all verified. Returns the cluster's report ids.
+async fn file_reports(store: &dyn Store, villages: &[String], now: i64) -> Vec<i64> {
+    let mut background = Vec::new();
+    for (i, village) in villages.iter().enumerate() {
+        for k in 0..12 {
+            background.push(report(village, now - 3 * DAY - i64::from(k) * 5 * DAY - (i as i64) * 7 * HOUR));
+        }
+    }
+    file_verified(store, &background).await;
+    let mut cluster = Vec::new();
+    for village in CLUSTER {
+        for j in 0..10 {
+            cluster.push(report(village, now - HOUR - j * 6 * HOUR));
+        }
+    }
+    file_verified(store, &cluster).await
+}
+
+/// The accounts: the regency's operator (runs scans), the operators of its two districts, an observer of the
+/// regency (reads, does not run) and the operator of the other regency.
+async fn setup(db: &TestDb) -> (String, Vec<String>) {
+    let villages = seed(&*db.store).await;
+    add_user(&*db.store, "ops", Role::Operator, "polres-15.07", false).await;
+    add_user(&*db.store, "ops.timur", Role::Operator, "polsek-15.07.01", false).await;
+    add_user(&*db.store, "ops.barat", Role::Operator, "polsek-15.07.02", false).await;
+    add_user(&*db.store, "pengamat", Role::Observer, "polres-15.07", false).await;
+    add_user(&*db.store, "luar", Role::Operator, "polres-15.06", false).await;
+    (spawn(db.store.clone(), ServerConfig::default()).await, villages)
+}
+
+async fn get(client: &reqwest::Client, url: String) -> (StatusCode, String) {
+    let response = client.get(url).send().await.unwrap();
+    let status = response.status();
+    // Askama writes `&` in attributes as `&#38;`.
+    (status, response.text().await.unwrap().replace("&#38;", "&"))
+}
+
+async fn api(client: &reqwest::Client, url: String) -> Value {
+    client.get(url).send().await.unwrap().json().await.unwrap()
+}
+
+/// The session's CSRF token, which page forms carry as a field.
+async fn csrf(client: &reqwest::Client, base: &str) -> String {
+    api(client, format!("{base}/api/v1/auth/me")).await["csrf_token"].as_str().unwrap().to_owned()
+}
+
+/// Posts a page form; the status, the `Location` and the page.
+async fn post(client: &reqwest::Client, url: String, fields: &[(&str, &str)]) -> (StatusCode, String, String) {
+    let response = client.post(url).form(fields).send().await.unwrap();
+    let status = response.status();
+    let location = response.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or_default().to_owned();
+    (status, location, response.text().await.unwrap())
+}
+
+/// Runs the regency's scan from the page's form, as `client`; the run's id, from where the page sends it.
+async fn run_from_form(client: &reqwest::Client, base: &str, regency: &str) -> i64 {
+    let token = csrf(client, base).await;
+    let (status, location, html) =
+        post(client, format!("{base}/early-warning/run"), &[("csrf", &token), ("regency", regency)]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{html}");
+    location.strip_prefix("/early-warning/runs/").and_then(|id| id.parse().ok()).expect(&location)
+}
+
+/// The rows of an alert's history table: (event, run).
+fn history(html: &str) -> Vec<(String, String)> {
+    html.split("<tr data-event=\"")
+        .skip(1)
+        .map(|row| {
+            let event = row.split('"').next().unwrap_or_default().to_owned();
+            let run = row.split("data-run=\"").nth(1).and_then(|r| r.split('"').next()).unwrap_or_default().to_owned();
+            (event, run)
+        })
+        .collect()
+}
+
+/// The ids of the alerts listed on the early warning page, in order.
+fn listed(html: &str) -> Vec<i64> {
+    html.split("<section class=\"card\" id=\"alert-")
+        .skip(1)
+        .filter_map(|s| s.split('"').next()?.parse().ok())
+        .collect()
+}
+
+async fn runs_in_store(db: &TestDb) -> u64 {
+    let system = sinergi_domain::access::Viewer::system("test");
+    db.store.scan_runs(&system, None, sinergi_store::Page::new(1, 10)).await.unwrap().1
+}
+
+async fn the_form_runs_the_scan_and_the_pages_show_the_alert_and_its_history(db: &TestDb) {
+    let (base, villages) = setup(db).await;
+    let now = sinergi_server::auth::now_ms();
+    let cluster = file_reports(&*db.store, &villages, now).await;
+    let ops = signed_in(&base, "ops").await;
+
+    // The page before any run: the navigation leads here, the form offers the regency with the defaults.
+    let (status, html) = get(&ops, format!("{base}/early-warning")).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("id=\"nav-early-warning\"") && html.contains("aria-current=\"page\""));
+    assert!(html.contains("id=\"no-alerts\"") && html.contains("id=\"no-runs\""), "{html}");
+    assert!(html.contains("id=\"run-form\"") && html.contains("action=\"/early-warning/run\""));
+    assert!(html.contains("<option value=\"15.07\">Tanjung Jabung Timur (15.07)</option>"), "{html}");
+    assert!(!html.contains("<option value=\"15.06\">"), "the other regency is not offered: {html}");
+    assert!(html.contains("bawaan: 90") && html.contains("bawaan: 999"), "the server's defaults are shown");
+
+    // The first run: on to its page, which shows its parameters, the clusters and the alert it raised.
+    let first = run_from_form(&ops, &base, "15.07").await;
+    let (status, html) = get(&ops, format!("{base}/early-warning/runs/{first}")).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains(&format!("Pemindaian {first} · Tanjung Jabung Timur (15.07)")), "{html}");
+    assert!(html.contains("data-status=\"done\"") && html.contains("atas permintaan") && html.contains("ops"));
+    assert!(html.contains("paling mungkin") && html.contains("0,001"), "the most likely cluster and its p-value");
+    assert!(html.contains("yang lolos verifikasi"), "which reports counted");
+    let alerts = api(&ops, format!("{base}/api/v1/alerts?status=all")).await;
+    assert_eq!(alerts["total"].as_u64(), Some(1), "{alerts}");
+    let alert = alerts["items"][0].clone();
+    let id = alert["id"].as_i64().unwrap();
+    assert!(
+        html.contains(&format!("href=\"/early-warning/alerts/{id}\" class=\"alert-link\">peringatan baru {id}")),
+        "{html}"
+    );
+    let explanation = alert["explanation"].as_str().unwrap().to_owned();
+    assert!(explanation.starts_with("3 desa di Kecamatan Muara Sabak Timur: "), "{explanation}");
+
+    // The list: the alert, explained, with its numbers, units and the map that draws it.
+    let (status, html) = get(&ops, format!("{base}/early-warning")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(listed(&html), [id]);
+    assert!(html.contains(&explanation), "{html}");
+    assert!(html.contains("data-state=\"active\"") && html.contains("masih aktif"));
+    assert!(html.contains("Desa Satu") && html.contains("Desa Dua") && html.contains("Desa Tiga"));
+    assert!(html.contains(&format!("<td class=\"observed\">{}</td>", alert["observed"])));
+    assert!(html.contains("<td class=\"p-value\">0,001</td>"));
+    assert!(html.contains("data-unit=\"polres-15.07\"") && html.contains("data-unit=\"polsek-15.07.01\""));
+    assert!(html.contains("href=\"/map/15.07\" class=\"map-link\""), "{html}");
+    assert!(html.contains(&format!("data-run=\"{first}\" data-status=\"done\"")), "the run is listed: {html}");
+    // In English when asked.
+    let english = api(&ops, format!("{base}/api/v1/alerts/{id}?lang=en")).await;
+    let (_, html) = get(&ops, format!("{base}/early-warning?lang=en")).await;
+    assert!(html.contains(english["explanation"].as_str().unwrap()) && html.contains("still active"), "{html}");
+
+    // A second run finds it again; then its reports turn out to be hoaxes, and a third run ends it.
+    let second = run_from_form(&ops, &base, "15.07").await;
+    let (_, html) = get(&ops, format!("{base}/early-warning/runs/{second}")).await;
+    assert!(html.contains(&format!("memperbarui peringatan {id}")), "{html}");
+    for &report in &cluster {
+        step(&*db.store, report, Status::Verified, Status::Rejected, "reject").await;
+    }
+    let third = run_from_form(&ops, &base, "15.07").await;
+    let (_, html) = get(&ops, format!("{base}/early-warning/runs/{third}")).await;
+    assert!(html.contains("id=\"gone\"") && html.contains(&format!("data-alert=\"{id}\"")), "{html}");
+
+    // By state: gone now, so not among the active ones; listed under gone and all, and by its regency.
+    let (_, html) = get(&ops, format!("{base}/early-warning")).await;
+    assert!(listed(&html).is_empty() && html.contains("id=\"no-alerts\""));
+    for query in ["state=gone", "state=all", "state=all&regency=15.07"] {
+        let (status, html) = get(&ops, format!("{base}/early-warning?{query}")).await;
+        assert_eq!((status, listed(&html)), (StatusCode::OK, vec![id]), "{query}");
+        assert!(html.contains("sudah hilang") && html.contains("class=\"gone-at\""), "{query}");
+        assert!(!html.contains("class=\"map-link\""), "a gone alert is not drawn on the map");
+    }
+    let (status, html) = get(&ops, format!("{base}/early-warning?state=all&regency=15.06")).await;
+    assert_eq!((status, listed(&html)), (StatusCode::OK, vec![]));
+    // A bad filter is named.
+    let (status, html) = get(&ops, format!("{base}/early-warning?state=semua")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("id=\"filter-error\"") && html.contains("Keadaan: "), "{html}");
+    let (status, html) = get(&ops, format!("{base}/early-warning?regency=15.07.01")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("Kabupaten/kota: 15.07.01 bukan kode kabupaten/kota"), "{html}");
+
+    // The alert's page: its history across the three runs, with the numbers of each sighting, and its villages.
+    let (status, html) = get(&ops, format!("{base}/early-warning/alerts/{id}")).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains(&format!("Peringatan dini {id}")) && html.contains(&explanation));
+    let want: Vec<(String, String)> = [("first", first), ("again", second), ("gone", third)]
+        .iter()
+        .map(|(e, r)| ((*e).into(), r.to_string()))
+        .collect();
+    assert_eq!(history(&html), want, "{html}");
+    assert!(!html.contains("id=\"history-partial\""), "rebuilt in full");
+    assert!(html.contains("pertama terlihat") && html.contains("masih aktif: terlihat lagi"));
+    assert!(html.contains("hilang: tidak ditemukan lagi"));
+    assert!(html.contains(&format!("<a href=\"/early-warning/runs/{first}\">{first}</a>")), "runs are linked");
+    for village in CLUSTER {
+        assert!(html.contains(&format!("data-village=\"{village}\"")), "{village}");
+    }
+    assert!(html.contains("Muara Sabak Timur") && html.contains("data-unit=\"panwascam-15.07.01\""));
+    let (status, _) = get(&ops, format!("{base}/early-warning/alerts/999999")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = get(&ops, format!("{base}/early-warning/alerts/abc")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = get(&ops, format!("{base}/early-warning/runs/999999")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+async fn bad_input_is_named_by_field(db: &TestDb) {
+    let (base, _) = setup(db).await;
+    let ops = signed_in(&base, "ops").await;
+    let token = csrf(&ops, &base).await;
+    let run = format!("{base}/early-warning/run");
+    for (fields, named, message) in [
+        (vec![("regency", "15.07"), ("days", "0")], "days", "Periode (hari terakhir): 0 di luar rentang 1–366"),
+        (vec![("regency", "15.07"), ("days", "400")], "days", "Periode (hari terakhir): 400 di luar rentang 1–366"),
+        (
+            vec![("regency", "15.07"), ("replications", "abc")],
+            "replications",
+            "Replikasi Monte Carlo: “abc” bukan bilangan",
+        ),
+        (
+            vec![("regency", "15.07"), ("replications", "-5")],
+            "replications",
+            "Replikasi Monte Carlo: tidak boleh negatif (-5)",
+        ),
+        (
+            vec![("regency", "15.07"), ("replications", "100001")],
+            "replications",
+            "Replikasi Monte Carlo: 100001 di luar rentang 1–100000",
+        ),
+        (vec![("regency", "15.99")], "regency", "Kabupaten/kota: Wilayah dengan kode 15.99 tidak ada."),
+        (vec![("regency", "15.06")], "regency", "Kabupaten/kota: Wilayah dengan kode 15.06 tidak ada."),
+        (vec![("regency", "15.07.01")], "regency", "Kabupaten/kota: 15.07.01 bukan kode kabupaten/kota"),
+        (vec![("regency", "")], "regency", "Kabupaten/kota: "),
+    ] {
+        let mut form = vec![("csrf", token.as_str())];
+        form.extend(fields.iter().copied());
+        let (status, location, html) = post(&ops, run.clone(), &form).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{fields:?}: {location} {html}");
+        assert!(html.contains(&format!("id=\"run-error-{named}\"")), "{fields:?}: {html}");
+        assert!(html.contains(message), "{fields:?} should say {message}: {html}");
+        assert!(html.contains("Pemindaian tidak dijalankan."), "{html}");
+        assert!(html.contains("id=\"run-form\""), "the form again");
+        assert!(html.contains("href=\"/lang/en?next=/early-warning\""), "the language switch returns to the page");
+    }
+    // Several at once, each named, with what was typed kept.
+    let (status, _, html) =
+        post(&ops, run.clone(), &[("csrf", &token), ("regency", "15.07"), ("days", "0"), ("replications", "x<b>")])
+            .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("id=\"run-error-days\"") && html.contains("id=\"run-error-replications\""), "{html}");
+    assert!(html.contains("value=\"x&#60;b&#62;\""), "typed text kept, escaped: {html}");
+    assert!(html.contains("<option value=\"15.07\" selected>"));
+    // In English when asked.
+    let (_, _, html) =
+        post(&ops, format!("{run}?lang=en"), &[("csrf", &token), ("regency", "15.07"), ("days", "0")]).await;
+    assert!(html.contains("Period (last days): 0 is outside 1–366"), "{html}");
+    assert_eq!(runs_in_store(db).await, 0, "nothing was run");
+
+    // Too few reports is a run, shown with its reason.
+    let id = run_from_form(&ops, &base, "15.07").await;
+    let (status, html) = get(&ops, format!("{base}/early-warning/runs/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("data-status=\"too_few\"") && html.contains("laporan terlalu sedikit"), "{html}");
+    assert!(html.contains("id=\"run-message\""), "{html}");
+}
+
+async fn access_follows_territory_and_role(db: &TestDb) {
+    let (base, villages) = setup(db).await;
+    let now = sinergi_server::auth::now_ms();
+    file_reports(&*db.store, &villages, now).await;
+    let ops = signed_in(&base, "ops").await;
+    let run = run_from_form(&ops, &base, "15.07").await;
+    let id = api(&ops, format!("{base}/api/v1/alerts")).await["items"][0]["id"].as_i64().unwrap();
+    let alert_page = format!("{base}/early-warning/alerts/{id}");
+    let run_page = format!("{base}/early-warning/runs/{run}");
+
+    // The other regency's operator: nothing of the alert or the run; their own regency to run.
+    let luar = signed_in(&base, "luar").await;
+    let (status, html) = get(&luar, format!("{base}/early-warning?state=all")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(listed(&html).is_empty() && !html.contains("Muara Sabak Timur") && !html.contains("Desa Satu"), "{html}");
+    assert!(!html.contains(&format!("data-run=\"{run}\"")), "{html}");
+    assert!(html.contains("<option value=\"15.06\">") && !html.contains("<option value=\"15.07\">"), "{html}");
+    assert_eq!(get(&luar, alert_page.clone()).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(get(&luar, run_page.clone()).await.0, StatusCode::NOT_FOUND);
+    let token = csrf(&luar, &base).await;
+    let (status, _, html) =
+        post(&luar, format!("{base}/early-warning/run"), &[("csrf", &token), ("regency", "15.07")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Kabupaten/kota: Wilayah dengan kode 15.07 tidak ada."), "{html}");
+
+    // The other district of the regency: the circle does not touch it; no whole regency to run.
+    let barat = signed_in(&base, "ops.barat").await;
+    let (_, html) = get(&barat, format!("{base}/early-warning?state=all")).await;
+    assert!(listed(&html).is_empty(), "{html}");
+    assert!(html.contains("id=\"run-no-regency\"") && !html.contains("id=\"run-form\""), "{html}");
+    assert_eq!(get(&barat, alert_page.clone()).await.0, StatusCode::NOT_FOUND);
+
+    // The district the circle lies in: the alert, its map, its history (without links to the regency's runs).
+    let timur = signed_in(&base, "ops.timur").await;
+    let (_, html) = get(&timur, format!("{base}/early-warning")).await;
+    assert_eq!(listed(&html), [id]);
+    assert!(html.contains("href=\"/map/15.07.01\" class=\"map-link\""), "{html}");
+    let (status, html) = get(&timur, alert_page.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(history(&html), [("first".to_owned(), run.to_string())], "{html}");
+    assert!(!html.contains("/early-warning/runs/"), "the run is the regency's: {html}");
+    assert_eq!(get(&timur, run_page.clone()).await.0, StatusCode::NOT_FOUND);
+
+    // The observer reads everything but gets no form, and a post is refused with a page.
+    let observer = signed_in(&base, "pengamat").await;
+    let (status, html) = get(&observer, format!("{base}/early-warning")).await;
+    assert_eq!((status, listed(&html)), (StatusCode::OK, vec![id]));
+    assert!(!html.contains("id=\"run-form\"") && !html.contains("action=\"/early-warning/run\""), "{html}");
+    assert_eq!(get(&observer, run_page.clone()).await.0, StatusCode::OK);
+    assert_eq!(get(&observer, alert_page.clone()).await.0, StatusCode::OK);
+    let token = csrf(&observer, &base).await;
+    let (status, _, html) =
+        post(&observer, format!("{base}/early-warning/run"), &[("csrf", &token), ("regency", "15.07")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(html.contains("Peran Anda tidak mengizinkan tindakan ini.") && !html.contains("id=\"run-form\""), "{html}");
+
+    // Without the form's CSRF token (or with a wrong one), nothing runs, whoever asks.
+    let before = runs_in_store(db).await;
+    let wrong = "0".repeat(64);
+    for fields in [vec![("regency", "15.07")], vec![("csrf", wrong.as_str()), ("regency", "15.07")]] {
+        let response = ops.post(format!("{base}/early-warning/run")).form(&fields).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["code"], "csrf_failed");
+    }
+    assert_eq!(runs_in_store(db).await, before, "nothing was run");
+}
+
+sinergi_store::backend_tests!(
+    the_form_runs_the_scan_and_the_pages_show_the_alert_and_its_history,
+    bad_input_is_named_by_field,
+    access_follows_territory_and_role,
+);
