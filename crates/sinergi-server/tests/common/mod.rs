@@ -2,6 +2,8 @@
 
 #![allow(dead_code)] // each test binary uses a different part of this module
 
+pub mod scan_fixture;
+
 use std::sync::Arc;
 
 use sinergi_domain::agency::Contact;
