@@ -209,9 +209,6 @@ async fn session_user(state: &AppState, headers: &HeaderMap) -> Result<Option<Cu
     Ok(Some(CurrentUser { user, viewer, credential: Credential::Session { digest }, csrf: csrf_token(id) }))
 }
 
-/// The user behind an `Authorization: Bearer` token. `Ok(None)` when the request carries no such header; an
-/// error when it carries one that does not open (malformed, unknown, wrong secret, revoked, expired, or its
-/// account disabled), all with one answer.
 /// How long an instance trusts a token (and its account) as it last read them. Revoking a token through this
 /// instance forgets them at once; a token revoked, or an account disabled, through another instance or the command
 /// line stops working here within this time. Every API call reads its token, and at thousands of calls a second
@@ -221,6 +218,9 @@ pub const TOKEN_TTL: std::time::Duration = std::time::Duration::from_secs(5);
 /// Token ids and what the database last said of them.
 pub type TokenCache = crate::cache::TtlMap<String, (TokenRecord, UserRecord)>;
 
+/// The user behind an `Authorization: Bearer` token. `Ok(None)` when the request carries no such header; an
+/// error when it carries one that does not open (malformed, unknown, wrong secret, revoked, expired, or its
+/// account disabled), all with one answer.
 async fn token_user(state: &AppState, headers: &HeaderMap) -> Result<Option<CurrentUser>, ApiError> {
     let Some(value) = headers.get(header::AUTHORIZATION) else { return Ok(None) };
     let text = value.to_str().map_err(|_| bad_token())?;
@@ -228,7 +228,7 @@ async fn token_user(state: &AppState, headers: &HeaderMap) -> Result<Option<Curr
         return Err(bad_token());
     };
     let parts = parse_token(bearer.trim()).ok_or_else(bad_token)?;
-    let found = match state.tokens.get(&parts.id.to_owned()) {
+    let found = match state.tokens.get(parts.id) {
         Some(hit) => hit,
         None => {
             let Some(found) = state.store.token(parts.id).await? else { return Err(bad_token()) };

@@ -25,7 +25,11 @@ impl<K: Eq + Hash + Clone, V> TtlMap<K, V> {
     }
 
     /// The value kept for `key`, if it is younger than the time to live.
-    pub fn get(&self, key: &K) -> Option<Arc<V>> {
+    pub fn get<Q>(&self, key: &Q) -> Option<Arc<V>>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Eq + Hash + ?Sized,
+    {
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         entries.get(key).filter(|(at, _)| at.elapsed() < self.ttl).map(|(_, v)| v.clone())
     }
