@@ -52,6 +52,25 @@ macro_rules! seen {
     };
 }
 
+/// The routes of one report or alert, from the table `$t` (`report_route`, `scan_alert_route`), with their units'
+/// names; a condition on one id and [`routes_order`] follow.
+macro_rules! routes_select {
+    ($t:literal) => {
+        concat!(
+            "SELECT r.unit_code, u.name, r.agency, r.role, r.at_ms FROM ",
+            $t,
+            " r JOIN unit u ON u.code = r.unit_code WHERE"
+        )
+    };
+}
+
+/// Responsible units first, then by code.
+macro_rules! routes_order {
+    () => {
+        "ORDER BY CASE r.role WHEN 'responsible' THEN 0 ELSE 1 END, r.unit_code"
+    };
+}
+
 macro_rules! report_select {
     () => {
         "SELECT id, kind, category, severity, status, occurred_at_ms, reported_at_ms, updated_at_ms, village_code, \
@@ -170,6 +189,16 @@ macro_rules! impl_store {
                 .execute(&mut **tx)
                 .await?;
             Ok(entry)
+        }
+
+        /// The units a report or an alert is routed to, responsible ones first; `sql` selects them by one id
+        /// (see `routes_select!`).
+        async fn routes_of(pool: &sqlx::Pool<$db>, sql: &'static str, id: i64) -> $crate::Result<Vec<$crate::RouteRecord>> {
+            let rows: Vec<(String, String, String, String, i64)> = sqlx::query_as(sql).bind(id).fetch_all(pool).await?;
+            Ok(rows
+                .into_iter()
+                .map(|(unit_code, unit_name, agency, role, at_ms)| $crate::RouteRecord { unit_code, unit_name, agency, role, at_ms })
+                .collect())
         }
 
         /// Begins a transaction that will write. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`,
@@ -2084,18 +2113,7 @@ macro_rules! impl_store {
             }
 
             async fn report_routes(&self, report_id: i64) -> $crate::Result<Vec<$crate::RouteRecord>> {
-                let rows: Vec<(String, String, String, String, i64)> = sqlx::query_as(
-                    "SELECT r.unit_code, u.name, r.agency, r.role, r.at_ms FROM report_route r \
-                     JOIN unit u ON u.code = r.unit_code WHERE r.report_id = $1 \
-                     ORDER BY CASE r.role WHEN 'responsible' THEN 0 ELSE 1 END, r.unit_code",
-                )
-                .bind(report_id)
-                .fetch_all(&self.pool)
-                .await?;
-                Ok(rows
-                    .into_iter()
-                    .map(|(unit_code, unit_name, agency, role, at_ms)| $crate::RouteRecord { unit_code, unit_name, agency, role, at_ms })
-                    .collect())
+                routes_of(&self.pool, concat!($crate::queries::routes_select!("report_route"), " r.report_id = $1 ", $crate::queries::routes_order!()), report_id).await
             }
 
             async fn queue_counts(
@@ -2886,18 +2904,7 @@ macro_rules! impl_store {
             }
 
             async fn alert_routes(&self, alert_id: i64) -> $crate::Result<Vec<$crate::RouteRecord>> {
-                let rows: Vec<(String, String, String, String, i64)> = sqlx::query_as(
-                    "SELECT r.unit_code, u.name, r.agency, r.role, r.at_ms FROM scan_alert_route r \
-                     JOIN unit u ON u.code = r.unit_code WHERE r.alert_id = $1 \
-                     ORDER BY CASE r.role WHEN 'responsible' THEN 0 ELSE 1 END, r.unit_code",
-                )
-                .bind(alert_id)
-                .fetch_all(&self.pool)
-                .await?;
-                Ok(rows
-                    .into_iter()
-                    .map(|(unit_code, unit_name, agency, role, at_ms)| $crate::RouteRecord { unit_code, unit_name, agency, role, at_ms })
-                    .collect())
+                routes_of(&self.pool, concat!($crate::queries::routes_select!("scan_alert_route"), " r.alert_id = $1 ", $crate::queries::routes_order!()), alert_id).await
             }
 
             async fn add_taxonomy_version(
@@ -3023,7 +3030,7 @@ macro_rules! impl_store {
     };
 }
 
-pub(crate) use {alert_columns, scan_run_columns};
+pub(crate) use {alert_columns, routes_order, routes_select, scan_run_columns};
 pub(crate) use {
     covered, impl_store, region_select, report_select, seen, token_select, tps_select, tps_within, unit_select,
     user_select,
