@@ -21,6 +21,7 @@ use sinergi_domain::{
 mod postgres;
 mod queries;
 mod sqlite;
+mod sqlite_writer;
 #[cfg(feature = "testing")]
 pub mod testing;
 
@@ -1003,6 +1004,17 @@ pub trait Store: Send + Sync {
     /// Records an escalation once: `false` when it was recorded before (by this or another instance). A new one
     /// is written to the history and the feed.
     async fn record_escalation(&self, escalation: &NewEscalation) -> Result<bool>;
+    /// What the escalation sweep must record: open reports whose first time limit has passed by `now_ms` and
+    /// whose step due now (the second once twice the limit has passed) is not recorded for their current clock,
+    /// by id after `after_id`, at most `limit`. `limits` are the taxonomy's per severity (`Taxonomy::limit`); a
+    /// report of a severity not among them is left out. The sweep weighs each with `Taxonomy::overdue` again.
+    async fn escalations_due(
+        &self,
+        limits: &[sinergi_domain::incident::Limit],
+        now_ms: i64,
+        after_id: i64,
+        limit: u32,
+    ) -> Result<Vec<ReportRecord>>;
     /// Links each report to the earlier reports it probably duplicates (the rule's same category, distance and
     /// time; the place is the report's coordinates, else its village's centre), with a feed entry for each report
     /// that gained a link, at most the five nearest per report. Rejected reports are left out. Returns the links

@@ -35,4 +35,11 @@ impl PgStore {
     }
 }
 
+impl PgStore {
+    /// PostgreSQL files reports through the pool (`file_reports` in queries.rs).
+    pub(crate) fn report_writer(&self) -> Option<&crate::sqlite_writer::ReportWriter> {
+        None
+    }
+}
+
 crate::queries::impl_store!(PgStore, sqlx::Postgres, Backend::Postgres);

@@ -1811,6 +1811,11 @@ macro_rules! impl_store {
             }
 
             async fn file_reports(&self, reports: &[$crate::NewReport]) -> $crate::Result<Vec<$crate::Filed>> {
+                // SQLite files on a thread of its own (sqlite_writer.rs); what follows is PostgreSQL's way, and an
+                // in-memory SQLite database's.
+                if let Some(writer) = self.report_writer() {
+                    return writer.file(reports).await;
+                }
                 // A group of reports is written with a few statements of many rows each, not a few statements per
                 // report: at thousands of reports a second the cost of a statement, not of a row, is what counts.
                 // Statements vary in size with the group, so they are not kept prepared (`persistent(false)`):
@@ -2348,6 +2353,45 @@ macro_rules! impl_store {
                 Ok(true)
             }
 
+            async fn escalations_due(
+                &self,
+                limits: &[sinergi_domain::incident::Limit],
+                now_ms: i64,
+                after_id: i64,
+                limit: u32,
+            ) -> $crate::Result<Vec<$crate::ReportRecord>> {
+                if limits.is_empty() {
+                    return Ok(Vec::new());
+                }
+                // Each open report's limit in milliseconds: verification while reported, action once verified or
+                // assigned (`Status::awaits_verification`, `awaits_action`), as `escalation::overdue` reads them.
+                let mut qb = sqlx::QueryBuilder::<$db>::new(
+                    "SELECT * FROM (SELECT o.*, CASE WHEN o.status = 'reported' THEN CASE o.severity",
+                );
+                for l in limits {
+                    qb.push(" WHEN ").push_bind(i64::from(l.severity.number()));
+                    qb.push(" THEN ").push_bind(i64::from(l.verify_minutes.max(1)) * 60_000);
+                }
+                qb.push(" END ELSE CASE o.severity");
+                for l in limits {
+                    qb.push(" WHEN ").push_bind(i64::from(l.severity.number()));
+                    qb.push(" THEN ").push_bind(i64::from(l.act_minutes.max(1)) * 60_000);
+                }
+                qb.push(concat!(" END END AS span_ms FROM (", $crate::queries::report_select!()));
+                qb.push(" WHERE status IN ('reported', 'verified', 'assigned') AND id > ").push_bind(after_id);
+                qb.push(") o) d WHERE d.status_since_ms + d.span_ms <= ").push_bind(now_ms);
+                // The step due now is the second once twice the limit has passed; the sweep records both steps
+                // together, so a recorded step due now means nothing is left to record.
+                qb.push(
+                    " AND NOT EXISTS (SELECT 1 FROM report_escalation x WHERE x.report_id = d.id \
+                     AND x.stage = CASE WHEN d.status = 'reported' THEN 'verify' ELSE 'act' END \
+                     AND x.since_ms = d.status_since_ms AND x.steps = CASE WHEN d.status_since_ms + 2 * d.span_ms <= ",
+                );
+                qb.push_bind(now_ms).push(" THEN 2 ELSE 1 END) ORDER BY d.id LIMIT ").push_bind(i64::from(limit));
+                let rows: Vec<$crate::ReportRow> = qb.build_query_as().fetch_all(&self.pool).await?;
+                rows.into_iter().map($crate::ReportRow::into_record).collect()
+            }
+
             async fn link_duplicates(
                 &self,
                 report_ids: &[i64],
@@ -2359,7 +2403,9 @@ macro_rules! impl_store {
                 const MOST_LINKS: usize = 5;
                 /// Candidates weighed for one report at most, the nearest in time first: in a dense burst (one
                 /// event reported by a whole village, or a load test) the few cells around hold thousands.
-                const MOST_CANDIDATES: i64 = 100;
+                const MOST_CANDIDATES: usize = 100;
+                /// Of which each cell gives at most this many before the report, and as many after.
+                const MOST_EACH_WAY: usize = 50;
                 // A report's place for this purpose: its coordinates, else its village's centre.
                 macro_rules! placed {
                     () => {
@@ -2388,17 +2434,31 @@ macro_rules! impl_store {
                         if cells.is_empty() {
                             continue;
                         }
-                        let mut qb = sqlx::QueryBuilder::<$db>::new(concat!(placed!(), " WHERE r.category = "));
-                        qb.push_bind(new.category.as_str()).push(" AND r.place_cell IN (");
-                        let mut list = qb.separated(", ");
-                        for cell in &cells {
-                            list.push_bind(*cell);
+                        // The nearest in time of each cell around, before and after, read from the index alone
+                        // (category, cell, time) in its order: no row is visited, nothing is sorted but these few,
+                        // however many reports the cells hold. Of those, the nearest in time are weighed.
+                        let mut qb = sqlx::QueryBuilder::<$db>::new("WITH near (id, at_ms) AS (");
+                        for (n, cell) in cells.iter().enumerate() {
+                            for (side, (from, to, order)) in [
+                                (new.at_ms.saturating_sub(rule.window_ms), new.at_ms, "DESC"),
+                                (new.at_ms.saturating_add(1), new.at_ms.saturating_add(rule.window_ms), "ASC"),
+                            ]
+                            .into_iter()
+                            .enumerate()
+                            {
+                                if n > 0 || side > 0 {
+                                    qb.push(" UNION ALL ");
+                                }
+                                qb.push("SELECT id, occurred_at_ms FROM (SELECT id, occurred_at_ms FROM report WHERE category = ");
+                                qb.push_bind(new.category.as_str()).push(" AND place_cell = ").push_bind(*cell);
+                                qb.push(" AND occurred_at_ms >= ").push_bind(from).push(" AND occurred_at_ms <= ").push_bind(to);
+                                qb.push(format_args!(" ORDER BY occurred_at_ms {order} LIMIT {MOST_EACH_WAY}) AS n{n}_{side}"));
+                            }
                         }
-                        qb.push(") AND r.occurred_at_ms >= ").push_bind(new.at_ms.saturating_sub(rule.window_ms));
-                        qb.push(" AND r.occurred_at_ms <= ").push_bind(new.at_ms.saturating_add(rule.window_ms));
-                        qb.push(" AND r.id <> ").push_bind(new.id);
-                        qb.push(" AND r.status <> 'rejected' ORDER BY ABS(r.occurred_at_ms - ").push_bind(new.at_ms);
-                        qb.push("), r.id LIMIT ").push_bind(MOST_CANDIDATES);
+                        qb.push("), nearest AS (SELECT id FROM near WHERE id <> ");
+                        qb.push_bind(new.id).push(" ORDER BY ABS(at_ms - ").push_bind(new.at_ms);
+                        qb.push(format_args!("), id LIMIT {MOST_CANDIDATES}) "));
+                        qb.push(concat!(placed!(), " WHERE r.id IN (SELECT id FROM nearest) AND r.status <> 'rejected'"));
                         let others: Vec<Row> = qb.build_query_as().fetch_all(&self.pool).await?;
                         let others: Vec<Candidate> = others.into_iter().filter_map(candidate).collect();
                         // The nearest few are what a verifier can weigh; a burst of reports of one event must not

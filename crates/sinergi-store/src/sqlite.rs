@@ -11,6 +11,9 @@ use crate::{Backend, Result, StoreError};
 #[derive(Clone)]
 pub struct SqliteStore {
     pub(crate) pool: sqlx::SqlitePool,
+    /// Files reports on a thread of its own (`sqlite_writer`); none for an in-memory database, whose reports go
+    /// through the pool.
+    writer: Option<std::sync::Arc<crate::sqlite_writer::ReportWriter>>,
 }
 
 impl SqliteStore {
@@ -31,6 +34,7 @@ impl SqliteStore {
             // A statement of many rows keeps a journal of the pages it changes, to undo itself alone if one row
             // fails; in memory that costs a copy instead of a file's writes.
             .pragma("temp_store", "memory");
+        let options_path = options.get_filename().to_path_buf();
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .acquire_timeout(Duration::from_secs(10))
@@ -38,7 +42,15 @@ impl SqliteStore {
             .await
             .map_err(|e| StoreError::Unavailable(format!("cannot open {url}: {e}")))?;
         sqlx::migrate!("migrations/sqlite").run(&pool).await?;
-        Ok(SqliteStore { pool })
+        let writer = match crate::sqlite_writer::file_path(url, options_path.as_path()) {
+            Some(path) => Some(std::sync::Arc::new(crate::sqlite_writer::ReportWriter::start(&path)?)),
+            None => None,
+        };
+        Ok(SqliteStore { pool, writer })
+    }
+
+    pub(crate) fn report_writer(&self) -> Option<&crate::sqlite_writer::ReportWriter> {
+        self.writer.as_deref()
     }
 }
 

@@ -6,7 +6,7 @@ use sinergi_domain::access::Viewer;
 use sinergi_domain::auth::{Classification, Role, Scope};
 use sinergi_domain::incident::duplicates::DuplicateRule;
 use sinergi_domain::incident::escalation::Stage;
-use sinergi_domain::incident::{Channel, ReportKind, Severity, Status};
+use sinergi_domain::incident::{Channel, Limit, ReportKind, Severity, Status};
 use sinergi_domain::{AgencyKind, LatLng, Region, RegionCode};
 use sinergi_store::testing::TestDb;
 use sinergi_store::{NewEscalation, NewReport, Page, ReportFilter, ReportMove, ShareMove, StoreError};
@@ -197,6 +197,69 @@ async fn an_escalation_is_recorded_once(db: &TestDb) {
     assert!(db.store.record_escalation(&NewEscalation { since_ms: 9000, ..step(1, 9500) }).await.unwrap());
 }
 
+async fn escalations_due_lists_only_what_is_left_to_record(db: &TestDb) {
+    seed(db).await;
+    const MIN: i64 = 60_000;
+    let filed = db
+        .store
+        .file_reports(&[
+            report("15.07.01.2001", "bentrok", 0, None),
+            report("15.07.01.2001", "bentrok", 0, None),
+            report("15.07.01.2001", "bentrok", 30 * MIN, None),
+        ])
+        .await
+        .unwrap();
+    let ids: Vec<i64> = filed.iter().map(|f| f.id()).collect();
+    let limits = [Limit { severity: Severity::High, verify_minutes: 10, act_minutes: 20 }];
+    let due = |now: i64, after: i64, limit: u32| {
+        let store = db.store.clone();
+        async move {
+            let due = store.escalations_due(&limits, now, after, limit).await.unwrap();
+            due.into_iter().map(|r| r.id).collect::<Vec<i64>>()
+        }
+    };
+    assert!(due(9 * MIN, 0, 100).await.is_empty(), "within the limit");
+    assert_eq!(due(15 * MIN, 0, 100).await, ids[..2], "the third is not due before 40 minutes");
+    let first = NewEscalation {
+        report_id: ids[0],
+        status: Status::Reported,
+        stage: Stage::Verify,
+        since_ms: 0,
+        steps: 1,
+        at_ms: 15 * MIN,
+        reason: String::new(),
+    };
+    assert!(db.store.record_escalation(&first).await.unwrap());
+    assert_eq!(due(15 * MIN, 0, 100).await, ids[1..2], "a recorded step is not due again");
+    assert_eq!(due(25 * MIN, 0, 100).await, ids[..2], "the second step, at twice the limit");
+    assert!(db.store.record_escalation(&NewEscalation { steps: 2, ..first.clone() }).await.unwrap());
+    assert_eq!(due(25 * MIN, 0, 100).await, ids[1..2]);
+    // Paged by id.
+    assert_eq!(due(45 * MIN, 0, 1).await, ids[1..2]);
+    assert_eq!(due(45 * MIN, ids[1], 100).await, ids[2..]);
+    // A severity without a limit given, and a report no longer open, are left out.
+    let low = [Limit { severity: Severity::Low, verify_minutes: 1, act_minutes: 1 }];
+    assert!(db.store.escalations_due(&low, 45 * MIN, 0, 100).await.unwrap().is_empty());
+    let step = |id: i64, to: Status, at_ms: i64| ReportMove {
+        report_id: id,
+        action: if to == Status::Verified { "verify" } else { "reject" }.into(),
+        from: Status::Reported,
+        to,
+        at_ms,
+        account_id: None,
+        actor: "Ipda Verifikator".into(),
+        reject_reason: None,
+        reason: "Dicek di lapangan".into(),
+    };
+    // Verified: the action limit (20 minutes) runs from the verification.
+    db.store.move_report(&step(ids[1], Status::Verified, 46 * MIN)).await.unwrap();
+    assert_eq!(due(60 * MIN, 0, 100).await, ids[2..]);
+    assert_eq!(due(66 * MIN, 0, 100).await, ids[1..]);
+    // Rejected: no longer open.
+    db.store.move_report(&step(ids[2], Status::Rejected, 67 * MIN)).await.unwrap();
+    assert_eq!(due(70 * MIN, 0, 100).await, ids[1..2]);
+}
+
 async fn probable_duplicates_are_linked_and_decided(db: &TestDb) {
     seed(db).await;
     let here = Some(LatLng::new(-1.0, 103.0));
@@ -236,7 +299,33 @@ async fn probable_duplicates_are_linked_and_decided(db: &TestDb) {
     assert!(matches!(unknown, Err(StoreError::InvalidReference(_))), "{unknown:?}");
 }
 
+/// In a burst (a whole village reporting one event, or a load test) the cells around hold hundreds of reports:
+/// only the nearest in time are weighed, and at most five links are made, nearest in space first.
+async fn in_a_burst_only_the_nearest_in_time_are_weighed(db: &TestDb) {
+    seed(db).await;
+    let here = Some(LatLng::new(-1.0, 103.0));
+    let near = Some(LatLng::new(-1.005, 103.0)); // another grid cell, about 556 m away
+    const MIN: i64 = 60_000;
+    let mut burst: Vec<NewReport> = (0..240).map(|i| report("15.07.01.2001", "bentrok", i * MIN / 2, here)).collect();
+    burst.extend((0..40).map(|i| report("15.07.01.2001", "bentrok", i * 3 * MIN, near)));
+    db.store.file_reports(&burst).await.unwrap();
+    let new = db.store.file_reports(&[report("15.07.01.2001", "bentrok", 60 * MIN, here)]).await.unwrap()[0].id();
+
+    assert_eq!(db.store.link_duplicates(&[new], DuplicateRule::default(), 1).await.unwrap(), 5);
+    let links = db.store.report_duplicates(new).await.unwrap();
+    assert_eq!(links.len(), 5);
+    for link in &links {
+        // All 280 are within the rule (two hours, a kilometre), and the earliest (t = 0, the lowest ids) would
+        // win a tie on distance; but only the 100 nearest in time were weighed, all within ±25 minutes.
+        assert_eq!(link.report_id, new);
+        assert!(link.distance_m < 1.0, "the nearest in space first: {link:?}");
+        assert!(link.gap_ms <= 25 * MIN, "weighed only the nearest in time: {link:?}");
+    }
+}
+
 sinergi_store::backend_tests!(
+    in_a_burst_only_the_nearest_in_time_are_weighed,
+    escalations_due_lists_only_what_is_left_to_record,
     the_feed_lists_every_change_in_order,
     restricted_reports_are_need_to_know_and_only_shares_widen_them,
     an_escalation_is_recorded_once,

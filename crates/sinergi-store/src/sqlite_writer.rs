@@ -1,0 +1,314 @@
+//! SQLite's report writer: a thread of its own, with a connection of its own, files each group of reports in one
+//! transaction of prepared statements.
+//!
+//! Why not the pool: sqlx runs each SQLite statement on a connection's worker thread, reached over a channel. A
+//! group took nine such round trips (begin, keys, village centres, reports, history, routes, feed, commit), and
+//! under a stream of reports each trip waited its turn on a runtime busy with the very requests queued behind the
+//! group; the statements of many rows were also parsed anew for every group. Under load a group of 64 reports
+//! took about 8 ms that way, though SQLite's own work was about 2 ms (docs/benchmarks.md). Here a group is one
+//! message in and one answer out, and each statement is prepared once for the life of the connection.
+//!
+//! What is written, and in which order, is what the pool's version (`queries.rs`, used by PostgreSQL and by an
+//! in-memory SQLite database) writes; the store's behaviour suite runs on both.
+//!
+//! The thread starts with the first group and ends when the last clone of the store is dropped.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, mpsc};
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use sinergi_domain::LatLng;
+use sinergi_domain::incident::duplicates::cell;
+use tokio::sync::oneshot;
+
+use crate::{Filed, NewReport, Result, StoreError};
+
+type Job = (Vec<NewReport>, oneshot::Sender<Result<Vec<Filed>>>);
+
+pub(crate) struct ReportWriter {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl ReportWriter {
+    /// Opens a connection to the database file at `path` (already created and migrated by the pool) and starts
+    /// the thread.
+    pub(crate) fn start(path: &Path) -> Result<ReportWriter> {
+        let conn = open(path)?;
+        // The writer does not copy the log into the database after its commits (SQLite's automatic checkpoint):
+        // a thread beside it does, so that no group waits for it.
+        conn.pragma_update(None, "wal_autocheckpoint", 0).map_err(to_store)?;
+        let checkpoints = open(path)?;
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let (alive, watch) = mpsc::channel::<()>();
+        let log_pages = Arc::new(AtomicI64::new(0));
+        let failed = |e: std::io::Error| StoreError::Unavailable(format!("cannot start the report writer: {e}"));
+        let seen = log_pages.clone();
+        std::thread::Builder::new()
+            .name("wal-checkpoint".into())
+            .spawn(move || checkpoint_beside(checkpoints, seen, watch))
+            .map_err(failed)?;
+        std::thread::Builder::new()
+            .name("report-writer".into())
+            .spawn(move || {
+                run(conn, log_pages, queue);
+                drop(alive);
+            })
+            .map_err(failed)?;
+        Ok(ReportWriter { jobs })
+    }
+
+    /// Files `reports` in one transaction and returns what became of each, in order. Nothing of the group is
+    /// stored if any of it fails.
+    pub(crate) async fn file(&self, reports: &[NewReport]) -> Result<Vec<Filed>> {
+        let (done, answer) = oneshot::channel();
+        let stopped = || StoreError::Unavailable("the report writer stopped".into());
+        self.jobs.send((reports.to_vec(), done)).map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
+}
+
+fn open(path: &Path) -> Result<Connection> {
+    let conn = Connection::open(path).map_err(|e| StoreError::Unavailable(format!("{}: {e}", path.display())))?;
+    // The pool's settings (sqlite.rs), so that a report is as durable written here as there: WAL, and every
+    // commit synced before the reporter is answered.
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
+         PRAGMA busy_timeout = 10000; PRAGMA mmap_size = 268435456; PRAGMA cache_size = -16384; \
+         PRAGMA temp_store = MEMORY; PRAGMA journal_size_limit = 67108864;",
+    )
+    .map_err(to_store)?;
+    conn.set_prepared_statement_cache_capacity(16);
+    Ok(conn)
+}
+
+/// How often the thread beside the writer copies the log into the database.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// Once the log is longer than this (in pages of 4 KiB: 16 MiB), the writer itself copies what is left of it
+/// after its next commit, and so starts it afresh. The copies made beside it cannot do that: the log starts again
+/// from its beginning only when a writer begins on a log copied whole, and beside a stream of groups the copy
+/// never ends before the next group begins; the log would grow for as long as the stream lasts.
+const LONGEST_LOG: i64 = 4096;
+
+/// Copies the log into the database every [`CHECKPOINT_EVERY`] until the writer stops (`watch` disconnects),
+/// telling the writer how long the log was (`log_pages`). Readers keep working throughout; a failed copy is tried
+/// again next time.
+fn checkpoint_beside(conn: Connection, log_pages: Arc<AtomicI64>, watch: mpsc::Receiver<()>) {
+    while let Err(mpsc::RecvTimeoutError::Timeout) = watch.recv_timeout(CHECKPOINT_EVERY) {
+        match checkpoint(&conn) {
+            Ok(pages) => log_pages.store(pages, Ordering::Relaxed),
+            Err(e) => tracing::debug!(error = %e, "the database log could not be copied now"),
+        }
+    }
+}
+
+/// Copies the log into the database as far as no reader still needs it; returns the log's length in pages.
+fn checkpoint(conn: &Connection) -> Result<i64> {
+    conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| row.get::<_, i64>(1)).map_err(to_store)
+}
+
+/// How long the writer trusts a village centre it has read: a centre imported anew counts within this time (it
+/// only places the report in the duplicate search's grid).
+const CENTRES_TTL: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// The village centres the writer has read, so that a stream of reports from the same villages reads each once.
+struct Centres {
+    since: std::time::Instant,
+    known: HashMap<String, LatLng>,
+}
+
+fn run(mut conn: Connection, log_pages: Arc<AtomicI64>, queue: mpsc::Receiver<Job>) {
+    let mut centres = Centres { since: std::time::Instant::now(), known: HashMap::new() };
+    while let Ok((reports, done)) = queue.recv() {
+        if centres.since.elapsed() > CENTRES_TTL {
+            centres = Centres { since: std::time::Instant::now(), known: HashMap::new() };
+        }
+        // A panic must not take the writer down with it: every later report would be refused.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            file_group(&mut conn, &mut centres.known, &reports)
+        }))
+        .unwrap_or_else(|_| Err(StoreError::Internal("the report writer failed on a group".into())));
+        let _ = done.send(result);
+        // After answering: the reporters do not wait for this.
+        if log_pages.load(Ordering::Relaxed) > LONGEST_LOG {
+            log_pages.store(0, Ordering::Relaxed);
+            if let Err(e) = checkpoint(&conn) {
+                tracing::debug!(error = %e, "the database log could not be copied now");
+            }
+        }
+    }
+    // Whatever is left in the log is copied before the store closes.
+    let _ = checkpoint(&conn);
+}
+
+/// Whether a path names a database file the writer can open beside the pool (an in-memory database cannot be
+/// shared between two connections this way).
+pub(crate) fn file_path(url: &str, filename: &Path) -> Option<PathBuf> {
+    let memory = url.contains(":memory:") || url.contains("mode=memory") || filename.as_os_str().is_empty();
+    (!memory).then(|| filename.to_path_buf())
+}
+
+/// Where a report of a group stands: stored before (its id), new, or a repeat of an earlier new one of the same
+/// group (an offline queue and its retry can arrive together), answered with that one's id.
+enum Slot {
+    Stored(i64),
+    New,
+    SameAs(usize),
+}
+
+fn file_group(
+    conn: &mut Connection,
+    centres: &mut HashMap<String, LatLng>,
+    reports: &[NewReport],
+) -> Result<Vec<Filed>> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(to_store)?;
+    // The key is the account's own: another account's identical key is another report.
+    let keys: Vec<Option<String>> = reports
+        .iter()
+        .map(|r| r.idempotency_key.as_deref().map(|k| format!("{}:{k}", r.reporter_account.unwrap_or(0))))
+        .collect();
+    let mut slots = Vec::with_capacity(reports.len());
+    {
+        let mut known = tx.prepare_cached("SELECT id FROM report WHERE idempotency_key = ?1").map_err(to_store)?;
+        let mut first_of: HashMap<&str, usize> = HashMap::new();
+        for (i, key) in keys.iter().enumerate() {
+            let slot = match key.as_deref() {
+                None => Slot::New,
+                Some(k) => match first_of.get(k) {
+                    Some(&first) => Slot::SameAs(first),
+                    None => match known.query_row([k], |row| row.get::<_, i64>(0)).optional().map_err(to_store)? {
+                        Some(id) => Slot::Stored(id),
+                        None => {
+                            first_of.insert(k, i);
+                            Slot::New
+                        }
+                    },
+                },
+            };
+            slots.push(slot);
+        }
+    }
+    let mut ids: Vec<Option<i64>> = vec![None; reports.len()];
+    {
+        let mut centre = tx
+            .prepare_cached("SELECT lat, lng FROM region WHERE code = ?1 AND lat IS NOT NULL AND lng IS NOT NULL")
+            .map_err(to_store)?;
+        let mut insert = tx
+            .prepare_cached(
+                "INSERT INTO report (kind, category, severity, status, occurred_at_ms, reported_at_ms, \
+                 updated_at_ms, village_code, tps_id, lat, lng, description, source_agency, source_person, \
+                 reporter_account, channel, classification, idempotency_key, place_cell) \
+                 VALUES (?1, ?2, ?3, 'reported', ?4, ?5, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+            )
+            .map_err(to_store)?;
+        let mut event = tx
+            .prepare_cached(
+                "INSERT INTO report_event (report_id, at_ms, account_id, actor, action, from_status, to_status, \
+                 reason) VALUES (?1, ?2, ?3, ?4, 'create', NULL, 'reported', '')",
+            )
+            .map_err(to_store)?;
+        let mut route = tx
+            .prepare_cached(
+                "INSERT INTO report_route (report_id, unit_code, agency, role, at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )
+            .map_err(to_store)?;
+        // The grid cell of a report without coordinates is its village centre's (`duplicates::cell`), for the
+        // duplicate search.
+        for (i, r) in reports.iter().enumerate() {
+            if !matches!(slots[i], Slot::New) {
+                continue;
+            }
+            let place = match r.location {
+                Some(point) => Some(point),
+                None => match centres.get(r.village.as_str()) {
+                    Some(known) => Some(*known),
+                    None => {
+                        let found = centre
+                            .query_row([r.village.as_str()], |row| Ok(LatLng::new(row.get(0)?, row.get(1)?)))
+                            .optional()
+                            .map_err(to_store)?;
+                        if let Some(point) = found {
+                            centres.insert(r.village.as_str().to_owned(), point);
+                        }
+                        found
+                    }
+                },
+            };
+            insert
+                .execute(params![
+                    r.kind.as_str(),
+                    r.category,
+                    i64::from(r.severity.number()),
+                    r.occurred_at_ms,
+                    r.reported_at_ms,
+                    r.village.as_str(),
+                    r.tps_id,
+                    r.location.map(|l| l.lat),
+                    r.location.map(|l| l.lng),
+                    r.description,
+                    r.source_agency.as_str(),
+                    r.source_person,
+                    r.reporter_account,
+                    r.channel.as_str(),
+                    r.classification.as_str(),
+                    keys[i],
+                    place.map(cell),
+                ])
+                .map_err(to_store)?;
+            let id = tx.last_insert_rowid();
+            ids[i] = Some(id);
+            event.execute(params![id, r.reported_at_ms, r.reporter_account, r.source_person]).map_err(to_store)?;
+            for to in &r.routes {
+                route
+                    .execute(params![id, to.unit_code.as_str(), to.agency.as_str(), to.role.as_str(), r.reported_at_ms])
+                    .map_err(to_store)?;
+            }
+        }
+    }
+    // The live feed's entries last, in the order of the reports' ids, as the pool's version writes them.
+    {
+        let at_ms = reports.iter().map(|r| r.reported_at_ms).max().unwrap_or(0);
+        let mut feed = tx
+            .prepare_cached("INSERT INTO report_feed (report_id, kind, at_ms) VALUES (?1, 'filed', ?2)")
+            .map_err(to_store)?;
+        for id in ids.iter().flatten() {
+            feed.execute(params![id, at_ms]).map_err(to_store)?;
+        }
+    }
+    tx.commit().map_err(to_store)?;
+    slots
+        .into_iter()
+        .enumerate()
+        .map(|(i, slot)| match slot {
+            Slot::Stored(id) => Ok(Filed::Replayed(id)),
+            Slot::New => ids[i].map(Filed::New).ok_or_else(|| StoreError::Internal("a filed report has no id".into())),
+            Slot::SameAs(first) => {
+                ids[first].map(Filed::Replayed).ok_or_else(|| StoreError::Internal("a filed report has no id".into()))
+            }
+        })
+        .collect()
+}
+
+/// The store's error for a SQLite one, as `From<sqlx::Error>` maps the pool's: broken uniqueness is a conflict,
+/// a missing referent an invalid reference, a locked database unavailability; the rest is internal.
+fn to_store(e: rusqlite::Error) -> StoreError {
+    use rusqlite::ffi::ErrorCode;
+    match &e {
+        rusqlite::Error::SqliteFailure(f, _) => match (f.code, f.extended_code) {
+            (ErrorCode::ConstraintViolation, rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY) => {
+                StoreError::InvalidReference(e.to_string())
+            }
+            (
+                ErrorCode::ConstraintViolation,
+                rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY,
+            ) => StoreError::Conflict(e.to_string()),
+            (ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked | ErrorCode::CannotOpen, _) => {
+                StoreError::Unavailable(e.to_string())
+            }
+            _ => StoreError::Internal(e.to_string()),
+        },
+        _ => StoreError::Internal(e.to_string()),
+    }
+}
