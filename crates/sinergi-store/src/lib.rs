@@ -18,6 +18,7 @@ use sinergi_domain::{
     AccessMode, AgencyKind, Boundary, LatLng, Level, Region, RegionCode, Tps, Unit, UnitKind, agency::Contact,
 };
 
+mod filing;
 mod postgres;
 mod queries;
 mod sqlite;

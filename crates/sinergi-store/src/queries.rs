@@ -1821,11 +1821,7 @@ macro_rules! impl_store {
                 // Statements vary in size with the group, so they are not kept prepared (`persistent(false)`):
                 // they would push the everyday statements out of the cache.
                 let mut tx = begin_write(&self.pool).await?;
-                // The key is the account's own: another account's identical key is another report.
-                let keys: Vec<Option<String>> = reports
-                    .iter()
-                    .map(|r| r.idempotency_key.as_deref().map(|k| format!("{}:{k}", r.reporter_account.unwrap_or(0))))
-                    .collect();
+                let keys = $crate::filing::keys(reports);
                 let mut known: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
                 let wanted: Vec<&str> = keys.iter().flatten().map(String::as_str).collect();
                 for chunk in wanted.chunks($crate::queries::BATCH) {
@@ -1840,34 +1836,9 @@ macro_rules! impl_store {
                     let rows: Vec<(String, i64)> = qb.build_query_as().persistent(false).fetch_all(&mut *tx).await?;
                     known.extend(rows);
                 }
-                // Which reports are new: not stored before, and not an earlier report of this same group again
-                // (an offline queue and its retry can arrive together). A repeat is answered with the first's id
-                // once that is known, so it is marked here by the index of the first.
-                enum Slot {
-                    Stored(i64),
-                    New(usize),
-                    SameAs(usize),
-                }
-                let mut slots = Vec::with_capacity(reports.len());
-                let mut first_of: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-                let mut fresh: Vec<usize> = Vec::new();
-                for (i, key) in keys.iter().enumerate() {
-                    let slot = match key.as_deref() {
-                        Some(k) if known.contains_key(k) => Slot::Stored(known[k]),
-                        Some(k) => match first_of.get(k) {
-                            Some(&first) => Slot::SameAs(first),
-                            None => {
-                                first_of.insert(k, i);
-                                Slot::New(i)
-                            }
-                        },
-                        None => Slot::New(i),
-                    };
-                    if let Slot::New(i) = slot {
-                        fresh.push(i);
-                    }
-                    slots.push(slot);
-                }
+                let slots = $crate::filing::slots(&keys, &known);
+                let fresh: Vec<usize> =
+                    (0..reports.len()).filter(|&i| matches!(slots[i], $crate::filing::Slot::New)).collect();
                 // The centres of the villages of reports without coordinates, read once for the group (a
                 // subquery per row would cost the database far more in a statement of hundreds of rows).
                 use sinergi_domain::incident::duplicates::cell;
@@ -1889,7 +1860,7 @@ macro_rules! impl_store {
                     let rows: Vec<(String, f64, f64)> = qb.build_query_as().persistent(false).fetch_all(&mut *tx).await?;
                     centres.extend(rows.into_iter().map(|(code, lat, lng)| (code, sinergi_domain::LatLng::new(lat, lng))));
                 }
-                let mut ids: std::collections::HashMap<usize, i64> = std::collections::HashMap::new();
+                let mut ids: Vec<Option<i64>> = vec![None; reports.len()];
                 for chunk in fresh.chunks($crate::queries::BATCH) {
                     let mut qb = sqlx::QueryBuilder::<$db>::new(
                         "INSERT INTO report (kind, category, severity, status, occurred_at_ms, reported_at_ms, \
@@ -1933,10 +1904,10 @@ macro_rules! impl_store {
                         if key != keys[i] {
                             return Err($crate::StoreError::Internal("stored reports came back out of order".into()));
                         }
-                        ids.insert(i, id);
+                        ids[i] = Some(id);
                     }
                 }
-                let filed: Vec<(usize, i64)> = fresh.iter().filter_map(|i| ids.get(i).map(|id| (*i, *id))).collect();
+                let filed: Vec<(usize, i64)> = fresh.iter().filter_map(|&i| ids[i].map(|id| (i, id))).collect();
                 for chunk in filed.chunks($crate::queries::BATCH) {
                     let mut qb = sqlx::QueryBuilder::<$db>::new(
                         "INSERT INTO report_event (report_id, at_ms, account_id, actor, action, from_status, \
@@ -1976,20 +1947,7 @@ macro_rules! impl_store {
                 let at_ms = reports.iter().map(|r| r.reported_at_ms).max().unwrap_or(0);
                 append_feed(&mut tx, &entries, at_ms).await?;
                 tx.commit().await?;
-                slots
-                    .into_iter()
-                    .map(|slot| match slot {
-                        Slot::Stored(id) => Ok($crate::Filed::Replayed(id)),
-                        Slot::New(i) => ids
-                            .get(&i)
-                            .map(|id| $crate::Filed::New(*id))
-                            .ok_or_else(|| $crate::StoreError::Internal("a filed report has no id".into())),
-                        Slot::SameAs(first) => ids
-                            .get(&first)
-                            .map(|id| $crate::Filed::Replayed(*id))
-                            .ok_or_else(|| $crate::StoreError::Internal("a filed report has no id".into())),
-                    })
-                    .collect()
+                $crate::filing::answers(slots, &ids)
             }
 
             async fn report(

@@ -23,6 +23,7 @@ use sinergi_domain::LatLng;
 use sinergi_domain::incident::duplicates::cell;
 use tokio::sync::oneshot;
 
+use crate::filing::Slot;
 use crate::{Filed, NewReport, Result, StoreError};
 
 type Job = (Vec<NewReport>, oneshot::Sender<Result<Vec<Filed>>>);
@@ -150,46 +151,25 @@ pub(crate) fn file_path(url: &str, filename: &Path) -> Option<PathBuf> {
     (!memory).then(|| filename.to_path_buf())
 }
 
-/// Where a report of a group stands: stored before (its id), new, or a repeat of an earlier new one of the same
-/// group (an offline queue and its retry can arrive together), answered with that one's id.
-enum Slot {
-    Stored(i64),
-    New,
-    SameAs(usize),
-}
-
+/// Files one group in one transaction, as the pool's `file_reports` does: a report stored before under its key is
+/// answered with that one, and nothing of the group is stored if any of it fails.
 fn file_group(
     conn: &mut Connection,
     centres: &mut HashMap<String, LatLng>,
     reports: &[NewReport],
 ) -> Result<Vec<Filed>> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(to_store)?;
-    // The key is the account's own: another account's identical key is another report.
-    let keys: Vec<Option<String>> = reports
-        .iter()
-        .map(|r| r.idempotency_key.as_deref().map(|k| format!("{}:{k}", r.reporter_account.unwrap_or(0))))
-        .collect();
-    let mut slots = Vec::with_capacity(reports.len());
+    let keys = crate::filing::keys(reports);
+    let mut known: HashMap<String, i64> = HashMap::new();
     {
-        let mut known = tx.prepare_cached("SELECT id FROM report WHERE idempotency_key = ?1").map_err(to_store)?;
-        let mut first_of: HashMap<&str, usize> = HashMap::new();
-        for (i, key) in keys.iter().enumerate() {
-            let slot = match key.as_deref() {
-                None => Slot::New,
-                Some(k) => match first_of.get(k) {
-                    Some(&first) => Slot::SameAs(first),
-                    None => match known.query_row([k], |row| row.get::<_, i64>(0)).optional().map_err(to_store)? {
-                        Some(id) => Slot::Stored(id),
-                        None => {
-                            first_of.insert(k, i);
-                            Slot::New
-                        }
-                    },
-                },
-            };
-            slots.push(slot);
+        let mut stored = tx.prepare_cached("SELECT id FROM report WHERE idempotency_key = ?1").map_err(to_store)?;
+        for key in keys.iter().flatten() {
+            if let Some(id) = stored.query_row([key], |row| row.get::<_, i64>(0)).optional().map_err(to_store)? {
+                known.insert(key.clone(), id);
+            }
         }
     }
+    let slots = crate::filing::slots(&keys, &known);
     let mut ids: Vec<Option<i64>> = vec![None; reports.len()];
     {
         let mut centre = tx
@@ -278,17 +258,7 @@ fn file_group(
         }
     }
     tx.commit().map_err(to_store)?;
-    slots
-        .into_iter()
-        .enumerate()
-        .map(|(i, slot)| match slot {
-            Slot::Stored(id) => Ok(Filed::Replayed(id)),
-            Slot::New => ids[i].map(Filed::New).ok_or_else(|| StoreError::Internal("a filed report has no id".into())),
-            Slot::SameAs(first) => {
-                ids[first].map(Filed::Replayed).ok_or_else(|| StoreError::Internal("a filed report has no id".into()))
-            }
-        })
-        .collect()
+    crate::filing::answers(slots, &ids)
 }
 
 /// The store's error for a SQLite one, as `From<sqlx::Error>` maps the pool's: broken uniqueness is a conflict,
