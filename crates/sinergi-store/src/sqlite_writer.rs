@@ -11,7 +11,8 @@
 //! What is written, and in which order, is what the pool's version (`queries.rs`, used by PostgreSQL and by an
 //! in-memory SQLite database) writes; the store's behaviour suite runs on both.
 //!
-//! The thread starts with the first group and ends when the last clone of the store is dropped.
+//! The thread starts when the store opens a database file, beside a second one that copies the log into the
+//! database (see [`LONGEST_LOG`]); both end when the last clone of the store is dropped.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
