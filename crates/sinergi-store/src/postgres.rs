@@ -33,9 +33,7 @@ impl PgStore {
         sqlx::migrate!("migrations/postgres").run(&pool).await?;
         Ok(PgStore { pool })
     }
-}
 
-impl PgStore {
     /// PostgreSQL files reports through the pool (`file_reports` in queries.rs).
     pub(crate) fn report_writer(&self) -> Option<&crate::sqlite_writer::ReportWriter> {
         None

@@ -3,9 +3,29 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 
 use crate::{Backend, Result, StoreError};
+
+/// How every connection to the database file is set up, the pool's and the report writer's alike
+/// (`sqlite_writer.rs`), so that a report is as durable written by one as by the other.
+pub(crate) const SETTINGS: [(&str, &str); 6] = [
+    // Readers run beside the one writer.
+    ("journal_mode", "WAL"),
+    // Every acknowledged write survives a power cut: incident reports must not be lost.
+    ("synchronous", "FULL"),
+    ("foreign_keys", "ON"),
+    // Pages are read through a memory map instead of copied in, and each connection keeps 16 MiB of them: under
+    // a stream of reports the indexes' pages are read again by every group.
+    ("mmap_size", "268435456"),
+    ("cache_size", "-16384"),
+    // A statement of many rows keeps a journal of the pages it changes, to undo itself alone if one row fails; in
+    // memory that costs a copy instead of a file's writes.
+    ("temp_store", "memory"),
+];
+
+/// How long a connection waits for the write lock before it gives up.
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// SQLite storage. Writers queue on SQLite's single write lock (with a busy timeout); readers run beside them.
 #[derive(Clone)]
@@ -22,18 +42,8 @@ impl SqliteStore {
         let options = SqliteConnectOptions::from_str(url)
             .map_err(|e| StoreError::UnsupportedUrl(format!("{url}: {e}")))?
             .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            // Every acknowledged write survives a power cut: incident reports must not be lost.
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10))
-            // Pages are read through a memory map instead of copied in, and each connection keeps 16 MiB of
-            // them: under a stream of reports the indexes' pages are read again by every group.
-            .pragma("mmap_size", "268435456")
-            .pragma("cache_size", "-16384")
-            // A statement of many rows keeps a journal of the pages it changes, to undo itself alone if one row
-            // fails; in memory that costs a copy instead of a file's writes.
-            .pragma("temp_store", "memory");
+            .busy_timeout(BUSY_TIMEOUT);
+        let options = SETTINGS.iter().fold(options, |options, (name, value)| options.pragma(*name, *value));
         let options_path = options.get_filename().to_path_buf();
         let pool = SqlitePoolOptions::new()
             .max_connections(4)

@@ -73,14 +73,12 @@ impl ReportWriter {
 
 fn open(path: &Path) -> Result<Connection> {
     let conn = Connection::open(path).map_err(|e| StoreError::Unavailable(format!("{}: {e}", path.display())))?;
-    // The pool's settings (sqlite.rs), so that a report is as durable written here as there: WAL, and every
-    // commit synced before the reporter is answered.
-    conn.execute_batch(
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
-         PRAGMA busy_timeout = 10000; PRAGMA mmap_size = 268435456; PRAGMA cache_size = -16384; \
-         PRAGMA temp_store = MEMORY; PRAGMA journal_size_limit = 67108864;",
-    )
-    .map_err(to_store)?;
+    // The pool's settings (`sqlite::SETTINGS`), and a log file cut back to 64 MiB once the log starts afresh.
+    for (name, value) in crate::sqlite::SETTINGS {
+        conn.execute_batch(&format!("PRAGMA {name} = {value};")).map_err(to_store)?;
+    }
+    conn.execute_batch("PRAGMA journal_size_limit = 67108864;").map_err(to_store)?;
+    conn.busy_timeout(crate::sqlite::BUSY_TIMEOUT).map_err(to_store)?;
     conn.set_prepared_statement_cache_capacity(16);
     Ok(conn)
 }
@@ -281,5 +279,36 @@ fn to_store(e: rusqlite::Error) -> StoreError {
             _ => StoreError::Internal(e.to_string()),
         },
         _ => StoreError::Internal(e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A report must be as durable written by the writer as by the pool: every setting reads back the same on
+    /// both connections (`synchronous` = 2 is FULL).
+    #[tokio::test]
+    async fn the_writer_is_set_up_as_the_pool_is() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let path = dir.path().join("settings.db");
+        let store = crate::SqliteStore::connect(&format!("sqlite://{}", path.display())).await.expect("store");
+        let writer = open(&path).expect("writer's connection");
+        for (name, _) in crate::sqlite::SETTINGS {
+            use sqlx::Row;
+            let query = format!("PRAGMA {name}");
+            let row = sqlx::query(sqlx::AssertSqlSafe(query.clone())).fetch_one(&store.pool).await.expect("pool");
+            let pooled = row.try_get::<i64, _>(0).map(|n| n.to_string()).or_else(|_| row.try_get::<String, _>(0));
+            let own = writer.query_row(&query, [], |row| row.get::<_, rusqlite::types::Value>(0)).expect("writer");
+            let own = match own {
+                rusqlite::types::Value::Integer(n) => n.to_string(),
+                rusqlite::types::Value::Text(text) => text,
+                other => format!("{other:?}"),
+            };
+            let pooled = pooled.expect("a number or a text");
+            assert_eq!(pooled, own, "PRAGMA {name}");
+        }
+        let (synchronous,): (i64,) = sqlx::query_as("PRAGMA synchronous").fetch_one(&store.pool).await.expect("pool");
+        assert_eq!(synchronous, 2, "FULL");
     }
 }
