@@ -62,9 +62,15 @@ impl Desk {
         *self.taxonomy.write().unwrap_or_else(|e| e.into_inner()) = taxonomy;
     }
 
-    /// Files a report through the writer and waits until it is committed.
-    pub async fn file(&self, store: &Arc<dyn Store>, report: NewReport) -> Result<Filed, StoreError> {
-        let writer = self.writer.get_or_init(|| {
+    /// Starts the writer and the duplicate search beside it, once: the search begins with the reports it has not
+    /// looked at yet, those filed just before the server last stopped. The server starts it; the first report
+    /// filed does if nothing did (tests that build only the router).
+    pub fn start(&self, store: &Arc<dyn Store>) {
+        self.writer(store);
+    }
+
+    fn writer(&self, store: &Arc<dyn Store>) -> &mpsc::Sender<Job> {
+        self.writer.get_or_init(|| {
             let (tx, rx) = mpsc::channel(BATCH * 8);
             let (links, pending) = mpsc::unbounded_channel();
             let pressure =
@@ -72,7 +78,12 @@ impl Desk {
             tokio::spawn(write_loop(store.clone(), pressure.clone(), rx, links));
             tokio::spawn(link_loop(store.clone(), pressure, pending));
             tx
-        });
+        })
+    }
+
+    /// Files a report through the writer and waits until it is committed.
+    pub async fn file(&self, store: &Arc<dyn Store>, report: NewReport) -> Result<Filed, StoreError> {
+        let writer = self.writer(store);
         let (done, answer) = oneshot::channel();
         writer.send((report, done)).await.map_err(|_| StoreError::Unavailable("the report writer stopped".into()))?;
         answer.await.map_err(|_| StoreError::Unavailable("the report writer stopped".into()))?
@@ -165,7 +176,10 @@ impl Pressure {
 /// filing it, and the reporters' answers come first; the links follow (live feed) within [`LINK_MOST_WAIT`] of
 /// each round.
 async fn link_loop(store: Arc<dyn Store>, pressure: Arc<Pressure>, mut pending: mpsc::UnboundedReceiver<Vec<i64>>) {
-    let mut queue: std::collections::VecDeque<i64> = std::collections::VecDeque::new();
+    let mut queue: std::collections::VecDeque<i64> = unplaced(&store).await.into();
+    if !queue.is_empty() {
+        tracing::info!(reports = queue.len(), "looking for probable duplicates of reports filed before the restart");
+    }
     loop {
         if queue.is_empty() {
             match pending.recv().await {
@@ -184,6 +198,28 @@ async fn link_loop(store: Arc<dyn Store>, pressure: Arc<Pressure>, mut pending: 
         let ids: Vec<i64> = queue.drain(..take).collect();
         if let Err(e) = store.link_duplicates(&ids, DuplicateRule::default(), crate::auth::now_ms()).await {
             tracing::warn!(error = %e, reports = ids.len(), "probable duplicates could not be linked");
+        }
+    }
+}
+
+/// The reports no duplicate search has looked at yet (`Store::unplaced_reports`). A report filed meanwhile may be
+/// among them and come again from the writer: searching it twice links it once.
+async fn unplaced(store: &Arc<dyn Store>) -> Vec<i64> {
+    const PAGE: u32 = 1000;
+    let mut ids: Vec<i64> = Vec::new();
+    loop {
+        match store.unplaced_reports(ids.last().copied().unwrap_or(0), PAGE).await {
+            Ok(page) => {
+                let last = page.len() < PAGE as usize;
+                ids.extend(page);
+                if last {
+                    return ids;
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read the reports filed before the restart; their duplicates are not looked for");
+                return ids;
+            }
         }
     }
 }

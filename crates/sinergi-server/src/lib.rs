@@ -214,6 +214,7 @@ pub async fn serve(
         tracing::warn!(error = %e, "could not read the stored taxonomy; the shipped one is in force for now");
     }
     tokio::spawn(taxonomy::watch_forever(state.clone()));
+    state.desk.start(&state.store);
     tokio::spawn(desk::sweep_forever(state.store.clone(), state.desk.clone()));
     tokio::spawn(early_warning::schedule_forever(state.store.clone(), state.config.early_warning.clone()));
     axum::serve(listener, app_with_state(state).into_make_service_with_connect_info::<SocketAddr>())

@@ -1020,12 +1020,19 @@ pub trait Store: Send + Sync {
     /// time; the place is the report's coordinates, else its village's centre), with a feed entry for each report
     /// that gained a link, at most the five nearest per report. Rejected reports are left out. Returns the links
     /// made.
+    ///
+    /// A report is found by later searches only once a search has looked at it: filing does not place a report
+    /// in the search's grid (that would cost every report a write at a random place of an index), this does.
+    /// [`Store::unplaced_reports`] lists those not looked at yet.
     async fn link_duplicates(
         &self,
         report_ids: &[i64],
         rule: sinergi_domain::incident::duplicates::DuplicateRule,
         at_ms: i64,
     ) -> Result<u64>;
+    /// Up to `limit` reports, by id after `after_id`, that no duplicate search has looked at yet
+    /// ([`Store::link_duplicates`]): those filed just before a server stopped. The desk searches them when it starts.
+    async fn unplaced_reports(&self, after_id: i64, limit: u32) -> Result<Vec<i64>>;
     /// The probable duplicates a report is part of, on either side.
     async fn report_duplicates(&self, report_id: i64) -> Result<Vec<DuplicateRecord>>;
     /// Confirms or dismisses a probable duplicate, with a feed entry for the later report.

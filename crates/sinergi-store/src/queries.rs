@@ -14,6 +14,10 @@ pub(crate) const END_SESSIONS_OF_USER: &str =
 /// Rows per multi-row INSERT: well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
 pub(crate) const BATCH: usize = 500;
 
+/// The grid cell of a report whose place is not known (no coordinates, and a village without a centre): no
+/// search asks for it, and it tells the report apart from one the duplicate search has not looked at yet (none).
+pub(crate) const NO_CELL: i64 = -1;
+
 // SQL fragments as macros, so that `concat!` can join them into `&'static str` statements: sqlx accepts only
 // static SQL without an explicit audit, and static SQL is what we want anyway.
 
@@ -232,6 +236,61 @@ macro_rules! impl_store {
                 qb.build().execute(&mut **tx).await?;
             }
             Ok(())
+        }
+
+        /// Gives each report read by the duplicate search its grid cell (`duplicates::cell` of its coordinates,
+        /// else of its village's centre; [`NO_CELL`] when neither is known), in one short transaction. Only a
+        /// report without one yet is written: on PostgreSQL two instances may look at the same report after a
+        /// restart, and both would give it the same cell.
+        async fn place_reports(
+            pool: &sqlx::Pool<$db>,
+            reports: &[(i64, String, i64, Option<f64>, Option<f64>, String)],
+        ) -> $crate::Result<()> {
+            use sinergi_domain::incident::duplicates::cell;
+            if reports.is_empty() {
+                return Ok(());
+            }
+            let mut tx = begin_write(pool).await?;
+            for chunk in reports.chunks($crate::queries::BATCH / 2) {
+                let mut qb = sqlx::QueryBuilder::<$db>::new("UPDATE report SET place_cell = CASE id");
+                for (id, _, _, lat, lng, _) in chunk {
+                    let placed = match (lat, lng) {
+                        (Some(lat), Some(lng)) => cell(sinergi_domain::LatLng::new(*lat, *lng)),
+                        _ => $crate::queries::NO_CELL,
+                    };
+                    qb.push(" WHEN ").push_bind(*id).push(" THEN ").push_bind(placed);
+                }
+                qb.push(" END WHERE place_cell IS NULL AND id IN (");
+                let mut list = qb.separated(", ");
+                for (id, ..) in chunk {
+                    list.push_bind(*id);
+                }
+                qb.push(")");
+                qb.build().persistent(false).execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        }
+
+        /// Narrows a report query (after a `WHERE`) to the reports of `region` and the areas inside it. The
+        /// condition on the regency (the first five characters of the village's code) lets the database read
+        /// the index `report_regency_time` (migration 0017) instead of every report.
+        fn push_report_region(qb: &mut sqlx::QueryBuilder<$db>, region: &sinergi_domain::RegionCode) {
+            let code = region.to_string();
+            match code.get(..5) {
+                Some(regency) => {
+                    qb.push(" AND substr(village_code, 1, 5) = ").push_bind(regency.to_owned());
+                }
+                // A province: its regencies' codes run from `33.` to just before `33/`.
+                None => {
+                    let (from, to) = $crate::inside_range(region);
+                    qb.push(" AND substr(village_code, 1, 5) >= ").push_bind(from);
+                    qb.push(" AND substr(village_code, 1, 5) < ").push_bind(to);
+                }
+            }
+            let (from, to) = $crate::inside_range(region);
+            qb.push(" AND (village_code = ").push_bind(code);
+            qb.push(" OR (village_code >= ").push_bind(from).push(" AND village_code < ").push_bind(to).push("))");
         }
 
         /// Narrows a report query (after a `WHERE`) to what the viewer needs to know. Administrators see every
@@ -1839,34 +1898,15 @@ macro_rules! impl_store {
                 let slots = $crate::filing::slots(&keys, &known);
                 let fresh: Vec<usize> =
                     (0..reports.len()).filter(|&i| matches!(slots[i], $crate::filing::Slot::New)).collect();
-                // The centres of the villages of reports without coordinates, read once for the group (a
-                // subquery per row would cost the database far more in a statement of hundreds of rows).
-                use sinergi_domain::incident::duplicates::cell;
-                let mut wanted: Vec<&str> =
-                    fresh.iter().filter(|&&i| reports[i].location.is_none()).map(|&i| reports[i].village.as_str()).collect();
-                wanted.sort_unstable();
-                wanted.dedup();
-                let mut centres: std::collections::HashMap<String, sinergi_domain::LatLng> =
-                    std::collections::HashMap::new();
-                for chunk in wanted.chunks($crate::queries::BATCH) {
-                    let mut qb = sqlx::QueryBuilder::<$db>::new(
-                        "SELECT code, lat, lng FROM region WHERE lat IS NOT NULL AND lng IS NOT NULL AND code IN (",
-                    );
-                    let mut list = qb.separated(", ");
-                    for code in chunk {
-                        list.push_bind(*code);
-                    }
-                    qb.push(")");
-                    let rows: Vec<(String, f64, f64)> = qb.build_query_as().persistent(false).fetch_all(&mut *tx).await?;
-                    centres.extend(rows.into_iter().map(|(code, lat, lng)| (code, sinergi_domain::LatLng::new(lat, lng))));
-                }
                 let mut ids: Vec<Option<i64>> = vec![None; reports.len()];
                 for chunk in fresh.chunks($crate::queries::BATCH) {
                     let mut qb = sqlx::QueryBuilder::<$db>::new(
                         "INSERT INTO report (kind, category, severity, status, occurred_at_ms, reported_at_ms, \
                          updated_at_ms, village_code, tps_id, lat, lng, description, source_agency, source_person, \
-                         reporter_account, channel, classification, idempotency_key, place_cell) ",
+                         reporter_account, channel, classification, idempotency_key) ",
                     );
+                    // No grid cell (`place_cell`): the duplicate search gives each report its cell when it first
+                    // looks at it.
                     qb.push_values(chunk, |mut row, &i| {
                         let r = &reports[i];
                         row.push_bind(r.kind.as_str())
@@ -1887,8 +1927,6 @@ macro_rules! impl_store {
                             .push_bind(r.channel.as_str())
                             .push_bind(r.classification.as_str())
                             .push_bind(keys[i].as_deref());
-                        // The place's grid cell (`duplicates::cell`), for the duplicate search.
-                        row.push_bind(r.location.or_else(|| centres.get(r.village.as_str()).copied()).map(cell));
                     });
                     qb.push(" RETURNING id, idempotency_key");
                     let mut rows: Vec<(i64, Option<String>)> =
@@ -1993,9 +2031,7 @@ macro_rules! impl_store {
                     qb.push_bind(levels[0]).push(", ").push_bind(levels[1]).push(", ").push_bind(levels[2]).push(")");
                     push_need_to_know(qb, viewer);
                     if let Some(code) = &region {
-                        let (from, to) = $crate::inside_range(code);
-                        qb.push(" AND (village_code = ").push_bind(code.to_string());
-                        qb.push(" OR (village_code >= ").push_bind(from).push(" AND village_code < ").push_bind(to).push("))");
+                        push_report_region(qb, code);
                     }
                     if let Some(status) = &filter.status {
                         qb.push(" AND status = ").push_bind(status.clone());
@@ -2091,9 +2127,7 @@ macro_rules! impl_store {
                 let mut qb = sqlx::QueryBuilder::<$db>::new("SELECT status, COUNT(*) FROM report WHERE classification IN (");
                 qb.push_bind(levels[0]).push(", ").push_bind(levels[1]).push(", ").push_bind(levels[2]).push(")");
                 if let sinergi_domain::auth::Scope::Region(code) = &viewer.scope {
-                    let (from, to) = $crate::inside_range(code);
-                    qb.push(" AND (village_code = ").push_bind(code.to_string());
-                    qb.push(" OR (village_code >= ").push_bind(from).push(" AND village_code < ").push_bind(to).push("))");
+                    push_report_region(&mut qb, code);
                 }
                 push_need_to_know(&mut qb, viewer);
                 qb.push(" AND (id IN (SELECT report_id FROM report_route WHERE role = 'responsible' AND agency = ");
@@ -2376,18 +2410,29 @@ macro_rules! impl_store {
                     Some(Candidate { id, category, at_ms, point: sinergi_domain::LatLng::new(lat?, lng?) })
                 };
                 // Everything is read first, outside a transaction (readers run beside the report writer); only
-                // the links found are written, in one short transaction. A report rejected in between may still
-                // be linked; the verifier sees it rejected.
+                // the reports' cells and the links found are written, in short transactions. A report rejected
+                // in between may still be linked; the verifier sees it rejected.
                 let mut links: Vec<(i64, i64, f64, i64)> = Vec::new();
                 for chunk in report_ids.chunks($crate::queries::BATCH) {
-                    let mut qb = sqlx::QueryBuilder::<$db>::new(concat!(placed!(), " WHERE r.status <> 'rejected' AND r.id IN ("));
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(concat!(
+                        "SELECT r.id, r.category, r.occurred_at_ms, COALESCE(r.lat, g.lat), COALESCE(r.lng, g.lng), \
+                         r.status FROM report r JOIN region g ON g.code = r.village_code WHERE r.id IN ("
+                    ));
                     let mut list = qb.separated(", ");
                     for id in chunk {
                         list.push_bind(*id);
                     }
                     qb.push(")");
-                    let news: Vec<Row> = qb.build_query_as().persistent(false).fetch_all(&self.pool).await?;
-                    for new in news.into_iter().filter_map(candidate) {
+                    let read: Vec<(i64, String, i64, Option<f64>, Option<f64>, String)> =
+                        qb.build_query_as().persistent(false).fetch_all(&self.pool).await?;
+                    // Each report gets its cell before any search of the chunk: the reports of one chunk find
+                    // each other, and a report filed on another instance and searched later finds these.
+                    place_reports(&self.pool, &read).await?;
+                    let news = read
+                        .into_iter()
+                        .filter(|row| row.5 != "rejected")
+                        .filter_map(|(id, category, at_ms, lat, lng, _)| candidate((id, category, at_ms, lat, lng)));
+                    for new in news {
                         let cells = cells_around(new.point, rule.radius_m);
                         if cells.is_empty() {
                             continue;
@@ -2456,6 +2501,16 @@ macro_rules! impl_store {
                 append_feed(&mut tx, &entries, at_ms).await?;
                 tx.commit().await?;
                 Ok(made.len() as u64)
+            }
+
+            async fn unplaced_reports(&self, after_id: i64, limit: u32) -> $crate::Result<Vec<i64>> {
+                let rows: Vec<(i64,)> =
+                    sqlx::query_as("SELECT id FROM report WHERE place_cell IS NULL AND id > $1 ORDER BY id LIMIT $2")
+                        .bind(after_id)
+                        .bind(i64::from(limit))
+                        .fetch_all(&self.pool)
+                        .await?;
+                Ok(rows.into_iter().map(|(id,)| id).collect())
             }
 
             async fn report_duplicates(&self, report_id: i64) -> $crate::Result<Vec<$crate::DuplicateRecord>> {
@@ -2592,10 +2647,9 @@ macro_rules! impl_store {
                 if filter.statuses.is_empty() || filter.classifications.is_empty() {
                     return Ok(Vec::new());
                 }
-                let (from, to) = $crate::inside_range(regency);
                 let mut qb = sqlx::QueryBuilder::<$db>::new("SELECT village_code, occurred_at_ms FROM report WHERE ");
                 push_scan_filter(&mut qb, filter);
-                qb.push(" AND village_code >= ").push_bind(from).push(" AND village_code < ").push_bind(to);
+                push_report_region(&mut qb, regency);
                 let rows: Vec<(String, i64)> = qb.build_query_as().fetch_all(&self.pool).await?;
                 rows.into_iter()
                     .map(|(code, at)| Ok($crate::ScanCase { village: $crate::stored_code(&code)?, occurred_at_ms: at }))

@@ -20,8 +20,6 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, mpsc};
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
-use sinergi_domain::LatLng;
-use sinergi_domain::incident::duplicates::cell;
 use tokio::sync::oneshot;
 
 use crate::filing::Slot;
@@ -109,27 +107,11 @@ fn checkpoint(conn: &Connection) -> Result<i64> {
     conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| row.get::<_, i64>(1)).map_err(to_store)
 }
 
-/// How long the writer trusts a village centre it has read: a centre imported anew counts within this time (it
-/// only places the report in the duplicate search's grid).
-const CENTRES_TTL: std::time::Duration = std::time::Duration::from_secs(600);
-
-/// The village centres the writer has read, so that a stream of reports from the same villages reads each once.
-struct Centres {
-    since: std::time::Instant,
-    known: HashMap<String, LatLng>,
-}
-
 fn run(mut conn: Connection, log_pages: Arc<AtomicI64>, queue: mpsc::Receiver<Job>) {
-    let mut centres = Centres { since: std::time::Instant::now(), known: HashMap::new() };
     while let Ok((reports, done)) = queue.recv() {
-        if centres.since.elapsed() > CENTRES_TTL {
-            centres = Centres { since: std::time::Instant::now(), known: HashMap::new() };
-        }
         // A panic must not take the writer down with it: every later report would be refused.
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            file_group(&mut conn, &mut centres.known, &reports)
-        }))
-        .unwrap_or_else(|_| Err(StoreError::Internal("the report writer failed on a group".into())));
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| file_group(&mut conn, &reports)))
+            .unwrap_or_else(|_| Err(StoreError::Internal("the report writer failed on a group".into())));
         let _ = done.send(result);
         // After answering: the reporters do not wait for this.
         if log_pages.load(Ordering::Relaxed) > LONGEST_LOG {
@@ -152,11 +134,7 @@ pub(crate) fn file_path(url: &str, filename: &Path) -> Option<PathBuf> {
 
 /// Files one group in one transaction, as the pool's `file_reports` does: a report stored before under its key is
 /// answered with that one, and nothing of the group is stored if any of it fails.
-fn file_group(
-    conn: &mut Connection,
-    centres: &mut HashMap<String, LatLng>,
-    reports: &[NewReport],
-) -> Result<Vec<Filed>> {
+fn file_group(conn: &mut Connection, reports: &[NewReport]) -> Result<Vec<Filed>> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(to_store)?;
     let keys = crate::filing::keys(reports);
     let mut known: HashMap<String, i64> = HashMap::new();
@@ -171,15 +149,13 @@ fn file_group(
     let slots = crate::filing::slots(&keys, &known);
     let mut ids: Vec<Option<i64>> = vec![None; reports.len()];
     {
-        let mut centre = tx
-            .prepare_cached("SELECT lat, lng FROM region WHERE code = ?1 AND lat IS NOT NULL AND lng IS NOT NULL")
-            .map_err(to_store)?;
+        // No grid cell (`place_cell`): the duplicate search gives each report its cell when it first looks at it.
         let mut insert = tx
             .prepare_cached(
                 "INSERT INTO report (kind, category, severity, status, occurred_at_ms, reported_at_ms, \
                  updated_at_ms, village_code, tps_id, lat, lng, description, source_agency, source_person, \
-                 reporter_account, channel, classification, idempotency_key, place_cell) \
-                 VALUES (?1, ?2, ?3, 'reported', ?4, ?5, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                 reporter_account, channel, classification, idempotency_key) \
+                 VALUES (?1, ?2, ?3, 'reported', ?4, ?5, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
             )
             .map_err(to_store)?;
         let mut event = tx
@@ -193,28 +169,10 @@ fn file_group(
                 "INSERT INTO report_route (report_id, unit_code, agency, role, at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
             )
             .map_err(to_store)?;
-        // The grid cell of a report without coordinates is its village centre's (`duplicates::cell`), for the
-        // duplicate search.
         for (i, r) in reports.iter().enumerate() {
             if !matches!(slots[i], Slot::New) {
                 continue;
             }
-            let place = match r.location {
-                Some(point) => Some(point),
-                None => match centres.get(r.village.as_str()) {
-                    Some(known) => Some(*known),
-                    None => {
-                        let found = centre
-                            .query_row([r.village.as_str()], |row| Ok(LatLng::new(row.get(0)?, row.get(1)?)))
-                            .optional()
-                            .map_err(to_store)?;
-                        if let Some(point) = found {
-                            centres.insert(r.village.as_str().to_owned(), point);
-                        }
-                        found
-                    }
-                },
-            };
             insert
                 .execute(params![
                     r.kind.as_str(),
@@ -233,7 +191,6 @@ fn file_group(
                     r.channel.as_str(),
                     r.classification.as_str(),
                     keys[i],
-                    place.map(cell),
                 ])
                 .map_err(to_store)?;
             let id = tx.last_insert_rowid();

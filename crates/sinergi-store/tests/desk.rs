@@ -299,6 +299,42 @@ async fn probable_duplicates_are_linked_and_decided(db: &TestDb) {
     assert!(matches!(unknown, Err(StoreError::InvalidReference(_))), "{unknown:?}");
 }
 
+/// Filing does not place a report in the duplicate search's grid; the first search of it does. Until then later
+/// searches do not find it, and `unplaced_reports` lists it, so that the desk searches it after a restart. A
+/// report whose place is not known leaves the list too.
+async fn a_report_is_found_once_a_search_has_placed_it(db: &TestDb) {
+    seed(db).await;
+    let nowhere = Region { code: code("15.07.01.2003"), name: "Tanpa titik".into(), centroid: None };
+    db.store.upsert_regions(&[nowhere]).await.unwrap();
+    let here = Some(LatLng::new(-1.0, 103.0));
+    let ids: Vec<i64> = db
+        .store
+        .file_reports(&[
+            report("15.07.01.2001", "bentrok", 0, here),
+            report("15.07.01.2001", "bentrok", 10 * 60_000, here),
+            report("15.07.01.2003", "bentrok", 0, None),
+        ])
+        .await
+        .unwrap()
+        .iter()
+        .map(|f| f.id())
+        .collect();
+    assert_eq!(db.store.unplaced_reports(0, 10).await.unwrap(), ids);
+    assert_eq!(db.store.unplaced_reports(ids[0], 1).await.unwrap(), vec![ids[1]], "paged by id");
+
+    // The second report is searched first: the first is not placed yet, so nothing is found.
+    assert_eq!(db.store.link_duplicates(&[ids[1]], DuplicateRule::default(), 1).await.unwrap(), 0);
+    assert_eq!(db.store.unplaced_reports(0, 10).await.unwrap(), vec![ids[0], ids[2]]);
+    // The first one's search finds the second, placed by now; the third has no place and is left alone.
+    assert_eq!(db.store.link_duplicates(&[ids[0], ids[2]], DuplicateRule::default(), 2).await.unwrap(), 1);
+    assert!(db.store.unplaced_reports(0, 10).await.unwrap().is_empty());
+    let pairs = db.store.report_duplicates(ids[0]).await.unwrap();
+    assert_eq!(pairs.iter().map(|p| (p.report_id, p.other_id)).collect::<Vec<_>>(), vec![(ids[1], ids[0])]);
+    // Searching again (a restart that found them unplaced, or two instances) links nothing twice.
+    assert_eq!(db.store.link_duplicates(&ids, DuplicateRule::default(), 3).await.unwrap(), 0);
+    assert!(db.store.report_duplicates(ids[2]).await.unwrap().is_empty());
+}
+
 /// In a burst (a whole village reporting one event, or a load test) the cells around hold hundreds of reports:
 /// only the nearest in time are weighed, and at most five links are made, nearest in space first.
 async fn in_a_burst_only_the_nearest_in_time_are_weighed(db: &TestDb) {
@@ -308,7 +344,9 @@ async fn in_a_burst_only_the_nearest_in_time_are_weighed(db: &TestDb) {
     const MIN: i64 = 60_000;
     let mut burst: Vec<NewReport> = (0..240).map(|i| report("15.07.01.2001", "bentrok", i * MIN / 2, here)).collect();
     burst.extend((0..40).map(|i| report("15.07.01.2001", "bentrok", i * 3 * MIN, near)));
-    db.store.file_reports(&burst).await.unwrap();
+    let filed: Vec<i64> = db.store.file_reports(&burst).await.unwrap().iter().map(|f| f.id()).collect();
+    // The desk searches every report it files (which places it in the search's grid) before the next ones.
+    db.store.link_duplicates(&filed, DuplicateRule::default(), 1).await.unwrap();
     let new = db.store.file_reports(&[report("15.07.01.2001", "bentrok", 60 * MIN, here)]).await.unwrap()[0].id();
 
     assert_eq!(db.store.link_duplicates(&[new], DuplicateRule::default(), 1).await.unwrap(), 5);
@@ -324,6 +362,7 @@ async fn in_a_burst_only_the_nearest_in_time_are_weighed(db: &TestDb) {
 }
 
 sinergi_store::backend_tests!(
+    a_report_is_found_once_a_search_has_placed_it,
     in_a_burst_only_the_nearest_in_time_are_weighed,
     escalations_due_lists_only_what_is_left_to_record,
     the_feed_lists_every_change_in_order,
