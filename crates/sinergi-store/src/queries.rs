@@ -2414,10 +2414,10 @@ macro_rules! impl_store {
                 // in between may still be linked; the verifier sees it rejected.
                 let mut links: Vec<(i64, i64, f64, i64)> = Vec::new();
                 for chunk in report_ids.chunks($crate::queries::BATCH) {
-                    let mut qb = sqlx::QueryBuilder::<$db>::new(concat!(
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(
                         "SELECT r.id, r.category, r.occurred_at_ms, COALESCE(r.lat, g.lat), COALESCE(r.lng, g.lng), \
-                         r.status FROM report r JOIN region g ON g.code = r.village_code WHERE r.id IN ("
-                    ));
+                         r.status FROM report r JOIN region g ON g.code = r.village_code WHERE r.id IN (",
+                    );
                     let mut list = qb.separated(", ");
                     for id in chunk {
                         list.push_bind(*id);
