@@ -1,5 +1,5 @@
 //! The incident desk's shared machinery: the taxonomy in force, the index that places a report by its
-//! coordinates, the writer that files reports in groups (and links probable duplicates after each group), and the
+//! coordinates, the writer that files reports in groups (and the search that links their probable duplicates), and the
 //! sweep that records escalations.
 //!
 //! *Group commit.* Each report must be durable before it is acknowledged, and SQLite with full sync commits a few
@@ -72,11 +72,11 @@ impl Desk {
     fn writer(&self, store: &Arc<dyn Store>) -> &mpsc::Sender<Job> {
         self.writer.get_or_init(|| {
             let (tx, rx) = mpsc::channel(BATCH * 8);
-            let (links, pending) = mpsc::unbounded_channel();
+            let filed = Arc::new(tokio::sync::Notify::new());
             let pressure =
                 Arc::new(Pressure { start: Instant::now(), last_group_ms: std::sync::atomic::AtomicU64::new(0) });
-            tokio::spawn(write_loop(store.clone(), pressure.clone(), rx, links));
-            tokio::spawn(link_loop(store.clone(), pressure, pending));
+            tokio::spawn(write_loop(store.clone(), pressure.clone(), rx, filed.clone()));
+            tokio::spawn(link_loop(store.clone(), pressure, filed));
             tx
         })
     }
@@ -171,55 +171,47 @@ impl Pressure {
     }
 }
 
-/// Links probable duplicates of the reports the writer filed, in the writer's order but on a task of its own, so
-/// that no report waits for it. Under a burst it steps aside: linking is a search around each report, as costly as
-/// filing it, and the reporters' answers come first; the links follow (live feed) within [`LINK_MOST_WAIT`] of
-/// each round.
-async fn link_loop(store: Arc<dyn Store>, pressure: Arc<Pressure>, mut pending: mpsc::UnboundedReceiver<Vec<i64>>) {
-    let mut queue: std::collections::VecDeque<i64> = unplaced(&store).await.into();
-    if !queue.is_empty() {
-        tracing::info!(reports = queue.len(), "looking for probable duplicates of reports filed before the restart");
-    }
+/// When there is nothing left to search, the search still looks again this often without a word from the writer:
+/// reports filed by another instance (PostgreSQL) that stopped before searching them.
+const LINK_LOOK_AGAIN: Duration = Duration::from_secs(30);
+
+/// After a failed round the search waits this long before the next.
+const LINK_RETRY: Duration = Duration::from_secs(1);
+
+/// Searches for the probable duplicates of every report no search has looked at yet (`Store::unplaced_reports`),
+/// oldest first, on a task of its own, so that no report waits for it: after each group the writer wakes it
+/// (`filed`). What is left to search is kept in the database, not here: a long burst costs no memory, and what a
+/// stop left unsearched is searched when the server starts again. Under a burst it steps aside: searching is as
+/// costly as filing, and the reporters' answers come first; the links follow (live feed) within
+/// [`LINK_MOST_WAIT`] of each round.
+async fn link_loop(store: Arc<dyn Store>, pressure: Arc<Pressure>, filed: Arc<tokio::sync::Notify>) {
+    // Where the last round ended: a round that failed is passed over until the search comes round again from the
+    // first report, so that it cannot hold up those after it.
+    let mut after = 0;
     loop {
-        if queue.is_empty() {
-            match pending.recv().await {
-                Some(ids) => queue.extend(ids),
-                None => return,
+        let ids = match store.unplaced_reports(after, LINK_CHUNK as u32).await {
+            Ok(ids) => ids,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read the reports left to search for probable duplicates");
+                tokio::time::sleep(LINK_RETRY).await;
+                continue;
             }
-        }
+        };
+        let Some(&last) = ids.last() else {
+            if after == 0 {
+                let _ = tokio::time::timeout(LINK_LOOK_AGAIN, filed.notified()).await;
+            }
+            after = 0;
+            continue;
+        };
+        after = last;
         let waited = Instant::now();
         while pressure.busy() && waited.elapsed() < LINK_MOST_WAIT {
             tokio::time::sleep(LINK_YIELD).await;
         }
-        while let Ok(more) = pending.try_recv() {
-            queue.extend(more);
-        }
-        let take = queue.len().min(LINK_CHUNK);
-        let ids: Vec<i64> = queue.drain(..take).collect();
         if let Err(e) = store.link_duplicates(&ids, DuplicateRule::default(), crate::auth::now_ms()).await {
             tracing::warn!(error = %e, reports = ids.len(), "probable duplicates could not be linked");
-        }
-    }
-}
-
-/// The reports no duplicate search has looked at yet (`Store::unplaced_reports`). A report filed meanwhile may be
-/// among them and come again from the writer: searching it twice links it once.
-async fn unplaced(store: &Arc<dyn Store>) -> Vec<i64> {
-    const PAGE: u32 = 1000;
-    let mut ids: Vec<i64> = Vec::new();
-    loop {
-        match store.unplaced_reports(ids.last().copied().unwrap_or(0), PAGE).await {
-            Ok(page) => {
-                let last = page.len() < PAGE as usize;
-                ids.extend(page);
-                if last {
-                    return ids;
-                }
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "could not read the reports filed before the restart; their duplicates are not looked for");
-                return ids;
-            }
+            tokio::time::sleep(LINK_RETRY).await;
         }
     }
 }
@@ -228,7 +220,7 @@ async fn write_loop(
     store: Arc<dyn Store>,
     pressure: Arc<Pressure>,
     mut jobs: mpsc::Receiver<Job>,
-    links: mpsc::UnboundedSender<Vec<i64>>,
+    search: Arc<tokio::sync::Notify>,
 ) {
     while let Some(first) = jobs.recv().await {
         let mut batch = vec![first];
@@ -242,13 +234,11 @@ async fn write_loop(
             pressure.note_group();
         }
         let reports: Vec<NewReport> = batch.iter().map(|(r, _)| r.clone()).collect();
-        let mut fresh = Vec::new();
+        let mut fresh = false;
         match store.file_reports(&reports).await {
             Ok(filed) => {
                 for ((_, done), result) in batch.into_iter().zip(filed) {
-                    if let Filed::New(id) = result {
-                        fresh.push(id);
-                    }
+                    fresh |= matches!(result, Filed::New(_));
                     let _ = done.send(Ok(result));
                 }
             }
@@ -263,17 +253,15 @@ async fn write_loop(
                     let result = store.file_reports(std::slice::from_ref(&report)).await.and_then(|mut f| {
                         f.pop().ok_or_else(|| StoreError::Internal("no result for a filed report".into()))
                     });
-                    if let Ok(Filed::New(id)) = result {
-                        fresh.push(id);
-                    }
+                    fresh |= matches!(result, Ok(Filed::New(_)));
                     let _ = done.send(result);
                 }
             }
         }
         // Probable duplicates are linked after the reports are acknowledged, by another task: neither the
         // reporter nor the next group waits for it, and the verifier sees the link a moment later (live feed).
-        if !fresh.is_empty() {
-            let _ = links.send(fresh);
+        if fresh {
+            search.notify_one();
         }
     }
 }

@@ -244,6 +244,50 @@ async fn reports_are_shared_and_revoked_by_their_owner(db: &TestDb) {
     assert_eq!(actions, ["create", "share:kpu", "revoke:kpu"]);
 }
 
+/// Reports filed just before a server stopped, before the duplicate search looked at them, are searched when the
+/// desk starts again: nothing about them is kept only in memory.
+async fn what_a_stop_left_unsearched_is_searched_at_the_start(db: &TestDb) {
+    use sinergi_domain::auth::Classification;
+    use sinergi_domain::incident::{Channel, ReportKind, Severity, Taxonomy};
+    use sinergi_domain::{AgencyKind, LatLng, RegionCode};
+    seed_small(&*db.store).await;
+    let clash = |at_ms: i64, lng: f64| sinergi_store::NewReport {
+        kind: ReportKind::Incident,
+        category: "bentrok".into(),
+        severity: Severity::High,
+        occurred_at_ms: at_ms,
+        reported_at_ms: at_ms,
+        village: RegionCode::parse("15.07.01.2001").unwrap(),
+        tps_id: None,
+        location: Some(LatLng::new(-1.05, lng)),
+        description: "Bentrok pendukung".into(),
+        source_agency: AgencyKind::Polri,
+        source_person: "Bripka Sabar".into(),
+        reporter_account: None,
+        channel: Channel::Web,
+        classification: Classification::Biasa,
+        idempotency_key: None,
+        routes: Vec::new(),
+    };
+    // Filed by the store alone, as a writer that stopped before its search came round would leave them.
+    let filed = db.store.file_reports(&[clash(0, 103.85), clash(60_000, 103.853)]).await.unwrap();
+    let (first, second) = (filed[0].id(), filed[1].id());
+    assert_eq!(db.store.unplaced_reports(0, 10).await.unwrap(), vec![first, second]);
+
+    let desk = sinergi_server::desk::Desk::new(Taxonomy::shipped());
+    desk.start(&db.store);
+    let mut links = Vec::new();
+    for _ in 0..50 {
+        links = db.store.report_duplicates(second).await.unwrap();
+        if !links.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(links.iter().map(|l| (l.report_id, l.other_id)).collect::<Vec<_>>(), vec![(second, first)]);
+    assert!(db.store.unplaced_reports(0, 10).await.unwrap().is_empty());
+}
+
 async fn probable_duplicates_wait_for_the_verifier(db: &TestDb) {
     let base = setup(db).await;
     let ops = signed_in(&base, "ops").await;
@@ -433,5 +477,6 @@ sinergi_store::backend_tests!(
     the_feed_reaches_a_second_instance_and_resumes_exactly,
     reports_are_shared_and_revoked_by_their_owner,
     probable_duplicates_wait_for_the_verifier,
+    what_a_stop_left_unsearched_is_searched_at_the_start,
     the_sweep_writes_escalations_into_the_history,
 );
