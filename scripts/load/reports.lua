@@ -1,17 +1,20 @@
 -- wrk script for scripts/load-reports: every request files a new report (POST /api/v1/reports) as the demo
 -- administrator, with its own idempotency key, in one of the villages given in the VILLAGES environment variable.
+-- The keys are random UUIDs, as the field form makes them (web/src/outbox.js), unless KEYS=ordered: then they count
+-- up per thread, as an API client numbering its own requests might, and land together in the key index.
 --
 -- It defines no response() hook: wrk would then hand every answer's headers and body to Lua, which costs the load
 -- tool more CPU than the server spends on some requests, on the same two cores. wrk counts answers other than
 -- 2xx itself (summary.errors.status); scripts/load-reports checks the database afterwards.
 local token = os.getenv("TOKEN")
--- Keys differ between runs (the warm-up and the measured run), so that every request files a new report.
-local run = os.getenv("RUN") or tostring(os.time())
 local villages = {}
 for code in string.gmatch(os.getenv("VILLAGES") or "", "[^,]+") do
   villages[#villages + 1] = code
 end
 local categories = { "bentrok", "politik_uang", "listrik_padam", "intimidasi", "hoaks_sara" }
+local ordered = os.getenv("KEYS") == "ordered"
+-- Ordered keys differ between runs (the warm-up and the measured run), so that every request files a new report.
+local run = os.getenv("RUN") or tostring(os.time())
 
 local counter = 0
 local thread_id = 0
@@ -21,7 +24,14 @@ function setup(thread)
   thread:set("id", thread_id)
 end
 
+-- A version 4 UUID from Lua's generator, seeded per thread and run, so that no two requests share a key.
+local function uuid()
+  return string.format("%08x-%04x-4%03x-%04x-%04x%08x", math.random(0, 0xffffffff), math.random(0, 0xffff),
+    math.random(0, 0xfff), 0x8000 + math.random(0, 0x3fff), math.random(0, 0xffff), math.random(0, 0xffffffff))
+end
+
 function init(args)
+  math.randomseed(os.time() * 1000 + id * 7919 + #(os.getenv("RUN") or ""))
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/json"
   wrk.headers["Authorization"] = "Bearer " .. token
@@ -31,9 +41,10 @@ function request()
   counter = counter + 1
   local village = villages[(counter % #villages) + 1]
   local category = categories[(counter % #categories) + 1]
+  local key = ordered and string.format("load-%s-%d-%d", run, id, counter) or uuid()
   local body = string.format(
-    '{"category":"%s","village_code":"%s","description":"Uji beban %d-%d","idempotency_key":"load-%s-%d-%d"}',
-    category, village, id, counter, run, id, counter)
+    '{"category":"%s","village_code":"%s","description":"Uji beban %d-%d","idempotency_key":"%s"}',
+    category, village, id, counter, key)
   return wrk.format(nil, "/api/v1/reports", nil, body)
 end
 
