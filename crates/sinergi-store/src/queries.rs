@@ -277,18 +277,17 @@ macro_rules! impl_store {
         /// the index `report_regency_time` (migration 0017) instead of every report.
         fn push_report_region(qb: &mut sqlx::QueryBuilder<$db>, region: &sinergi_domain::RegionCode) {
             let code = region.to_string();
+            let (from, to) = $crate::inside_range(region);
             match code.get(..5) {
                 Some(regency) => {
                     qb.push(" AND substr(village_code, 1, 5) = ").push_bind(regency.to_owned());
                 }
                 // A province: its regencies' codes run from `33.` to just before `33/`.
                 None => {
-                    let (from, to) = $crate::inside_range(region);
-                    qb.push(" AND substr(village_code, 1, 5) >= ").push_bind(from);
-                    qb.push(" AND substr(village_code, 1, 5) < ").push_bind(to);
+                    qb.push(" AND substr(village_code, 1, 5) >= ").push_bind(from.clone());
+                    qb.push(" AND substr(village_code, 1, 5) < ").push_bind(to.clone());
                 }
             }
-            let (from, to) = $crate::inside_range(region);
             qb.push(" AND (village_code = ").push_bind(code);
             qb.push(" OR (village_code >= ").push_bind(from).push(" AND village_code < ").push_bind(to).push("))");
         }
@@ -2416,8 +2415,10 @@ macro_rules! impl_store {
                 for chunk in report_ids.chunks($crate::queries::BATCH) {
                     let mut qb = sqlx::QueryBuilder::<$db>::new(
                         "SELECT r.id, r.category, r.occurred_at_ms, COALESCE(r.lat, g.lat), COALESCE(r.lng, g.lng), \
-                         r.status FROM report r JOIN region g ON g.code = r.village_code WHERE r.id IN (",
+                         r.status FROM report r LEFT JOIN region g ON g.code = r.village_code WHERE r.id IN (",
                     );
+                    // Every report read is placed, even one whose place cannot be known (`NO_CELL`): one left
+                    // unplaced would be listed again and again by `unplaced_reports`.
                     let mut list = qb.separated(", ");
                     for id in chunk {
                         list.push_bind(*id);

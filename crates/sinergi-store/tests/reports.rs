@@ -111,6 +111,13 @@ async fn reports_are_filed_once_and_read_within_territory_and_clearance(db: &Tes
     assert_eq!(by(ReportFilter { category: Some("listrik_padam".into()), ..Default::default() }).await, [ids[1]]);
     assert_eq!(by(ReportFilter { from_ms: Some(1500), to_ms: Some(3000), ..Default::default() }).await, [ids[1]]);
     assert_eq!(by(ReportFilter { within: Some(code("15.07.01")), ..Default::default() }).await, [ids[2], ids[0]]);
+    // Every level of area reads through the regency's index (migration 0017): a province, a regency, a village.
+    let within = |c: &str| ReportFilter { within: Some(code(c)), ..Default::default() };
+    assert_eq!(by(within("15")).await, [ids[2], ids[1], ids[0]]);
+    assert_eq!(by(within("15.07")).await, [ids[2], ids[1], ids[0]]);
+    assert_eq!(by(within("15.07.02.2001")).await, [ids[1]]);
+    assert!(by(within("16")).await.is_empty());
+    assert!(by(within("15.08")).await.is_empty());
     assert!(by(ReportFilter { min_severity: Some(4), ..Default::default() }).await.is_empty());
 
     // A village that does not exist refuses the batch.
