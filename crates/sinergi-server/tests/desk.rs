@@ -247,28 +247,11 @@ async fn reports_are_shared_and_revoked_by_their_owner(db: &TestDb) {
 /// Reports filed just before a server stopped, before the duplicate search looked at them, are searched when the
 /// desk starts again: nothing about them is kept only in memory.
 async fn what_a_stop_left_unsearched_is_searched_at_the_start(db: &TestDb) {
-    use sinergi_domain::auth::Classification;
-    use sinergi_domain::incident::{Channel, ReportKind, Severity, Taxonomy};
-    use sinergi_domain::{AgencyKind, LatLng, RegionCode};
+    use sinergi_domain::LatLng;
+    use sinergi_domain::incident::Taxonomy;
+    use sinergi_store::testing::new_report;
     seed_small(&*db.store).await;
-    let clash = |at_ms: i64, lng: f64| sinergi_store::NewReport {
-        kind: ReportKind::Incident,
-        category: "bentrok".into(),
-        severity: Severity::High,
-        occurred_at_ms: at_ms,
-        reported_at_ms: at_ms,
-        village: RegionCode::parse("15.07.01.2001").unwrap(),
-        tps_id: None,
-        location: Some(LatLng::new(-1.05, lng)),
-        description: "Bentrok pendukung".into(),
-        source_agency: AgencyKind::Polri,
-        source_person: "Bripka Sabar".into(),
-        reporter_account: None,
-        channel: Channel::Web,
-        classification: Classification::Biasa,
-        idempotency_key: None,
-        routes: Vec::new(),
-    };
+    let clash = |at_ms: i64, lng: f64| new_report("15.07.01.2001", "bentrok", at_ms, Some(LatLng::new(-1.05, lng)));
     // Filed by the store alone, as a writer that stopped before its search came round would leave them.
     let filed = db.store.file_reports(&[clash(0, 103.85), clash(60_000, 103.853)]).await.unwrap();
     let (first, second) = (filed[0].id(), filed[1].id());

@@ -1,4 +1,5 @@
-//! Test support: fresh databases of both kinds, for this crate's behaviour suite and for the server's tests.
+//! Test support: fresh databases of both kinds, for this crate's behaviour suite and for the server's tests, and a
+//! report to file in them.
 //!
 //! SQLite tests get a new file in a temporary directory. PostgreSQL tests get a new schema in the database named by
 //! `SINERGI_TEST_POSTGRES_URL` (default `postgres://postgres@127.0.0.1:5432/test`). When no PostgreSQL server
@@ -11,9 +12,34 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use sqlx::postgres::PgConnectOptions;
 
-use crate::{PgStore, SqliteStore, Store};
+use crate::{NewReport, PgStore, SqliteStore, Store};
 
 pub const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+/// A new incident report of `category` in `village` (a code that must parse), occurred and reported at `at_ms`, at
+/// `location` if given: an ordinary report of a Polri officer on the web, without a key or routes. Tests change
+/// what else they need with struct update syntax.
+pub fn new_report(village: &str, category: &str, at_ms: i64, location: Option<sinergi_domain::LatLng>) -> NewReport {
+    use sinergi_domain::incident::{Channel, ReportKind, Severity};
+    NewReport {
+        kind: ReportKind::Incident,
+        category: category.into(),
+        severity: Severity::High,
+        occurred_at_ms: at_ms,
+        reported_at_ms: at_ms,
+        village: sinergi_domain::RegionCode::parse(village).expect("a test's village code parses"),
+        tps_id: None,
+        location,
+        description: "Bentrok pendukung".into(),
+        source_agency: sinergi_domain::AgencyKind::Polri,
+        source_person: "Bripka Sabar".into(),
+        reporter_account: None,
+        channel: Channel::Web,
+        classification: sinergi_domain::auth::Classification::Biasa,
+        idempotency_key: None,
+        routes: Vec::new(),
+    }
+}
 
 /// A fresh, migrated database that lives as long as this value (SQLite) or until [`TestDb::cleanup`] (PostgreSQL).
 pub struct TestDb {

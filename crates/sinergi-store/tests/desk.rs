@@ -6,7 +6,7 @@ use sinergi_domain::access::Viewer;
 use sinergi_domain::auth::{Classification, Role, Scope};
 use sinergi_domain::incident::duplicates::DuplicateRule;
 use sinergi_domain::incident::escalation::Stage;
-use sinergi_domain::incident::{Channel, Limit, ReportKind, Severity, Status};
+use sinergi_domain::incident::{Limit, ReportKind, Severity, Status};
 use sinergi_domain::{AgencyKind, LatLng, Region, RegionCode};
 use sinergi_store::testing::TestDb;
 use sinergi_store::{NewEscalation, NewReport, Page, ReportFilter, ReportMove, ShareMove, StoreError};
@@ -43,26 +43,7 @@ async fn seed(db: &TestDb) {
         .unwrap();
 }
 
-fn report(village: &str, category: &str, at: i64, location: Option<LatLng>) -> NewReport {
-    NewReport {
-        kind: ReportKind::Incident,
-        category: category.into(),
-        severity: Severity::High,
-        occurred_at_ms: at,
-        reported_at_ms: at,
-        village: code(village),
-        tps_id: None,
-        location,
-        description: "Bentrok pendukung".into(),
-        source_agency: AgencyKind::Polri,
-        source_person: "Bripka Sabar".into(),
-        reporter_account: None,
-        channel: Channel::Web,
-        classification: Classification::Biasa,
-        idempotency_key: None,
-        routes: Vec::new(),
-    }
-}
+use sinergi_store::testing::new_report as report;
 
 async fn the_feed_lists_every_change_in_order(db: &TestDb) {
     seed(db).await;
