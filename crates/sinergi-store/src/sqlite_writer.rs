@@ -81,14 +81,18 @@ fn open(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
-/// How often the thread beside the writer copies the log into the database.
-const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
+/// How often the thread beside the writer copies the log into the database. A copy writes each page changed since
+/// the last one once, however many groups changed it: under a stream of reports with random idempotency keys
+/// (each on a random page of the key index), copies every 200 ms instead of every 100 ms took about a fifth more
+/// reports a second (docs/benchmarks.md, "Random keys"). Longer still made the writer's own copies (below) long
+/// enough to show in the p99.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
 
-/// Once the log is longer than this (in pages of 4 KiB: 16 MiB), the writer itself copies what is left of it
+/// Once the log is longer than this (in pages of 4 KiB: 32 MiB), the writer itself copies what is left of it
 /// after its next commit, and so starts it afresh. The copies made beside it cannot do that: the log starts again
 /// from its beginning only when a writer begins on a log copied whole, and beside a stream of groups the copy
 /// never ends before the next group begins; the log would grow for as long as the stream lasts.
-const LONGEST_LOG: i64 = 4096;
+const LONGEST_LOG: i64 = 8192;
 
 /// Copies the log into the database every [`CHECKPOINT_EVERY`] until the writer stops (`watch` disconnects),
 /// telling the writer how long the log was (`log_pages`). Readers keep working throughout; a failed copy is tried
