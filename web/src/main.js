@@ -326,6 +326,16 @@ function initLiveFeed(banner) {
   const only = banner.dataset.reportId ? Number(banner.dataset.reportId) : null;
   const changed = new Set();
   const source = new EventSource(banner.dataset.feedUrl);
+  const show = (message) => {
+    banner.replaceChildren(document.createTextNode(message + ' '));
+    const reload = document.createElement('a');
+    reload.href = window.location.href;
+    reload.textContent = banner.dataset.reload;
+    banner.append(reload);
+    banner.hidden = false;
+  };
+  // Away for longer than the server replays: the page is out of date as a whole.
+  source.addEventListener('reset', () => show(banner.dataset.labelReset));
   source.addEventListener('report', (event) => {
     let data;
     try {
@@ -338,12 +348,6 @@ function initLiveFeed(banner) {
     changed.add(id);
     const row = document.querySelector(`tr[data-id="${id}"]`);
     if (row) row.classList.add('changed');
-    const message = only !== null ? banner.dataset.labelOne : banner.dataset.label.replace('{count}', changed.size);
-    banner.replaceChildren(document.createTextNode(message + ' '));
-    const reload = document.createElement('a');
-    reload.href = window.location.href;
-    reload.textContent = banner.dataset.reload;
-    banner.append(reload);
-    banner.hidden = false;
+    show(only !== null ? banner.dataset.labelOne : banner.dataset.label.replace('{count}', changed.size));
   });
 }

@@ -30,13 +30,19 @@ pub const SEED: u64 = 20241127;
 /// hold real data or face a real network.
 pub const DEMO_PASSWORD: &str = "sinergi-demo-2024";
 
-/// The demo's accounts: one per agency kind, in Jepara (33.20), plus a national administrator.
-pub const DEMO_ACCOUNTS: [(&str, &str, Role, bool); 11] = [
+/// The demo's accounts: one per agency kind, in Jepara (33.20), plus a national administrator; Polri, TNI, KPU and
+/// Bawaslu each have an operator (records TPS and assessments, files and handles reports) beside a commander (reads
+/// everything, decides), as their offices do.
+pub const DEMO_ACCOUNTS: [(&str, &str, Role, bool); 15] = [
     ("demo.admin", "polres-33.20", Role::Administrator, true),
     ("demo.polri", "polres-33.20", Role::Operator, false),
+    ("demo.polri.pimpinan", "polres-33.20", Role::Commander, false),
     ("demo.tni", "kodim-33.20", Role::Commander, false),
+    ("demo.tni.operator", "kodim-33.20", Role::Operator, false),
     ("demo.kpu", "kpu-kabupaten-33.20", Role::Operator, false),
+    ("demo.kpu.pimpinan", "kpu-kabupaten-33.20", Role::Commander, false),
     ("demo.bawaslu", "bawaslu-kabupaten-33.20", Role::Commander, false),
+    ("demo.bawaslu.operator", "bawaslu-kabupaten-33.20", Role::Operator, false),
     ("demo.pemda", "kesbangpol-33.20", Role::Observer, false),
     ("demo.kejaksaan", "kejari-33.20", Role::Observer, false),
     ("demo.pengadilan", "pengadilan-negeri-33.20", Role::Observer, false),
@@ -152,9 +158,21 @@ pub async fn seed(store: &dyn Store, data: &Path, lang: Lang) -> anyhow::Result<
     seed_assessments(store, lang).await?;
     println!("{}", lang.format(Msg::DemoAccounts, &[("password", &DEMO_PASSWORD)]));
     for (username, unit, role, _) in DEMO_ACCOUNTS {
-        println!("  {username:<16} {:<15} {unit}", role.as_str());
+        println!("  {username:<22} {:<15} {unit:<25} {}", role.as_str(), lang.t(may_do(role)));
     }
     Ok(())
+}
+
+/// What an account of the role may do, for the printed list of demo accounts (`sinergi_domain::access` decides).
+fn may_do(role: Role) -> Msg {
+    match role {
+        Role::Administrator => Msg::DemoMayAdminister,
+        Role::Commander => Msg::DemoMayCommand,
+        Role::Operator => Msg::DemoMayOperate,
+        Role::FieldReporter => Msg::DemoMayReport,
+        Role::Observer => Msg::DemoMayObserve,
+        Role::External => Msg::DemoMaySeeShared,
+    }
 }
 
 /// Loads the shipped indicator sets and, for every demo TPS that has none yet, one synthetic assessment by the

@@ -1,4 +1,5 @@
-//! `sinergi export tps`: CSV in the import format (so an export can be edited and imported again) or GeoJSON.
+//! `sinergi export tps`: CSV in the import format (so an export can be edited and imported again; cells are made
+//! safe for spreadsheets by `sinergi_domain::csv_out`, which the import reads back) or GeoJSON.
 
 use std::io::Write;
 use std::path::Path;
@@ -28,21 +29,11 @@ pub async fn tps(store: &dyn Store, region: &str, geojson: bool, out: Option<&Pa
 
 /// The columns of `docs/formats.md`; `village_name` is for people and ignored on import.
 pub fn to_csv(records: &[TpsRecord]) -> anyhow::Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "village_code",
-        "village_name",
-        "number",
-        "address",
-        "lat",
-        "lng",
-        "voters",
-        "access",
-        "synthetic",
-    ])?;
+    let mut w = sinergi_domain::csv_out::CsvOut::new();
+    w.row(["village_code", "village_name", "number", "address", "lat", "lng", "voters", "access", "synthetic"])?;
     for r in records {
         let t = &r.tps;
-        w.write_record([
+        w.row([
             t.village.to_string(),
             r.village_name.clone(),
             t.number.to_string(),
@@ -54,7 +45,7 @@ pub fn to_csv(records: &[TpsRecord]) -> anyhow::Result<Vec<u8>> {
             t.synthetic.to_string(),
         ])?;
     }
-    Ok(w.into_inner()?)
+    Ok(w.finish()?)
 }
 
 pub fn to_geojson(records: &[TpsRecord]) -> anyhow::Result<Vec<u8>> {

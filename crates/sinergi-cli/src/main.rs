@@ -231,11 +231,14 @@ enum UserWhat {
 enum AuditWhat {
     /// Check the hash chain; names the first broken entry (exit status 3)
     Verify,
-    /// Write every entry as JSON lines
+    /// Write every entry as JSON lines (or CSV); entries beyond the head too, with exit status 3
     Export {
         /// Output file [default: standard output]
         #[arg(long)]
         out: Option<PathBuf>,
+        /// `jsonl` (default) or `csv` (cells safe to open in a spreadsheet)
+        #[arg(long, default_value = "jsonl", value_parser = ["jsonl", "csv"])]
+        format: String,
     },
 }
 
@@ -479,10 +482,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = sinergi_store::connect(&database("sqlite://sinergi.db")).await?;
             match what {
                 AuditWhat::Verify => audit::verify(&*store).await,
-                AuditWhat::Export { out } => {
-                    audit::export(&*store, out.as_deref()).await?;
-                    Ok(ExitCode::SUCCESS)
-                }
+                AuditWhat::Export { out, format } => audit::export(&*store, out.as_deref(), format == "csv").await,
             }
         }
     }

@@ -4,11 +4,11 @@
 
 use anyhow::{Context, bail};
 use sinergi_domain::access::{ClearancePolicy, ClearanceRule};
-use sinergi_domain::auth::{Classification, Role};
+use sinergi_domain::auth::{Classification, Role, Scope};
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_domain::{AgencyKind, RegionCode};
 use sinergi_server::tokens::{self, TokenRequest};
-use sinergi_store::Store;
+use sinergi_store::{Store, TokenOwners};
 
 use crate::audit::{cli_actor, cli_event, now_ms};
 
@@ -51,13 +51,13 @@ pub async fn create(store: &dyn Store, args: CreateArgs, lang: Lang) -> anyhow::
 }
 
 pub async fn list(store: &dyn Store, username: Option<&str>, lang: Lang) -> anyhow::Result<()> {
-    let account = match username {
-        Some(name) => Some(store.user_by_name(name).await?.ok_or_else(|| no_user(name, lang))?.id),
-        None => None,
+    let owners = match username {
+        Some(name) => TokenOwners::Account(store.user_by_name(name).await?.ok_or_else(|| no_user(name, lang))?.id),
+        None => TokenOwners::Within(Scope::National),
     };
     let now = now_ms();
     println!("{:<12} {:<20} {:<14} {:<10} {:<8} NAME", "ID", "USERNAME", "REGION", "ACCESS", "STATUS");
-    for t in store.list_tokens(account).await? {
+    for t in store.list_tokens(&owners).await? {
         let status = if t.revoked_at_ms.is_some() {
             "revoked"
         } else if t.is_live(now) {
@@ -79,7 +79,8 @@ pub async fn list(store: &dyn Store, username: Option<&str>, lang: Lang) -> anyh
 }
 
 pub async fn revoke(store: &dyn Store, id: &str, lang: Lang) -> anyhow::Result<()> {
-    if !store.revoke_token(id, None, &cli_event("token.revoke", &format!("token:{id}"), String::new())).await? {
+    let everyone = TokenOwners::Within(Scope::National);
+    if !store.revoke_token(id, &everyone, &cli_event("token.revoke", &format!("token:{id}"), String::new())).await? {
         bail!("{}", lang.format(Msg::CliNoToken, &[("id", &id)]));
     }
     println!("{}", lang.format(Msg::CliTokenRevoked, &[("id", &id)]));

@@ -462,7 +462,7 @@ async fn export_csv_reimports_to_the_same_tps_and_geojson_has_the_points() {
     run.ok();
     let csv_text = run.stdout.clone();
     assert_eq!(csv_text.lines().count(), 1 + 5, "{csv_text}");
-    assert!(csv_text.starts_with("village_code,village_name,number,address,lat,lng,voters,access,synthetic\n"));
+    assert!(csv_text.starts_with("village_code,village_name,number,address,lat,lng,voters,access,synthetic\r\n"));
     let exported = source.path("export.csv");
     let exported_str = exported.display().to_string();
     source.run(&["export", "tps", "--region", "15.07", "--out", &exported_str]).ok();
@@ -549,7 +549,60 @@ async fn export_of_an_unknown_or_malformed_region_fails() {
     // A region without TPS is not an error: the header alone.
     let run = db.run(&["export", "tps", "--region", "15.07.02"]);
     run.ok();
-    assert_eq!(run.stdout, "village_code,village_name,number,address,lat,lng,voters,access,synthetic\n");
+    assert_eq!(run.stdout, "village_code,village_name,number,address,lat,lng,voters,access,synthetic\r\n");
+}
+
+/// A cell a spreadsheet would read as a formula is written with a `'` in front (coordinates stay numbers), and
+/// read back without it: the TPS export, the audit export.
+#[tokio::test]
+async fn exports_neutralise_formula_cells_and_import_them_back() {
+    let source = Db::new();
+    source.run(&["import", "regions", &fixture("regions_small.csv")]).ok();
+    let store = source.store().await;
+    let formula = "=HYPERLINK(\"http://contoh.invalid\",\"klik\")";
+    let tps = sinergi_domain::Tps {
+        village: sinergi_domain::RegionCode::parse("15.07.01.2001").unwrap(),
+        number: 9,
+        address: formula.into(),
+        location: Some(sinergi_domain::LatLng::new(-1.025, 103.87)),
+        voters: 300,
+        access: sinergi_domain::AccessMode::River,
+        synthetic: false,
+    };
+    store.upsert_tps(std::slice::from_ref(&tps)).await.unwrap();
+    let event = sinergi_domain::audit::AuditEvent {
+        at_ms: 1,
+        actor: "@SUM(1+1)".into(),
+        action: "test.formula".into(),
+        target: "-2+3".into(),
+        detail: "+cmd|' /C calc'!A0".into(),
+        origin: "\t=1".into(),
+    };
+    store.append_audit(&event).await.unwrap();
+
+    let run = source.run(&["export", "tps", "--region", "15.07"]);
+    run.ok();
+    let row = run.stdout.lines().find(|l| l.contains("HYPERLINK")).unwrap().to_owned();
+    assert_eq!(
+        row,
+        "15.07.01.2001,Alang-Alang,9,\"'=HYPERLINK(\"\"http://contoh.invalid\"\",\"\"klik\"\")\",-1.025,103.87,300,river,false"
+    );
+    let file = source.path("formula.csv");
+    std::fs::write(&file, &run.stdout).unwrap();
+    let target = Db::new();
+    target.run(&["import", "regions", &fixture("regions_small.csv")]).ok();
+    target.run(&["import", "tps", &file.display().to_string()]).ok();
+    let copy = target.store().await;
+    assert_eq!(all_tps(&copy, "15.07").await, [tps], "read back without the quote");
+
+    let run = source.run(&["audit", "export", "--format", "csv"]);
+    run.ok();
+    let mut reader = csv::Reader::from_reader(run.stdout.as_bytes());
+    let row = reader.records().map(Result::unwrap).find(|r| &r[3] == "test.formula").unwrap();
+    assert_eq!(
+        &row.iter().skip(2).take(5).collect::<Vec<_>>(),
+        &["'@SUM(1+1)", "test.formula", "'-2+3", "'+cmd|' /C calc'!A0", "'\t=1"]
+    );
 }
 
 // 6. The demo, twice.
@@ -584,6 +637,13 @@ async fn demo_twice_is_idempotent_and_places_tps_inside_their_villages() {
     let run = db.run(&["demo", "--no-serve", "--data", &data]);
     run.ok();
     assert!(run.stdout.contains("Regions: 91,599 Kemendagri region codes loaded."), "{}", run.stdout);
+    // Bawaslu, which leads the vulnerability mapping, has an operator who may record assessments; the printed
+    // list says what each may do.
+    let line = run.stdout.lines().find(|l| l.contains("demo.bawaslu.operator")).unwrap_or_default();
+    assert!(line.contains("operator") && line.contains("vulnerability assessments"), "{}", run.stdout);
+    let bawaslu = db.store().await.user_by_name("demo.bawaslu.operator").await.unwrap().unwrap();
+    assert_eq!(bawaslu.agency, sinergi_domain::AgencyKind::Bawaslu);
+    assert!(sinergi_domain::access::role_permits(bawaslu.role, sinergi_domain::access::Action::Assess));
     assert!(run.stdout.contains("Boundaries: 749 districts and villages."), "{}", run.stdout);
     let first = demo_state(&db).await;
     assert_eq!(first.regions, NATIONAL_REGIONS);
@@ -891,6 +951,70 @@ async fn a_tampered_audit_log_is_named_by_verify() {
     let run = db.run(&["audit", "verify"]);
     run.expect_code(3);
     assert_eq!(run.stderr.trim(), "audit log BROKEN: entry 1 was changed: its content does not match its hash");
+}
+
+/// A row written into the log around the application, past its head: `verify` names it, `export` writes it
+/// (it is evidence) and says so, and a change that would be audited is refused with that reason.
+#[tokio::test]
+async fn entries_beyond_the_head_are_named_exported_and_stop_audited_changes() {
+    let db = Db::new();
+    db.seed_units();
+    let unit = sinergi_domain::Unit {
+        code: "polres-33.20".into(),
+        kind: sinergi_domain::UnitKind::Polres,
+        name: "Polres Jepara".into(),
+        territory: code("33.20"),
+        parent: None,
+        contact: Default::default(),
+        personnel: 700,
+    };
+    db.store().await.upsert_units(&[unit]).await.unwrap();
+    db.run(&["audit", "verify"]).expect_code(0);
+    sinergi_store::testing::execute_raw(
+        &db.url,
+        "INSERT INTO audit_log (seq, at_ms, actor, action, target, detail, origin, prev_hash, hash) \
+         SELECT seq + 1, 1, 'penyusup', 'user.create', 'x', '', 'db', 'p', 'h' FROM audit_head",
+    )
+    .await
+    .unwrap();
+    let run = db.run(&["audit", "verify"]);
+    run.expect_code(3);
+    assert!(run.stderr.contains("lies beyond the recorded head"), "{}", run.stderr);
+    let run = db.run(&["audit", "export"]);
+    run.expect_code(3);
+    assert!(run.stdout.lines().last().unwrap().contains("penyusup"), "{}", run.stdout);
+    assert!(run.stderr.contains("beyond the recorded head"), "{}", run.stderr);
+    let run = db.run_with_input(
+        &["user", "add", "baru", "--role", "operator", "--unit", "polres-33.20", "--password-stdin"],
+        "kuda lari pagi hari\n",
+    );
+    assert_ne!(run.code, Some(0));
+    assert!(run.stderr.contains("audit chain broken"), "{}", run.stderr);
+}
+
+/// A database the server cannot write: `serve` refuses to start and says why, instead of answering every
+/// sign-in with an error.
+#[tokio::test]
+async fn serve_refuses_a_read_only_database() {
+    let db = Db::new();
+    db.seed_units();
+    let read_only = format!("{}?mode=ro", db.url);
+    let mut child = sinergi(&["--lang", "en", "--database", &read_only], &["serve", "--port", "0"], db.dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(30) {
+            child.kill().unwrap();
+            panic!("the server started on a read-only database");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let run = Run::of(child.wait_with_output().unwrap(), &["serve"]);
+    assert_ne!(run.code, Some(0));
+    assert!(run.stderr.contains("read-only"), "{}", run.stderr);
 }
 
 // 10. Units: a real deployment's first administrator needs a unit that the demo did not make.

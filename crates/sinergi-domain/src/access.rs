@@ -34,6 +34,9 @@ pub enum Action {
     Assess,
     /// Read the incident reports of the territory (within the viewer's clearance).
     ReadReports,
+    /// Read only the reports of the territory that concern one's own agency: filed by it, routed to it or shared
+    /// with it (another agency's view; see [`Viewer::may_read_report`]).
+    ReadSharedReports,
     /// File an incident or intelligence report.
     FileReports,
     /// Verify, reject, assign and move reports through their workflow.
@@ -47,13 +50,14 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 12] = [
         Action::ReadRegions,
         Action::ReadUnits,
         Action::ReadTps,
         Action::WriteTps,
         Action::Assess,
         Action::ReadReports,
+        Action::ReadSharedReports,
         Action::FileReports,
         Action::HandleReports,
         Action::ManageOwnTokens,
@@ -96,8 +100,22 @@ pub fn role_permits(role: Role, action: Action) -> bool {
             )
         }
         Role::Observer => matches!(action, ReadRegions | ReadUnits | ReadTps | ReadReports | ManageOwnTokens),
-        Role::External => matches!(action, ReadRegions | ManageOwnTokens),
+        Role::External => matches!(action, ReadRegions | ReadSharedReports | ManageOwnTokens),
     }
+}
+
+/// What the access rules need to know of a report to decide whether a viewer may read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportFacts<'a> {
+    pub village: &'a RegionCode,
+    pub classification: Classification,
+    pub source_agency: AgencyKind,
+    /// The account that filed it (on the web, the field form, or by SMS from the account's phone).
+    pub reporter_account: Option<i64>,
+    /// Routed to the viewer's agency by the taxonomy (responsible or informed).
+    pub routed_to_agency: bool,
+    /// Shared with the viewer's agency by the owner, and not revoked.
+    pub shared_with_agency: bool,
 }
 
 /// Who a request is served for.
@@ -130,6 +148,34 @@ impl Viewer {
 
     pub fn may(&self, action: Action) -> bool {
         role_permits(self.role, action) && !(self.read_only && action.writes())
+    }
+
+    /// True when the viewer reads some reports: all of the territory's within its clearance, or those of its own
+    /// agency ([`Action::ReadSharedReports`]).
+    pub fn reads_reports(&self) -> bool {
+        self.may(Action::ReadReports) || self.may(Action::ReadSharedReports)
+    }
+
+    /// Whether the viewer may read a report: the need-to-know rule, written once (the store's queries apply the
+    /// same rule in SQL, and the access matrix checks both agree).
+    ///
+    /// Only inside the territory. An administrator reads every report there within its clearance. Anyone reads
+    /// a report they filed themselves, and one shared with their agency, whatever its level (sharing is the
+    /// owner's decision that the agency needs to know). Otherwise, within the viewer's clearance: an external
+    /// agency reads what it filed or what is routed to it; everyone else also every ordinary (`biasa`) report.
+    pub fn may_read_report(&self, report: &ReportFacts<'_>) -> bool {
+        if !self.reads_reports() || !self.covers(report.village) {
+            return false;
+        }
+        if self.role == Role::Administrator {
+            return self.may_read(report.classification);
+        }
+        if report.reporter_account == Some(self.account_id) || report.shared_with_agency {
+            return true;
+        }
+        let concerns_agency = report.source_agency == self.agency || report.routed_to_agency;
+        let open = self.may(Action::ReadReports) && report.classification == Classification::Biasa;
+        (concerns_agency || open) && self.may_read(report.classification)
     }
 
     /// True when records of `code` (and everything inside it) are within this viewer's territory.
@@ -230,14 +276,14 @@ mod tests {
     #[test]
     fn the_role_table() {
         use Action::*;
-        let expected: [(Role, [bool; 11]); 6] = [
-            //                     regions units tps   write assess rd-rep file  handle tokens admin taxonomy
-            (Role::Administrator, [true, true, true, true, true, true, true, true, true, true, true]),
-            (Role::Commander, [true, true, true, false, false, true, true, true, true, false, false]),
-            (Role::Operator, [true, true, true, true, true, true, true, true, true, false, false]),
-            (Role::FieldReporter, [true, true, true, false, true, true, true, false, true, false, false]),
-            (Role::Observer, [true, true, true, false, false, true, false, false, true, false, false]),
-            (Role::External, [true, false, false, false, false, false, false, false, true, false, false]),
+        let expected: [(Role, [bool; 12]); 6] = [
+            //                     regions units tps   write assess rd-rep shared file  handle tokens admin taxonomy
+            (Role::Administrator, [true, true, true, true, true, true, true, true, true, true, true, true]),
+            (Role::Commander, [true, true, true, false, false, true, false, true, true, true, false, false]),
+            (Role::Operator, [true, true, true, true, true, true, true, true, true, true, false, false]),
+            (Role::FieldReporter, [true, true, true, false, true, true, false, true, false, true, false, false]),
+            (Role::Observer, [true, true, true, false, false, true, false, false, false, true, false, false]),
+            (Role::External, [true, false, false, false, false, false, true, false, false, true, false, false]),
         ];
         for (role, row) in expected {
             let actions = [
@@ -247,6 +293,7 @@ mod tests {
                 WriteTps,
                 Assess,
                 ReadReports,
+                ReadSharedReports,
                 FileReports,
                 HandleReports,
                 ManageOwnTokens,
@@ -257,6 +304,46 @@ mod tests {
                 assert_eq!(role_permits(role, *action), allowed, "{role} {action:?}");
             }
         }
+    }
+
+    /// The need-to-know rule as a table: who reads which report.
+    #[test]
+    fn who_reads_which_report() {
+        let village = code("33.20.01.2001");
+        let report =
+            |classification, source_agency, reporter_account, routed_to_agency, shared_with_agency| ReportFacts {
+                village: &village,
+                classification,
+                source_agency,
+                reporter_account,
+                routed_to_agency,
+                shared_with_agency,
+            };
+        let in_jepara = Scope::Region(code("33.20"));
+        let polri = |role| viewer(role, in_jepara.clone());
+        let pln = Viewer { agency: AgencyKind::Pln, ..viewer(Role::External, in_jepara.clone()) };
+        use AgencyKind::{Kpu, Pln, Polri};
+        use Classification::{Biasa, Rahasia, Terbatas};
+        // An ordinary report of another agency: every reader of the territory, not an external agency.
+        let kpu_biasa = report(Biasa, Kpu, Some(9), false, false);
+        assert!(polri(Role::Observer).may_read_report(&kpu_biasa));
+        assert!(!pln.may_read_report(&kpu_biasa));
+        // Shared with PLN, even restricted: PLN reads it; routed to PLN: within PLN's clearance.
+        assert!(pln.may_read_report(&report(Terbatas, Polri, Some(9), false, true)));
+        assert!(pln.may_read_report(&report(Biasa, Polri, Some(9), true, false)));
+        assert!(!pln.may_read_report(&report(Terbatas, Polri, Some(9), true, false)));
+        assert!(pln.may_read_report(&report(Biasa, Pln, None, false, false)));
+        // A field reporter reads their own intelligence report, not a colleague's.
+        let reporter = polri(Role::FieldReporter);
+        assert!(reporter.may_read_report(&report(Terbatas, Polri, Some(1), false, false)));
+        assert!(!reporter.may_read_report(&report(Terbatas, Polri, Some(2), false, false)));
+        // Clearance still holds for the rest; administrators read within theirs.
+        assert!(polri(Role::Commander).may_read_report(&report(Rahasia, Polri, Some(2), false, false)));
+        assert!(!polri(Role::Operator).may_read_report(&report(Rahasia, Polri, Some(2), false, false)));
+        assert!(!polri(Role::Administrator).may_read_report(&report(Rahasia, Kpu, Some(2), false, false)));
+        // Outside the territory: nobody, not even the one who filed it.
+        let elsewhere = viewer(Role::FieldReporter, Scope::Region(code("15.07")));
+        assert!(!elsewhere.may_read_report(&report(Biasa, Polri, Some(1), false, true)));
     }
 
     #[test]

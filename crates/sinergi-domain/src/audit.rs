@@ -86,6 +86,9 @@ pub enum Break {
     Truncated { head_seq: i64, last_seq: i64 },
     /// The last entry is not the recorded head.
     HeadMismatch { seq: i64 },
+    /// Entries lie beyond the recorded head (written into the database around the application): `first` to
+    /// `last`, `count` of them. The application appends nothing after them until someone looks.
+    BeyondHead { head_seq: i64, first: i64, last: i64, count: u64 },
 }
 
 impl fmt::Display for Break {
@@ -102,6 +105,15 @@ impl fmt::Display for Break {
                 write!(f, "the log ends at entry {last_seq} but its head says {head_seq}: entries were removed")
             }
             Break::HeadMismatch { seq } => write!(f, "entry {seq} is not the recorded head of the log"),
+            Break::BeyondHead { head_seq, first, count: 1, .. } => write!(
+                f,
+                "entry {first} lies beyond the recorded head {head_seq}: it was written around the application"
+            ),
+            Break::BeyondHead { head_seq, first, last, count } => write!(
+                f,
+                "{count} entries ({first} to {last}) lie beyond the recorded head {head_seq}: they were written \
+                 around the application"
+            ),
         }
     }
 }
@@ -135,6 +147,15 @@ pub fn verify<'a>(entries: impl IntoIterator<Item = &'a AuditEntry>, head: Optio
         }
     }
     Ok(count)
+}
+
+/// The entries read after the head `head_seq` that still lie beyond it when the head is read again (`head_now`):
+/// an entry and its head commit together, so an entry appended meanwhile has a head at least as far, and what is
+/// left was written around the application.
+pub fn beyond_head(after_head: &[AuditEntry], head_now: i64) -> Option<Break> {
+    let beyond: Vec<i64> = after_head.iter().map(|e| e.seq).filter(|&seq| seq > head_now).collect();
+    let (&first, &last) = (beyond.first()?, beyond.last()?);
+    Some(Break::BeyondHead { head_seq: head_now, first, last, count: beyond.len() as u64 })
 }
 
 #[cfg(test)]
@@ -194,6 +215,23 @@ mod tests {
         let truncated = &entries[..3];
         assert_eq!(verify(truncated, head), Err(Break::Truncated { head_seq: 5, last_seq: 3 }));
         assert_eq!(Break::Altered { seq: 3 }.to_string(), "entry 3 was changed: its content does not match its hash");
+    }
+
+    #[test]
+    fn entries_beyond_the_head_are_named() {
+        let entries = log(5);
+        // Read after head 3: entries 4 and 5. The head, read again, says 4: entry 5 was written around it.
+        assert_eq!(beyond_head(&entries[3..], 4), Some(Break::BeyondHead { head_seq: 4, first: 5, last: 5, count: 1 }));
+        assert_eq!(beyond_head(&entries[3..], 5), None);
+        assert_eq!(beyond_head(&[], 5), None);
+        assert_eq!(
+            Break::BeyondHead { head_seq: 4, first: 5, last: 6, count: 2 }.to_string(),
+            "2 entries (5 to 6) lie beyond the recorded head 4: they were written around the application"
+        );
+        assert_eq!(
+            Break::BeyondHead { head_seq: 4, first: 5, last: 5, count: 1 }.to_string(),
+            "entry 5 lies beyond the recorded head 4: it was written around the application"
+        );
     }
 
     #[test]

@@ -94,6 +94,8 @@ pub enum Problem {
         expected: &'static str,
     },
     BadDate(String),
+    /// A date after now (a report of something that has not happened yet).
+    FutureDate(String),
     UnknownAgency(String),
     /// No TPS with this village and number.
     UnknownTps {
@@ -177,6 +179,7 @@ impl Problem {
                 lang.format(Msg::ProblemBadAnswer, &[("value", value), ("expected", &lang.t(answer_msg(expected)))])
             }
             BadDate(v) => lang.format(Msg::ProblemBadDate, &[("value", v)]),
+            FutureDate(v) => lang.format(Msg::ProblemFutureDate, &[("value", v)]),
             UnknownAgency(a) => lang.format(Msg::ProblemUnknownAgency, &[("agency", a)]),
             BadPhoto => lang.t(Msg::ProblemBadPhoto).to_owned(),
             UnknownTps { village, number } => {
@@ -373,8 +376,10 @@ struct Row<'a> {
 }
 
 impl<'a> Row<'a> {
+    /// The cell of `column`, read back from what our exports write: a `'` that kept a spreadsheet from reading it
+    /// as a formula goes (see [`crate::csv_out`]).
     fn text(&self, column: &str) -> &'a str {
-        self.columns.get(column).and_then(|&i| self.record.get(i)).unwrap_or("")
+        crate::csv_out::unescape(self.columns.get(column).and_then(|&i| self.record.get(i)).unwrap_or(""))
     }
 
     fn fail(&mut self, column: &str, problem: Problem) {

@@ -8,6 +8,7 @@ pub mod access;
 pub mod agency;
 pub mod audit;
 pub mod auth;
+pub mod csv_out;
 pub mod geo;
 pub mod i18n;
 pub mod import;
@@ -16,6 +17,7 @@ pub mod region;
 pub mod rng;
 pub mod scan;
 pub mod synthetic;
+pub mod text;
 pub mod tps;
 pub mod vulnerability;
 

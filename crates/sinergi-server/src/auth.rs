@@ -21,7 +21,7 @@ use sinergi_domain::access::{Action, Viewer};
 use sinergi_domain::audit::AuditEvent;
 use sinergi_domain::auth::{constant_time_eq, parse_session_id, parse_token, secret_digest};
 use sinergi_domain::i18n::Msg;
-use sinergi_store::{NewSession, TokenRecord, UserRecord};
+use sinergi_store::{LoginClaim, NewSession, ThrottleKey, TokenRecord, UserRecord};
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -60,6 +60,12 @@ impl CurrentUser {
     /// A 403 unless the viewer may do `action`.
     pub fn require(&self, action: Action) -> Result<(), ApiError> {
         if self.viewer.may(action) { Ok(()) } else { Err(forbidden()) }
+    }
+
+    /// 403 unless the viewer reads some reports (all of the territory's, or its own agency's): the store then
+    /// shows each only what it may read.
+    pub fn require_report_reader(&self) -> Result<(), ApiError> {
+        if self.viewer.reads_reports() { Ok(()) } else { Err(forbidden()) }
     }
 
     /// The name written in the audit log: the account, and the token when one was used.
@@ -127,7 +133,8 @@ fn origin_of(state: &AppState, request: &Request) -> Origin {
     Origin(peer.to_string())
 }
 
-/// Appends an event; a failure is logged and answered with a 500.
+/// Appends an event; a failure is logged and answered as the store's error says (500, or 503 for a broken chain
+/// or a read-only database).
 pub async fn audit(
     state: &AppState,
     actor: &str,
@@ -136,9 +143,10 @@ pub async fn audit(
     detail: String,
     origin: &str,
 ) -> Result<(), ApiError> {
+    // A broken chain or a read-only database is a 503 with its own code (and logged there); the rest a 500.
     state.store.append_audit(&event(actor, action, target, detail, origin)).await.map(|_| ()).map_err(|e| {
         tracing::error!(error = %e, "audit log append failed");
-        ApiError::internal()
+        ApiError::from(e)
     })
 }
 
@@ -361,10 +369,14 @@ const USER_FAILURE_LIMIT: u32 = 5;
 const ADDRESS_FAILURE_LIMIT: u32 = 20;
 const LOCK_MS: i64 = 15 * 60_000;
 
-fn throttle_keys(username: &str, origin: &str) -> [(String, u32); 2] {
+fn throttle_keys(username: &str, origin: &str) -> [ThrottleKey; 2] {
     [
-        (format!("user:{}", username.trim().to_lowercase()), USER_FAILURE_LIMIT),
-        (format!("addr:{origin}"), ADDRESS_FAILURE_LIMIT),
+        ThrottleKey {
+            key: format!("user:{}", username.trim().to_lowercase()),
+            limit: USER_FAILURE_LIMIT,
+            cleared_by_success: true,
+        },
+        ThrottleKey { key: format!("addr:{origin}"), limit: ADDRESS_FAILURE_LIMIT, cleared_by_success: false },
     ]
 }
 
@@ -398,10 +410,26 @@ async fn password_matches(state: &AppState, password: &str, stored: Option<Strin
     .map_err(|_| ApiError::internal())
 }
 
+/// The account when the password is right and the account enabled; else the account's username if the name
+/// names one (for the audit log).
+async fn check_credentials(
+    state: &AppState,
+    username: &str,
+    password: &str,
+) -> Result<Result<UserRecord, Option<String>>, ApiError> {
+    let user = state.store.user_by_name(username.trim()).await?;
+    let ok = password_matches(state, password, user.as_ref().map(|u| u.password_hash.clone())).await?;
+    Ok(match user {
+        Some(user) if ok && !user.disabled => Ok(user),
+        other => Err(other.map(|u| u.username)),
+    })
+}
+
 /// Checks the credentials and opens a session; returns the user, the `Set-Cookie` value and the session's CSRF
 /// token. The session the
 /// request already carries, if any, is ended (a sign-in always starts a fresh session), and sessions that have
-/// expired are swept out. A locked username or address is refused before any password is checked.
+/// expired are swept out. A locked username or address is refused before any password is checked, and so is a
+/// check beyond the limit while others are in flight.
 pub async fn login(
     state: &AppState,
     headers: &HeaderMap,
@@ -414,35 +442,40 @@ pub async fn login(
     // under one key, since PostgreSQL cannot even store it.
     let username = if username.chars().any(char::is_control) { "(invalid)" } else { username };
     let keys = throttle_keys(username, origin);
-    for (key, _) in &keys {
-        if let Some(until) = state.store.login_locked_until(key, now).await? {
-            return Ok(Err(LoginRefused::LockedOut { minutes: minutes_until(until, now) }));
-        }
+    // A slot for this check is claimed before anything else, in the transaction that reads the lock, so a burst
+    // gets no more checks than the same guesses one after another.
+    if let LoginClaim::Refused { locked_until_ms } = state.store.claim_login(&keys, now, THROTTLE_WINDOW_MS).await? {
+        let minutes = locked_until_ms.map_or(LOCK_MS / 60_000, |until| minutes_until(until, now));
+        return Ok(Err(LoginRefused::LockedOut { minutes }));
     }
-    let user = state.store.user_by_name(username.trim()).await?;
-    let ok = password_matches(state, password, user.as_ref().map(|u| u.password_hash.clone())).await?;
-    let ok = ok && user.as_ref().is_some_and(|u| !u.disabled);
-    let (Some(user), true) = (user.clone(), ok) else {
-        // What was typed as a username is kept only when it names an account: people type their password into
-        // the wrong field, and the audit log keeps everything forever.
-        let target = user.map_or_else(|| "(unknown user)".to_owned(), |u| u.username);
-        audit(state, "anonymous", "user.login_failed", &target, String::new(), origin).await?;
-        let mut locked = None;
-        for (key, limit) in &keys {
-            if let Some(until) = state.store.record_login_failure(key, now, THROTTLE_WINDOW_MS, *limit, LOCK_MS).await?
-            {
+    let checked = check_credentials(state, username, password).await;
+    // Settled whatever happened: a check that could not be made (a busy hashing pool, a database error) gives
+    // its slot back without counting or forgetting anything.
+    let locked = match &checked {
+        Ok(result) => state.store.settle_login(&keys, result.is_err(), now, LOCK_MS).await?,
+        Err(_) => {
+            let keep = keys.clone().map(|k| ThrottleKey { cleared_by_success: false, ..k });
+            state.store.settle_login(&keep, false, now, LOCK_MS).await?
+        }
+    };
+    let user = match checked? {
+        Ok(user) => user,
+        Err(known) => {
+            // What was typed as a username is kept only when it names an account: people type their password
+            // into the wrong field, and the audit log keeps everything forever.
+            let target = known.unwrap_or_else(|| "(unknown user)".to_owned());
+            audit(state, "anonymous", "user.login_failed", &target, String::new(), origin).await?;
+            for (key, _) in &locked {
                 let what = if key.starts_with("user:") { "username" } else { "address" };
                 let detail = format!("{what} locked for {} minutes", LOCK_MS / 60_000);
                 audit(state, "anonymous", "user.locked_out", &target, detail, origin).await?;
-                locked = Some(until);
             }
+            return Ok(Err(match locked.last() {
+                Some((_, until)) => LoginRefused::LockedOut { minutes: minutes_until(*until, now) },
+                None => LoginRefused::BadCredentials,
+            }));
         }
-        return Ok(Err(match locked {
-            Some(until) => LoginRefused::LockedOut { minutes: minutes_until(until, now) },
-            None => LoginRefused::BadCredentials,
-        }));
     };
-    state.store.clear_login_failures(&keys[0].0).await?;
     if let Some(previous) = cookie_value(headers, COOKIE).and_then(parse_session_id) {
         state.store.delete_session(&secret_digest(previous)).await?;
     }

@@ -194,6 +194,14 @@ impl From<StoreError> for ApiError {
                 tracing::error!(%detail, "database unavailable");
                 ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", Msg::ErrUnavailable)
             }
+            StoreError::ReadOnly(detail) => {
+                tracing::error!(%detail, "the database refuses writes (read-only)");
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", Msg::ErrReadOnly)
+            }
+            StoreError::AuditChainBroken(detail) => {
+                tracing::error!(%detail, "audit chain broken: audited changes are refused");
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "audit_chain_broken", Msg::ErrAuditChainBroken)
+            }
             StoreError::UnsupportedUrl(detail) | StoreError::Internal(detail) => {
                 tracing::error!(%detail, "storage error");
                 ApiError::internal()

@@ -15,9 +15,15 @@
 //! report through the store as that user (territory, clearance, need-to-know), so a report shared or moved
 //! meanwhile is judged as it is now. The credential the feed was opened with is checked again every
 //! [`RECHECK`]; when it no longer holds (signed out, revoked, disabled), the feed ends.
+//!
+//! *Bounded.* Each feed holds a database reader now and then and a task always, so one account may keep at most
+//! [`FEEDS_PER_ACCOUNT`] open and one address [`FEEDS_PER_ADDRESS`] (more are answered 429 with `Retry-After`),
+//! and a resume replays at most [`MAX_REPLAY`] rows: a client further behind is told to reload its list (a
+//! `reset` event) and goes on from the newest row.
 
+use std::collections::HashMap;
 use std::convert::Infallible;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use axum::response::sse::Event;
@@ -37,6 +43,67 @@ const PAGE: u32 = 500;
 
 /// How often an open feed checks that its credential still holds.
 pub const RECHECK: Duration = Duration::from_secs(30);
+
+/// Feeds one account may hold open at once: a few tabs and a wall screen.
+pub const FEEDS_PER_ACCOUNT: usize = 8;
+
+/// Feeds one address may hold open at once: a command post's office behind one address.
+pub const FEEDS_PER_ADDRESS: usize = 64;
+
+/// The most feed rows a resume replays; further behind, the client reloads its list instead.
+pub const MAX_REPLAY: i64 = 2_000;
+
+/// What a refused feed is told to wait, in seconds.
+pub const RETRY_AFTER_SECONDS: i64 = 30;
+
+/// The feeds open on this instance, counted per account and per address.
+#[derive(Default)]
+pub struct FeedLimits {
+    open: Arc<Mutex<HashMap<String, usize>>>,
+}
+
+/// One open feed's place in [`FeedLimits`], given back when dropped (when the client goes away, the response
+/// stream that holds it is dropped).
+pub struct FeedSlot {
+    open: Arc<Mutex<HashMap<String, usize>>>,
+    keys: [String; 2],
+}
+
+impl FeedLimits {
+    /// A slot for a feed of `account` from `address`, or `None` when either already holds its limit.
+    pub fn acquire(&self, account: i64, address: &str) -> Option<FeedSlot> {
+        let keys = [format!("account:{account}"), format!("addr:{address}")];
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        let count = |key: &str| open.get(key).copied().unwrap_or(0);
+        if count(&keys[0]) >= FEEDS_PER_ACCOUNT || count(&keys[1]) >= FEEDS_PER_ADDRESS {
+            return None;
+        }
+        for key in &keys {
+            *open.entry(key.clone()).or_insert(0) += 1;
+        }
+        drop(open);
+        Some(FeedSlot { open: self.open.clone(), keys })
+    }
+
+    /// Feeds open for this account (for tests and logs).
+    pub fn open_for(&self, account: i64) -> usize {
+        self.open.lock().unwrap_or_else(|p| p.into_inner()).get(&format!("account:{account}")).copied().unwrap_or(0)
+    }
+}
+
+impl Drop for FeedSlot {
+    fn drop(&mut self) {
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        for key in &self.keys {
+            if let Some(n) = open.get_mut(key) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    open.remove(key);
+                }
+            }
+        }
+    }
+}
 
 /// Rows the poller found after `after`, in order.
 #[derive(Debug)]
@@ -105,12 +172,21 @@ async fn poll(store: Arc<dyn Store>, sender: broadcast::Sender<Arc<Batch>>, mut 
 }
 
 /// Where a new subscriber starts: after the id its browser last saw, or (a first connection) after the newest
-/// row now.
-pub async fn start_after(store: &Arc<dyn Store>, last_event_id: Option<i64>) -> Result<i64, StoreError> {
+/// row now. The second value is true when the id lies more than [`MAX_REPLAY`] rows behind: the subscriber starts
+/// from the newest row instead and must tell its client to reload.
+pub async fn start_after(store: &Arc<dyn Store>, last_event_id: Option<i64>) -> Result<(i64, bool), StoreError> {
+    let head = store.feed_head().await?;
     match last_event_id {
-        Some(id) => Ok(id.max(0)),
-        None => store.feed_head().await,
+        Some(id) if head - id.max(0) > MAX_REPLAY => Ok((head, true)),
+        Some(id) => Ok((id.max(0), false)),
+        None => Ok((head, false)),
     }
+}
+
+/// The event that tells a client it missed more than a resume replays: reload the list, then follow from here.
+pub fn reset_event(cursor: i64) -> Event {
+    let data = serde_json::json!({"reason": "too_far_behind", "max_replay": MAX_REPLAY, "seq": cursor});
+    Event::default().id(cursor.to_string()).event("reset").data(data.to_string())
 }
 
 /// The events of one subscriber, written into `out` until the client goes away or its credential ends.
@@ -130,13 +206,10 @@ pub async fn run_subscriber(
     loop {
         let batch = tokio::select! {
             batch = batches.recv() => batch,
-            // A quiet feed still re-checks its credential and notices a client that went away.
-            () = tokio::time::sleep(RECHECK) => {
-                if out.is_closed() {
-                    return;
-                }
-                Err(broadcast::error::RecvError::Lagged(0))
-            }
+            // The client went away: stop at once.
+            () = out.closed() => return,
+            // A quiet feed still re-checks its credential.
+            () = tokio::time::sleep(RECHECK) => Err(broadcast::error::RecvError::Lagged(0)),
         };
         if checked.elapsed() >= RECHECK {
             if !crate::auth::still_valid(&state, &current).await {

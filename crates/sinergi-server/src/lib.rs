@@ -104,7 +104,14 @@ pub struct AppStateParts {
     pub taxonomy_versions: Arc<taxonomy::Versions>,
     /// API tokens and their accounts as last read, for at most [`auth::TOKEN_TTL`] (see there).
     pub(crate) tokens: Arc<auth::TokenCache>,
+    /// When `/health` last found the database writable (or not): probed at most every [`WRITE_PROBE_TTL`].
+    write_probe: std::sync::Mutex<Option<(std::time::Instant, bool)>>,
+    /// Live feeds open per account and per address (see `feed::FeedLimits`).
+    pub(crate) feeds: feed::FeedLimits,
 }
+
+/// How long `/health` trusts its last write probe (a write it rolls back; see `Store::check_writable`).
+pub const WRITE_PROBE_TTL: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The clearance rules and when they were read.
 type CachedPolicy = (std::time::Instant, Arc<ClearancePolicy>);
@@ -124,7 +131,30 @@ impl AppState {
             feed: Arc::new(feed::Feed::new()),
             taxonomy_versions: Arc::new(taxonomy::Versions::default()),
             tokens: Arc::new(auth::TokenCache::new(auth::TOKEN_TTL)),
+            write_probe: std::sync::Mutex::new(None),
+            feeds: feed::FeedLimits::default(),
         }))
+    }
+
+    /// Whether the database takes writes, as last probed (at most every [`WRITE_PROBE_TTL`]). A database that
+    /// does not answer at all is the read's error, not this one's.
+    pub async fn writable(&self) -> Result<bool, error::ApiError> {
+        let cached = *self.write_probe.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((at, writable)) = cached
+            && at.elapsed() < WRITE_PROBE_TTL
+        {
+            return Ok(writable);
+        }
+        let writable = match self.store.check_writable().await {
+            Ok(()) => true,
+            Err(sinergi_store::StoreError::ReadOnly(detail)) => {
+                tracing::error!(%detail, "the database refuses writes (read-only)");
+                false
+            }
+            Err(e) => return Err(e.into()),
+        };
+        *self.write_probe.lock().unwrap_or_else(|p| p.into_inner()) = Some((std::time::Instant::now(), writable));
+        Ok(writable)
     }
 
     /// The clearance rules in force.
@@ -217,6 +247,13 @@ pub async fn serve(
     addr: SocketAddr,
     on_ready: impl FnOnce(SocketAddr),
 ) -> std::io::Result<()> {
+    // A database that refuses writes would answer every sign-in and report with an error: refuse to start.
+    if let Err(sinergi_store::StoreError::ReadOnly(detail)) = store.check_writable().await {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            format!("the database is read-only ({detail}); Sinergi must write sign-ins, reports and the audit log"),
+        ));
+    }
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
     on_ready(local);

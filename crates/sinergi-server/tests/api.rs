@@ -268,6 +268,85 @@ async fn openapi_describes_every_route(db: &TestDb) {
     }
     assert!(paths["/tps"]["post"]["responses"]["422"].is_object());
     assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
+    // Every reference resolves (a third-party validator checks the whole document in scripts/api-fuzz).
+    fn refs<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(target)) = map.get("$ref") {
+                    out.push(target);
+                }
+                map.values().for_each(|v| refs(v, out));
+            }
+            Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    refs(&doc, &mut found);
+    assert!(!found.is_empty());
+    for target in found {
+        let name = target.strip_prefix("#/components/schemas/").unwrap_or_else(|| panic!("unexpected $ref {target}"));
+        assert!(doc["components"]["schemas"][name].is_object(), "{target} is referenced but not defined");
+    }
+}
+
+/// A row written into the audit log around the application stops every audited change with a clear 503, sign-in
+/// included, and writes nothing.
+async fn a_broken_audit_chain_is_a_clear_503(db: &TestDb) {
+    let (base, client) = app(db).await;
+    db.execute_raw(
+        "INSERT INTO audit_log (seq, at_ms, actor, action, target, detail, origin, prev_hash, hash) \
+         SELECT seq + 1, 1, 'penyusup', 'x', 'x', '', 'db', 'p', 'h' FROM audit_head",
+    )
+    .await
+    .unwrap();
+    let tps = json!({"village_code": "15.07.01.2002", "number": 7, "voters": 100, "access": "road"});
+    let response = client.post(format!("{base}/api/v1/tps?lang=en")).json(&tps).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["code"], "audit_chain_broken");
+    assert!(body["message"].as_str().unwrap().contains("sinergi audit verify"), "{body}");
+    let login = common::client()
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"username": "ops", "password": common::PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(login.json::<Value>().await.unwrap()["code"], "audit_chain_broken");
+    let (_, page) = get_json(&client, format!("{base}/api/v1/tps?region=15.07.01.2002")).await;
+    assert_eq!(page["total"], 1, "nothing written");
+}
+
+/// A database that refuses writes: `/health` says the server is not ready, and a write (a sign-in) is a 503, not
+/// a 500. PostgreSQL in read-only mode cannot even be opened (its migrations need writes): the store says so,
+/// which `serve` reports.
+async fn a_read_only_database_is_not_ready(db: &TestDb) {
+    seed_small(&*db.store).await;
+    add_user(&*db.store, "ops", Role::Operator, "polres-15.07", false).await;
+    let store = match sinergi_store::connect(&db.read_only_url()).await {
+        Ok(store) => store,
+        Err(sinergi_store::StoreError::ReadOnly(_)) if !db.url.starts_with("sqlite:") => return,
+        Err(other) => panic!("{other:?}"),
+    };
+    let base = spawn(store, ServerConfig::default()).await;
+    let anonymous = common::client();
+    let health = anonymous.get(format!("{base}/api/v1/health")).send().await.unwrap();
+    assert_eq!(health.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(health.json::<Value>().await.unwrap()["code"], "unavailable");
+    let login = anonymous
+        .post(format!("{base}/api/v1/auth/login?lang=en"))
+        .json(&json!({"username": "ops", "password": common::PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let body: Value = login.json().await.unwrap();
+    assert_eq!(body["code"], "unavailable");
+    assert!(body["message"].as_str().unwrap().contains("can only be read"), "{body}");
+    // The writable database next to it is healthy.
+    let healthy = spawn(db.store.clone(), ServerConfig::default()).await;
+    assert_eq!(anonymous.get(format!("{healthy}/api/v1/health")).send().await.unwrap().status(), StatusCode::OK);
 }
 
 async fn pages_render_in_both_languages_and_escape_text(db: &TestDb) {
@@ -341,6 +420,8 @@ async fn pages_render_in_both_languages_and_escape_text(db: &TestDb) {
 }
 
 sinergi_store::backend_tests!(
+    a_broken_audit_chain_is_a_clear_503,
+    a_read_only_database_is_not_ready,
     regions_hierarchy_and_search,
     errors_are_json_with_stable_codes_in_both_languages,
     tps_are_paged_by_region,

@@ -358,6 +358,116 @@ async fn repeated_failures_lock_the_username_and_say_for_how_long(db: &TestDb) {
     assert_eq!(status, StatusCode::OK);
 }
 
+/// Sends these sign-ins all at once and returns each answer's status and code, in the order sent.
+async fn burst(base: &str, attempts: Vec<(String, String)>) -> Vec<(StatusCode, String)> {
+    let tasks: Vec<_> = attempts
+        .into_iter()
+        .map(|(username, password)| {
+            let base = base.to_owned();
+            tokio::spawn(async move {
+                let (status, body, _) = login_status(&base, &username, &password).await;
+                (status, body["code"].as_str().unwrap_or_default().to_owned())
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for task in tasks {
+        answers.push(task.await.unwrap());
+    }
+    answers
+}
+
+async fn checked_passwords(db: &TestDb) -> usize {
+    audit_actions(db).await.into_iter().filter(|(_, action, _)| action == "user.login_failed").count()
+}
+
+/// A burst of concurrent guesses gets exactly as many password checks as guesses one after another: five per
+/// username, even with the right password last in the burst.
+async fn a_burst_of_sign_ins_gets_no_more_checks_than_a_sequence(db: &TestDb) {
+    let base = setup(db).await;
+    let mut attempts: Vec<(String, String)> = (0..40).map(|_| ("ops".into(), "tebakan salah".into())).collect();
+    attempts.push(("ops".into(), PASSWORD.into()));
+    let answers = burst(&base, attempts).await;
+    // Every check leaves one entry: a failure, or the sign-in (if the right one was among the first five, as it
+    // could have been in a sequence too).
+    let signed_in = audit_actions(db).await.into_iter().filter(|(_, action, _)| action == "user.login").count();
+    assert_eq!(checked_passwords(db).await + signed_in, 5, "{answers:?}");
+    let unchecked = answers.iter().filter(|(s, c)| *s == StatusCode::TOO_MANY_REQUESTS && c == "locked_out").count();
+    assert!(unchecked >= 36, "{answers:?}");
+    if signed_in == 0 {
+        // The five were wrong: the username is locked, for the right password too.
+        let (status, _, _) = login_status(&base, "ops", PASSWORD).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "locked");
+    }
+}
+
+/// The same from one address with a different username each time: twenty checks, then the address is locked.
+async fn a_burst_from_one_address_gets_twenty_checks(db: &TestDb) {
+    let base = setup(db).await;
+    let attempts = (0..30).map(|i| (format!("tamu{i}"), "tebakan salah".to_owned())).collect();
+    let answers = burst(&base, attempts).await;
+    assert_eq!(checked_passwords(db).await, 20, "{answers:?}");
+    let (status, body, _) = login_status(&base, "pengamat", PASSWORD).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::TOO_MANY_REQUESTS, Some("locked_out")));
+}
+
+/// An administrator of a regency lists and revokes the tokens of that regency's accounts only; another regency's
+/// gateway is out of reach (404, as if it did not exist); a national administrator reaches every token.
+async fn a_regional_administrator_acts_on_the_tokens_of_its_territory(db: &TestDb) {
+    let base = setup(db).await;
+    let riau = sinergi_domain::Region {
+        code: common::code("14.04"),
+        name: "Kabupaten Indragiri Hilir".into(),
+        centroid: None,
+    };
+    db.store.upsert_regions(&[riau]).await.unwrap();
+    let unit = sinergi_domain::Unit {
+        code: "polres-14.04".into(),
+        kind: sinergi_domain::UnitKind::Polres,
+        name: "Polres Indragiri Hilir".into(),
+        territory: common::code("14.04"),
+        parent: None,
+        contact: Default::default(),
+        personnel: 600,
+    };
+    db.store.upsert_units(&[unit]).await.unwrap();
+    add_user(&*db.store, "admin.tanjab", Role::Administrator, "polres-15.07", false).await;
+    add_user(&*db.store, "admin.pusat", Role::Administrator, "polres-15.07", true).await;
+    let gateway_owner = add_user(&*db.store, "ops.inhil", Role::Operator, "polres-14.04", false).await;
+    let ops = db.store.user_by_name("ops").await.unwrap().unwrap();
+    let request = |name: &str| sinergi_server::tokens::TokenRequest {
+        name: name.into(),
+        region: None,
+        read_only: false,
+        days: 30,
+    };
+    let now = sinergi_server::auth::now_ms();
+    let (_, far) =
+        sinergi_server::tokens::issue(&*db.store, &gateway_owner, &request("gateway SMS Inhil"), now, "test", "test")
+            .await
+            .unwrap();
+    let (_, near) =
+        sinergi_server::tokens::issue(&*db.store, &ops, &request("gateway SMS Tanjab"), now, "test", "test")
+            .await
+            .unwrap();
+
+    let regional = signed_in(&base, "admin.tanjab").await;
+    let (status, list) = get(&regional, format!("{base}/api/v1/tokens?all=true")).await;
+    assert_eq!(status, StatusCode::OK);
+    let names: Vec<&str> = list.as_array().unwrap().iter().filter_map(|t| t["name"].as_str()).collect();
+    assert_eq!(names, ["gateway SMS Tanjab"], "{list}");
+    let response = regional.delete(format!("{base}/api/v1/tokens/{}", far.id)).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND, "another regency's gateway is out of reach");
+    let response = regional.delete(format!("{base}/api/v1/tokens/{}", near.id)).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+
+    let national = signed_in(&base, "admin.pusat").await;
+    let (_, list) = get(&national, format!("{base}/api/v1/tokens?all=true")).await;
+    assert_eq!(list.as_array().unwrap().len(), 2, "{list}");
+    let response = national.delete(format!("{base}/api/v1/tokens/{}", far.id)).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+}
+
 async fn tokens_act_for_their_account_within_their_limits(db: &TestDb) {
     let base = setup(db).await;
     let session = signed_in(&base, "ops").await;
@@ -515,6 +625,9 @@ sinergi_store::backend_tests!(
     only_editors_write_and_only_in_their_scope,
     the_web_form_signs_in_and_out,
     repeated_failures_lock_the_username_and_say_for_how_long,
+    a_burst_of_sign_ins_gets_no_more_checks_than_a_sequence,
+    a_burst_from_one_address_gets_twenty_checks,
+    a_regional_administrator_acts_on_the_tokens_of_its_territory,
     tokens_act_for_their_account_within_their_limits,
     an_expired_token_opens_nothing,
     only_the_trusted_proxy_may_say_where_a_request_came_from,

@@ -244,6 +244,110 @@ async fn reports_are_shared_and_revoked_by_their_owner(db: &TestDb) {
     assert_eq!(actions, ["create", "share:kpu", "revoke:kpu"]);
 }
 
+/// An external agency (PLN) reads what is shared with it, restricted or not, and its queue; nothing else.
+async fn an_external_agency_reads_what_is_shared_with_it(db: &TestDb) {
+    let base = setup(db).await;
+    let territory = common::code("15.07");
+    let pln = sinergi_domain::Unit {
+        code: sinergi_domain::Unit::conventional_code(sinergi_domain::UnitKind::PlnUp3, &territory),
+        kind: sinergi_domain::UnitKind::PlnUp3,
+        name: "PLN UP3 Jambi".into(),
+        territory,
+        parent: None,
+        contact: Default::default(),
+        personnel: 40,
+    };
+    let pln_code = pln.code.clone();
+    db.store.upsert_units(&[pln]).await.unwrap();
+    add_user(&*db.store, "pln", Role::External, &pln_code, false).await;
+    let ops = signed_in(&base, "ops").await;
+    let pln = signed_in(&base, "pln").await;
+    let gardu = file(
+        &ops,
+        &base,
+        json!({"kind": "intelligence", "category": "logistik", "village_code": "15.07.01.2001",
+               "description": "Info: ancaman sabotase gardu listrik dekat gudang logistik"}),
+    )
+    .await;
+    let other =
+        file(&ops, &base, json!({"category": "bentrok", "village_code": "15.07.01.2001", "description": "Ricuh"}))
+            .await;
+    let url = |id: &Value| format!("{base}/api/v1/reports/{id}");
+    assert_eq!(send(pln.get(url(&gardu["id"]))).await.0, StatusCode::NOT_FOUND, "not shared yet");
+    let shares = format!("{base}/api/v1/reports/{}/shares", gardu["id"]);
+    let (status, body) = send(ops.post(&shares).json(&json!({"agency": "pln", "reason": "Gardu perlu dijaga"}))).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    // Restricted, above PLN's clearance, but shared: PLN reads it, in its list, its queue and its export.
+    let (status, detail) = send(pln.get(url(&gardu["id"]))).await;
+    assert_eq!((status, detail["report"]["classification"].as_str()), (StatusCode::OK, Some("terbatas")), "{detail}");
+    assert_eq!(send(pln.get(url(&other["id"]))).await.0, StatusCode::NOT_FOUND, "not PLN's to know");
+    let (status, list) = send(pln.get(format!("{base}/api/v1/reports"))).await;
+    assert_eq!((status, list["total"].as_u64()), (StatusCode::OK, Some(1)), "{list}");
+    let (status, queue) = send(pln.get(format!("{base}/api/v1/reports/queue"))).await;
+    assert_eq!(status, StatusCode::OK, "{queue}");
+    let (status, _) = send(pln.get(format!("{base}/api/v1/reports/export?format=geojson"))).await;
+    assert_eq!(status, StatusCode::OK);
+    // The early warning scan counts every report of the territory: not for another agency.
+    assert_eq!(send(pln.get(format!("{base}/api/v1/alerts"))).await.0, StatusCode::FORBIDDEN);
+}
+
+/// One account cannot hold open more than eight feeds (the ninth is told to wait), and a resume from far behind is
+/// told to reload instead of replaying everything.
+async fn feeds_are_bounded_per_account_and_in_what_they_replay(db: &TestDb) {
+    let base = setup(db).await;
+    let ops = signed_in(&base, "ops").await;
+    let mut open = Vec::new();
+    for _ in 0..sinergi_server::feed::FEEDS_PER_ACCOUNT {
+        open.push(Feed::open(&ops, &base, None).await);
+    }
+    let refused = ops.get(format!("{base}/api/v1/reports/feed")).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(refused.headers()["retry-after"], "30");
+    assert_eq!(refused.json::<Value>().await.unwrap()["code"], "too_many_feeds");
+    // Another account of the same address is not affected; a closed feed frees its place at once.
+    let sabak = signed_in(&base, "ops.sabak").await;
+    let _theirs = Feed::open(&sabak, &base, None).await;
+    drop(open.pop());
+    let mut reopened = None;
+    for _ in 0..50 {
+        let response = ops.get(format!("{base}/api/v1/reports/feed")).send().await.unwrap();
+        if response.status() == StatusCode::OK {
+            reopened = Some(response);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(reopened.is_some(), "a closed feed gives its place back");
+    drop(open);
+    drop(reopened);
+
+    // More feed rows than a resume replays, then a resume from the start: one `reset` event, then live events.
+    let village = sinergi_domain::RegionCode::parse("15.07.01.2001").unwrap();
+    let reports: Vec<_> = (0..sinergi_server::feed::MAX_REPLAY + 5)
+        .map(|i| sinergi_store::testing::new_report(village.as_str(), "bentrok", 1_732_674_600_000 + i, None))
+        .collect();
+    for group in reports.chunks(500) {
+        db.store.file_reports(group).await.unwrap();
+    }
+    let mut feed = None;
+    for _ in 0..50 {
+        let response = ops.get(format!("{base}/api/v1/reports/feed?after=0")).send().await.unwrap();
+        if response.status() == StatusCode::OK {
+            feed = Some(Feed { response, buffer: String::new() });
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let mut feed = feed.expect("a feed once the others closed");
+    let first = feed.next(ARRIVES).await.expect("the reset event");
+    assert_eq!(first.name, "reset");
+    assert_eq!(first.data["reason"], "too_far_behind");
+    let filed =
+        file(&ops, &base, json!({"category": "bentrok", "village_code": "15.07.01.2001", "description": "Baru"})).await;
+    let next = feed.next(ARRIVES).await.expect("the new report");
+    assert_eq!((next.name.as_str(), &next.data["report"]["id"]), ("report", &filed["id"]));
+}
+
 /// Reports filed just before a server stopped, before the duplicate search looked at them, are searched when the
 /// desk starts again: nothing about them is kept only in memory.
 async fn what_a_stop_left_unsearched_is_searched_at_the_start(db: &TestDb) {
@@ -458,6 +562,8 @@ async fn the_report_page_shares_and_decides_duplicates(db: &TestDb) {
 sinergi_store::backend_tests!(
     the_report_page_shares_and_decides_duplicates,
     the_feed_reaches_a_second_instance_and_resumes_exactly,
+    an_external_agency_reads_what_is_shared_with_it,
+    feeds_are_bounded_per_account_and_in_what_they_replay,
     reports_are_shared_and_revoked_by_their_owner,
     probable_duplicates_wait_for_the_verifier,
     what_a_stop_left_unsearched_is_searched_at_the_start,

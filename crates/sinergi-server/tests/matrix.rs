@@ -218,9 +218,11 @@ struct World {
     admins_token: String,
     /// A token of the commander, for the administrator to revoke.
     commanders_token: String,
-    /// Reports (biasa) in 15.07.01.2001 and in 15.07.02.1001.
+    /// Reports (biasa, of Polri) in 15.07.01.2001, shared with KPU, and in 15.07.02.1001.
     report_a: i64,
     report_b: i64,
+    /// The field reporter's own intelligence report (terbatas, by SMS) in 15.07.01.2001.
+    report_c: i64,
 }
 
 async fn token(db: &TestDb, user: &UserRecord, name: &str, region: Option<&str>, read_only: bool) -> (String, String) {
@@ -297,7 +299,25 @@ async fn setup(db: &TestDb) -> World {
         idempotency_key: None,
         routes: Vec::new(),
     };
-    let filed = store.file_reports(&[report("15.07.01.2001"), report("15.07.02.1001")]).await.unwrap();
+    let own_intelligence = sinergi_store::NewReport {
+        kind: sinergi_domain::incident::ReportKind::Intelligence,
+        classification: sinergi_domain::auth::Classification::Terbatas,
+        source_agency: reporter.agency,
+        reporter_account: Some(reporter.id),
+        ..report("15.07.01.2001")
+    };
+    let filed =
+        store.file_reports(&[report("15.07.01.2001"), report("15.07.02.1001"), own_intelligence]).await.unwrap();
+    // Polri shares the first with KPU: the external KPU account reads it, and nothing else of Polri's.
+    let share = sinergi_store::ShareMove {
+        report_id: filed[0].id(),
+        agency: sinergi_domain::AgencyKind::Kpu,
+        at_ms: 1_732_674_700_000,
+        account_id: Some(operator.id),
+        actor: "ops".into(),
+        reason: "Pengamanan logistik pemilu".into(),
+    };
+    store.share_report(&share).await.unwrap();
 
     let base = spawn(db.store.clone(), ServerConfig::default()).await;
     let mut clients = HashMap::new();
@@ -345,6 +365,7 @@ async fn setup(db: &TestDb) -> World {
         commanders_token,
         report_a: filed[0].id(),
         report_b: filed[1].id(),
+        report_c: filed[2].id(),
     }
 }
 
@@ -617,14 +638,16 @@ fn views() -> Vec<View> {
         // The incident desk's export and list: the two reports (15.07.01.2001 and 15.07.02.1001) where the territory
         // holds them.
         view("/api/v1/reports/export?format=geojson", "report villages", feature_villages, |w| match w {
-            External => None,
-            DistrictOperator | FieldReporter => Some(json!(["15.07.01.2001"])),
+            // The external KPU account: only the report Polri shared with KPU.
+            DistrictOperator | FieldReporter | External => Some(json!(["15.07.01.2001"])),
             ScopedToken => Some(json!(["15.07.02.1001"])),
             _ => Some(json!(["15.07.01.2001", "15.07.02.1001"])),
         }),
+        // The field reporter's own intelligence report (terbatas, above their clearance) is theirs to read, and the
+        // administrator's; the shared one is the external account's.
         view("/incidents", "report rows", report_rows, |w| match w {
-            External => None,
-            DistrictOperator | FieldReporter | ScopedToken => Some(json!(1)),
+            Admin | FieldReporter => Some(json!(if w == Admin { 3 } else { 2 })),
+            DistrictOperator | ScopedToken | External => Some(json!(1)),
             _ => Some(json!(2)),
         }),
         view("/regions/15.07", "names [Timur, Barat]", mentions_districts, |w| {
@@ -841,13 +864,14 @@ fn matrix(world: &World) -> Table {
         });
     }
 
-    // The incident desk: everyone but the external role reads reports of their territory; administrators,
-    // operators, commanders and field reporters file them; administrators, operators and commanders move them
-    // (an unknown move is a 422 that shows access without changing anything).
+    // The incident desk: everyone reads the reports of their territory that they need to know (the external role
+    // only those of its agency: filed by, routed to or shared with it); administrators, operators, commanders and
+    // field reporters file them; administrators, operators and commanders move them (an unknown move is a 422
+    // that shows access without changing anything).
     let files = |w: Who| matches!(w, Admin | Commander | Operator | DistrictOperator | FieldReporter | ScopedToken);
     let handles = |w: Who| matches!(w, Admin | Commander | Operator | DistrictOperator | ScopedToken);
-    t.api(get(), "/api/v1/reports", Body::None, |w| if w == External { forbidden() } else { ok() });
-    t.api(get(), "/api/v1/report-categories", Body::None, |w| if w == External { forbidden() } else { ok() });
+    t.api(get(), "/api/v1/reports", Body::None, |_| ok());
+    t.api(get(), "/api/v1/report-categories", Body::None, |_| ok());
     // The taxonomy as data: only administrators load a version or read the versions loaded (a broken text is a
     // 422 that shows access without changing the rules the rest of the matrix files reports by).
     let broken_taxonomy = Body::Json(json!({"toml": "id = 1", "reason": "matriks"}));
@@ -858,8 +882,8 @@ fn matrix(world: &World) -> Table {
     t.api(get(), "/api/v1/report-categories/versions/999999", Body::None, |w| {
         if w == Admin { not_found("taxonomy_version_not_found") } else { forbidden() }
     });
-    t.api(get(), "/api/v1/reports/queue", Body::None, |w| if w == External { forbidden() } else { ok() });
-    t.api(get(), "/api/v1/reports/escalations", Body::None, |w| if w == External { forbidden() } else { ok() });
+    t.api(get(), "/api/v1/reports/queue", Body::None, |_| ok());
+    t.api(get(), "/api/v1/reports/escalations", Body::None, |_| ok());
     let body = Body::Json(json!({"category": "bentrok", "village_code": "15.07.01.2001", "description": "Ricuh"}));
     t.api(Method::POST, "/api/v1/reports", body, |w| match w {
         _ if !files(w) => forbidden(),
@@ -869,12 +893,11 @@ fn matrix(world: &World) -> Table {
     });
     for (id, village) in [(world.report_a, "15.07.01.2001"), (world.report_b, "15.07.02.1001")] {
         let covered = |w: Who| match w {
-            DistrictOperator | FieldReporter => village.starts_with("15.07.01"),
+            DistrictOperator | FieldReporter | External => village.starts_with("15.07.01"),
             ScopedToken => village.starts_with("15.07.02"),
             _ => true,
         };
         t.api(get(), &format!("/api/v1/reports/{id}"), Body::None, |w| match w {
-            External => forbidden(),
             _ if covered(w) => ok(),
             _ => not_found("report_not_found"),
         });
@@ -908,13 +931,18 @@ fn matrix(world: &World) -> Table {
             if handles(w) { invalid() } else { forbidden() }
         });
     }
+    // The field reporter's own intelligence report: theirs (whatever its level) and the administrator's; to
+    // everyone else it does not exist.
+    let reads_own = |w: Who| matches!(w, Admin | FieldReporter);
+    let path = format!("/api/v1/reports/{}", world.report_c);
+    t.api(get(), &path, Body::None, |w| if reads_own(w) { ok() } else { not_found("report_not_found") });
     // The live feed (an endless event stream) is checked in tests/desk.rs: 401 without credentials, 400 for a bad
     // Last-Event-ID, and per-event access for each user.
 
     // The export: read like the list (a region outside the territory is empty, not an error); a format it does not
     // know is refused before anything else.
     for path in ["/api/v1/reports/export", "/api/v1/reports/export?format=geojson&region=15.07.02&open=true"] {
-        t.api(get(), path, Body::None, |w| if w == External { forbidden() } else { ok() });
+        t.api(get(), path, Body::None, |_| ok());
     }
     t.api(get(), "/api/v1/reports/export?format=pdf", Body::None, |_| Want::Error(400, "invalid_query"));
 
@@ -1069,8 +1097,8 @@ fn matrix(world: &World) -> Table {
             _ => Want::Status(404),
         });
     }
-    // Incident desk pages: read like the reports (the external role is refused); a report outside the territory is
-    // a "not found" page. Their forms never act without the form's CSRF token, whoever sends them.
+    // Incident desk pages: read like the reports (the external role sees its agency's); a report outside the
+    // territory, or one the viewer need not know, is a "not found" page. Their forms never act without the form's CSRF token, whoever sends them.
     for path in [
         "/incidents",
         "/incidents/queue",
@@ -1078,16 +1106,17 @@ fn matrix(world: &World) -> Table {
         "/incidents?region=15.07.02&open=true",
         "/incidents/map.geojson",
     ] {
-        t.page(path, |w| if w == External { Want::Status(403) } else { ok() });
+        t.page(path, |_| ok());
     }
+    let path = format!("/incidents/{}", world.report_c);
+    t.page(&path, |w| if matches!(w, Admin | FieldReporter) { ok() } else { Want::Status(404) });
     for (id, village) in [(world.report_a, "15.07.01.2001"), (world.report_b, "15.07.02.1001")] {
         let covered = |w: Who| match w {
-            DistrictOperator | FieldReporter => village.starts_with("15.07.01"),
+            DistrictOperator | FieldReporter | External => village.starts_with("15.07.01"),
             ScopedToken => village.starts_with("15.07.02"),
             _ => true,
         };
         t.page(&format!("/incidents/{id}"), |w| match w {
-            External => Want::Status(403),
             _ if covered(w) => ok(),
             _ => Want::Status(404),
         });
@@ -1111,7 +1140,7 @@ fn matrix(world: &World) -> Table {
         Body::None,
         |w| if w == Anonymous { login_page("/incidents/rules") } else { Want::Error(403, "csrf_failed") },
     );
-    t.page("/incidents/999999", |w| if w == External { Want::Status(403) } else { Want::Status(404) });
+    t.page("/incidents/999999", |_| Want::Status(404));
     // Early warning pages: read like the reports (the external role is refused); an alert or a run outside the
     // territory (here: none at all) is a "not found" page; a bad filter is named (400). The run form never acts
     // without the form's CSRF token, whoever sends it.

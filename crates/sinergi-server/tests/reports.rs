@@ -137,6 +137,16 @@ async fn reports_are_filed_placed_and_replayed_once(db: &TestDb) {
     let (_, body) =
         send(ops.post(&url).json(&json!({"category": "bentrok", "tps_id": 999999, "description": "Keributan"}))).await;
     assert!(body["fields"][0]["message"].as_str().unwrap().contains("no TPS with id 999999"), "{body}");
+    // A date in the future is named as such, not as "not a date"; text with a control character is refused.
+    let (_, body) = send(ops.post(&url).json(&json!({"category": "bentrok", "village_code": "15.07.01.2001",
+        "description": "Keributan", "occurred_at": "2099-01-01 10:00"})))
+    .await;
+    assert_eq!(fields(&body), ["occurred_at"]);
+    assert!(body["fields"][0]["message"].as_str().unwrap().contains("lies in the future"), "{body}");
+    let (_, body) = send(ops.post(&url).json(&json!({"category": "bentrok", "village_code": "15.07.01.2001",
+        "description": "Keributan\u{0}", "source_person": "Bripka\nSabar"})))
+    .await;
+    assert_eq!(fields(&body), ["description", "source_person"], "{body}");
     // An operator (clearance terbatas) cannot file what they could not read back.
     let too_secret = json!({"category": "bentrok", "village_code": "15.07.01.2001", "description": "x y z", "classification": "rahasia"});
     let (status, body) = send(ops.post(&url).json(&too_secret)).await;
@@ -334,6 +344,9 @@ async fn messages_from_a_gateway_are_filed_as_their_sender(db: &TestDb) {
         ("081234567890", "LAPOR banjir_bandang air naik", "unknown_category"),
         ("081234567890", "LAPOR bentrok TPS 9 massa berkumpul", "unknown_tps"),
         ("081234567890", "LAPOR bentrok DESA 15.07.02.1001 massa berkumpul", "village_outside"),
+        // What POST /reports refuses (422), the SMS intake refuses too, with a reply.
+        ("081234567890", "LAPOR bentrok massa\u{0} berkumpul", "control_character"),
+        ("081234567890", "LAPOR bentrok massa \u{1b}[31m berkumpul", "control_character"),
     ] {
         let (status, reply) = send(client.post(&url).json(&message(sender, text, "gw-x"))).await;
         assert_eq!(
@@ -343,10 +356,33 @@ async fn messages_from_a_gateway_are_filed_as_their_sender(db: &TestDb) {
         );
         assert!(!reply["reply"].as_str().unwrap().is_empty());
     }
+    // A well-formed village outside the sender's territory is named as outside, not as malformed.
+    let (_, reply) = send(client.post(format!("{url}?lang=en")).json(&message(
+        "081234567890",
+        "LAPOR bentrok DESA 15.07.02.1001 ricuh",
+        "gw-y",
+    )))
+    .await;
+    assert_eq!(
+        reply["reply"],
+        "Village \"15.07.02.1001\" is outside your territory: report a village of your territory, or leave DESA out \
+         for your own village."
+    );
     let (status, body) = send(client.post(&url).json(&message("081234567890", "LAPOR bentrok ricuh", "bad id!"))).await;
     assert_eq!((status, fields(&body)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["message_id".to_owned()]));
     let (_, all) = send(client.get(format!("{base}/api/v1/reports"))).await;
     assert_eq!(all["total"], 1);
+
+    // An intelligence report by SMS is restricted (terbatas), above a field reporter's clearance: its sender
+    // still reads it (their own), a colleague without the clearance does not.
+    let (_, reply) =
+        send(client.post(&url).json(&message("081234567890", "INFO politik_uang amplop dibagikan", "gw-4"))).await;
+    assert_eq!(reply["accepted"], true, "{reply}");
+    let own = format!("{base}/api/v1/reports/{}", reply["report_id"]);
+    let (status, detail) = send(signed_in(&base, "pelapor").await.get(&own)).await;
+    assert_eq!((status, detail["report"]["classification"].as_str()), (StatusCode::OK, Some("terbatas")), "{detail}");
+    add_user(&*db.store, "pelapor.lain", Role::FieldReporter, "pps-15.07.01.2001", false).await;
+    assert_eq!(send(signed_in(&base, "pelapor.lain").await.get(&own)).await.0, StatusCode::NOT_FOUND);
 
     // A browser session may not use the webhook; a bad token is a 401.
     let ops = signed_in(&base, "ops").await;

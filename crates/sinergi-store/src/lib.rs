@@ -45,6 +45,13 @@ pub enum StoreError {
     /// The database could not be reached or timed out.
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// The database refuses writes: a read-only file or mount, or a PostgreSQL standby.
+    #[error("database is read-only: {0}")]
+    ReadOnly(String),
+    /// Entries lie beyond the audit log's recorded head: someone wrote into it around the application. Every
+    /// audited change is refused until an administrator has looked (`sinergi audit verify`).
+    #[error("audit chain broken: {0}")]
+    AuditChainBroken(String),
     /// The URL names no backend we know.
     #[error("unsupported database URL `{0}`: use sqlite://PATH or postgres://…")]
     UnsupportedUrl(String),
@@ -64,6 +71,9 @@ impl From<sqlx::Error> for StoreError {
             sqlx::Error::Database(db) if matches!(db.code().as_deref(), Some("22021" | "22P05")) => {
                 StoreError::InvalidText(db.message().to_owned())
             }
+            sqlx::Error::Database(db) if is_read_only(db.code().as_deref(), db.message()) => {
+                StoreError::ReadOnly(db.message().to_owned())
+            }
             sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
                 StoreError::Unavailable(e.to_string())
             }
@@ -72,13 +82,59 @@ impl From<sqlx::Error> for StoreError {
     }
 }
 
+/// True for the database's refusal to write at all: PostgreSQL's `25006 read_only_sql_transaction` (a standby, or
+/// `default_transaction_read_only`), SQLite's `SQLITE_READONLY` and its extended codes (a read-only file, mount or
+/// `mode=ro`).
+fn is_read_only(code: Option<&str>, message: &str) -> bool {
+    match code {
+        Some("25006") => true,
+        Some(code) => code.parse::<i32>().is_ok_and(|c| c & 0xff == 8) && message.contains("readonly"),
+        None => false,
+    }
+}
+
 impl From<sqlx::migrate::MigrateError> for StoreError {
     fn from(e: sqlx::migrate::MigrateError) -> Self {
-        StoreError::Internal(format!("migration failed: {e}"))
+        match e {
+            // A database that cannot be written cannot be migrated either: say which it is.
+            sqlx::migrate::MigrateError::Execute(inner) => match StoreError::from(inner) {
+                read_only @ StoreError::ReadOnly(_) => read_only,
+                other => StoreError::Internal(format!("migration failed: {other}")),
+            },
+            e => StoreError::Internal(format!("migration failed: {e}")),
+        }
     }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Whose API tokens a listing or a revocation reaches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenOwners {
+    /// One account's own.
+    Account(i64),
+    /// Every account whose territory lies inside this scope (an administrator's): `National` reaches every
+    /// account, a region only the accounts scoped inside it (not national ones).
+    Within(Scope),
+}
+
+/// A key the sign-in throttle counts under (`user:<name>`, `addr:<ip>`), with its limit of failures per window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThrottleKey {
+    pub key: String,
+    pub limit: u32,
+    /// A successful sign-in forgets the failures counted under this key (the username's, not the address's).
+    pub cleared_by_success: bool,
+}
+
+/// The answer to [`Store::claim_login`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginClaim {
+    /// The password may be checked.
+    Granted,
+    /// Locked until then (`Some`), or every check the window allows is already counted or in flight (`None`).
+    Refused { locked_until_ms: Option<i64> },
+}
 
 /// Which implementation is behind a [`Store`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -892,11 +948,11 @@ pub trait Store: Send + Sync {
     async fn create_token(&self, token: &NewToken, audit: &AuditEvent) -> Result<TokenRecord>;
     /// The token with this id and its account, revoked or expired or not (the caller decides).
     async fn token(&self, id: &str) -> Result<Option<(TokenRecord, UserRecord)>>;
-    /// The tokens of one account, or of every account with `None`, newest first.
-    async fn list_tokens(&self, account_id: Option<i64>) -> Result<Vec<TokenRecord>>;
-    /// Revokes a token (only one of `account_id` when given) as of `audit.at_ms`; `false` when there is no such
-    /// token or it was revoked already.
-    async fn revoke_token(&self, id: &str, account_id: Option<i64>, audit: &AuditEvent) -> Result<bool>;
+    /// The tokens of the accounts `owners` names, newest first.
+    async fn list_tokens(&self, owners: &TokenOwners) -> Result<Vec<TokenRecord>>;
+    /// Revokes a token of the accounts `owners` names as of `audit.at_ms`; `false` when there is no such token
+    /// among theirs or it was revoked already.
+    async fn revoke_token(&self, id: &str, owners: &TokenOwners, audit: &AuditEvent) -> Result<bool>;
     async fn touch_token(&self, id: &str, now_ms: i64) -> Result<()>;
 
     /// The clearance rules (who may read which classification), as set by administrators.
@@ -906,18 +962,20 @@ pub trait Store: Send + Sync {
     /// Removes a rule, so that the default applies again; `false` when there was none.
     async fn remove_clearance_rule(&self, role: Role, agency: Option<AgencyKind>, audit: &AuditEvent) -> Result<bool>;
 
-    /// Counts a failed sign-in under `key`. Failures older than `window_ms` are forgotten; the `limit`-th within
-    /// the window locks the key for `lock_ms`. Returns the end of the lock, when this failure caused one.
-    async fn record_login_failure(
+    /// Claims one password check under every key (each with its limit) in one transaction, or none: refused when
+    /// a key is locked, or when its failures in the window and the checks in flight already reach its limit. A
+    /// granted claim must be settled with [`Store::settle_login`].
+    async fn claim_login(&self, keys: &[ThrottleKey], now_ms: i64, window_ms: i64) -> Result<LoginClaim>;
+    /// Settles a granted claim: a failure counts under every key, and the failure that reaches a key's limit locks
+    /// it for `lock_ms` (returned: the keys it locked, with the end of the lock); a success forgets the failures of
+    /// the keys marked so.
+    async fn settle_login(
         &self,
-        key: &str,
+        keys: &[ThrottleKey],
+        failed: bool,
         now_ms: i64,
-        window_ms: i64,
-        limit: u32,
         lock_ms: i64,
-    ) -> Result<Option<i64>>;
-    /// The end of the lock on `key`, if it is locked at `now_ms`.
-    async fn login_locked_until(&self, key: &str, now_ms: i64) -> Result<Option<i64>>;
+    ) -> Result<Vec<(String, i64)>>;
     /// Forgets the failures of `key` (after a successful sign-in, or an administrator's unlock).
     async fn clear_login_failures(&self, key: &str) -> Result<()>;
 
@@ -1113,6 +1171,9 @@ pub trait Store: Send + Sync {
     async fn categories_in_use(&self, ids: &[String]) -> Result<Vec<String>>;
 
     async fn meta(&self, key: &str) -> Result<Option<String>>;
+    /// Checks that the database takes writes, by a write it rolls back: [`StoreError::ReadOnly`] on a read-only
+    /// file or a PostgreSQL standby. The server refuses to start on such a database, and `/health` reports it.
+    async fn check_writable(&self) -> Result<()>;
     async fn set_meta(&self, key: &str, value: &str) -> Result<()>;
 }
 

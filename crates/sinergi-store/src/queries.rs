@@ -171,6 +171,18 @@ macro_rules! impl_store {
             lock_audit_head(tx).await?;
             let (seq, hash): (i64, String) =
                 sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut **tx).await?;
+            // A row past the head was written around the application: appending after the head would hide it, and
+            // its number may be the next one's. Refuse every audited change until someone has looked.
+            let beyond: Option<(i64,)> =
+                sqlx::query_as("SELECT seq FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 1")
+                    .bind(seq)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+            if let Some((first,)) = beyond {
+                return Err($crate::StoreError::AuditChainBroken(format!(
+                    "entry {first} lies beyond the audit log's head {seq}; run `sinergi audit verify`"
+                )));
+            }
             let entry = sinergi_domain::audit::chain(seq, &hash, event.clone());
             sqlx::query(
                 "INSERT INTO audit_log (seq, at_ms, actor, action, target, detail, origin, prev_hash, hash) \
@@ -292,24 +304,54 @@ macro_rules! impl_store {
             qb.push(" OR (village_code >= ").push_bind(from).push(" AND village_code < ").push_bind(to).push("))");
         }
 
-        /// Narrows a report query (after a `WHERE`) to what the viewer needs to know. Administrators see every
-        /// report of their territory and clearance; external users only what their agency filed, is routed to
-        /// or was shared with; everyone else every ordinary (`biasa`) report, and a restricted or secret one
-        /// only on those same terms.
-        fn push_need_to_know(qb: &mut sqlx::QueryBuilder<$db>, viewer: &sinergi_domain::access::Viewer) {
+        /// Narrows a report query (after a `WHERE`, starting with ` AND`) to what the viewer may read, territory
+        /// aside: `Viewer::may_read_report` in SQL. Administrators read every report within their clearance;
+        /// anyone a report they filed and one shared with their agency, whatever its level; otherwise, within
+        /// the clearance, an external agency what it filed or what is routed to it, everyone else also every
+        /// ordinary (`biasa`) report.
+        fn push_report_access(qb: &mut sqlx::QueryBuilder<$db>, viewer: &sinergi_domain::access::Viewer) {
+            use sinergi_domain::access::Action;
             use sinergi_domain::auth::Role;
+            let levels = $crate::readable_levels(viewer);
+            let push_levels = |qb: &mut sqlx::QueryBuilder<$db>| {
+                qb.push("classification IN (").push_bind(levels[0]).push(", ").push_bind(levels[1]);
+                qb.push(", ").push_bind(levels[2]).push(")");
+            };
+            qb.push(" AND (");
             if viewer.role == Role::Administrator {
+                push_levels(qb);
+                qb.push(")");
                 return;
             }
             let agency = viewer.agency.as_str();
+            qb.push("reporter_account = ").push_bind(viewer.account_id);
+            qb.push(" OR id IN (SELECT report_id FROM report_share WHERE revoked_at_ms IS NULL AND agency = ");
+            qb.push_bind(agency).push(") OR (");
+            push_levels(qb);
             qb.push(" AND (");
-            if viewer.role != Role::External {
+            if viewer.may(Action::ReadReports) {
                 qb.push("classification = 'biasa' OR ");
             }
             qb.push("source_agency = ").push_bind(agency);
-            qb.push(" OR id IN (SELECT report_id FROM report_route WHERE agency = ").push_bind(agency);
-            qb.push(") OR id IN (SELECT report_id FROM report_share WHERE revoked_at_ms IS NULL AND agency = ");
-            qb.push_bind(agency).push("))");
+            qb.push(" OR id IN (SELECT report_id FROM report_route WHERE agency = ").push_bind(agency).push("))))");
+        }
+
+        /// ` WHERE` the token (`t`) belongs to an account (`a`) that `owners` names.
+        fn push_token_owners(qb: &mut sqlx::QueryBuilder<$db>, owners: &$crate::TokenOwners) {
+            match owners {
+                $crate::TokenOwners::Account(id) => {
+                    qb.push(" WHERE t.account_id = ").push_bind(*id);
+                }
+                $crate::TokenOwners::Within(sinergi_domain::auth::Scope::National) => {
+                    qb.push(" WHERE 1 = 1");
+                }
+                // A national account (no scope) lies inside no region.
+                $crate::TokenOwners::Within(sinergi_domain::auth::Scope::Region(code)) => {
+                    let (from, to) = $crate::inside_range(code);
+                    qb.push(" WHERE (a.scope = ").push_bind(code.to_string());
+                    qb.push(" OR (a.scope >= ").push_bind(from).push(" AND a.scope < ").push_bind(to).push("))");
+                }
+            }
         }
 
         /// Adds the conditions (after a `WHERE`, starting with ` AND`) that a report counts in a scan: its status,
@@ -1421,41 +1463,28 @@ macro_rules! impl_store {
                 Ok(Some((record, user)))
             }
 
-            async fn list_tokens(&self, account_id: Option<i64>) -> $crate::Result<Vec<$crate::TokenRecord>> {
-                let rows: Vec<$crate::TokenRow> = match account_id {
-                    Some(account) => {
-                        let sql = concat!(
-                            $crate::queries::token_select!(),
-                            " WHERE t.account_id = $1 ORDER BY t.created_at_ms DESC, t.id"
-                        );
-                        sqlx::query_as(sql).bind(account).fetch_all(&self.pool).await?
-                    }
-                    None => {
-                        let sql = concat!($crate::queries::token_select!(), " ORDER BY t.created_at_ms DESC, t.id");
-                        sqlx::query_as(sql).fetch_all(&self.pool).await?
-                    }
-                };
+            async fn list_tokens(&self, owners: &$crate::TokenOwners) -> $crate::Result<Vec<$crate::TokenRecord>> {
+                let mut qb = sqlx::QueryBuilder::<$db>::new($crate::queries::token_select!());
+                push_token_owners(&mut qb, owners);
+                qb.push(" ORDER BY t.created_at_ms DESC, t.id");
+                let rows: Vec<$crate::TokenRow> = qb.build_query_as().fetch_all(&self.pool).await?;
                 rows.into_iter().map($crate::TokenRow::into_record).collect()
             }
 
             async fn revoke_token(
                 &self,
                 id: &str,
-                account_id: Option<i64>,
+                owners: &$crate::TokenOwners,
                 audit: &sinergi_domain::audit::AuditEvent,
             ) -> $crate::Result<bool> {
                 let mut tx = begin_write(&self.pool).await?;
                 lock_audit_head(&mut tx).await?;
-                let done = sqlx::query(
-                    "UPDATE api_token SET revoked_at_ms = $2 WHERE id = $1 AND revoked_at_ms IS NULL \
-                     AND ($3 = 0 OR account_id = $4)",
-                )
-                .bind(id)
-                .bind(audit.at_ms)
-                .bind(i64::from(account_id.is_some()))
-                .bind(account_id.unwrap_or(0))
-                .execute(&mut *tx)
-                .await?;
+                let mut qb = sqlx::QueryBuilder::<$db>::new("UPDATE api_token SET revoked_at_ms = ");
+                qb.push_bind(audit.at_ms);
+                qb.push(" WHERE revoked_at_ms IS NULL AND id IN (SELECT t.id FROM api_token t JOIN account a ON a.id = t.account_id");
+                push_token_owners(&mut qb, owners);
+                qb.push(" AND t.id = ").push_bind(id.to_owned()).push(")");
+                let done = qb.build().execute(&mut *tx).await?;
                 if done.rows_affected() != 1 {
                     return Ok(false);
                 }
@@ -1535,56 +1564,93 @@ macro_rules! impl_store {
                 Ok(true)
             }
 
-            async fn record_login_failure(
+            async fn claim_login(
                 &self,
-                key: &str,
+                keys: &[$crate::ThrottleKey],
                 now_ms: i64,
                 window_ms: i64,
-                limit: u32,
-                lock_ms: i64,
-            ) -> $crate::Result<Option<i64>> {
+            ) -> $crate::Result<$crate::LoginClaim> {
                 let mut tx = begin_write(&self.pool).await?;
-                // Forget stale keys, so that an attacker cycling through names cannot grow the table for ever.
+                // Forget stale keys, so that an attacker cycling through names cannot grow the table for ever. A
+                // check takes seconds, so what is still in flight after a whole window was lost with its server.
                 sqlx::query("DELETE FROM login_throttle WHERE window_start_ms <= $1 AND locked_until_ms <= $2")
                     .bind(now_ms - window_ms)
                     .bind(now_ms)
                     .execute(&mut *tx)
                     .await?;
-                let (failures,): (i64,) = sqlx::query_as(
-                    "INSERT INTO login_throttle (key, failures, window_start_ms, locked_until_ms) VALUES ($1, 1, $2, 0) \
-                     ON CONFLICT (key) DO UPDATE SET failures = login_throttle.failures + 1 RETURNING failures",
-                )
-                .bind(key)
-                .bind(now_ms)
-                .fetch_one(&mut *tx)
-                .await?;
-                let locked = if failures >= i64::from(limit) {
-                    let until = now_ms + lock_ms;
+                for k in keys {
+                    // A lock that has ended starts a new window.
                     sqlx::query(
-                        "UPDATE login_throttle SET failures = 0, window_start_ms = $2, locked_until_ms = $3 \
-                         WHERE key = $1",
+                        "UPDATE login_throttle SET failures = 0, window_start_ms = $2, locked_until_ms = 0 \
+                         WHERE key = $1 AND locked_until_ms <> 0 AND locked_until_ms <= $2",
                     )
-                    .bind(key)
+                    .bind(k.key.as_str())
                     .bind(now_ms)
-                    .bind(until)
                     .execute(&mut *tx)
                     .await?;
-                    Some(until)
-                } else {
-                    None
-                };
+                    // The claim, decided by the row as it is under the row's lock (PostgreSQL) or the write lock
+                    // (SQLite): nothing returned means no slot.
+                    let claimed: Option<(i64,)> = sqlx::query_as(
+                        "INSERT INTO login_throttle (key, failures, window_start_ms, locked_until_ms, pending) \
+                         VALUES ($1, 0, $2, 0, 1) ON CONFLICT (key) DO UPDATE SET pending = login_throttle.pending + 1 \
+                         WHERE login_throttle.locked_until_ms <= $2 \
+                         AND login_throttle.failures + login_throttle.pending < $3 RETURNING pending",
+                    )
+                    .bind(k.key.as_str())
+                    .bind(now_ms)
+                    .bind(i64::from(k.limit))
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if claimed.is_none() {
+                        let (until,): (i64,) = sqlx::query_as("SELECT locked_until_ms FROM login_throttle WHERE key = $1")
+                            .bind(k.key.as_str())
+                            .fetch_one(&mut *tx)
+                            .await?;
+                        // Dropping the transaction gives back the claims made on the keys before this one.
+                        return Ok($crate::LoginClaim::Refused { locked_until_ms: (until > now_ms).then_some(until) });
+                    }
+                }
                 tx.commit().await?;
-                Ok(locked)
+                Ok($crate::LoginClaim::Granted)
             }
 
-            async fn login_locked_until(&self, key: &str, now_ms: i64) -> $crate::Result<Option<i64>> {
-                let row: Option<(i64,)> =
-                    sqlx::query_as("SELECT locked_until_ms FROM login_throttle WHERE key = $1 AND locked_until_ms > $2")
-                        .bind(key)
+            async fn settle_login(
+                &self,
+                keys: &[$crate::ThrottleKey],
+                failed: bool,
+                now_ms: i64,
+                lock_ms: i64,
+            ) -> $crate::Result<Vec<(String, i64)>> {
+                let mut tx = begin_write(&self.pool).await?;
+                let mut locked = Vec::new();
+                for k in keys {
+                    let forget = !failed && k.cleared_by_success;
+                    let row: Option<(i64,)> = sqlx::query_as(
+                        "UPDATE login_throttle SET pending = CASE WHEN pending > 0 THEN pending - 1 ELSE 0 END, \
+                         failures = CASE WHEN $2 = 1 THEN failures + 1 WHEN $3 = 1 THEN 0 ELSE failures END \
+                         WHERE key = $1 RETURNING failures",
+                    )
+                    .bind(k.key.as_str())
+                    .bind(i64::from(failed))
+                    .bind(i64::from(forget))
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if failed && row.is_some_and(|(failures,)| failures >= i64::from(k.limit)) {
+                        let until = now_ms + lock_ms;
+                        sqlx::query(
+                            "UPDATE login_throttle SET failures = 0, window_start_ms = $2, locked_until_ms = $3 \
+                             WHERE key = $1",
+                        )
+                        .bind(k.key.as_str())
                         .bind(now_ms)
-                        .fetch_optional(&self.pool)
+                        .bind(until)
+                        .execute(&mut *tx)
                         .await?;
-                Ok(row.map(|(until,)| until))
+                        locked.push((k.key.clone(), until));
+                    }
+                }
+                tx.commit().await?;
+                Ok(locked)
             }
 
             async fn clear_login_failures(&self, key: &str) -> $crate::Result<()> {
@@ -1992,17 +2058,15 @@ macro_rules! impl_store {
                 viewer: &sinergi_domain::access::Viewer,
                 id: i64,
             ) -> $crate::Result<Option<$crate::ReportRecord>> {
-                if !viewer.may(sinergi_domain::access::Action::ReadReports) {
+                if !viewer.reads_reports() {
                     return Ok(None);
                 }
                 let mut qb = sqlx::QueryBuilder::<$db>::new(concat!($crate::queries::report_select!(), " WHERE id = "));
                 qb.push_bind(id);
-                push_need_to_know(&mut qb, viewer);
+                push_report_access(&mut qb, viewer);
                 let row: Option<$crate::ReportRow> = qb.build_query_as().fetch_optional(&self.pool).await?;
                 let Some(record) = row.map($crate::ReportRow::into_record).transpose()? else { return Ok(None) };
-                let readable = sinergi_domain::auth::Classification::parse(&record.classification)
-                    .is_some_and(|c| viewer.may_read(c));
-                Ok((viewer.covers(&record.village_code) && readable).then_some(record))
+                Ok(viewer.covers(&record.village_code).then_some(record))
             }
 
             async fn reports(
@@ -2011,7 +2075,7 @@ macro_rules! impl_store {
                 filter: &$crate::ReportFilter,
                 page: $crate::Page,
             ) -> $crate::Result<(Vec<$crate::ReportRecord>, u64)> {
-                if !viewer.may(sinergi_domain::access::Action::ReadReports) {
+                if !viewer.reads_reports() {
                     return Ok((Vec::new(), 0));
                 }
                 let region = match &filter.within {
@@ -2024,11 +2088,9 @@ macro_rules! impl_store {
                 if filter.within.is_some() && region.is_none() {
                     return Ok((Vec::new(), 0));
                 }
-                let levels = $crate::readable_levels(viewer);
                 let push_where = |qb: &mut sqlx::QueryBuilder<$db>| {
-                    qb.push(" WHERE classification IN (");
-                    qb.push_bind(levels[0]).push(", ").push_bind(levels[1]).push(", ").push_bind(levels[2]).push(")");
-                    push_need_to_know(qb, viewer);
+                    qb.push(" WHERE 1 = 1");
+                    push_report_access(qb, viewer);
                     if let Some(code) = &region {
                         push_report_region(qb, code);
                     }
@@ -2119,16 +2181,14 @@ macro_rules! impl_store {
                 viewer: &sinergi_domain::access::Viewer,
                 agency: sinergi_domain::AgencyKind,
             ) -> $crate::Result<std::collections::HashMap<String, u64>> {
-                if !viewer.may(sinergi_domain::access::Action::ReadReports) {
+                if !viewer.reads_reports() {
                     return Ok(Default::default());
                 }
-                let levels = $crate::readable_levels(viewer);
-                let mut qb = sqlx::QueryBuilder::<$db>::new("SELECT status, COUNT(*) FROM report WHERE classification IN (");
-                qb.push_bind(levels[0]).push(", ").push_bind(levels[1]).push(", ").push_bind(levels[2]).push(")");
+                let mut qb = sqlx::QueryBuilder::<$db>::new("SELECT status, COUNT(*) FROM report WHERE 1 = 1");
                 if let sinergi_domain::auth::Scope::Region(code) = &viewer.scope {
                     push_report_region(&mut qb, code);
                 }
-                push_need_to_know(&mut qb, viewer);
+                push_report_access(&mut qb, viewer);
                 qb.push(" AND (id IN (SELECT report_id FROM report_route WHERE role = 'responsible' AND agency = ");
                 qb.push_bind(agency.as_str());
                 qb.push(") OR id IN (SELECT report_id FROM report_share WHERE revoked_at_ms IS NULL AND agency = ");
@@ -3079,6 +3139,13 @@ macro_rules! impl_store {
                 }
                 tx.commit().await?;
                 Ok(used)
+            }
+
+            async fn check_writable(&self) -> $crate::Result<()> {
+                let mut tx = begin_write(&self.pool).await?;
+                sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(&mut *tx).await?;
+                tx.rollback().await?;
+                Ok(())
             }
 
             async fn meta(&self, key: &str) -> $crate::Result<Option<String>> {

@@ -53,7 +53,10 @@ impl SqliteStore {
             .map_err(|e| StoreError::Unavailable(format!("cannot open {url}: {e}")))?;
         sqlx::migrate!("migrations/sqlite").run(&pool).await?;
         let writer = match crate::sqlite_writer::file_path(url, options_path.as_path()) {
-            Some(path) => Some(std::sync::Arc::new(crate::sqlite_writer::ReportWriter::start(&path)?)),
+            Some(path) => {
+                let read_only = url.contains("mode=ro");
+                Some(std::sync::Arc::new(crate::sqlite_writer::ReportWriter::start(&path, read_only)?))
+            }
             None => None,
         };
         Ok(SqliteStore { pool, writer })

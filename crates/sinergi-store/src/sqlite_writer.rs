@@ -34,7 +34,8 @@ pub(crate) struct ReportWriter {
 impl ReportWriter {
     /// Opens a connection to the database file at `path` (already created and migrated by the pool) and starts
     /// the thread.
-    pub(crate) fn start(path: &Path) -> Result<ReportWriter> {
+    pub(crate) fn start(path: &Path, read_only: bool) -> Result<ReportWriter> {
+        let open = |path: &Path| open(path, read_only);
         let conn = open(path)?;
         // The writer does not copy the log into the database after its commits (SQLite's automatic checkpoint):
         // a thread beside it does, so that no group waits for it.
@@ -69,8 +70,15 @@ impl ReportWriter {
     }
 }
 
-fn open(path: &Path) -> Result<Connection> {
-    let conn = Connection::open(path).map_err(|e| StoreError::Unavailable(format!("{}: {e}", path.display())))?;
+/// Opens the file as the pool did: read-only when its URL said `mode=ro`, so that the writer refuses what the pool
+/// refuses.
+fn open(path: &Path, read_only: bool) -> Result<Connection> {
+    let opened = if read_only {
+        Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+    } else {
+        Connection::open(path)
+    };
+    let conn = opened.map_err(|e| StoreError::Unavailable(format!("{}: {e}", path.display())))?;
     // The pool's settings (`sqlite::SETTINGS`), and a log file cut back to 64 MiB once the log starts afresh.
     for (name, value) in crate::sqlite::SETTINGS {
         conn.execute_batch(&format!("PRAGMA {name} = {value};")).map_err(to_store)?;
@@ -234,6 +242,7 @@ fn to_store(e: rusqlite::Error) -> StoreError {
                 ErrorCode::ConstraintViolation,
                 rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY,
             ) => StoreError::Conflict(e.to_string()),
+            (ErrorCode::ReadOnly, _) => StoreError::ReadOnly(e.to_string()),
             (ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked | ErrorCode::CannotOpen, _) => {
                 StoreError::Unavailable(e.to_string())
             }
@@ -254,7 +263,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temporary directory");
         let path = dir.path().join("settings.db");
         let store = crate::SqliteStore::connect(&format!("sqlite://{}", path.display())).await.expect("store");
-        let writer = open(&path).expect("writer's connection");
+        let writer = open(&path, false).expect("writer's connection");
         for (name, _) in crate::sqlite::SETTINGS {
             use sqlx::Row;
             let query = format!("PRAGMA {name}");

@@ -86,6 +86,16 @@ impl TestDb {
         Some(TestDb { store: Arc::new(store), url, _dir: None, pg_schema: Some((base, schema)) })
     }
 
+    /// The URL of the same database opened so that it refuses writes: SQLite's `mode=ro`, PostgreSQL's
+    /// `default_transaction_read_only` (as on a standby).
+    pub fn read_only_url(&self) -> String {
+        if self.url.starts_with("sqlite:") {
+            format!("{}?mode=ro", self.url)
+        } else {
+            format!("{}%20-c%20default_transaction_read_only%3Don", self.url)
+        }
+    }
+
     /// Runs SQL on the database behind the store's back, as someone with direct access to it could (tests use
     /// this to tamper with the audit log). Returns the error text if the database refuses.
     pub async fn execute_raw(&self, sql: &str) -> Result<u64, String> {

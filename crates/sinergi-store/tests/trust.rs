@@ -1,11 +1,11 @@
 //! Accounts, sessions and the audit log, on SQLite and on PostgreSQL.
 
 use sinergi_domain::agency::Contact;
-use sinergi_domain::audit::{AuditEvent, Break, verify};
+use sinergi_domain::audit::{AuditEvent, Break, beyond_head, verify};
 use sinergi_domain::auth::{Role, Scope};
 use sinergi_domain::{LatLng, Region, RegionCode, Unit, UnitKind};
 use sinergi_store::testing::TestDb;
-use sinergi_store::{NewSession, NewUser, StoreError};
+use sinergi_store::{LoginClaim, NewSession, NewUser, StoreError, ThrottleKey, TokenOwners};
 
 fn code(text: &str) -> RegionCode {
     RegionCode::parse(text).unwrap()
@@ -195,9 +195,194 @@ async fn the_log_refuses_changes_and_tampering_is_detected(db: &TestDb) {
     assert_eq!(verify(&entries, Some((head_seq, &head_hash))), Err(Break::Truncated { head_seq: 5, last_seq: 2 }));
 }
 
+/// A row written into the log around the application, past the head: verification names it, and every append
+/// after it is refused as a broken chain (not a uniqueness conflict), leaving the log as it was.
+async fn an_entry_beyond_the_head_stops_every_append(db: &TestDb) {
+    seed_unit(db).await;
+    for i in 0..3 {
+        db.store.append_audit(&event(i)).await.unwrap();
+    }
+    let (head_seq, head_hash) = db.store.audit_head().await.unwrap();
+    db.execute_raw(
+        "INSERT INTO audit_log (seq, at_ms, actor, action, target, detail, origin, prev_hash, hash) \
+         VALUES (4, 1, 'intruder', 'user.create', 'x', '', 'db', 'p', 'h')",
+    )
+    .await
+    .unwrap();
+    let refused = db.store.append_audit(&event(9)).await.unwrap_err();
+    assert!(matches!(&refused, StoreError::AuditChainBroken(detail) if detail.contains("entry 4")), "{refused:?}");
+    // Changes that record their own entry are refused whole, too.
+    let refused = db.store.create_user(&new_user("baru"), &event(10)).await;
+    assert!(matches!(refused, Err(StoreError::AuditChainBroken(_))), "{refused:?}");
+    assert!(db.store.user_by_name("baru").await.unwrap().is_none(), "nothing half-written");
+    assert_eq!(db.store.audit_head().await.unwrap(), (head_seq, head_hash.clone()), "the head did not move");
+    let after = db.store.audit_entries(head_seq, 10).await.unwrap();
+    assert_eq!(beyond_head(&after, head_seq), Some(Break::BeyondHead { head_seq: 3, first: 4, last: 4, count: 1 }));
+    // A row far past the head (a gap) stops appends the same way.
+    db.execute_raw(
+        "INSERT INTO audit_log (seq, at_ms, actor, action, target, detail, origin, prev_hash, hash) \
+         VALUES (40, 1, 'intruder', 'x', 'x', '', 'db', 'p', 'h')",
+    )
+    .await
+    .unwrap();
+    assert!(matches!(db.store.append_audit(&event(11)).await, Err(StoreError::AuditChainBroken(_))));
+}
+
+fn throttle(limit: u32) -> Vec<ThrottleKey> {
+    vec![
+        ThrottleKey { key: "user:ops".into(), limit, cleared_by_success: true },
+        ThrottleKey { key: "addr:10.0.0.1".into(), limit: 20, cleared_by_success: false },
+    ]
+}
+
+/// Claims are decided in the transaction that reads the count: of 60 concurrent claims for one username only its
+/// limit is granted, however they interleave; settling frees the slots, and the failure that reaches the limit
+/// locks the key.
+async fn a_burst_of_claims_gets_exactly_the_limit(db: &TestDb) {
+    const NOW: i64 = 1_700_000_000_000;
+    const WINDOW: i64 = 15 * 60_000;
+    let tasks: Vec<_> = (0..60)
+        .map(|_| {
+            let store = db.store.clone();
+            tokio::spawn(async move { store.claim_login(&throttle(5), NOW, WINDOW).await.unwrap() })
+        })
+        .collect();
+    let mut granted = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            LoginClaim::Granted => granted += 1,
+            LoginClaim::Refused { locked_until_ms } => assert_eq!(locked_until_ms, None, "not locked: in flight"),
+        }
+    }
+    assert_eq!(granted, 5);
+    // Four fail: nothing is locked yet, and still no slot is free (one check is in flight).
+    for _ in 0..4 {
+        assert!(db.store.settle_login(&throttle(5), true, NOW, WINDOW).await.unwrap().is_empty());
+    }
+    assert_eq!(
+        db.store.claim_login(&throttle(5), NOW, WINDOW).await.unwrap(),
+        LoginClaim::Refused { locked_until_ms: None }
+    );
+    // The fifth fails too: the username is locked (the address, at 5 of 20, is not).
+    let locked = db.store.settle_login(&throttle(5), true, NOW, WINDOW).await.unwrap();
+    assert_eq!(locked, [("user:ops".to_owned(), NOW + WINDOW)]);
+    assert_eq!(
+        db.store.claim_login(&throttle(5), NOW + 1, WINDOW).await.unwrap(),
+        LoginClaim::Refused { locked_until_ms: Some(NOW + WINDOW) }
+    );
+    // After the lock, a new window; a success forgets the username's failures but not the address's.
+    let later = NOW + WINDOW + 1;
+    assert_eq!(db.store.claim_login(&throttle(5), later, WINDOW).await.unwrap(), LoginClaim::Granted);
+    db.store.settle_login(&throttle(5), true, later, WINDOW).await.unwrap();
+    assert_eq!(db.store.claim_login(&throttle(5), later, WINDOW).await.unwrap(), LoginClaim::Granted);
+    db.store.settle_login(&throttle(5), false, later, WINDOW).await.unwrap();
+    for _ in 0..5 {
+        assert_eq!(db.store.claim_login(&throttle(5), later, WINDOW).await.unwrap(), LoginClaim::Granted);
+    }
+    assert_eq!(
+        db.store.claim_login(&throttle(5), later, WINDOW).await.unwrap(),
+        LoginClaim::Refused { locked_until_ms: None }
+    );
+    // A refused claim takes nothing from the keys before the one that refused: the address still has room.
+    let other = vec![
+        ThrottleKey { key: "user:lain".into(), limit: 5, cleared_by_success: true },
+        ThrottleKey { key: "addr:10.0.0.1".into(), limit: 20, cleared_by_success: false },
+    ];
+    assert_eq!(db.store.claim_login(&other, later, WINDOW).await.unwrap(), LoginClaim::Granted);
+    // An administrator's unlock forgets the key.
+    db.store.clear_login_failures("user:ops").await.unwrap();
+    assert_eq!(db.store.claim_login(&throttle(5), later, WINDOW).await.unwrap(), LoginClaim::Granted);
+}
+
+/// A database that refuses writes is named as such, not as an internal error: SQLite opened read-only answers
+/// reads and refuses writes with `ReadOnly`; PostgreSQL in read-only mode (a standby) cannot even be migrated,
+/// and says why.
+async fn a_read_only_database_is_named_as_such(db: &TestDb) {
+    seed_unit(db).await;
+    db.store.append_audit(&event(0)).await.unwrap();
+    db.store.check_writable().await.unwrap();
+    let head = db.store.audit_head().await.unwrap();
+    match sinergi_store::connect(&db.read_only_url()).await {
+        Ok(store) => {
+            assert_eq!(store.audit_head().await.unwrap(), head, "reads work");
+            assert!(matches!(store.check_writable().await, Err(StoreError::ReadOnly(_))));
+            assert!(matches!(store.append_audit(&event(1)).await, Err(StoreError::ReadOnly(_))));
+            let report = sinergi_store::testing::new_report("15.07.01.2001", "bentrok", 1, None);
+            assert!(matches!(store.file_reports(&[report]).await, Err(StoreError::ReadOnly(_))));
+        }
+        Err(StoreError::ReadOnly(detail)) => assert!(!db.url.starts_with("sqlite:"), "{detail}"),
+        Err(other) => panic!("a read-only database must be named as such: {other:?}"),
+    }
+    assert_eq!(db.store.audit_head().await.unwrap(), head, "nothing was written");
+}
+
+/// An administrator of a regency reaches the tokens of the accounts in it, not those of another regency or of
+/// national accounts; a national administrator reaches all.
+async fn administrators_reach_the_tokens_of_their_territory(db: &TestDb) {
+    seed_unit(db).await;
+    let region = |c: &str| Region { code: code(c), name: c.to_owned(), centroid: None };
+    db.store.upsert_regions(&[region("33"), region("33.20"), region("15.07.01")]).await.unwrap();
+    let jepara = code("33.20");
+    db.store
+        .upsert_units(&[Unit {
+            code: Unit::conventional_code(UnitKind::Polres, &jepara),
+            kind: UnitKind::Polres,
+            name: "Polres Jepara".into(),
+            territory: jepara.clone(),
+            parent: None,
+            contact: Contact::default(),
+            personnel: 700,
+        }])
+        .await
+        .unwrap();
+    let local = db.store.create_user(&new_user("ops.tanjab"), &event(0)).await.unwrap();
+    let district = NewUser { scope: Scope::Region(code("15.07.01")), ..new_user("ops.sabak") };
+    let district = db.store.create_user(&district, &event(0)).await.unwrap();
+    let jepara_user =
+        NewUser { unit_code: "polres-33.20".into(), scope: Scope::Region(jepara), ..new_user("ops.jepara") };
+    let jepara_user = db.store.create_user(&jepara_user, &event(0)).await.unwrap();
+    let national =
+        db.store.create_user(&NewUser { scope: Scope::National, ..new_user("pusat") }, &event(0)).await.unwrap();
+    for (i, user) in [&local, &district, &jepara_user, &national].into_iter().enumerate() {
+        let token = sinergi_store::NewToken {
+            id: format!("00000000000{i}"),
+            digest: format!("digest{i}"),
+            account_id: user.id,
+            name: "gateway".into(),
+            scope: None,
+            read_only: false,
+            created_at_ms: 1,
+            expires_at_ms: None,
+        };
+        db.store.create_token(&token, &event(0)).await.unwrap();
+    }
+    let names = |tokens: Vec<sinergi_store::TokenRecord>| {
+        let mut names: Vec<String> = tokens.into_iter().map(|t| t.username).collect();
+        names.sort();
+        names
+    };
+    let regency = TokenOwners::Within(Scope::Region(code("15.07")));
+    assert_eq!(names(db.store.list_tokens(&regency).await.unwrap()), ["ops.sabak", "ops.tanjab"]);
+    let everyone = TokenOwners::Within(Scope::National);
+    assert_eq!(db.store.list_tokens(&everyone).await.unwrap().len(), 4);
+    assert_eq!(names(db.store.list_tokens(&TokenOwners::Account(local.id)).await.unwrap()), ["ops.tanjab"]);
+    // Jepara's gateway and the national account's token are out of the regency's reach; its own are not.
+    assert!(!db.store.revoke_token("000000000002", &regency, &event(1)).await.unwrap());
+    assert!(!db.store.revoke_token("000000000003", &regency, &event(1)).await.unwrap());
+    assert!(db.store.revoke_token("000000000001", &regency, &event(1)).await.unwrap());
+    assert!(db.store.revoke_token("000000000002", &everyone, &event(1)).await.unwrap());
+    let live: Vec<_> =
+        db.store.list_tokens(&everyone).await.unwrap().into_iter().filter(|t| t.revoked_at_ms.is_none()).collect();
+    assert_eq!(names(live), ["ops.tanjab", "pusat"]);
+}
+
 sinergi_store::backend_tests!(
     accounts_are_unique_and_can_be_disabled,
     sessions_are_found_by_digest_touched_and_ended,
     concurrent_appends_form_one_unbroken_chain,
     the_log_refuses_changes_and_tampering_is_detected,
+    an_entry_beyond_the_head_stops_every_append,
+    a_burst_of_claims_gets_exactly_the_limit,
+    a_read_only_database_is_named_as_such,
+    administrators_reach_the_tokens_of_their_territory,
 );

@@ -71,6 +71,12 @@ pub enum SmsError {
     BadTps { given: String },
     /// `DESA` followed by something with digits that is not a village code.
     BadVillage { given: String },
+    /// A well-formed village code outside the sender's territory (or the gateway's).
+    VillageOutside { given: String },
+    /// A well-formed village code inside the territory that names no village.
+    UnknownVillage { given: String },
+    /// A control character (a NUL, an escape) that no text of Sinergi may hold: a gateway's fault, never typed.
+    ControlCharacter,
     /// No description, or one shorter than [`MIN_DESCRIPTION_CHARS`] or without a letter or digit.
     MissingDescription,
     /// More than [`MAX_CHARS`] characters.
@@ -86,6 +92,9 @@ impl SmsError {
             SmsError::UnknownCategory { .. } => "unknown_category",
             SmsError::BadTps { .. } => "bad_tps",
             SmsError::BadVillage { .. } => "bad_village",
+            SmsError::VillageOutside { .. } => "village_outside",
+            SmsError::UnknownVillage { .. } => "unknown_village",
+            SmsError::ControlCharacter => "control_character",
             SmsError::MissingDescription => "missing_description",
             SmsError::TooLong { .. } => "too_long",
         }
@@ -103,6 +112,9 @@ impl SmsError {
             }
             SmsError::BadTps { given } => lang.format(Msg::SmsBadTps, &[("given", &echo(given)), ("max", &MAX_TPS)]),
             SmsError::BadVillage { given } => lang.format(Msg::SmsBadVillage, &[("given", &echo(given))]),
+            SmsError::VillageOutside { given } => lang.format(Msg::SmsVillageOutside, &[("given", &echo(given))]),
+            SmsError::UnknownVillage { given } => lang.format(Msg::SmsUnknownVillage, &[("given", &echo(given))]),
+            SmsError::ControlCharacter => lang.t(Msg::SmsControlCharacter).to_owned(),
             SmsError::MissingDescription => lang.format(Msg::SmsMissingDescription, &[("min", &MIN_DESCRIPTION_CHARS)]),
             SmsError::TooLong { length } => lang.format(Msg::SmsTooLong, &[("length", length), ("limit", &MAX_CHARS)]),
         }
@@ -335,6 +347,10 @@ pub fn parse_sms(text: &str, taxonomy: &Taxonomy) -> Result<SmsReport, SmsError>
     if length > MAX_CHARS {
         return Err(SmsError::TooLong { length });
     }
+    // The same check of text as every other entry point (a message may run over several lines).
+    if text.chars().any(|c| crate::text::forbidden(c, crate::text::Lines::Many)) {
+        return Err(SmsError::ControlCharacter);
+    }
     let toks = tokens(text);
     let (kind, mut i) = keyword(&toks).ok_or_else(|| SmsError::UnknownKeyword { words: listed_words(taxonomy) })?;
     let mut category: Option<&str> = None;
@@ -500,6 +516,10 @@ mod tests {
                 suggestions: ["bentrok", "politik_uang", "hoaks_sara", "intimidasi"].map(String::from).to_vec()
             }
         );
+        // What POST /reports refuses, the SMS intake refuses too; line breaks and tabs are a message's own.
+        assert_eq!(err("LAPOR ricuh massa\u{0} berkumpul"), SmsError::ControlCharacter);
+        assert_eq!(err("LAPOR ricuh massa \u{1b}[2J berkumpul").code(), "control_character");
+        assert!(parse_sms("LAPOR ricuh\tTPS 3\r\nmassa berkumpul", &Taxonomy::shipped()).is_ok());
         assert_eq!(err("LAPOR ricuh TPS 0 massa"), SmsError::BadTps { given: "0".into() });
         assert_eq!(err("LAPOR ricuh TPS 1000 massa"), SmsError::BadTps { given: "1000".into() });
         assert_eq!(err("LAPOR ricuh tps5a massa"), SmsError::BadTps { given: "tps5a".into() });

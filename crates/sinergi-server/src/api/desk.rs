@@ -3,6 +3,7 @@
 
 use std::convert::Infallible;
 
+use axum::Extension;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -20,7 +21,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::reports::{DuplicateDto, ShareDto, reference};
 use super::{ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
-use crate::auth::{self, CurrentUser};
+use crate::auth::{self, CurrentUser, Origin};
 use crate::error::{ApiError, ErrorBody};
 use crate::lang::ApiLang;
 
@@ -36,34 +37,48 @@ pub struct FeedQuery {
 /// event's `id` is its place in the feed; a client that reconnects with `Last-Event-ID` (browsers do it by
 /// themselves) gets every event after it, exactly once. The data is JSON: `{seq, kind, at_ms, redacted, report}`,
 /// where a restricted or secret report comes without its description (`redacted`: read it on its own, audited).
+/// A resume more than 2,000 rows behind replays nothing: it gets one `reset` event (`{reason, max_replay, seq}`),
+/// which says to reload the list, and goes on from the newest row. One account may keep 8 feeds open and one
+/// address 64; more are refused `429` with `Retry-After`.
 #[utoipa::path(get, path = "/reports/feed", tag = "reports", operation_id = "report_feed", params(FeedQuery,
         ("Last-Event-ID" = Option<i64>, Header, description = "The id of the last event received")),
     responses((status = 200, description = "Server-sent events", content_type = "text/event-stream", body = String),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 429, body = ErrorBody)))]
 pub async fn feed(
     State(state): State<AppState>,
     current: CurrentUser,
+    Extension(origin): Extension<Origin>,
     ApiLang(lang): ApiLang,
     headers: HeaderMap,
     ApiQuery(query): ApiQuery<FeedQuery>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
-    current.require(Action::ReadReports)?;
+    current.require_report_reader()?;
     let last_event_id = match headers.get("last-event-id") {
         None => query.after,
         Some(value) => Some(value.to_str().ok().and_then(|v| v.trim().parse::<i64>().ok()).ok_or_else(|| {
             ApiError::bad_request("invalid_last_event_id", Msg::ErrBadRequest, "Last-Event-ID: an event id (a number)")
         })?),
     };
+    let Some(slot) = state.feeds.acquire(current.user.id, &origin.0) else {
+        tracing::warn!(account = current.user.id, origin = %origin.0, "live feed refused: too many open");
+        return Err(ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_feeds", Msg::ErrTooManyFeeds)
+            .arg("seconds", crate::feed::RETRY_AFTER_SECONDS)
+            .retry_after(crate::feed::RETRY_AFTER_SECONDS));
+    };
     // Subscribe before reading where to start, so that nothing committed in between falls through.
     let batches = state.feed.subscribe(&state.store).await?;
-    let cursor = crate::feed::start_after(&state.store, last_event_id).await?;
+    let (cursor, too_far) = crate::feed::start_after(&state.store, last_event_id).await?;
     let (out, events) = tokio::sync::mpsc::channel(64);
+    if too_far {
+        // Room for it: the channel is new and empty.
+        let _ = out.try_send(Ok(crate::feed::reset_event(cursor)));
+    }
     tokio::spawn(crate::feed::run_subscriber(state.clone(), current, lang, cursor, batches, out));
-    let stream =
-        futures_util::stream::unfold(
-            events,
-            |mut events| async move { events.recv().await.map(|event| (event, events)) },
-        );
+    // The stream holds the slot: when the client goes away, axum drops the stream and the slot is free again.
+    let stream = futures_util::stream::unfold((events, slot), |(mut events, slot)| async move {
+        events.recv().await.map(|event| (event, (events, slot)))
+    });
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }
 
@@ -97,15 +112,7 @@ fn not_found(id: i64) -> ApiError {
 
 /// A reason: trimmed, required, at most 2,000 characters, one line or several.
 fn reason(text: &str, problems: &mut Vec<(String, Problem)>) -> String {
-    let text = text.trim();
-    if text.is_empty() {
-        problems.push(("reason".into(), Problem::Empty));
-    } else if text.chars().count() > 2000 {
-        problems.push(("reason".into(), Problem::TooLong(2000)));
-    } else if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
-        problems.push(("reason".into(), Problem::ControlCharacter));
-    }
-    text.replace("\r\n", "\n")
+    super::reports::clean_text(text, 2000, "reason", sinergi_domain::text::Lines::Many, problems)
 }
 
 fn agency_named(text: &str, problems: &mut Vec<(String, Problem)>) -> Option<AgencyKind> {

@@ -127,10 +127,14 @@ pub async fn message(
     let Some(village): Option<RegionCode> = parsed.village.clone().or(home) else {
         return Ok(refused("village_required", lang.t(Msg::SmsVillageRequired).to_owned()));
     };
-    let covered = viewer.covers(&village) && current.viewer.covers(&village);
-    if !covered || state.store.region(&viewer, &village).await?.is_none() {
-        let error = SmsError::BadVillage { given: village.to_string() };
-        return Ok(refused("village_outside", error.reply(lang)));
+    // Outside the sender's territory (or the gateway's) says so; inside, a code that names no village says that.
+    if !(viewer.covers(&village) && current.viewer.covers(&village)) {
+        let error = SmsError::VillageOutside { given: village.to_string() };
+        return Ok(refused(error.code(), error.reply(lang)));
+    }
+    if state.store.region(&viewer, &village).await?.is_none() {
+        let error = SmsError::UnknownVillage { given: village.to_string() };
+        return Ok(refused(error.code(), error.reply(lang)));
     }
     let mut tps_id = None;
     let mut location = None;

@@ -169,6 +169,10 @@ async fn health(
     axum::extract::State(state): axum::extract::State<AppState>,
 ) -> Result<ApiJson<dto::HealthDto>, ApiError> {
     state.store.meta("schema.probe").await?;
+    // Reads alone would pass on a read-only file or a standby, where every sign-in and report fails: not ready.
+    if !state.writable().await? {
+        return Err(ApiError::new(axum::http::StatusCode::SERVICE_UNAVAILABLE, "unavailable", Msg::ErrReadOnly));
+    }
     let backend = match state.store.backend() {
         sinergi_store::Backend::Sqlite => "sqlite",
         sinergi_store::Backend::Postgres => "postgres",

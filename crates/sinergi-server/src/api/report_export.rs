@@ -10,8 +10,9 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use sinergi_domain::access::{Action, Viewer};
+use sinergi_domain::access::Viewer;
 use sinergi_domain::auth::Classification;
+use sinergi_domain::csv_out::CsvOut;
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_domain::import::parse_wib_time;
 use sinergi_domain::incident::{Severity, Status};
@@ -43,6 +44,7 @@ pub enum ExportFormat {
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
     /// `csv` (default) or `geojson`.
+    #[param(inline)]
     pub format: Option<ExportFormat>,
     /// Region code: reports inside it (default: the user's territory).
     pub region: Option<String>,
@@ -292,7 +294,7 @@ pub async fn export(
     Extension(origin): Extension<Origin>,
     ApiQuery(query): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
-    current.require(Action::ReadReports)?;
+    current.require_report_reader()?;
     let text = FilterText {
         region: query.region,
         status: query.status,
@@ -365,14 +367,14 @@ fn csv_body<'a>(
         tracing::error!(error = %e, "writing CSV in memory failed");
         ApiError::internal()
     };
-    // RFC 4180: CRLF between records, fields quoted when they hold a comma, a quote or a line break.
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
-    w.write_record(CSV_COLUMNS).map_err(fail)?;
+    // RFC 4180, every cell safe to open in a spreadsheet (sinergi_domain::csv_out).
+    let mut w = CsvOut::new();
+    w.row(CSV_COLUMNS).map_err(fail)?;
     for r in dtos {
         let p = place(r.id);
         let (stage, due, steps) = overdue_cells(r);
         let point = p.and_then(|p| p.point);
-        w.write_record([
+        w.row([
             r.reference.clone(),
             r.id.to_string(),
             r.kind.clone(),
@@ -401,7 +403,7 @@ fn csv_body<'a>(
         ])
         .map_err(fail)?;
     }
-    w.into_inner().map_err(|e| {
+    w.finish().map_err(|e| {
         tracing::error!(error = %e, "finishing CSV in memory failed");
         ApiError::internal()
     })

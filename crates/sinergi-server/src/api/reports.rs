@@ -12,6 +12,7 @@ use sinergi_domain::auth::Classification;
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_domain::import::{Problem, parse_wib_time};
 use sinergi_domain::incident::{Channel, RejectReason, ReportKind, Severity, Status, Transition, workflow};
+use sinergi_domain::text::Lines;
 use sinergi_domain::{LatLng, Level, RegionCode};
 use sinergi_store::{Filed, NewReport, ReportFilter, ReportMove, ReportRecord};
 use utoipa::{IntoParams, ToSchema};
@@ -155,16 +156,18 @@ fn one_of(value: &str, allowed: &[&str]) -> Problem {
     Problem::OneOf { value: value.chars().take(40).collect(), allowed: allowed.join(", ") }
 }
 
-fn clean_text(text: &str, max: usize, field: &str, multiline: bool, problems: &mut Vec<(String, Problem)>) -> String {
-    let text = text.trim();
-    if text.is_empty() {
-        problems.push((field.into(), Problem::Empty));
-    } else if text.chars().count() > max {
-        problems.push((field.into(), Problem::TooLong(max)));
-    } else if text.chars().any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\r' || c == '\t'))) {
-        problems.push((field.into(), Problem::ControlCharacter));
-    }
-    text.replace("\r\n", "\n")
+/// Free text through the one check every entry point uses (`sinergi_domain::text`), its fault named by `field`.
+pub(crate) fn clean_text(
+    text: &str,
+    max: usize,
+    field: &str,
+    lines: Lines,
+    problems: &mut Vec<(String, Problem)>,
+) -> String {
+    sinergi_domain::text::check(text, max, lines).unwrap_or_else(|problem| {
+        problems.push((field.into(), problem));
+        String::new()
+    })
 }
 
 /// Files a report for the user's agency. Every field is checked and every fault named (422); the place must lie
@@ -213,15 +216,19 @@ pub async fn create(
         Some(text) => match parse_wib_time(text) {
             // A report of the future is a typing slip; a few minutes of clock skew are not.
             Some(at) if at <= now + 10 * 60_000 => at,
-            _ => {
+            Some(_) => {
+                problems.push(("occurred_at".into(), Problem::FutureDate(text.chars().take(40).collect())));
+                now
+            }
+            None => {
                 problems.push(("occurred_at".into(), Problem::BadDate(text.chars().take(40).collect())));
                 now
             }
         },
     };
-    let description = clean_text(&input.description, 4000, "description", true, &mut problems);
+    let description = clean_text(&input.description, 4000, "description", Lines::Many, &mut problems);
     let source_person = match input.source_person.as_deref() {
-        Some(p) => clean_text(p, 200, "source_person", false, &mut problems),
+        Some(p) => clean_text(p, 200, "source_person", Lines::One, &mut problems),
         None => current.user.display_name.clone(),
     };
     let classification = match input.classification.as_deref() {
@@ -406,7 +413,7 @@ pub async fn list(
     ApiLang(lang): ApiLang,
     ApiQuery(query): ApiQuery<ReportQuery>,
 ) -> Result<ApiJson<ReportPage>, ApiError> {
-    current.require(Action::ReadReports)?;
+    current.require_report_reader()?;
     let page = page_param(query.page, query.per_page)?;
     let bad = |what: &str| ApiError::bad_request("invalid_query", Msg::ErrBadRequest, what);
     let within = query.region.as_deref().map(|r| parse_code(r, "region")).transpose()?;
@@ -637,7 +644,7 @@ pub async fn get(
     Extension(origin): Extension<Origin>,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<ApiJson<ReportDetailDto>, ApiError> {
-    current.require(Action::ReadReports)?;
+    current.require_report_reader()?;
     let record = state.store.report(&current.viewer, id).await?.ok_or_else(|| not_found(id))?;
     audit_read(&state, &current, &record, &origin.0).await?;
     Ok(ApiJson(detail(&state, &current, record, lang).await?))
@@ -689,10 +696,11 @@ pub async fn move_report(
             found
         }
     };
-    let reason = input.reason.trim().to_owned();
+    // Optional here (a verification needs no reason), so checked but not required.
+    let reason = input.reason.trim().replace("\r\n", "\n");
     if reason.chars().count() > 2000 {
         problems.push(("reason".to_owned(), Problem::TooLong(2000)));
-    } else if reason.chars().any(|c| c.is_control() && c != '\n') {
+    } else if reason.chars().any(|c| sinergi_domain::text::forbidden(c, Lines::Many)) {
         problems.push(("reason".to_owned(), Problem::ControlCharacter));
     }
     let (Some(transition), true) = (transition, problems.is_empty()) else {
@@ -755,7 +763,7 @@ pub async fn comment(
     }
     state.store.report(&current.viewer, id).await?.ok_or_else(|| not_found(id))?;
     let mut problems = Vec::new();
-    let body = clean_text(&input.body, 2000, "body", true, &mut problems);
+    let body = clean_text(&input.body, 2000, "body", Lines::Many, &mut problems);
     if !problems.is_empty() {
         return Err(ApiError::validation(problems));
     }
@@ -799,7 +807,7 @@ pub async fn categories(
     current: CurrentUser,
     ApiLang(lang): ApiLang,
 ) -> Result<ApiJson<TaxonomyDto>, ApiError> {
-    if !current.viewer.may(Action::ReadReports) && !current.viewer.may(Action::FileReports) {
+    if !current.viewer.reads_reports() && !current.viewer.may(Action::FileReports) {
         return Err(auth::forbidden());
     }
     let (t, stored) = crate::taxonomy::current(&state);
@@ -857,7 +865,7 @@ pub async fn queue(
     current: CurrentUser,
     ApiQuery(query): ApiQuery<QueueQuery>,
 ) -> Result<ApiJson<QueueDto>, ApiError> {
-    current.require(Action::ReadReports)?;
+    current.require_report_reader()?;
     let agency = match query.agency.as_deref() {
         None => current.viewer.agency,
         Some(a) => sinergi_domain::AgencyKind::parse(a).ok_or_else(|| {
@@ -895,7 +903,7 @@ pub async fn escalations(
     current: CurrentUser,
     ApiLang(lang): ApiLang,
 ) -> Result<ApiJson<Vec<EscalationDto>>, ApiError> {
-    current.require(Action::ReadReports)?;
+    current.require_report_reader()?;
     let filter = ReportFilter { open: true, ..Default::default() };
     let mut out = Vec::new();
     let mut page = 1;

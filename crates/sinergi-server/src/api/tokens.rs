@@ -1,5 +1,5 @@
 //! API tokens for machine clients (SMS gateways, scripts): made, listed and revoked by the account that owns them
-//! (administrators see and revoke every account's). Only a signed-in person makes a token: a request made with a
+//! (administrators see and revoke those of the accounts in their territory; a national one every account's). Only a signed-in person makes a token: a request made with a
 //! token cannot mint more.
 
 use axum::Extension;
@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use sinergi_domain::access::Action;
 use sinergi_domain::i18n::Msg;
+use sinergi_store::TokenOwners;
 use utoipa::{IntoParams, ToSchema};
 
 use super::{ApiJson, ApiPath, ApiQuery, parse_code};
@@ -75,11 +76,11 @@ pub struct NewTokenDto {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct TokenListQuery {
-    /// Administrators: list every account's tokens.
+    /// Administrators: list the tokens of every account in your territory.
     pub all: Option<bool>,
 }
 
-/// Your API tokens (administrators: everyone's with `all=true`), newest first.
+/// Your API tokens (administrators: with `all=true`, those of every account in your territory), newest first.
 #[utoipa::path(get, path = "/tokens", tag = "auth", operation_id = "list_tokens", params(TokenListQuery),
     responses((status = 200, body = Vec<TokenDto>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody)))]
@@ -89,13 +90,15 @@ pub async fn list(
     ApiQuery(query): ApiQuery<TokenListQuery>,
 ) -> Result<ApiJson<Vec<TokenDto>>, ApiError> {
     current.require(Action::ManageOwnTokens)?;
-    let account = if query.all.unwrap_or(false) {
+    let owners = if query.all.unwrap_or(false) {
         current.require(Action::Administer)?;
-        None
+        // An administrator acts within their territory, like every other role: a regency's sees the tokens of
+        // the accounts there, only a national one every token.
+        TokenOwners::Within(current.viewer.scope.clone())
     } else {
-        Some(current.user.id)
+        TokenOwners::Account(current.user.id)
     };
-    let tokens = state.store.list_tokens(account).await?;
+    let tokens = state.store.list_tokens(&owners).await?;
     Ok(ApiJson(tokens.into_iter().map(TokenDto::from).collect()))
 }
 
@@ -143,7 +146,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, ApiJson(NewTokenDto { token, record: record.into() })))
 }
 
-/// Revokes a token of yours (administrators: anyone's). It stops working at once.
+/// Revokes a token of yours (administrators: of any account in your territory). It stops working at once.
 #[utoipa::path(delete, path = "/tokens/{id}", tag = "auth", operation_id = "revoke_token",
     params(("id" = String, Path, description = "The token's id (12 hex digits)")),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
@@ -155,10 +158,14 @@ pub async fn revoke(
     ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
     current.require(Action::ManageOwnTokens)?;
-    let account = if current.viewer.may(Action::Administer) { None } else { Some(current.user.id) };
+    let owners = if current.viewer.may(Action::Administer) {
+        TokenOwners::Within(current.viewer.scope.clone())
+    } else {
+        TokenOwners::Account(current.user.id)
+    };
     let well_formed = id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
     let event = auth::event(&current.actor(), "token.revoke", &format!("token:{id}"), String::new(), &origin.0);
-    if well_formed && state.store.revoke_token(&id, account, &event).await? {
+    if well_formed && state.store.revoke_token(&id, &owners, &event).await? {
         // This instance stops accepting it at once; others within `auth::TOKEN_TTL`.
         state.tokens.clear();
         Ok(StatusCode::NO_CONTENT)

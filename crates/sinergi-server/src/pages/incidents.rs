@@ -285,7 +285,7 @@ pub async fn list(
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let chrome = Chrome::new(&state, lang, &uri, "incidents", Some(&current)).await;
-    if !current.viewer.may(Action::ReadReports) {
+    if !current.viewer.reads_reports() {
         return Err(PageError::Forbidden(chrome));
     }
     let params: HashMap<String, String> = params.into_iter().collect();
@@ -376,7 +376,7 @@ pub async fn map_data(
     Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
     let refuse = |e: ApiError| (e.status(), axum::Json(e.body(lang))).into_response();
-    if let Err(e) = current.require(Action::ReadReports) {
+    if let Err(e) = current.require_report_reader() {
         return refuse(e);
     }
     let params: HashMap<String, String> = params.into_iter().collect();
@@ -999,7 +999,7 @@ pub async fn queue(
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let chrome = Chrome::new(&state, lang, &uri, "incidents", Some(&current)).await;
-    if !current.viewer.may(Action::ReadReports) {
+    if !current.viewer.reads_reports() {
         return Err(PageError::Forbidden(chrome));
     }
     let viewer = &current.viewer;
