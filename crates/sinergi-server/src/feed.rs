@@ -287,3 +287,24 @@ async fn send_entries(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn feeds_are_counted_per_account_and_per_address_and_given_back() {
+        let limits = FeedLimits::default();
+        let mine: Vec<FeedSlot> = (0..FEEDS_PER_ACCOUNT).map(|_| limits.acquire(1, "10.0.0.1").unwrap()).collect();
+        assert!(limits.acquire(1, "10.0.0.2").is_none(), "the account's limit holds from any address");
+        assert_eq!(limits.open_for(1), FEEDS_PER_ACCOUNT);
+        drop(mine);
+        assert_eq!(limits.open_for(1), 0);
+        let office: Vec<FeedSlot> =
+            (0..FEEDS_PER_ADDRESS as i64).map(|account| limits.acquire(account, "10.0.0.9").unwrap()).collect();
+        assert!(limits.acquire(999, "10.0.0.9").is_none(), "the address's limit holds for any account");
+        assert!(limits.acquire(999, "10.0.0.10").is_some());
+        drop(office);
+        assert!(limits.acquire(999, "10.0.0.9").is_some());
+    }
+}
