@@ -265,7 +265,7 @@ messages! {
     DemoReady => "Demo siap ({seconds} detik): {tps} TPS sintetis — data TPS ini buatan, bukan data KPU." / "Demo ready ({seconds} s): {tps} synthetic TPS — these TPS are generated, not KPU data.",
     DemoAssessments => "Pemetaan kerawanan: {count} penilaian TPS sintetis (set Bawaslu dan Polri)." / "Vulnerability mapping: {count} synthetic TPS assessments (Bawaslu and Polri sets).",
     DemoMayAdminister => "segalanya, di seluruh negeri" / "everything, nationwide",
-    DemoMayCommand => "membaca semua (termasuk rahasia), melapor, memutuskan laporan; tidak mencatat TPS atau penilaian" / "reads all (secret too), files reports, decides on them; records no TPS or assessments",
+    DemoMayCommand => "membaca laporan wilayahnya, juga yang rahasia bagi instansinya; melapor, memutuskan laporan; tidak mencatat TPS atau penilaian" / "reads the territory's reports, its agency's secret ones too; files and decides on reports; records no TPS or assessments",
     DemoMayOperate => "mencatat TPS dan penilaian kerawanan, melapor, menangani laporan" / "records TPS and vulnerability assessments, files and handles reports",
     DemoMayReport => "melapor dari lapangan, menilai TPS, melihat laporannya sendiri" / "files field reports, assesses TPS, sees own reports",
     DemoMayObserve => "hanya membaca" / "reads only",
