@@ -25,6 +25,7 @@ pub mod desk;
 pub mod early_warning;
 pub mod error;
 pub mod feed;
+pub mod incident;
 pub mod lang;
 mod pages;
 pub mod secrets;

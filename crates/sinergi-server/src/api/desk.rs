@@ -9,20 +9,15 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::Stream;
 use serde::{Deserialize, Serialize};
-use sinergi_domain::AgencyKind;
-use sinergi_domain::access::Action;
-use sinergi_domain::auth::Role;
 use sinergi_domain::i18n::{Lang, Msg};
-use sinergi_domain::import::Problem;
-use sinergi_domain::incident::{RejectReason, Status, Transition, workflow};
-use sinergi_store::{ReportMove, ReportRecord, ShareMove, StoreError};
 use utoipa::{IntoParams, ToSchema};
 
-use super::reports::{DuplicateDto, ShareDto, reference};
+use super::reports::{DuplicateDto, ShareDto};
 use super::{ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
-use crate::auth::{self, CurrentUser, Origin};
+use crate::auth::{CurrentUser, Origin};
 use crate::error::{ApiError, ErrorBody};
+use crate::incident::service::{self, Actor};
 use crate::lang::ApiLang;
 
 #[derive(Deserialize, IntoParams)]
@@ -106,41 +101,6 @@ pub struct SharesDto {
     pub shares: Vec<ShareDto>,
 }
 
-fn not_found(id: i64) -> ApiError {
-    ApiError::not_found("report_not_found", Msg::ErrReportNotFound, ("id", id.to_string()))
-}
-
-/// A reason: trimmed, required, at most 2,000 characters, one line or several.
-fn reason(text: &str, problems: &mut Vec<(String, Problem)>) -> String {
-    super::reports::clean_text(text, 2000, "reason", sinergi_domain::text::Lines::Many, problems)
-}
-
-fn agency_named(text: &str, problems: &mut Vec<(String, Problem)>) -> Option<AgencyKind> {
-    let found = AgencyKind::parse(text.trim());
-    if found.is_none() {
-        let allowed: Vec<&str> = AgencyKind::ALL.iter().map(|a| a.as_str()).collect();
-        problems.push((
-            "agency".into(),
-            Problem::OneOf { value: text.chars().take(40).collect(), allowed: allowed.join(", ") },
-        ));
-    }
-    found
-}
-
-/// Only the owning agency (the one that filed it) shares a report or revokes a share; an agency it was shared
-/// with cannot pass it on. Administrators act for any agency.
-async fn owned_report(state: &AppState, current: &CurrentUser, id: i64) -> Result<ReportRecord, ApiError> {
-    if !current.viewer.may(Action::FileReports) && !current.viewer.may(Action::HandleReports) {
-        return Err(auth::forbidden());
-    }
-    let record = state.store.report(&current.viewer, id).await?.ok_or_else(|| not_found(id))?;
-    if current.viewer.role != Role::Administrator && current.viewer.agency.as_str() != record.source_agency {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "not_owner", Msg::ErrNotOwner)
-            .arg("agency", record.source_agency.to_uppercase()));
-    }
-    Ok(record)
-}
-
 async fn shares_of(state: &AppState, id: i64) -> Result<SharesDto, ApiError> {
     let shares = state.store.report_shares(id).await?;
     Ok(SharesDto { shares: shares.into_iter().map(ShareDto::from).collect() })
@@ -160,30 +120,9 @@ pub async fn share(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<ShareInput>,
 ) -> Result<(StatusCode, ApiJson<SharesDto>), ApiError> {
-    let record = owned_report(&state, &current, id).await?;
-    let mut problems = Vec::new();
-    let agency = agency_named(&input.agency, &mut problems);
-    let reason = reason(&input.reason, &mut problems);
-    let Some(agency) = agency.filter(|_| problems.is_empty()) else {
-        return Err(ApiError::validation(problems));
-    };
-    if agency.as_str() == record.source_agency {
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "share_own_agency", Msg::ErrShareOwnAgency)
-            .arg("agency", agency.as_str().to_uppercase()));
-    }
-    let step = ShareMove {
-        report_id: id,
-        agency,
-        at_ms: auth::now_ms(),
-        account_id: Some(current.user.id),
-        actor: current.actor(),
-        reason,
-    };
-    state.store.share_report(&step).await.map_err(|e| match e {
-        StoreError::Conflict(_) => ApiError::new(StatusCode::CONFLICT, "already_shared", Msg::ErrAlreadyShared)
-            .arg("agency", agency.as_str().to_uppercase()),
-        other => other.into(),
-    })?;
+    service::share(&state, &Actor::of(&current), id, &input.agency, &input.reason)
+        .await
+        .map_err(|e| e.to_api(Lang::Id))?;
     Ok((StatusCode::CREATED, ApiJson(shares_of(&state, id).await?)))
 }
 
@@ -201,26 +140,7 @@ pub async fn revoke(
     ApiPath((id, agency)): ApiPath<(i64, String)>,
     ApiJson(input): ApiJson<RevokeInput>,
 ) -> Result<ApiJson<SharesDto>, ApiError> {
-    owned_report(&state, &current, id).await?;
-    let mut problems = Vec::new();
-    let agency = agency_named(&agency, &mut problems);
-    let reason = reason(&input.reason, &mut problems);
-    let Some(agency) = agency.filter(|_| problems.is_empty()) else {
-        return Err(ApiError::validation(problems));
-    };
-    let step = ShareMove {
-        report_id: id,
-        agency,
-        at_ms: auth::now_ms(),
-        account_id: Some(current.user.id),
-        actor: current.actor(),
-        reason,
-    };
-    state.store.revoke_share(&step).await.map_err(|e| match e {
-        StoreError::Conflict(_) => ApiError::new(StatusCode::CONFLICT, "not_shared", Msg::ErrNotShared)
-            .arg("agency", agency.as_str().to_uppercase()),
-        other => other.into(),
-    })?;
+    service::revoke(&state, &Actor::of(&current), id, &agency, &input.reason).await.map_err(|e| e.to_api(Lang::Id))?;
     Ok(ApiJson(shares_of(&state, id).await?))
 }
 
@@ -271,83 +191,8 @@ pub async fn decide(
     ApiPath((id, other)): ApiPath<(i64, i64)>,
     ApiJson(input): ApiJson<DuplicateDecision>,
 ) -> Result<ApiJson<DuplicatesDto>, ApiError> {
-    current.require(Action::HandleReports)?;
-    let confirm = match input.decision.trim() {
-        "confirm" => true,
-        "dismiss" => false,
-        text => {
-            return Err(ApiError::validation(vec![(
-                "decision".into(),
-                Problem::OneOf { value: text.chars().take(40).collect(), allowed: "confirm, dismiss".into() },
-            )]));
-        }
-    };
-    let first = state.store.report(&current.viewer, id).await?.ok_or_else(|| not_found(id))?;
-    let second = state.store.report(&current.viewer, other).await?.ok_or_else(|| not_found(other))?;
-    let (later, earlier) = if first.id > second.id { (first, second) } else { (second, first) };
-    // Confirming rejects the copy while it awaits verification: checked against the workflow before anything
-    // is written, so a refused rejection leaves the pair undecided.
-    let rejection = match Status::parse(&later.status) {
-        Some(status) if confirm && status.awaits_verification() => {
-            let earlier_ref = reference(&earlier.kind, earlier.id);
-            let why = lang.format(Msg::DuplicateOf, &[("reference", &earlier_ref)]);
-            let to = workflow::apply(
-                status,
-                Transition::Reject,
-                current.user.id,
-                later.reporter_account,
-                &why,
-                Some(RejectReason::Duplicate),
-            )
-            .map_err(|e| {
-                let (status, code) = match e {
-                    workflow::TransitionError::OwnReport => (StatusCode::FORBIDDEN, "own_report"),
-                    workflow::TransitionError::NotAllowed { .. } => (StatusCode::CONFLICT, "transition_not_allowed"),
-                    workflow::TransitionError::ReasonRequired => (StatusCode::UNPROCESSABLE_ENTITY, "reason_required"),
-                };
-                ApiError::new(status, code, Msg::ErrWorkflow).arg("detail", e.message(lang))
-            })?;
-            Some((status, to, why))
-        }
-        _ => None,
-    };
-    let at_ms = auth::now_ms();
-    state.store.decide_duplicate(later.id, earlier.id, confirm, at_ms, &current.actor()).await.map_err(
-        |e| match e {
-            StoreError::Conflict(detail) => {
-                let status = detail.trim_start_matches("already ");
-                let label = match (lang, status) {
-                    (Lang::Id, "confirmed") => "dikonfirmasi",
-                    (Lang::Id, _) => "dibatalkan",
-                    (Lang::En, s) => s,
-                };
-                ApiError::new(StatusCode::CONFLICT, "duplicate_decided", Msg::ErrDuplicateDecided).arg("status", label)
-            }
-            StoreError::InvalidReference(_) => {
-                ApiError::new(StatusCode::NOT_FOUND, "duplicate_not_found", Msg::ErrDuplicateUnknown)
-                    .arg("id", id)
-                    .arg("other", other)
-            }
-            e => e.into(),
-        },
-    )?;
-    if let Some((from, to, why)) = rejection {
-        let step = ReportMove {
-            report_id: later.id,
-            action: Transition::Reject.as_str().to_owned(),
-            from,
-            to,
-            at_ms,
-            account_id: Some(current.user.id),
-            actor: current.actor(),
-            reject_reason: Some(RejectReason::Duplicate),
-            reason: why,
-        };
-        // Someone may have verified it meanwhile: the confirmation stands, and the report stays where they put it.
-        match state.store.move_report(&step).await {
-            Ok(()) | Err(StoreError::Conflict(_)) => {}
-            Err(e) => return Err(e.into()),
-        }
-    }
+    service::decide_duplicate(&state, &Actor::of(&current), id, other, &input.decision, lang)
+        .await
+        .map_err(|e| e.to_api(lang))?;
     Ok(ApiJson(DuplicatesDto { duplicates: visible_duplicates(&state, &current, id).await? }))
 }

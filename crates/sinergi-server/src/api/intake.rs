@@ -152,7 +152,6 @@ pub async fn message(
         return Err(ApiError::internal());
     };
     let now = auth::now_ms();
-    let routes = taxonomy.route_report(&category.id, &village, &state.desk.units_over(&state.store, &village).await?);
     let report = NewReport {
         kind: parsed.kind,
         category: category.id.clone(),
@@ -173,9 +172,9 @@ pub async fn message(
             Classification::Biasa
         },
         idempotency_key: Some(format!("msg:{message_id}")),
-        routes,
+        routes: Vec::new(),
     };
-    let filed = state.desk.file(&state.store, report).await?;
+    let (filed, _) = crate::incident::service::route_and_file(&state, report).await?;
     let id = match filed {
         Filed::New(id) | Filed::Replayed(id) => id,
     };

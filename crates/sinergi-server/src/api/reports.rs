@@ -7,14 +7,14 @@ use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
+use sinergi_domain::LatLng;
 use sinergi_domain::access::Action;
 use sinergi_domain::auth::Classification;
 use sinergi_domain::i18n::{Lang, Msg};
-use sinergi_domain::import::{Problem, parse_wib_time};
-use sinergi_domain::incident::{Channel, RejectReason, ReportKind, Severity, Status, Transition, workflow};
-use sinergi_domain::text::Lines;
-use sinergi_domain::{LatLng, Level, RegionCode};
-use sinergi_store::{Filed, NewReport, ReportFilter, ReportMove, ReportRecord};
+use sinergi_domain::import::parse_wib_time;
+use sinergi_domain::incident::draft::ReportFields;
+use sinergi_domain::incident::{Channel, ReportKind, Severity, Status, Transition, workflow};
+use sinergi_store::{ReportFilter, ReportRecord};
 use utoipa::{IntoParams, ToSchema};
 
 use super::dto::LatLngDto;
@@ -23,6 +23,7 @@ use super::{ApiJson, ApiPath, ApiQuery, parse_code};
 use crate::AppState;
 use crate::auth::{self, Credential, CurrentUser, Origin};
 use crate::error::{ApiError, ErrorBody};
+use crate::incident::service::{self, Actor, MoveFields, Reporter};
 use crate::lang::ApiLang;
 
 /// A report as the API shows it.
@@ -152,24 +153,6 @@ fn not_found(id: i64) -> ApiError {
     ApiError::not_found("report_not_found", Msg::ErrReportNotFound, ("id", id.to_string()))
 }
 
-fn one_of(value: &str, allowed: &[&str]) -> Problem {
-    Problem::OneOf { value: value.chars().take(40).collect(), allowed: allowed.join(", ") }
-}
-
-/// Free text through the one check every entry point uses (`sinergi_domain::text`), its fault named by `field`.
-pub(crate) fn clean_text(
-    text: &str,
-    max: usize,
-    field: &str,
-    lines: Lines,
-    problems: &mut Vec<(String, Problem)>,
-) -> String {
-    sinergi_domain::text::check(text, max, lines).unwrap_or_else(|problem| {
-        problems.push((field.into(), problem));
-        String::new()
-    })
-}
-
 /// Files a report for the user's agency. Every field is checked and every fault named (422); the place must lie
 /// in the user's territory. Acknowledged once durable. A repeated idempotency key returns the first report (200).
 #[utoipa::path(post, path = "/reports", tag = "reports", operation_id = "create_report", request_body = ReportInput,
@@ -182,193 +165,34 @@ pub async fn create(
     ApiLang(lang): ApiLang,
     ApiJson(input): ApiJson<ReportInput>,
 ) -> Result<(StatusCode, ApiJson<FiledDto>), ApiError> {
-    current.require(Action::FileReports)?;
-    let now = auth::now_ms();
-    let mut problems: Vec<(String, Problem)> = Vec::new();
-    let taxonomy = state.desk.taxonomy();
-    let kind = match input.kind.as_deref() {
-        None => ReportKind::Incident,
-        Some(text) => ReportKind::parse(text).unwrap_or_else(|| {
-            problems.push(("kind".into(), one_of(text, &["incident", "intelligence"])));
-            ReportKind::Incident
-        }),
+    let default_channel = match current.credential {
+        Credential::Token { .. } => Channel::Api,
+        _ => Channel::Web,
     };
-    let category = taxonomy.category(input.category.trim());
-    if category.is_none() {
-        let ids: Vec<&str> = taxonomy.categories.iter().map(|c| c.id.as_str()).collect();
-        problems.push(("category".into(), one_of(&input.category, &ids)));
-    }
-    let severity = match &input.severity {
-        None | Some(serde_json::Value::Null) => category.map_or(Severity::Medium, |c| c.severity),
-        Some(value) => {
-            let text = super::vulnerability::answer_text(value);
-            Severity::parse(&text).unwrap_or_else(|| {
-                problems.push((
-                    "severity".into(),
-                    one_of(&text, &["1", "2", "3", "4", "rendah", "sedang", "tinggi", "kritis"]),
-                ));
-                Severity::Medium
-            })
-        }
-    };
-    let occurred_at_ms = match input.occurred_at.as_deref() {
-        None => now,
-        Some(text) => match parse_wib_time(text) {
-            // A report of the future is a typing slip; a few minutes of clock skew are not.
-            Some(at) if at <= now + 10 * 60_000 => at,
-            Some(_) => {
-                problems.push(("occurred_at".into(), Problem::FutureDate(text.chars().take(40).collect())));
-                now
-            }
-            None => {
-                problems.push(("occurred_at".into(), Problem::BadDate(text.chars().take(40).collect())));
-                now
-            }
-        },
-    };
-    let description = clean_text(&input.description, 4000, "description", Lines::Many, &mut problems);
-    let source_person = match input.source_person.as_deref() {
-        Some(p) => clean_text(p, 200, "source_person", Lines::One, &mut problems),
-        None => current.user.display_name.clone(),
-    };
-    let classification = match input.classification.as_deref() {
-        None if kind == ReportKind::Intelligence => Classification::Terbatas,
-        None => Classification::Biasa,
-        Some(text) => Classification::parse(text).unwrap_or_else(|| {
-            problems.push(("classification".into(), one_of(text, &["biasa", "terbatas", "rahasia"])));
-            Classification::Biasa
-        }),
-    };
-    if !current.viewer.may_read(classification) {
-        // Filing what one could not read back would lose it from one's own view.
-        let allowed: Vec<&str> = [Classification::Biasa, Classification::Terbatas, Classification::Rahasia]
-            .into_iter()
-            .filter(|c| current.viewer.may_read(*c))
-            .map(Classification::as_str)
-            .collect();
-        problems.push(("classification".into(), one_of(classification.as_str(), &allowed)));
-    }
-    let channel = match input.channel.as_deref() {
-        None if matches!(current.credential, Credential::Token { .. }) => Channel::Api,
-        None => Channel::Web,
-        Some(text) => match Channel::parse(text) {
-            Some(c @ (Channel::Web | Channel::Api | Channel::Field)) => c,
-            _ => {
-                problems.push(("channel".into(), one_of(text, &["web", "api", "field"])));
-                Channel::Web
-            }
-        },
-    };
-    let idempotency_key = input.idempotency_key.as_deref().map(str::trim).map(str::to_owned);
-    if let Some(key) = &idempotency_key
-        && (key.is_empty()
-            || key.len() > 100
-            || !key.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b':' | b'.')))
-    {
-        problems.push(("idempotency_key".into(), Problem::BadKey));
-    }
-    let location = match &input.location {
-        None => None,
-        Some(l) => {
-            let point = LatLng::new(l.lat, l.lng);
-            if point.is_finite() && point.in_indonesia() {
-                Some(point)
-            } else {
-                problems.push(("location".into(), Problem::OutsideIndonesia { lat: l.lat, lng: l.lng }));
-                None
-            }
-        }
-    };
+    let reporter = Reporter { user: &current.user, viewer: &current.viewer, default_channel };
+    let filing = service::file_report(&state, &reporter, &input.into_fields()).await?;
+    let status = if filing.replayed { StatusCode::OK } else { StatusCode::CREATED };
+    Ok((status, ApiJson(FiledDto { report: ReportDto::new(filing.record, &state, lang), replayed: filing.replayed })))
+}
 
-    // The place: a TPS gives its village (and its location when none is given); a village is checked; coordinates
-    // are placed.
-    let mut tps_id = None;
-    let mut village: Option<RegionCode> = None;
-    let mut location = location;
-    if let Some(id) = input.tps_id {
-        match state.store.tps(&current.viewer, id).await? {
-            Some(t) => {
-                tps_id = Some(t.id);
-                location = location.or(t.tps.location);
-                village = Some(t.tps.village);
-            }
-            None => problems.push(("tps_id".into(), Problem::UnknownTpsId(id))),
+impl ReportInput {
+    /// The fields as typed, for the incident service.
+    pub fn into_fields(self) -> ReportFields {
+        ReportFields {
+            kind: self.kind,
+            category: self.category,
+            severity: self.severity.as_ref().filter(|v| !v.is_null()).map(super::vulnerability::answer_text),
+            occurred_at: self.occurred_at,
+            tps_id: self.tps_id,
+            village_code: self.village_code,
+            location: self.location.map(|l| LatLng::new(l.lat, l.lng)),
+            description: self.description,
+            source_person: self.source_person,
+            classification: self.classification,
+            channel: self.channel,
+            idempotency_key: self.idempotency_key,
         }
     }
-    if let Some(text) = input.village_code.as_deref() {
-        match RegionCode::parse(text) {
-            Err(e) => problems.push(("village_code".into(), Problem::BadCode(e))),
-            Ok(code) if code.level() != Level::Village => {
-                problems.push(("village_code".into(), Problem::NotVillage(code.to_string())))
-            }
-            Ok(code) if !current.viewer.covers(&code) => {
-                problems.push(("village_code".into(), Problem::OutsideScope(code.to_string())))
-            }
-            Ok(code) => match &village {
-                Some(of_tps) if *of_tps != code => problems.push((
-                    "village_code".into(),
-                    Problem::ParentMismatch {
-                        given: code.to_string(),
-                        code: format!("TPS {}", input.tps_id.unwrap_or_default()),
-                        expected: of_tps.to_string(),
-                    },
-                )),
-                _ => {
-                    if !state.desk.village_exists(&state.store, &current.viewer, &code).await? {
-                        problems.push(("village_code".into(), Problem::UnknownRegion(code.to_string())));
-                    }
-                    village = Some(code);
-                }
-            },
-        }
-    }
-    if village.is_none() && problems.iter().all(|(f, _)| f != "tps_id" && f != "village_code") {
-        match location {
-            Some(point) => match state.desk.places(&state.store).await?.resolve(point) {
-                Some(placed) if current.viewer.covers(placed.village()) => village = Some(placed.village().clone()),
-                Some(placed) => problems.push(("location".into(), Problem::OutsideScope(placed.village().to_string()))),
-                None => problems.push(("location".into(), Problem::NoVillageNear { lat: point.lat, lng: point.lng })),
-            },
-            None if input.location.is_none() => problems.push(("place".into(), Problem::NoPlace)),
-            None => {}
-        }
-    }
-    let (Some(village), Some(category), true) = (village, category, problems.is_empty()) else {
-        return Err(ApiError::validation(problems));
-    };
-    let routes = taxonomy.route_report(&category.id, &village, &state.desk.units_over(&state.store, &village).await?);
-    let report = NewReport {
-        kind,
-        category: category.id.clone(),
-        severity,
-        occurred_at_ms,
-        reported_at_ms: now,
-        village,
-        tps_id,
-        location,
-        description,
-        source_agency: current.viewer.agency,
-        source_person,
-        reporter_account: Some(current.user.id),
-        channel,
-        classification,
-        idempotency_key,
-        routes,
-    };
-    let filed = state.desk.file(&state.store, report.clone()).await?;
-    // A new report is answered with what was filed, as stored; a replay with the first report, read back.
-    let record = match filed {
-        Filed::New(id) => report.stored_as(id),
-        Filed::Replayed(id) => state.store.report(&current.viewer, id).await?.ok_or_else(|| not_found(id))?,
-    };
-    let status = if matches!(filed, Filed::New(_)) { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((
-        status,
-        ApiJson(FiledDto {
-            report: ReportDto::new(record, &state, lang),
-            replayed: matches!(filed, Filed::Replayed(_)),
-        }),
-    ))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -677,64 +501,8 @@ pub async fn move_report(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<MoveInput>,
 ) -> Result<ApiJson<ReportDetailDto>, ApiError> {
-    current.require(Action::HandleReports)?;
-    let record = state.store.report(&current.viewer, id).await?.ok_or_else(|| not_found(id))?;
-    let mut problems = Vec::new();
-    let names: Vec<&str> = Transition::ALL.iter().map(|t| t.as_str()).collect();
-    let transition = Transition::parse(&input.action);
-    if transition.is_none() {
-        problems.push(("action".to_owned(), one_of(&input.action, &names)));
-    }
-    let reject = match input.reject_reason.as_deref() {
-        None => None,
-        Some(text) => {
-            let found = RejectReason::parse(text);
-            if found.is_none() {
-                problems
-                    .push(("reject_reason".to_owned(), one_of(text, &["hoax", "duplicate", "not_election", "other"])));
-            }
-            found
-        }
-    };
-    // Optional here (a verification needs no reason), so checked but not required.
-    let reason = input.reason.trim().replace("\r\n", "\n");
-    if reason.chars().count() > 2000 {
-        problems.push(("reason".to_owned(), Problem::TooLong(2000)));
-    } else if reason.chars().any(|c| sinergi_domain::text::forbidden(c, Lines::Many)) {
-        problems.push(("reason".to_owned(), Problem::ControlCharacter));
-    }
-    let (Some(transition), true) = (transition, problems.is_empty()) else {
-        return Err(ApiError::validation(problems));
-    };
-    let from = Status::parse(&record.status).ok_or_else(ApiError::internal)?;
-    let to =
-        workflow::apply(from, transition, current.user.id, record.reporter_account, &reason, reject).map_err(|e| {
-            let (status, code) = match e {
-                workflow::TransitionError::NotAllowed { .. } => (StatusCode::CONFLICT, "transition_not_allowed"),
-                workflow::TransitionError::OwnReport => (StatusCode::FORBIDDEN, "own_report"),
-                workflow::TransitionError::ReasonRequired => (StatusCode::UNPROCESSABLE_ENTITY, "reason_required"),
-            };
-            ApiError::new(status, code, Msg::ErrWorkflow).arg("detail", e.message(lang))
-        })?;
-    let step = ReportMove {
-        report_id: id,
-        action: transition.as_str().to_owned(),
-        from,
-        to,
-        at_ms: auth::now_ms(),
-        account_id: Some(current.user.id),
-        actor: current.actor(),
-        reject_reason: if transition == Transition::Reject { reject } else { None },
-        reason,
-    };
-    state.store.move_report(&step).await.map_err(|e| match e {
-        sinergi_store::StoreError::Conflict(_) => {
-            ApiError::new(StatusCode::CONFLICT, "transition_not_allowed", Msg::ErrWorkflow)
-                .arg("detail", lang.t(Msg::ErrMovedMeanwhile))
-        }
-        other => other.into(),
-    })?;
-    let record = state.store.report(&current.viewer, id).await?.ok_or_else(|| not_found(id))?;
+    let fields = MoveFields { action: input.action, reason: input.reason, reject_reason: input.reject_reason };
+    let record = service::move_report(&state, &Actor::of(&current), id, &fields).await.map_err(|e| e.to_api(lang))?;
     Ok(ApiJson(detail(&state, &current, record, lang).await?))
 }
 
@@ -755,23 +523,19 @@ pub struct CommentInput {
 pub async fn comment(
     State(state): State<AppState>,
     current: CurrentUser,
+    ApiLang(lang): ApiLang,
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<CommentInput>,
 ) -> Result<(StatusCode, ApiJson<CommentDto>), ApiError> {
-    if !current.viewer.may(Action::FileReports) && !current.viewer.may(Action::HandleReports) {
-        return Err(auth::forbidden());
-    }
-    state.store.report(&current.viewer, id).await?.ok_or_else(|| not_found(id))?;
-    let mut problems = Vec::new();
-    let body = clean_text(&input.body, 2000, "body", Lines::Many, &mut problems);
-    if !problems.is_empty() {
-        return Err(ApiError::validation(problems));
-    }
-    let at_ms = auth::now_ms();
-    let author = current.user.display_name.clone();
-    let agency = current.viewer.agency.as_str();
-    let comment_id = state.store.add_comment(id, at_ms, Some(current.user.id), &author, agency, &body).await?;
-    Ok((StatusCode::CREATED, ApiJson(CommentDto { id: comment_id, at_ms, author, agency: agency.to_owned(), body })))
+    let added = service::comment(&state, &Actor::of(&current), id, &input.body).await.map_err(|e| e.to_api(lang))?;
+    let dto = CommentDto {
+        id: added.id,
+        at_ms: added.at_ms,
+        author: added.author,
+        agency: added.agency.as_str().to_owned(),
+        body: added.body,
+    };
+    Ok((StatusCode::CREATED, ApiJson(dto)))
 }
 
 /// A category of the taxonomy.

@@ -2,7 +2,7 @@
 //! signal. With JavaScript (`web/src/field.js`) a report goes to the device's outbox first and is sent from there
 //! to `POST /api/v1/reports`, at once or when the signal returns; the service worker (`web/src/sw.js`) keeps this
 //! page so that it opens without signal. Without JavaScript the form posts here, and the report is filed by the
-//! API's own handler, so both paths check and file a report the same way.
+//! incident service that the API's handler calls too, so both paths check and file a report the same way.
 
 use std::collections::HashMap;
 
@@ -13,21 +13,22 @@ use axum::extract::{Form, Query, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use sinergi_domain::LatLng;
 use sinergi_domain::Level;
 use sinergi_domain::access::Action;
 use sinergi_domain::auth::{Classification, Scope};
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_domain::import::Problem;
-use sinergi_domain::incident::{Severity, Taxonomy};
+use sinergi_domain::incident::draft::ReportFields;
+use sinergi_domain::incident::{Channel, Severity, Taxonomy};
 
 use super::vulnerability::wib;
 use super::{Chrome, PageError};
 use crate::AppState;
-use crate::api::ApiJson;
-use crate::api::dto::LatLngDto;
-use crate::api::reports::{self, ReportInput};
+use crate::api::reports::reference;
 use crate::auth::{self, CurrentUser};
-use crate::lang::{ApiLang, PageLang};
+use crate::incident::service::{self, FileError, Reporter};
+use crate::lang::PageLang;
 
 /// An option of a `<select>`.
 pub struct Choice {
@@ -236,7 +237,8 @@ fn coordinate(text: &str) -> Option<f64> {
     text.replace(',', ".").parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
-/// Files the report of a form posted without JavaScript through `POST /api/v1/reports`'s handler; on success goes
+/// Files the report of a form posted without JavaScript through the incident service (as `POST /api/v1/reports`
+/// does); on success goes
 /// back to an empty form that shows the reference number, else shows the form again with every fault named.
 pub async fn submit(
     State(state): State<AppState>,
@@ -263,7 +265,7 @@ pub async fn submit(
     let location = match (text("lat"), text("lng")) {
         (None, None) => None,
         (Some(lat), Some(lng)) => match (coordinate(lat), coordinate(lng)) {
-            (Some(lat), Some(lng)) => Some(LatLngDto { lat, lng }),
+            (Some(lat), Some(lng)) => Some(LatLng::new(lat, lng)),
             (None, _) => {
                 errors.push(format!(
                     "{coordinates}: {}",
@@ -297,10 +299,10 @@ pub async fn submit(
         Some(p) => (None, Some(p.to_owned())),
         None => (None, None),
     };
-    let input = ReportInput {
+    let report = ReportFields {
         kind: text("kind").map(str::to_owned),
         category: text("category").unwrap_or_default().to_owned(),
-        severity: text("severity").map(|s| serde_json::Value::String(s.to_owned())),
+        severity: text("severity").map(str::to_owned),
         occurred_at: text("occurred_at").map(str::to_owned),
         tps_id,
         village_code,
@@ -311,23 +313,27 @@ pub async fn submit(
         channel: Some("field".to_owned()),
         idempotency_key: Some(key.clone()),
     };
-    match reports::create(State(state.clone()), current.clone(), ApiLang(lang), ApiJson(input)).await {
-        Ok((_, ApiJson(filed))) => Ok(Redirect::to(&format!("/field?sent={}", filed.report.reference)).into_response()),
-        Err(e) if e.status() == StatusCode::FORBIDDEN => Err(PageError::Forbidden(chrome)),
-        Err(e) => {
-            let body = e.body(lang);
-            let errors = if body.fields.is_empty() {
-                vec![body.message]
-            } else {
-                body.fields
-                    .iter()
-                    .map(|f| format!("{}: {}", field_label(lang, &f.field).unwrap_or(f.field.as_str()), f.message))
-                    .collect()
-            };
-            let page = page(&state.desk.taxonomy(), chrome, &current, &fields, None, errors, key);
-            Ok((e.status(), page).into_response())
+    let reporter = Reporter { user: &current.user, viewer: &current.viewer, default_channel: Channel::Field };
+    let (status, errors) = match service::file_report(&state, &reporter, &report).await {
+        Ok(filing) => {
+            let reference = reference(&filing.record.kind, filing.record.id);
+            return Ok(Redirect::to(&format!("/field?sent={reference}")).into_response());
         }
-    }
+        Err(FileError::Forbidden) => return Err(PageError::Forbidden(chrome)),
+        Err(FileError::Invalid(problems)) => {
+            let label = |field: &str| field_label(lang, field).unwrap_or(field).to_owned();
+            let errors =
+                problems.iter().map(|(f, problem)| format!("{}: {}", label(f), problem.message(lang))).collect();
+            (StatusCode::UNPROCESSABLE_ENTITY, errors)
+        }
+        // The database failed: the page says so in the user's words (and the form keeps what was typed).
+        Err(FileError::Store(e)) => {
+            let error = crate::error::ApiError::from(e);
+            (error.status(), vec![error.body(lang).message])
+        }
+    };
+    let page = page(&state.desk.taxonomy(), chrome, &current, &fields, None, errors, key);
+    Ok((status, page).into_response())
 }
 
 #[cfg(test)]

@@ -21,17 +21,18 @@ use sinergi_domain::access::{Action, Viewer};
 use sinergi_domain::auth::Scope;
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_domain::import::Problem;
-use sinergi_domain::incident::{Severity, Status};
+use sinergi_domain::incident::{Severity, Status, TransitionError};
 use sinergi_domain::{AgencyKind, Level, RegionCode};
 use sinergi_store::{Page, RegionInfo, ReportFilter, StoreError};
 
 use super::{Chrome, PageError, internal, percent_encode, region_href, wib};
 use crate::AppState;
 use crate::api::report_export::{FilterText, places, villages};
-use crate::api::reports::{self, CommentInput, MoveInput, OverdueDto, ReportDto};
+use crate::api::reports::{self, OverdueDto, ReportDto};
 use crate::api::{ApiJson, ApiPath};
 use crate::auth::{self, CurrentUser, Origin};
 use crate::error::ApiError;
+use crate::incident::service::{self, Actor, DeskError, MoveFields};
 use crate::lang::{ApiLang, PageLang};
 
 /// Reports listed per page of the list.
@@ -748,7 +749,8 @@ pub async fn report(
     render(&state, chrome, &current, &origin, id, Forms { saved, ..Forms::default() }).await
 }
 
-/// Why an API handler refused a form, each faulty field named by its label on the page.
+/// Why the desk refused a form, each faulty field named by its label on the page; `missing` names the fields left
+/// empty when the refusal was for a missing reason.
 fn refusal(e: &ApiError, lang: Lang, missing: &[Msg]) -> String {
     let body = e.body(lang);
     let named = |field: &str| -> String {
@@ -768,7 +770,7 @@ fn refusal(e: &ApiError, lang: Lang, missing: &[Msg]) -> String {
             .collect::<Vec<_>>()
             .join("; ");
     }
-    if e.code() == "reason_required" && !missing.is_empty() {
+    if !missing.is_empty() {
         let empty = Problem::Empty.message(lang);
         return missing.iter().map(|m| format!("{}: {empty}", lang.t(*m))).collect::<Vec<_>>().join("; ");
     }
@@ -780,7 +782,7 @@ fn shown_on_form(e: &ApiError) -> bool {
     e.status().is_client_error() && e.status() != StatusCode::NOT_FOUND && e.code() != "forbidden"
 }
 
-/// Moves a report from its page's form, through the API's handler; a refusal is shown on the page with the form
+/// Moves a report from its page's form, through the incident service; a refusal is shown on the page with the form
 /// as typed.
 #[allow(clippy::too_many_arguments)] // one per axum extractor
 pub async fn move_submit(
@@ -806,20 +808,21 @@ pub async fn move_submit(
         reason: field("reason"),
         error: None,
     };
-    let input = MoveInput {
+    let input = MoveFields {
         action: form.action.clone(),
         reason: form.reason.clone(),
         reject_reason: Some(form.reject_reason.trim().to_owned()).filter(|k| !k.is_empty()),
     };
-    let moved = reports::move_report(State(state.clone()), current.clone(), ApiLang(lang), ApiPath(id), ApiJson(input));
-    match moved.await {
+    let moved = service::move_report(&state, &Actor::of(&current), id, &input).await;
+    let reason_missing = matches!(moved, Err(DeskError::Workflow(TransitionError::ReasonRequired)));
+    match moved.map_err(|e| e.to_api(lang)) {
         Ok(_) => Ok(Redirect::to(&format!("/incidents/{id}?saved=move")).into_response()),
         Err(e) if shown_on_form(&e) => {
             let mut missing = Vec::new();
-            if form.action.trim() == "reject" && form.reject_reason.trim().is_empty() {
+            if reason_missing && form.action.trim() == "reject" && form.reject_reason.trim().is_empty() {
                 missing.push(Msg::FieldRejectKind);
             }
-            if form.reason.trim().is_empty() {
+            if reason_missing && form.reason.trim().is_empty() {
                 missing.push(Msg::ColReason);
             }
             let detail = refusal(&e, lang, &missing);
@@ -832,7 +835,7 @@ pub async fn move_submit(
     }
 }
 
-/// Adds a comment from a report's page, through the API's handler; a refusal is shown with the text as typed.
+/// Adds a comment from a report's page, through the incident service; a refusal is shown with the text as typed.
 #[allow(clippy::too_many_arguments)] // one per axum extractor
 pub async fn comment_submit(
     State(state): State<AppState>,
@@ -851,8 +854,7 @@ pub async fn comment_submit(
     }
     let Ok(id) = id.parse::<i64>() else { return Err(no_such_report(&chrome, &id)) };
     let body = fields.get("body").cloned().unwrap_or_default();
-    let input = CommentInput { body: body.clone() };
-    match reports::comment(State(state.clone()), current.clone(), ApiPath(id), ApiJson(input)).await {
+    match service::comment(&state, &Actor::of(&current), id, &body).await.map_err(|e| e.to_api(lang)) {
         Ok(_) => Ok(Redirect::to(&format!("/incidents/{id}?saved=comment#comments")).into_response()),
         Err(e) if shown_on_form(&e) => {
             let detail = refusal(&e, lang, &[]);
@@ -876,7 +878,7 @@ fn form_fields(
 }
 
 /// Shares the report with an agency (`agency`, `reason`), or revokes a share (`revoke` = the agency, `reason`),
-/// from its page, through the API's handlers; a refusal is shown beside the share form, as typed.
+/// from its page, through the incident service; a refusal is shown beside the share form, as typed.
 #[allow(clippy::too_many_arguments)] // one per axum extractor
 pub async fn share_submit(
     State(state): State<AppState>,
@@ -892,26 +894,12 @@ pub async fn share_submit(
     let Ok(id) = id.parse::<i64>() else { return Err(no_such_report(&chrome, &id)) };
     let field = |name: &str| fields.get(name).cloned().unwrap_or_default();
     let reason = field("reason");
+    let actor = Actor::of(&current);
     let result = match fields.get("revoke") {
-        Some(agency) => {
-            let input = crate::api::desk::RevokeInput { reason: reason.clone() };
-            crate::api::desk::revoke(
-                State(state.clone()),
-                current.clone(),
-                ApiPath((id, agency.clone())),
-                ApiJson(input),
-            )
-            .await
-            .map(|_| ())
-        }
-        None => {
-            let input = crate::api::desk::ShareInput { agency: field("agency"), reason: reason.clone() };
-            crate::api::desk::share(State(state.clone()), current.clone(), ApiPath(id), ApiJson(input))
-                .await
-                .map(|_| ())
-        }
+        Some(agency) => service::revoke(&state, &actor, id, agency, &reason).await,
+        None => service::share(&state, &actor, id, &field("agency"), &reason).await,
     };
-    match result {
+    match result.map_err(|e| e.to_api(lang)) {
         Ok(()) => Ok(Redirect::to(&format!("/incidents/{id}?saved=share#shares")).into_response()),
         Err(e) if shown_on_form(&e) => {
             let detail = refusal(&e, lang, &[]);
@@ -927,8 +915,8 @@ pub async fn share_submit(
     }
 }
 
-/// Confirms or dismisses a probable duplicate (`other`, `decision`) from the report's page, through the API's
-/// handler.
+/// Confirms or dismisses a probable duplicate (`other`, `decision`) from the report's page, through the incident
+/// service.
 #[allow(clippy::too_many_arguments)] // one per axum extractor
 pub async fn duplicate_submit(
     State(state): State<AppState>,
@@ -946,15 +934,9 @@ pub async fn duplicate_submit(
     let Some(other) = other else {
         return Err(no_such_report(&chrome, fields.get("other").map_or("", String::as_str)));
     };
-    let input = crate::api::desk::DuplicateDecision { decision: fields.get("decision").cloned().unwrap_or_default() };
-    let decided = crate::api::desk::decide(
-        State(state.clone()),
-        current.clone(),
-        ApiLang(lang),
-        ApiPath((id, other)),
-        ApiJson(input),
-    );
-    match decided.await {
+    let decision = fields.get("decision").map_or("", String::as_str);
+    let decided = service::decide_duplicate(&state, &Actor::of(&current), id, other, decision, lang).await;
+    match decided.map_err(|e| e.to_api(lang)) {
         Ok(_) => Ok(Redirect::to(&format!("/incidents/{id}?saved=duplicate#duplicates")).into_response()),
         Err(e) if shown_on_form(&e) => {
             let detail = refusal(&e, lang, &[]);
