@@ -9,7 +9,6 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use sinergi_domain::LatLng;
 use sinergi_domain::access::Action;
-use sinergi_domain::auth::Classification;
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_domain::import::parse_wib_time;
 use sinergi_domain::incident::draft::ReportFields;
@@ -147,10 +146,6 @@ pub struct FiledDto {
     pub report: ReportDto,
     /// True when this submission repeated an earlier one: nothing new was stored.
     pub replayed: bool,
-}
-
-fn not_found(id: i64) -> ApiError {
-    ApiError::not_found("report_not_found", Msg::ErrReportNotFound, ("id", id.to_string()))
 }
 
 /// Files a report for the user's agency. Every field is checked and every fault named (422); the place must lie
@@ -395,7 +390,9 @@ impl DuplicateDto {
     }
 }
 
-async fn detail(
+/// A report with its routes, history, comments, shares, the moves the user may make and the probable duplicates
+/// the user may see (the API's answer and the report page's content).
+pub(crate) async fn detail(
     state: &AppState,
     current: &CurrentUser,
     record: ReportRecord,
@@ -442,20 +439,6 @@ async fn detail(
     })
 }
 
-/// Reads of restricted and secret reports are audited (who read which report, when).
-async fn audit_read(
-    state: &AppState,
-    current: &CurrentUser,
-    record: &ReportRecord,
-    origin: &str,
-) -> Result<(), ApiError> {
-    if record.classification != Classification::Biasa.as_str() {
-        let target = format!("report:{}", record.id);
-        auth::audit(state, &current.actor(), "report.read", &target, record.classification.clone(), origin).await?;
-    }
-    Ok(())
-}
-
 /// A report, its history and its comments.
 #[utoipa::path(get, path = "/reports/{id}", tag = "reports", operation_id = "get_report",
     params(("id" = i64, Path, description = "Report id")),
@@ -468,9 +451,7 @@ pub async fn get(
     Extension(origin): Extension<Origin>,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<ApiJson<ReportDetailDto>, ApiError> {
-    current.require_report_reader()?;
-    let record = state.store.report(&current.viewer, id).await?.ok_or_else(|| not_found(id))?;
-    audit_read(&state, &current, &record, &origin.0).await?;
+    let record = service::read_report(&state, &Actor::of(&current), &origin.0, id).await.map_err(|e| e.to_api(lang))?;
     Ok(ApiJson(detail(&state, &current, record, lang).await?))
 }
 
@@ -655,8 +636,28 @@ pub struct EscalationDto {
     pub escalated_to: Vec<RouteDto>,
 }
 
-/// Most overdue reports listed at once: the most overdue first.
-const ESCALATIONS_LISTED: u32 = 1000;
+/// The escalation panel as the API answers it and the page shows it.
+pub(crate) fn escalation_panel(
+    state: &AppState,
+    overdue: Vec<(ReportRecord, sinergi_domain::incident::escalation::Overdue, Vec<sinergi_domain::Unit>)>,
+    lang: Lang,
+) -> Vec<EscalationDto> {
+    overdue
+        .into_iter()
+        .map(|(record, _, units)| EscalationDto {
+            report: ReportDto::new(record, state, lang),
+            escalated_to: units
+                .into_iter()
+                .map(|u| RouteDto {
+                    agency: u.kind.agency().as_str().to_owned(),
+                    unit_code: u.code,
+                    unit_name: u.name,
+                    role: "escalated".into(),
+                })
+                .collect(),
+        })
+        .collect()
+}
 
 /// The escalation panel: the reports in the user's territory and clearance that have missed their time limit
 /// for verification or for first action, most overdue first, with the units they are escalated to.
@@ -667,42 +668,7 @@ pub async fn escalations(
     current: CurrentUser,
     ApiLang(lang): ApiLang,
 ) -> Result<ApiJson<Vec<EscalationDto>>, ApiError> {
-    current.require_report_reader()?;
-    let filter = ReportFilter { open: true, ..Default::default() };
-    let mut out = Vec::new();
-    let mut page = 1;
-    // Open reports, a page at a time; only the overdue ones are kept.
-    loop {
-        let (items, total) =
-            state.store.reports(&current.viewer, &filter, sinergi_store::Page::new(page, 1000)).await?;
-        let done = u64::from(page) * 1000 >= total || items.is_empty();
-        for record in items {
-            let dto = ReportDto::new(record.clone(), &state, lang);
-            if dto.overdue.is_some() {
-                out.push((record, dto));
-            }
-        }
-        if done || out.len() >= ESCALATIONS_LISTED as usize {
-            break;
-        }
-        page += 1;
-    }
-    out.sort_by_key(|(_, r)| r.overdue.as_ref().map_or(i64::MAX, |o| o.due_at_ms));
-    out.truncate(ESCALATIONS_LISTED as usize);
-    let mut panel = Vec::with_capacity(out.len());
-    for (record, report) in out {
-        let steps = report.overdue.as_ref().map_or(0, |o| o.steps);
-        let escalated_to = crate::desk::escalation_targets(&state.store, &record, steps)
-            .await?
-            .into_iter()
-            .map(|(_, u)| RouteDto {
-                agency: u.kind.agency().as_str().to_owned(),
-                unit_code: u.code,
-                unit_name: u.name,
-                role: "escalated".into(),
-            })
-            .collect();
-        panel.push(EscalationDto { report, escalated_to });
-    }
+    let overdue = service::overdue_reports(&state, &current.viewer).await.map_err(|e| e.to_api(lang))?;
+    let panel = escalation_panel(&state, overdue, lang);
     Ok(ApiJson(panel))
 }

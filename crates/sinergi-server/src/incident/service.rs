@@ -500,3 +500,71 @@ pub async fn decide_duplicate(
     }
     Ok(())
 }
+
+/// Reads a report for its page or the API: only what the user may read (`NotFound` otherwise, as if it did not
+/// exist), and every read of a restricted or secret report audited (who read which, when, from where).
+pub async fn read_report(
+    state: &AppState,
+    actor: &Actor<'_>,
+    origin: &str,
+    id: i64,
+) -> Result<ReportRecord, DeskError> {
+    if !actor.viewer.reads_reports() {
+        return Err(DeskError::Forbidden);
+    }
+    let record = readable(state, actor.viewer, id).await?;
+    if record.classification != sinergi_domain::auth::Classification::Biasa.as_str() {
+        let target = format!("report:{}", record.id);
+        let event = auth::event(&actor.name, "report.read", &target, record.classification.clone(), origin);
+        state.store.append_audit(&event).await?;
+    }
+    Ok(record)
+}
+
+/// Most overdue reports listed at once: the most overdue first.
+pub const ESCALATIONS_LISTED: usize = 1000;
+
+/// The escalation panel: the open reports the viewer reads that have missed their time limit for verification or
+/// for first action, most overdue first, each with the units it is escalated to (as far up as its steps reach).
+pub async fn overdue_reports(
+    state: &AppState,
+    viewer: &Viewer,
+) -> Result<Vec<(ReportRecord, sinergi_domain::incident::escalation::Overdue, Vec<sinergi_domain::Unit>)>, DeskError> {
+    if !viewer.reads_reports() {
+        return Err(DeskError::Forbidden);
+    }
+    let taxonomy = state.desk.taxonomy();
+    let now = auth::now_ms();
+    let filter = sinergi_store::ReportFilter { open: true, ..Default::default() };
+    let mut overdue = Vec::new();
+    let mut page = 1;
+    // Open reports, a page at a time; only the overdue ones are kept.
+    loop {
+        let (items, total) = state.store.reports(viewer, &filter, sinergi_store::Page::new(page, 1000)).await?;
+        let done = u64::from(page) * 1000 >= total || items.is_empty();
+        for record in items {
+            let late = match (
+                sinergi_domain::incident::Severity::from_number(i64::from(record.severity)),
+                Status::parse(&record.status),
+            ) {
+                (Some(severity), Some(status)) => taxonomy.overdue(severity, status, record.status_since_ms, now),
+                _ => None,
+            };
+            if let Some(late) = late {
+                overdue.push((record, late));
+            }
+        }
+        if done || overdue.len() >= ESCALATIONS_LISTED {
+            break;
+        }
+        page += 1;
+    }
+    overdue.sort_by_key(|(_, late)| late.due_at_ms);
+    overdue.truncate(ESCALATIONS_LISTED);
+    let mut panel = Vec::with_capacity(overdue.len());
+    for (record, late) in overdue {
+        let units = crate::desk::escalation_targets(&state.store, &record, late.steps).await?;
+        panel.push((record, late, units.into_iter().map(|(_, u)| u).collect()));
+    }
+    Ok(panel)
+}

@@ -29,11 +29,10 @@ use super::{Chrome, PageError, internal, percent_encode, region_href, wib};
 use crate::AppState;
 use crate::api::report_export::{FilterText, places, villages};
 use crate::api::reports::{self, OverdueDto, ReportDto};
-use crate::api::{ApiJson, ApiPath};
 use crate::auth::{self, CurrentUser, Origin};
 use crate::error::ApiError;
 use crate::incident::service::{self, Actor, DeskError, MoveFields};
-use crate::lang::{ApiLang, PageLang};
+use crate::lang::PageLang;
 
 /// Reports listed per page of the list.
 const PER_PAGE: u32 = 50;
@@ -563,10 +562,12 @@ async fn render(
 ) -> Result<IncidentPage, PageError> {
     let lang = chrome.lang;
     let Forms { moving: move_form, comment: comment_form, share: share_form, duplicate_error, saved } = forms;
-    let read =
-        reports::get(State(state.clone()), current.clone(), ApiLang(lang), Extension(origin.clone()), ApiPath(id));
-    let detail = match read.await {
-        Ok(ApiJson(detail)) => detail,
+    let record = match service::read_report(state, &Actor::of(current), &origin.0, id).await {
+        Ok(record) => record,
+        Err(e) => return Err(page_error(chrome, e.to_api(lang))),
+    };
+    let detail = match reports::detail(state, current, record, lang).await {
+        Ok(detail) => detail,
         Err(e) => return Err(page_error(chrome, e)),
     };
     let r = &detail.report;
@@ -1061,7 +1062,7 @@ pub struct EscalationsPage {
     pub rows: Vec<EscalationRow>,
 }
 
-/// The escalation panel: what `GET /api/v1/reports/escalations` answers (through its handler), as a table.
+/// The escalation panel: what `GET /api/v1/reports/escalations` answers (the same service), as a table.
 pub async fn escalations(
     State(state): State<AppState>,
     PageLang(lang): PageLang,
@@ -1069,9 +1070,9 @@ pub async fn escalations(
     Extension(current): Extension<CurrentUser>,
 ) -> Result<EscalationsPage, PageError> {
     let chrome = Chrome::new(&state, lang, &uri, "incidents", Some(&current)).await;
-    let panel = match reports::escalations(State(state.clone()), current.clone(), ApiLang(lang)).await {
-        Ok(ApiJson(panel)) => panel,
-        Err(e) => return Err(page_error(chrome, e)),
+    let panel = match service::overdue_reports(&state, &current.viewer).await {
+        Ok(overdue) => reports::escalation_panel(&state, overdue, lang),
+        Err(e) => return Err(page_error(chrome, e.to_api(lang))),
     };
     let dtos: Vec<&ReportDto> = panel.iter().map(|e| &e.report).collect();
     let codes: HashSet<RegionCode> = dtos.iter().filter_map(|d| RegionCode::parse(&d.village_code).ok()).collect();
