@@ -127,3 +127,106 @@ pub async fn dropped_in_use(
 pub async fn newest_stored(store: &dyn Store) -> Result<Option<Taxonomy>, StoreError> {
     Ok(store.latest_taxonomy_version().await?.and_then(|s| Taxonomy::from_toml(&s.definition).ok()))
 }
+
+/// Why a new version of the taxonomy was not loaded.
+#[derive(Debug)]
+pub enum LoadError {
+    /// Only administrators load the taxonomy.
+    Forbidden,
+    /// The text or the reason is empty, too long or holds a control character.
+    Invalid(Vec<(String, sinergi_domain::import::Problem)>),
+    /// The text is no valid taxonomy: every fault with its place.
+    Taxonomy(Vec<sinergi_domain::incident::TaxonomyError>),
+    /// It drops categories that reports use (listed).
+    CategoriesInUse(Vec<String>),
+    Store(StoreError),
+}
+
+impl From<StoreError> for LoadError {
+    fn from(e: StoreError) -> LoadError {
+        LoadError::Store(e)
+    }
+}
+
+impl From<LoadError> for crate::error::ApiError {
+    fn from(e: LoadError) -> crate::error::ApiError {
+        use crate::error::ApiError;
+        match e {
+            LoadError::Forbidden => crate::auth::forbidden(),
+            LoadError::Invalid(problems) => ApiError::validation(problems),
+            LoadError::Taxonomy(errors) => ApiError::taxonomy(errors),
+            LoadError::CategoriesInUse(used) => ApiError::new(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "category_in_use",
+                sinergi_domain::i18n::Msg::ErrCategoryInUse,
+            )
+            .arg("categories", used.join(", ")),
+            LoadError::Store(e) => e.into(),
+        }
+    }
+}
+
+/// The longest taxonomy text accepted, in characters (the shipped one has about 7,000).
+pub const MAX_TOML: usize = 200_000;
+
+/// The longest reason, in characters.
+pub const MAX_REASON: usize = 500;
+
+/// Loads a new version of the taxonomy for an administrator, from the API or the rules page: the text checked
+/// whole (every fault named), refused when it drops a category that reports use, stored with its reason and an
+/// audit entry, and put in force on this instance at once (others take it up within seconds). Returns the stored
+/// version and its text as stored.
+pub async fn load_version(
+    state: &AppState,
+    current: &crate::auth::CurrentUser,
+    origin: &str,
+    toml: &str,
+    reason: &str,
+) -> Result<(TaxonomyVersion, String), LoadError> {
+    use sinergi_domain::text::{self, Lines};
+    if !current.viewer.may(sinergi_domain::access::Action::ManageTaxonomy) {
+        return Err(LoadError::Forbidden);
+    }
+    let mut problems = Vec::new();
+    // The text is checked as typed (its own layout kept); the reason is one line.
+    if let Err(problem) = text::check(toml, MAX_TOML, Lines::Many) {
+        problems.push(("toml".to_owned(), problem));
+    }
+    let reason = text::check(reason, MAX_REASON, Lines::One).unwrap_or_else(|problem| {
+        problems.push(("reason".to_owned(), problem));
+        String::new()
+    });
+    if !problems.is_empty() {
+        return Err(LoadError::Invalid(problems));
+    }
+    let taxonomy = Taxonomy::from_toml(toml).map_err(LoadError::Taxonomy)?;
+    let (in_force, _) = self::current(state);
+    let newest = newest_stored(&*state.store).await?;
+    let before: Vec<&Taxonomy> = std::iter::once(&*in_force).chain(newest.as_ref()).collect();
+    let used = dropped_in_use(&*state.store, &before, &taxonomy).await?;
+    if !used.is_empty() {
+        return Err(LoadError::CategoriesInUse(used));
+    }
+    let now = crate::auth::now_ms();
+    let version = sinergi_store::NewTaxonomyVersion {
+        taxonomy_id: taxonomy.id.clone(),
+        label: taxonomy.version.clone(),
+        definition: toml.replace("\r\n", "\n"),
+        loaded_by: current.actor(),
+        loaded_at_ms: now,
+        reason: reason.clone(),
+    };
+    let detail = format!("{} version {}: {reason}", taxonomy.id, taxonomy.version);
+    let event = crate::auth::event(&current.actor(), "taxonomy.load", "-", detail, origin);
+    let id = state.store.add_taxonomy_version(&version, &event).await?;
+    let stored = TaxonomyVersion {
+        id,
+        taxonomy_id: version.taxonomy_id,
+        label: version.label,
+        loaded_by: version.loaded_by,
+        loaded_at_ms: now,
+        reason,
+    };
+    put_in_force(state, stored.clone(), taxonomy);
+    Ok((stored, version.definition))
+}

@@ -7,22 +7,14 @@ use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use sinergi_domain::access::Action;
 use sinergi_domain::i18n::Msg;
-use sinergi_domain::import::Problem;
-use sinergi_domain::incident::Taxonomy;
-use sinergi_store::{NewTaxonomyVersion, StoredTaxonomy, TaxonomyVersion};
+use sinergi_store::{StoredTaxonomy, TaxonomyVersion};
 use utoipa::{IntoParams, ToSchema};
 
 use super::tps::page_param;
 use super::{ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
-use crate::auth::{self, CurrentUser, Origin};
+use crate::auth::{CurrentUser, Origin};
 use crate::error::{ApiError, ErrorBody};
-
-/// Longest taxonomy text accepted, in characters (the shipped one has about 7,000).
-pub const MAX_TOML: usize = 200_000;
-
-/// Longest reason accepted, in characters.
-pub const MAX_REASON: usize = 500;
 
 /// A new version of the taxonomy.
 #[derive(Deserialize, ToSchema)]
@@ -91,16 +83,6 @@ pub struct VersionQuery {
 }
 
 /// A text field's faults: empty, too long, or holding control characters other than line breaks and tabs.
-fn check_text(text: &str, max: usize, field: &str, multiline: bool, problems: &mut Vec<(String, Problem)>) {
-    if text.trim().is_empty() {
-        problems.push((field.into(), Problem::Empty));
-    } else if text.chars().count() > max {
-        problems.push((field.into(), Problem::TooLong(max)));
-    } else if text.chars().any(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t'))) {
-        problems.push((field.into(), Problem::ControlCharacter));
-    }
-}
-
 /// The stored version in force on this instance, if any.
 fn in_force_id(state: &AppState) -> Option<i64> {
     crate::taxonomy::current(state).1.map(|v| v.id)
@@ -122,49 +104,9 @@ pub async fn replace(
     Extension(origin): Extension<Origin>,
     ApiJson(input): ApiJson<TaxonomyInput>,
 ) -> Result<ApiJson<TaxonomyVersionDto>, ApiError> {
-    current.require(Action::ManageTaxonomy)?;
-    let mut problems = Vec::new();
-    check_text(&input.toml, MAX_TOML, "toml", true, &mut problems);
-    check_text(&input.reason, MAX_REASON, "reason", false, &mut problems);
-    if !problems.is_empty() {
-        return Err(ApiError::validation(problems));
-    }
-    let taxonomy = Taxonomy::from_toml(&input.toml).map_err(ApiError::taxonomy)?;
-    let (in_force, _) = crate::taxonomy::current(&state);
-    let newest = crate::taxonomy::newest_stored(&*state.store).await?;
-    let before: Vec<&Taxonomy> = std::iter::once(&*in_force).chain(newest.as_ref()).collect();
-    let used = crate::taxonomy::dropped_in_use(&*state.store, &before, &taxonomy).await?;
-    if !used.is_empty() {
-        return Err(ApiError::new(
-            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            "category_in_use",
-            Msg::ErrCategoryInUse,
-        )
-        .arg("categories", used.join(", ")));
-    }
-    let now = auth::now_ms();
-    let reason = input.reason.trim().to_owned();
-    let version = NewTaxonomyVersion {
-        taxonomy_id: taxonomy.id.clone(),
-        label: taxonomy.version.clone(),
-        definition: input.toml.replace("\r\n", "\n"),
-        loaded_by: current.actor(),
-        loaded_at_ms: now,
-        reason: reason.clone(),
-    };
-    let detail = format!("{} version {}: {reason}", taxonomy.id, taxonomy.version);
-    let event = auth::event(&current.actor(), "taxonomy.load", "-", detail, &origin.0);
-    let id = state.store.add_taxonomy_version(&version, &event).await?;
-    let stored = TaxonomyVersion {
-        id,
-        taxonomy_id: version.taxonomy_id,
-        label: version.label,
-        loaded_by: version.loaded_by,
-        loaded_at_ms: now,
-        reason,
-    };
-    crate::taxonomy::put_in_force(&state, stored.clone(), taxonomy);
-    Ok(ApiJson(TaxonomyVersionDto::new(stored, Some(version.definition), in_force_id(&state))))
+    let (stored, definition) =
+        crate::taxonomy::load_version(&state, &current, &origin.0, &input.toml, &input.reason).await?;
+    Ok(ApiJson(TaxonomyVersionDto::new(stored, Some(definition), in_force_id(&state))))
 }
 
 /// The versions of the taxonomy loaded into the database, newest first, without their texts (administrators).

@@ -24,8 +24,6 @@ use sinergi_store::{Page, TaxonomyVersion};
 
 use super::{Chrome, PageError, internal, wib};
 use crate::AppState;
-use crate::api::ApiJson;
-use crate::api::taxonomy::{self, TaxonomyInput};
 use crate::auth::{self, CurrentUser, Origin};
 use crate::error::ApiError;
 use crate::lang::PageLang;
@@ -235,7 +233,7 @@ fn faults(e: &ApiError, lang: Lang) -> Vec<Fault> {
         .collect()
 }
 
-/// Checks and stores a new version from the form, through the API's handler. A refusal shows the page again
+/// Checks and stores a new version from the form, through the same function as the API (`taxonomy::load_version`). A refusal shows the page again
 /// with every fault and the form as typed (nothing stored); success leads back to the page with a notice.
 pub async fn submit(
     State(state): State<AppState>,
@@ -255,9 +253,9 @@ pub async fn submit(
         return Err(PageError::Forbidden(chrome));
     }
     let field = |name: &str| fields.get(name).cloned().unwrap_or_default();
-    let input = TaxonomyInput { toml: field("toml"), reason: field("reason") };
-    match taxonomy::replace(State(state.clone()), current.clone(), Extension(origin), ApiJson(input)).await {
-        Ok(ApiJson(version)) => Ok(Redirect::to(&format!("/incidents/rules?saved={}", version.id)).into_response()),
+    let loaded = crate::taxonomy::load_version(&state, &current, &origin.0, &field("toml"), &field("reason")).await;
+    match loaded.map_err(ApiError::from) {
+        Ok((version, _)) => Ok(Redirect::to(&format!("/incidents/rules?saved={}", version.id)).into_response()),
         Err(e) if e.status().is_client_error() && e.code() != "forbidden" => {
             let typed =
                 Typed { toml: Some(field("toml")), reason: field("reason"), faults: faults(&e, lang), saved: None };
