@@ -421,3 +421,105 @@ pub async fn scheduled_round(
     }
     Ok(runs)
 }
+
+/// Why an early warning read was refused.
+#[derive(Debug)]
+pub enum ReadError {
+    /// The account does not read the territory's reports (the scan counts all of them).
+    Forbidden,
+    /// No such run, or not one the viewer's territory holds whole.
+    RunNotFound(i64),
+    /// No such alert, or none of its villages in the viewer's territory.
+    AlertNotFound(i64),
+    Store(StoreError),
+}
+
+impl From<StoreError> for ReadError {
+    fn from(e: StoreError) -> ReadError {
+        ReadError::Store(e)
+    }
+}
+
+impl From<ReadError> for crate::error::ApiError {
+    fn from(e: ReadError) -> crate::error::ApiError {
+        use crate::error::ApiError;
+        use sinergi_domain::i18n::Msg;
+        match e {
+            ReadError::Forbidden => crate::auth::forbidden(),
+            ReadError::RunNotFound(id) => {
+                ApiError::not_found("scan_not_found", Msg::ErrScanRunNotFound, ("id", id.to_string()))
+            }
+            ReadError::AlertNotFound(id) => {
+                ApiError::not_found("alert_not_found", Msg::ErrAlertNotFound, ("id", id.to_string()))
+            }
+            ReadError::Store(e) => e.into(),
+        }
+    }
+}
+
+/// Which alerts a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AlertState {
+    Active,
+    Gone,
+    All,
+}
+
+impl AlertState {
+    /// `active`, `gone` or `all`.
+    pub fn parse(text: &str) -> Option<AlertState> {
+        match text {
+            "active" => Some(AlertState::Active),
+            "gone" => Some(AlertState::Gone),
+            "all" => Some(AlertState::All),
+            _ => None,
+        }
+    }
+
+    fn status(self) -> Option<String> {
+        match self {
+            AlertState::Active => Some("active".to_owned()),
+            AlertState::Gone => Some("gone".to_owned()),
+            AlertState::All => None,
+        }
+    }
+}
+
+fn require_reader(viewer: &Viewer) -> Result<(), ReadError> {
+    if viewer.may(sinergi_domain::access::Action::ReadReports) { Ok(()) } else { Err(ReadError::Forbidden) }
+}
+
+/// Runs of the regencies the viewer's territory holds whole (of one regency, when given), newest first.
+pub async fn runs(
+    store: &dyn Store,
+    viewer: &Viewer,
+    regency: Option<&RegionCode>,
+    page: Page,
+) -> Result<(Vec<sinergi_store::ScanRunRecord>, u64), ReadError> {
+    require_reader(viewer)?;
+    Ok(store.scan_runs(viewer, regency, page).await?)
+}
+
+/// One run, when the viewer's territory holds its regency whole.
+pub async fn run(store: &dyn Store, viewer: &Viewer, id: i64) -> Result<sinergi_store::ScanRunRecord, ReadError> {
+    require_reader(viewer)?;
+    store.scan_run(viewer, id).await?.ok_or(ReadError::RunNotFound(id))
+}
+
+/// Alerts with at least one village in the viewer's territory (and in `within`), most recently seen first.
+pub async fn alerts(
+    store: &dyn Store,
+    viewer: &Viewer,
+    within: Option<RegionCode>,
+    state: AlertState,
+    page: Page,
+) -> Result<(Vec<sinergi_store::AlertRecord>, u64), ReadError> {
+    require_reader(viewer)?;
+    Ok(store.alerts(viewer, &AlertFilter { within, status: state.status() }, page).await?)
+}
+
+/// One alert, when at least one of its villages lies in the viewer's territory.
+pub async fn alert(store: &dyn Store, viewer: &Viewer, id: i64) -> Result<sinergi_store::AlertRecord, ReadError> {
+    require_reader(viewer)?;
+    store.alert(viewer, id).await?.ok_or(ReadError::AlertNotFound(id))
+}

@@ -18,7 +18,7 @@ use sinergi_domain::import::Problem;
 use sinergi_domain::scan::alerts::Explanation;
 use sinergi_domain::scan::{Day, ScanParams};
 use sinergi_domain::{Level, RegionCode};
-use sinergi_store::{AlertFilter, AlertRecord, ScanRunRecord};
+use sinergi_store::{AlertRecord, ScanRunRecord};
 use utoipa::{IntoParams, ToSchema};
 
 use super::dto::LatLngDto;
@@ -27,6 +27,7 @@ use super::tps::page_param;
 use super::{ApiJson, ApiPath, ApiQuery, parse_code};
 use crate::AppState;
 use crate::auth::{self, CurrentUser, Origin};
+use crate::early_warning::AlertState;
 use crate::early_warning::{Counted, MAX_DEMAND_REPLICATIONS, MAX_PERIOD_DAYS, RunRequest, run_scan};
 use crate::error::{ApiError, ErrorBody};
 use crate::lang::ApiLang;
@@ -384,6 +385,13 @@ pub async fn create(
 
 /// The stored reason is in Bahasa Indonesia; for an English request, a run with too few reports says so in
 /// English, rebuilt from the run's counts.
+/// A run for the API and the pages, its message in `lang`.
+pub(crate) fn run_dto(run: sinergi_store::ScanRunRecord, lang: Lang) -> ScanRunDto {
+    let mut run = ScanRunDto::new(run);
+    localize_message(&mut run, lang);
+    run
+}
+
 fn localize_message(run: &mut ScanRunDto, lang: Lang) {
     use sinergi_domain::scan::ScanError;
     if lang == Lang::Id || run.status != "too_few" {
@@ -413,15 +421,8 @@ pub async fn list(
     current.require(Action::ReadReports)?;
     let page = page_param(query.page, query.per_page)?;
     let regency = query.regency.as_deref().map(|r| parse_code(r, "regency")).transpose()?;
-    let (items, total) = state.store.scan_runs(&current.viewer, regency.as_ref(), page).await?;
-    let items = items
-        .into_iter()
-        .map(|r| {
-            let mut run = ScanRunDto::new(r);
-            localize_message(&mut run, lang);
-            run
-        })
-        .collect();
+    let (items, total) = crate::early_warning::runs(&*state.store, &current.viewer, regency.as_ref(), page).await?;
+    let items = items.into_iter().map(|r| run_dto(r, lang)).collect();
     Ok(ApiJson(ScanRunPage { items, page: page.number, per_page: page.size, total }))
 }
 
@@ -436,15 +437,8 @@ pub async fn get(
     ApiLang(lang): ApiLang,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<ApiJson<ScanRunDto>, ApiError> {
-    current.require(Action::ReadReports)?;
-    let run = state
-        .store
-        .scan_run(&current.viewer, id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("scan_not_found", Msg::ErrScanRunNotFound, ("id", id.to_string())))?;
-    let mut run = ScanRunDto::new(run);
-    localize_message(&mut run, lang);
-    Ok(ApiJson(run))
+    let run = crate::early_warning::run(&*state.store, &current.viewer, id).await?;
+    Ok(ApiJson(run_dto(run, lang)))
 }
 
 /// Alerts with at least one village in your territory (and in `within`), most recently seen first.
@@ -460,15 +454,10 @@ pub async fn alerts(
     current.require(Action::ReadReports)?;
     let page = page_param(query.page, query.per_page)?;
     let within = query.within.as_deref().map(|r| parse_code(r, "within")).transpose()?;
-    let status = match query.status.as_deref() {
-        None | Some("active") => Some("active".to_owned()),
-        Some("gone") => Some("gone".to_owned()),
-        Some("all") => None,
-        Some(_) => {
-            return Err(ApiError::bad_request("invalid_query", Msg::ErrBadRequest, "status: active, gone or all"));
-        }
+    let Some(status) = AlertState::parse(query.status.as_deref().unwrap_or("active")) else {
+        return Err(ApiError::bad_request("invalid_query", Msg::ErrBadRequest, "status: active, gone or all"));
     };
-    let (records, total) = state.store.alerts(&current.viewer, &AlertFilter { within, status }, page).await?;
+    let (records, total) = crate::early_warning::alerts(&*state.store, &current.viewer, within, status, page).await?;
     let mut names = BTreeMap::new();
     let mut items = Vec::with_capacity(records.len());
     for record in records {
@@ -488,18 +477,13 @@ pub async fn alert(
     ApiLang(lang): ApiLang,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<ApiJson<AlertDto>, ApiError> {
-    current.require(Action::ReadReports)?;
-    let record = state
-        .store
-        .alert(&current.viewer, id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("alert_not_found", Msg::ErrAlertNotFound, ("id", id.to_string())))?;
+    let record = crate::early_warning::alert(&*state.store, &current.viewer, id).await?;
     Ok(ApiJson(alert_dto(&state, record, lang, &mut BTreeMap::new()).await?))
 }
 
 /// An alert for the API: its explanation in `lang`, its districts by name and its routes. District names are read
 /// as the system (`names` caches them over a list): an alert is shown whole to whoever sees one of its villages.
-async fn alert_dto(
+pub(crate) async fn alert_dto(
     state: &AppState,
     a: AlertRecord,
     lang: Lang,

@@ -33,12 +33,12 @@ use sinergi_store::{AlertFilter, Page, RegionInfo, ScanRunRecord, Store, StoreEr
 
 use super::{Chrome, PageError, internal, percent_encode, wib};
 use crate::AppState;
-use crate::api::early_warning::{self as api, AlertDto, AlertQuery, ScanInput, ScanQuery, ScanRunDto, checked_run};
-use crate::api::{ApiJson, ApiPath, ApiQuery};
+use crate::api::early_warning::{self as api, AlertDto, ScanInput, ScanRunDto, checked_run};
 use crate::auth::{self, CurrentUser, Origin};
+use crate::early_warning::AlertState;
 use crate::early_warning::run_scan;
 use crate::error::ApiError;
-use crate::lang::{ApiLang, PageLang};
+use crate::lang::PageLang;
 
 /// Alerts listed per page.
 const PER_PAGE: u32 = 20;
@@ -630,23 +630,29 @@ async fn render_list(
     }
     let (alerts, total, filter_error) = match check_filters(lang, &query) {
         Ok(regency) => {
-            let asked = AlertQuery {
-                within: regency.map(|r| r.to_string()),
-                status: Some(query.state.clone()),
-                page: Some(query.page),
-                per_page: Some(PER_PAGE),
-            };
-            match api::alerts(State(state.clone()), current.clone(), ApiLang(lang), ApiQuery(asked)).await {
-                Ok(ApiJson(page)) => (page.items, page.total, None),
-                Err(e) => return Err(page_error(chrome, e)),
+            // The filters were checked above: the state is one of the three.
+            let alert_state = AlertState::parse(&query.state).unwrap_or(AlertState::Active);
+            let page = Page::new(query.page, PER_PAGE);
+            let (records, total) =
+                match crate::early_warning::alerts(&*state.store, viewer, regency, alert_state, page).await {
+                    Ok(found) => found,
+                    Err(e) => return Err(page_error(chrome, e.into())),
+                };
+            let mut names = std::collections::BTreeMap::new();
+            let mut alerts = Vec::with_capacity(records.len());
+            for record in records {
+                match api::alert_dto(state, record, lang, &mut names).await {
+                    Ok(dto) => alerts.push(dto),
+                    Err(e) => return Err(page_error(chrome, e)),
+                }
             }
+            (alerts, total, None)
         }
         Err(message) => (Vec::new(), 0, Some(message)),
     };
-    let asked = ScanQuery { regency: None, page: Some(1), per_page: Some(RUNS_LISTED) };
-    let runs = match api::list(State(state.clone()), current.clone(), ApiLang(lang), ApiQuery(asked)).await {
-        Ok(ApiJson(page)) => page.items,
-        Err(e) => return Err(page_error(chrome, e)),
+    let runs = match crate::early_warning::runs(&*state.store, viewer, None, Page::new(1, RUNS_LISTED)).await {
+        Ok((records, _)) => records.into_iter().map(|r| api::run_dto(r, lang)).collect::<Vec<_>>(),
+        Err(e) => return Err(page_error(chrome, e.into())),
     };
     let names = regency_names(state, viewer, &runs).await.map_err(internal(&chrome))?;
     let regencies = regencies_of(state, viewer).await.map_err(internal(&chrome))?;
@@ -990,9 +996,12 @@ pub async fn alert(
         PageError::NotFound(chrome.clone(), lang.format(Msg::ErrAlertNotFound, &[("id", &shown)]))
     };
     let Ok(number) = id.parse::<i64>() else { return Err(not_found(&chrome, &id)) };
-    let dto = match api::alert(State(state.clone()), current.clone(), ApiLang(lang), ApiPath(number)).await {
-        Ok(ApiJson(dto)) => dto,
-        Err(e) => return Err(page_error(chrome, e)),
+    let dto = match crate::early_warning::alert(&*state.store, &current.viewer, number).await {
+        Ok(record) => match api::alert_dto(&state, record, lang, &mut std::collections::BTreeMap::new()).await {
+            Ok(dto) => dto,
+            Err(e) => return Err(page_error(chrome, e)),
+        },
+        Err(e) => return Err(page_error(chrome, e.into())),
     };
     let viewer = &current.viewer;
     // Runs are read by those whose territory holds the whole regency; others see the history without the links.
@@ -1145,9 +1154,9 @@ pub async fn run(
         return Err(PageError::Forbidden(chrome));
     }
     let Ok(number) = id.parse::<i64>() else { return Err(not_found(&chrome, &id)) };
-    let dto = match api::get(State(state.clone()), current.clone(), ApiLang(lang), ApiPath(number)).await {
-        Ok(ApiJson(dto)) => dto,
-        Err(e) => return Err(page_error(chrome, e)),
+    let dto = match crate::early_warning::run(&*state.store, &current.viewer, number).await {
+        Ok(record) => api::run_dto(record, lang),
+        Err(e) => return Err(page_error(chrome, e.into())),
     };
     let viewer = &current.viewer;
     let regency = RegionCode::parse(&dto.regency).ok();
