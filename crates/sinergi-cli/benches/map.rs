@@ -9,6 +9,8 @@
 //!
 //! Run with `cargo bench -p sinergi-cli --bench map`.
 
+#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
+
 use std::sync::{Arc, Mutex};
 
 use axum::Router;

@@ -1,6 +1,8 @@
 //! Integration tests of the `sinergi` binary: each test runs the real executable against its own temporary SQLite
 //! database and checks what it prints, its exit status, and what the database holds afterwards.
 
+#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
+
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

@@ -1,6 +1,8 @@
 //! `sinergi scan` as officers run it: the real binary on cases and zones files in a temporary directory (or on the
 //! villages of a temporary database), checked by its JSON, its messages and its exit status.
 
+#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
+
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 

@@ -3,6 +3,8 @@
 //!
 //! `cargo bench -p sinergi-domain --bench scan`; figures in docs/benchmarks.md.
 
+#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
+
 use sinergi_domain::LatLng;
 use sinergi_domain::RegionCode;
 use sinergi_domain::rng::SplitMix64;

@@ -1,5 +1,7 @@
 //! The API and the pages through the real application on a random port, on SQLite and on PostgreSQL.
 
+#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
+
 mod common;
 
 use common::{add_user, seed_small, signed_in, spawn};

@@ -1,5 +1,7 @@
 //! Signing in and out, sessions, and the first access rules, through the real application on both backends.
 
+#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
+
 mod common;
 
 use common::{PASSWORD, add_user, client, seed_small, signed_in, spawn};

@@ -4,6 +4,8 @@
 //! that it renders every TPS marker and every boundary, with no console error and no uncaught exception, and
 //! without a single request leaving the machine.
 
+#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
+
 mod common;
 
 use std::sync::{Arc, Mutex};

@@ -2,6 +2,8 @@
 //! instance on the same database (resumed with `Last-Event-ID`, filtered per user), sharing and revoking, probable
 //! duplicates for the verifier, and the escalation sweep's entries in the history.
 
+#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
+
 mod common;
 
 use std::time::Duration;

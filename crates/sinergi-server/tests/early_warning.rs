@@ -4,6 +4,8 @@
 //! reports and bad parameters say so; users outside the territory see nothing; and the schedule of two instances
 //! on one database runs each regency's slot once.
 
+#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
+
 mod common;
 
 use std::collections::BTreeSet;

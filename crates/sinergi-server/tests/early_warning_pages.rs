@@ -5,6 +5,8 @@
 //! field; users of other territories see nothing of the alert; observers get no form and a 403 for a post; and a
 //! post without the form's CSRF token is refused.
 
+#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
+
 mod common;
 
 use common::scan_fixture::*;

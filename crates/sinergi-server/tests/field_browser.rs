@@ -12,6 +12,8 @@
 //! connections in flight are dropped and new ones are closed unanswered, whoever opens them, while the application
 //! and its database stay up for the test to query. Both are switched together.
 
+#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
+
 mod common;
 
 use std::sync::{Arc, Mutex};

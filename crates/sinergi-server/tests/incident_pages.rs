@@ -3,6 +3,8 @@
 //! what was typed), an agency's queue, the escalation panel, the CSV and GeoJSON export row by row, and that a
 //! report outside the territory or above the clearance appears nowhere.
 
+#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
+
 mod common;
 
 use common::{add_user, code, seed_small, signed_in, spawn};

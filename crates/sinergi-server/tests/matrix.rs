@@ -10,6 +10,8 @@
 //! matrix of statuses and error codes. Writes in the matrix leave the registry as it was for later rows: a new TPS
 //! gets a fresh number, a replacement writes the same values back, a move onto a taken number is refused.
 
+#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
+
 mod common;
 
 use std::collections::{BTreeSet, HashMap};

@@ -2,6 +2,8 @@
 //! coordinates; once per idempotency key), every bad-input path named, reading within territory and clearance,
 //! the workflow with its rules, comments.
 
+#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
+
 mod common;
 
 use common::{add_user, seed_small, signed_in, spawn};

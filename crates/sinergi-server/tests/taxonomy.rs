@@ -4,6 +4,8 @@
 //! category in use is refused, nothing of either is stored; only administrators load and read versions; the rules
 //! page shows the rules, the history and every fault, and loads a version from its form.
 
+#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
+
 mod common;
 
 use std::sync::Arc;

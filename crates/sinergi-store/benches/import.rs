@@ -11,6 +11,8 @@
 //!
 //! Run with `cargo bench -p sinergi-store --bench import`.
 
+#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
+
 use std::sync::LazyLock;
 
 use divan::Bencher;

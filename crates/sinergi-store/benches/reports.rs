@@ -7,6 +7,8 @@
 //!
 //! Run with `cargo bench -p sinergi-store --bench reports`.
 
+#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
+
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock};
 

@@ -1,5 +1,7 @@
 //! The behaviour suite: every test here runs on SQLite and on PostgreSQL (see `backend_tests!`).
 
+#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
+
 use sinergi_domain::agency::Contact;
 use sinergi_domain::{AccessMode, AgencyKind, Boundary, LatLng, Level, Region, RegionCode, Tps, Unit, UnitKind};
 use sinergi_store::testing::TestDb;

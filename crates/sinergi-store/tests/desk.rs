@@ -2,6 +2,8 @@
 //! need-to-know rule for restricted reports, escalations recorded once, and probable duplicates, on SQLite and on
 //! PostgreSQL.
 
+#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
+
 use sinergi_domain::access::Viewer;
 use sinergi_domain::auth::{Classification, Role, Scope};
 use sinergi_domain::incident::duplicates::DuplicateRule;

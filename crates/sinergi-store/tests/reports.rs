@@ -1,6 +1,8 @@
 //! The incident desk in storage: filing reports (once per idempotency key), reading them within the territory
 //! and the clearance, moving them with an append-only history, and comments, on SQLite and on PostgreSQL.
 
+#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
+
 use sinergi_domain::access::Viewer;
 use sinergi_domain::auth::{Classification, Role, Scope};
 use sinergi_domain::incident::{Channel, RejectReason, ReportKind, Severity, Status};

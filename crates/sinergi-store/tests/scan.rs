@@ -2,6 +2,8 @@
 //! alerts they raise, refresh and end (matched across runs by shared villages), routes, reading within territory,
 //! and the scheduled slot that exactly one claimant wins.
 
+#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
+
 use std::sync::Arc;
 
 use sinergi_domain::access::Viewer;

@@ -2,6 +2,8 @@
 //! history listed newest first, versions never changed, and which categories stored reports use — on SQLite and
 //! on PostgreSQL.
 
+#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
+
 use sinergi_domain::audit::AuditEvent;
 use sinergi_domain::auth::Classification;
 use sinergi_domain::incident::{Channel, ReportKind, SHIPPED_TAXONOMY, Severity};

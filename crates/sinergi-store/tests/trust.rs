@@ -1,5 +1,7 @@
 //! Accounts, sessions and the audit log, on SQLite and on PostgreSQL.
 
+#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
+
 use sinergi_domain::agency::Contact;
 use sinergi_domain::audit::{AuditEvent, Break, beyond_head, verify};
 use sinergi_domain::auth::{Role, Scope};
