@@ -1164,6 +1164,16 @@ fn matrix(world: &World) -> Table {
         Admin | Commander | Operator | DistrictOperator | FieldReporter | ScopedToken | NoCsrf => ok(),
         _ => Want::Status(403),
     });
+    // Every page form is refused without the form's CSRF token, whoever sends it: one extractor (`CheckedForm`)
+    // checks them all before their handler runs.
+    for path in ["/field", "/vulnerability/15.07.01.2001/assess", "/vulnerability/15.07.01/area"] {
+        t.each(
+            Method::POST,
+            |_| path.to_owned(),
+            Body::None,
+            |w| if w == Anonymous { login_page(path) } else { Want::Error(403, "csrf_failed") },
+        );
+    }
     t.api(get(), "/api/v1/assessments/999999/photo", Body::None, |_| not_found("photo_not_found"));
     t.api(get(), &format!("/api/v1/vulnerability/{set}/export?region=15.07.01"), Body::None, |w| match w {
         External => forbidden(),

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Extension;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -19,7 +19,7 @@ use sinergi_domain::vulnerability::{AnswerCodec, AnswerKind, IndicatorSet};
 use sinergi_store::{NewAreaAssessment, RegionInfo};
 
 use super::vulnerability::{FormHead, choose_set, form_head, wib};
-use super::{Chrome, Crumb, PageError, crumbs, find, internal};
+use super::{CheckedForm, Chrome, Crumb, PageError, crumbs, find, internal};
 use crate::AppState;
 use crate::auth::{self, CurrentUser};
 use crate::lang::PageLang;
@@ -226,13 +226,9 @@ pub async fn submit(
     Extension(origin): Extension<auth::Origin>,
     Path(code): Path<String>,
     Query(params): Query<AreaParams>,
-    Form(fields): Form<Vec<(String, String)>>,
+    CheckedForm(fields): CheckedForm,
 ) -> Result<Response, PageError> {
     let chrome = Chrome::new(&state, lang, &uri, "vulnerability", Some(&current)).await;
-    let fields: HashMap<String, String> = fields.into_iter().collect();
-    if !auth::csrf_matches(&current, fields.get("csrf").map_or("", String::as_str)) {
-        return Ok(auth::csrf_failed().into_response());
-    }
     let ctx = context(&state, &chrome, &current, &code, params.set.as_deref()).await?;
     let set = &ctx.set;
     let mut problems: Vec<String> = Vec::new();

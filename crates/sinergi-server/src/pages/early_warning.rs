@@ -18,8 +18,7 @@ use std::collections::{BTreeMap, HashMap};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Extension;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -31,10 +30,10 @@ use sinergi_domain::scan::alerts;
 use sinergi_domain::{AgencyKind, Level, RegionCode};
 use sinergi_store::{AlertFilter, Page, RegionInfo, ScanRunRecord, Store, StoreError};
 
-use super::{Chrome, PageError, internal, percent_encode, wib};
+use super::{CheckedForm, Chrome, PageError, internal, percent_encode, wib};
 use crate::AppState;
 use crate::api::early_warning::{self as api, AlertDto, ScanInput, ScanRunDto, checked_run};
-use crate::auth::{self, CurrentUser, Origin};
+use crate::auth::{CurrentUser, Origin};
 use crate::early_warning::AlertState;
 use crate::early_warning::run_scan;
 use crate::error::ApiError;
@@ -751,7 +750,7 @@ pub async fn run_submit(
     uri: Uri,
     Extension(current): Extension<CurrentUser>,
     Extension(origin): Extension<Origin>,
-    fields: Result<Form<Vec<(String, String)>>, FormRejection>,
+    CheckedForm(fields): CheckedForm,
 ) -> Result<Response, PageError> {
     // A refused form is shown on the early warning page, whose address the language switch must come back to (the
     // form's own address answers posts only).
@@ -760,11 +759,6 @@ pub async fn run_submit(
         |q| format!("/early-warning?{q}").parse().unwrap_or_else(|_| Uri::from_static("/early-warning")),
     );
     let chrome = Chrome::new(&state, lang, &page_uri, "early-warning", Some(&current)).await;
-    // A body that is no form carries no CSRF token either: refused like any other forgery.
-    let fields: HashMap<String, String> = fields.map(|Form(f)| f.into_iter().collect()).unwrap_or_default();
-    if !auth::csrf_matches(&current, fields.get("csrf").map_or("", String::as_str)) {
-        return Ok(auth::csrf_failed().into_response());
-    }
     if !current.viewer.may(Action::HandleReports) {
         return Err(PageError::Forbidden(chrome));
     }

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Extension;
-use axum::extract::{Form, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -23,7 +23,7 @@ use sinergi_domain::incident::draft::ReportFields;
 use sinergi_domain::incident::{Channel, Severity, Taxonomy};
 
 use super::vulnerability::wib;
-use super::{Chrome, PageError};
+use super::{CheckedForm, Chrome, PageError};
 use crate::AppState;
 use crate::api::reports::reference;
 use crate::auth::{self, CurrentUser};
@@ -245,13 +245,9 @@ pub async fn submit(
     PageLang(lang): PageLang,
     uri: Uri,
     Extension(current): Extension<CurrentUser>,
-    Form(fields): Form<Vec<(String, String)>>,
+    CheckedForm(fields): CheckedForm,
 ) -> Result<Response, PageError> {
     let chrome = Chrome::new(&state, lang, &uri, "field", Some(&current)).await;
-    let fields: HashMap<String, String> = fields.into_iter().collect();
-    if !auth::csrf_matches(&current, fields.get("csrf").map_or("", String::as_str)) {
-        return Ok(auth::csrf_failed().into_response());
-    }
     if !current.viewer.may(Action::FileReports) {
         return Err(PageError::Forbidden(chrome));
     }

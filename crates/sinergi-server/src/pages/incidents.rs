@@ -13,8 +13,7 @@ use std::collections::{HashMap, HashSet};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Extension;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use sinergi_domain::access::{Action, Viewer};
@@ -25,7 +24,7 @@ use sinergi_domain::incident::{Severity, Status, TransitionError};
 use sinergi_domain::{AgencyKind, Level, RegionCode};
 use sinergi_store::{Page, RegionInfo, ReportFilter, StoreError};
 
-use super::{Chrome, PageError, internal, percent_encode, region_href, wib};
+use super::{CheckedForm, Chrome, PageError, internal, percent_encode, region_href, wib};
 use crate::AppState;
 use crate::api::report_export::{FilterText, places, villages};
 use crate::api::reports::{self, OverdueDto, ReportDto};
@@ -793,14 +792,9 @@ pub async fn move_submit(
     Extension(current): Extension<CurrentUser>,
     Extension(origin): Extension<Origin>,
     Path(id): Path<String>,
-    fields: Result<Form<Vec<(String, String)>>, FormRejection>,
+    CheckedForm(fields): CheckedForm,
 ) -> Result<Response, PageError> {
     let chrome = Chrome::new(&state, lang, &uri, "incidents", Some(&current)).await;
-    // A body that is no form carries no CSRF token either: refused below like any other forgery.
-    let fields: HashMap<String, String> = fields.map(|Form(f)| f.into_iter().collect()).unwrap_or_default();
-    if !auth::csrf_matches(&current, fields.get("csrf").map_or("", String::as_str)) {
-        return Ok(auth::csrf_failed().into_response());
-    }
     let Ok(id) = id.parse::<i64>() else { return Err(no_such_report(&chrome, &id)) };
     let field = |name: &str| fields.get(name).cloned().unwrap_or_default();
     let form = MoveForm {
@@ -845,14 +839,9 @@ pub async fn comment_submit(
     Extension(current): Extension<CurrentUser>,
     Extension(origin): Extension<Origin>,
     Path(id): Path<String>,
-    fields: Result<Form<Vec<(String, String)>>, FormRejection>,
+    CheckedForm(fields): CheckedForm,
 ) -> Result<Response, PageError> {
     let chrome = Chrome::new(&state, lang, &uri, "incidents", Some(&current)).await;
-    // A body that is no form carries no CSRF token either: refused below like any other forgery.
-    let fields: HashMap<String, String> = fields.map(|Form(f)| f.into_iter().collect()).unwrap_or_default();
-    if !auth::csrf_matches(&current, fields.get("csrf").map_or("", String::as_str)) {
-        return Ok(auth::csrf_failed().into_response());
-    }
     let Ok(id) = id.parse::<i64>() else { return Err(no_such_report(&chrome, &id)) };
     let body = fields.get("body").cloned().unwrap_or_default();
     match service::comment(&state, &Actor::of(&current), id, &body).await.map_err(|e| e.to_api(lang)) {
@@ -868,16 +857,6 @@ pub async fn comment_submit(
     }
 }
 
-/// The fields of a posted form, when its CSRF token is the session's (`None`: refuse it as a forgery).
-fn form_fields(
-    current: &CurrentUser,
-    fields: Result<Form<Vec<(String, String)>>, FormRejection>,
-) -> Option<HashMap<String, String>> {
-    // A body that is no form carries no CSRF token either: refused like any other forgery.
-    let fields: HashMap<String, String> = fields.map(|Form(f)| f.into_iter().collect()).unwrap_or_default();
-    auth::csrf_matches(current, fields.get("csrf").map_or("", String::as_str)).then_some(fields)
-}
-
 /// Shares the report with an agency (`agency`, `reason`), or revokes a share (`revoke` = the agency, `reason`),
 /// from its page, through the incident service; a refusal is shown beside the share form, as typed.
 #[allow(clippy::too_many_arguments)] // one per axum extractor
@@ -888,10 +867,9 @@ pub async fn share_submit(
     Extension(current): Extension<CurrentUser>,
     Extension(origin): Extension<Origin>,
     Path(id): Path<String>,
-    fields: Result<Form<Vec<(String, String)>>, FormRejection>,
+    CheckedForm(fields): CheckedForm,
 ) -> Result<Response, PageError> {
     let chrome = Chrome::new(&state, lang, &uri, "incidents", Some(&current)).await;
-    let Some(fields) = form_fields(&current, fields) else { return Ok(auth::csrf_failed().into_response()) };
     let Ok(id) = id.parse::<i64>() else { return Err(no_such_report(&chrome, &id)) };
     let field = |name: &str| fields.get(name).cloned().unwrap_or_default();
     let reason = field("reason");
@@ -926,10 +904,9 @@ pub async fn duplicate_submit(
     Extension(current): Extension<CurrentUser>,
     Extension(origin): Extension<Origin>,
     Path(id): Path<String>,
-    fields: Result<Form<Vec<(String, String)>>, FormRejection>,
+    CheckedForm(fields): CheckedForm,
 ) -> Result<Response, PageError> {
     let chrome = Chrome::new(&state, lang, &uri, "incidents", Some(&current)).await;
-    let Some(fields) = form_fields(&current, fields) else { return Ok(auth::csrf_failed().into_response()) };
     let Ok(id) = id.parse::<i64>() else { return Err(no_such_report(&chrome, &id)) };
     let other = fields.get("other").and_then(|o| o.trim().parse::<i64>().ok());
     let Some(other) = other else {

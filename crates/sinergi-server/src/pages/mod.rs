@@ -22,6 +22,29 @@ use crate::lang::{COOKIE, PageLang};
 
 mod area;
 mod early_warning;
+
+/// The fields of a page form, posted with the session's CSRF token: checked here, once for every form, so that a
+/// handler that takes a `CheckedForm` cannot act on a forged or token-less post. A body that is no form carries no
+/// token either and is refused the same way (403 `csrf_failed`), before the handler runs.
+pub struct CheckedForm(pub std::collections::HashMap<String, String>);
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for CheckedForm {
+    type Rejection = Response;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let current = request.extensions().get::<CurrentUser>().cloned();
+        let fields: std::collections::HashMap<String, String> =
+            match Form::<Vec<(String, String)>>::from_request(request, state).await {
+                Ok(Form(fields)) => fields.into_iter().collect(),
+                Err(_) => Default::default(),
+            };
+        let offered = fields.get("csrf").map_or("", String::as_str);
+        match current {
+            Some(current) if auth::csrf_matches(&current, offered) => Ok(CheckedForm(fields)),
+            _ => Err(auth::csrf_failed().into_response()),
+        }
+    }
+}
 mod field;
 mod incidents;
 mod rules;
@@ -601,23 +624,14 @@ async fn login_submit(
     })
 }
 
-#[derive(Deserialize)]
-struct CsrfField {
-    csrf: Option<String>,
-}
-
 async fn logout(
     State(state): State<AppState>,
     current: CurrentUser,
     Extension(origin): Extension<auth::Origin>,
-    fields: Result<Form<CsrfField>, axum::extract::rejection::FormRejection>,
-) -> Response {
-    let offered = fields.ok().and_then(|Form(f)| f.csrf).unwrap_or_default();
     // The middleware has refused cross-site requests already; the token also stops a form planted on a page of
     // our own origin by some other means.
-    if !auth::csrf_matches(&current, &offered) {
-        return auth::csrf_failed().into_response();
-    }
+    _form: CheckedForm,
+) -> Response {
     if let Err(e) = auth::logout(&state, &current, &origin.0).await {
         return e.into_response();
     }

@@ -7,13 +7,10 @@
 //! (`api/taxonomy.rs`), called as a function, so a refused text shows here the same faults, each with its place,
 //! that an API client gets.
 
-use std::collections::HashMap;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Extension;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use sinergi_domain::UnitKind;
@@ -22,9 +19,9 @@ use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_domain::incident::{SHIPPED_TAXONOMY, Severity, Taxonomy};
 use sinergi_store::{Page, TaxonomyVersion};
 
-use super::{Chrome, PageError, internal, wib};
+use super::{CheckedForm, Chrome, PageError, internal, wib};
 use crate::AppState;
-use crate::auth::{self, CurrentUser, Origin};
+use crate::auth::{CurrentUser, Origin};
 use crate::error::ApiError;
 use crate::lang::PageLang;
 
@@ -241,14 +238,9 @@ pub async fn submit(
     uri: Uri,
     Extension(current): Extension<CurrentUser>,
     Extension(origin): Extension<Origin>,
-    fields: Result<Form<Vec<(String, String)>>, FormRejection>,
+    CheckedForm(fields): CheckedForm,
 ) -> Result<Response, PageError> {
     let chrome = Chrome::new(&state, lang, &uri, "incidents", Some(&current)).await;
-    // A body that is no form carries no CSRF token either: refused like any other forgery.
-    let fields: HashMap<String, String> = fields.map(|Form(f)| f.into_iter().collect()).unwrap_or_default();
-    if !auth::csrf_matches(&current, fields.get("csrf").map_or("", String::as_str)) {
-        return Ok(auth::csrf_failed().into_response());
-    }
     if !current.viewer.may(Action::ManageTaxonomy) {
         return Err(PageError::Forbidden(chrome));
     }
