@@ -162,7 +162,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .split_for_parts()
 }
 
-/// Liveness: answers when the server runs and the database answers.
+/// Readiness: answers when the server runs and the database answers and takes writes (503 otherwise).
 #[utoipa::path(get, path = "/health", tag = "system", security(()),
     responses((status = 200, body = dto::HealthDto), (status = 503, body = ErrorBody)))]
 async fn health(
