@@ -14,7 +14,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use sinergi_domain::access::{Action, Viewer};
@@ -24,7 +24,7 @@ use sinergi_domain::i18n::Msg;
 use sinergi_store::{LoginClaim, NewSession, ThrottleKey, TokenRecord, UserRecord};
 
 use crate::AppState;
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::secrets::{hash_password, random_secret, verify_password};
 
 pub const COOKIE: &str = "sinergi_session";
@@ -85,19 +85,19 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
 }
 
 pub fn unauthenticated() -> ApiError {
-    ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", Msg::ErrUnauthenticated)
+    ApiError::new(Code::Unauthenticated, Msg::ErrUnauthenticated)
 }
 
 pub fn forbidden() -> ApiError {
-    ApiError::new(StatusCode::FORBIDDEN, "forbidden", Msg::ErrForbidden)
+    ApiError::new(Code::Forbidden, Msg::ErrForbidden)
 }
 
 fn bad_token() -> ApiError {
-    ApiError::new(StatusCode::UNAUTHORIZED, "invalid_token", Msg::ErrBadToken)
+    ApiError::new(Code::InvalidToken, Msg::ErrBadToken)
 }
 
 pub fn csrf_failed() -> ApiError {
-    ApiError::new(StatusCode::FORBIDDEN, "csrf_failed", Msg::ErrCsrf)
+    ApiError::new(Code::CsrfFailed, Msg::ErrCsrf)
 }
 
 pub fn now_ms() -> i64 {
@@ -392,7 +392,7 @@ const HASHING_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 async fn password_matches(state: &AppState, password: &str, stored: Option<String>) -> Result<bool, ApiError> {
     let permit = tokio::time::timeout(HASHING_WAIT, state.hashing.clone().acquire_owned())
         .await
-        .map_err(|_| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", Msg::ErrBusy))?
+        .map_err(|_| ApiError::new(Code::Busy, Msg::ErrBusy))?
         .map_err(|_| ApiError::internal())?;
     let password = password.to_owned();
     tokio::task::spawn_blocking(move || {
@@ -499,11 +499,9 @@ pub async fn login(
 /// The API's answer to a refused sign-in.
 pub fn refused(refusal: LoginRefused) -> ApiError {
     match refusal {
-        LoginRefused::BadCredentials => ApiError::new(StatusCode::UNAUTHORIZED, "login_failed", Msg::LoginFailed),
+        LoginRefused::BadCredentials => ApiError::new(Code::LoginFailed, Msg::LoginFailed),
         LoginRefused::LockedOut { minutes } => {
-            ApiError::new(StatusCode::TOO_MANY_REQUESTS, "locked_out", Msg::ErrLockedOut)
-                .arg("minutes", minutes)
-                .retry_after(minutes * 60)
+            ApiError::new(Code::LockedOut, Msg::ErrLockedOut).arg("minutes", minutes).retry_after(minutes * 60)
         }
     }
 }

@@ -442,15 +442,15 @@ impl From<StoreError> for ReadError {
 
 impl From<ReadError> for crate::error::ApiError {
     fn from(e: ReadError) -> crate::error::ApiError {
-        use crate::error::ApiError;
+        use crate::error::{ApiError, Code};
         use sinergi_domain::i18n::Msg;
         match e {
             ReadError::Forbidden => crate::auth::forbidden(),
             ReadError::RunNotFound(id) => {
-                ApiError::not_found("scan_not_found", Msg::ErrScanRunNotFound, ("id", id.to_string()))
+                ApiError::not_found(Code::ScanNotFound, Msg::ErrScanRunNotFound, ("id", id.to_string()))
             }
             ReadError::AlertNotFound(id) => {
-                ApiError::not_found("alert_not_found", Msg::ErrAlertNotFound, ("id", id.to_string()))
+                ApiError::not_found(Code::AlertNotFound, Msg::ErrAlertNotFound, ("id", id.to_string()))
             }
             ReadError::Store(e) => e.into(),
         }

@@ -54,14 +54,100 @@ enum Detail {
     Taxonomy(Vec<TaxonomyError>),
 }
 
+/// Declares [`Code`]: every error code of the API with its status and what it means, in one table.
+macro_rules! codes {
+    ($($variant:ident = $text:literal, $status:ident, $meaning:literal;)*) => {
+        /// Every error code the API answers, with its HTTP status and meaning: the `code` of an [`ErrorBody`] is
+        /// one of these, and the table in docs/api.md is checked against this one by a test.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Code {
+            $($variant,)*
+        }
+
+        impl Code {
+            pub const ALL: &[Code] = &[$(Code::$variant,)*];
+
+            /// The stable string of the code (two variants may share one, under different statuses).
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $text,)*
+                }
+            }
+
+            pub fn status(self) -> StatusCode {
+                match self {
+                    $(Code::$variant => StatusCode::$status,)*
+                }
+            }
+
+            /// When it is answered, for the documentation.
+            pub fn meaning(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $meaning,)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    InvalidRegionCode = "invalid_region_code", BAD_REQUEST, "a region code in the path or query is malformed";
+    InvalidQuery = "invalid_query", BAD_REQUEST, "a query parameter is missing, malformed or out of range";
+    InvalidPath = "invalid_path", BAD_REQUEST, "a path parameter has the wrong type";
+    InvalidJson = "invalid_json", BAD_REQUEST, "the body is not JSON";
+    InvalidJsonData = "invalid_json", UNPROCESSABLE_ENTITY, "the JSON has a wrong type or an unknown field";
+    MapNeedsRegency = "map_needs_regency", BAD_REQUEST, "a map was asked for a province or a village";
+    InvalidText = "invalid_text", BAD_REQUEST, "text the database cannot hold (a NUL character)";
+    InvalidTokenRequest = "invalid_token_request", BAD_REQUEST, "a token request with a bad name, lifetime or region";
+    InvalidLastEventId = "invalid_last_event_id", BAD_REQUEST, "the live feed's Last-Event-ID is not an event id";
+    Unauthenticated = "unauthenticated", UNAUTHORIZED, "no session, or it has expired or been ended";
+    LoginFailed = "login_failed", UNAUTHORIZED, "wrong username or password, or a disabled account";
+    InvalidToken = "invalid_token", UNAUTHORIZED, "the bearer token does not open";
+    Forbidden = "forbidden", FORBIDDEN, "the role may not do this";
+    CsrfFailed = "csrf_failed", FORBIDDEN, "a change made with the session cookie without the right CSRF token";
+    OwnReport = "own_report", FORBIDDEN, "the reporter may not verify or reject their own report";
+    NotOwner = "not_owner", FORBIDDEN, "only the owning agency shares a report or revokes a share";
+    RegionNotFound = "region_not_found", NOT_FOUND, "no such region, or not in your territory";
+    TpsNotFound = "tps_not_found", NOT_FOUND, "no such TPS, or not in your territory";
+    UnitNotFound = "unit_not_found", NOT_FOUND, "no such unit";
+    TokenNotFound = "token_not_found", NOT_FOUND, "no such token among those you may revoke";
+    IndicatorSetNotFound = "indicator_set_not_found", NOT_FOUND, "no such indicator set";
+    PhotoNotFound = "photo_not_found", NOT_FOUND, "no such photo";
+    RouteNotFound = "route_not_found", NOT_FOUND, "no such API route";
+    ReportNotFound = "report_not_found", NOT_FOUND, "no such report, or not one you may read";
+    DuplicateNotFound = "duplicate_not_found", NOT_FOUND, "no such pair of probable duplicates";
+    ScanNotFound = "scan_not_found", NOT_FOUND, "no such early warning run, or outside your territory";
+    AlertNotFound = "alert_not_found", NOT_FOUND, "no such alert, or outside your territory";
+    TaxonomyVersionNotFound = "taxonomy_version_not_found", NOT_FOUND, "no stored taxonomy version with that id";
+    Conflict = "conflict", CONFLICT, "the TPS number is already taken in that village";
+    TransitionNotAllowed = "transition_not_allowed", CONFLICT, "a move the workflow does not allow now";
+    AlreadyShared = "already_shared", CONFLICT, "a share that exists already";
+    NotShared = "not_shared", CONFLICT, "a share that does not exist";
+    DuplicateDecided = "duplicate_decided", CONFLICT, "a pair of probable duplicates decided already";
+    PayloadTooLarge = "payload_too_large", PAYLOAD_TOO_LARGE, "the body is over 1 MiB";
+    UnsupportedMediaType = "unsupported_media_type", UNSUPPORTED_MEDIA_TYPE, "the body is not application/json";
+    ValidationFailed = "validation_failed", UNPROCESSABLE_ENTITY, "the values break a rule; fields lists each";
+    InvalidReference = "invalid_reference", UNPROCESSABLE_ENTITY, "the change names a record that does not exist";
+    InvalidTaxonomy = "invalid_taxonomy", UNPROCESSABLE_ENTITY, "a taxonomy text with faults";
+    CategoryInUse = "category_in_use", UNPROCESSABLE_ENTITY, "a new taxonomy drops categories reports use";
+    ReasonRequired = "reason_required", UNPROCESSABLE_ENTITY, "a rejection or reopening without a reason";
+    ShareOwnAgency = "share_own_agency", UNPROCESSABLE_ENTITY, "sharing a report with its own agency";
+    ExportTooLarge = "export_too_large", UNPROCESSABLE_ENTITY, "more reports match than one export holds";
+    LockedOut = "locked_out", TOO_MANY_REQUESTS, "too many failed sign-ins for this username or address";
+    TooManyFeeds = "too_many_feeds", TOO_MANY_REQUESTS, "too many live feeds open for this account or address";
+    Internal = "internal", INTERNAL_SERVER_ERROR, "a failure on the server (logged)";
+    Unavailable = "unavailable", SERVICE_UNAVAILABLE, "the database does not answer, or can only be read";
+    AuditChainBroken = "audit_chain_broken", SERVICE_UNAVAILABLE, "entries lie beyond the audit log's head";
+    Busy = "busy", SERVICE_UNAVAILABLE, "too many password checks at once";
+}
+
 /// An error on its way to becoming a response. Boxed, so that `Result<T, ApiError>` stays small on the happy path.
 #[derive(Debug, Clone)]
 pub struct ApiError(Box<Inner>);
 
 #[derive(Debug, Clone)]
 struct Inner {
-    status: StatusCode,
-    code: &'static str,
+    code: Code,
     msg: Msg,
     args: Vec<(&'static str, String)>,
     detail: Detail,
@@ -70,8 +156,8 @@ struct Inner {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, msg: Msg) -> ApiError {
-        ApiError(Box::new(Inner { status, code, msg, args: Vec::new(), detail: Detail::None, retry_after: None }))
+    pub fn new(code: Code, msg: Msg) -> ApiError {
+        ApiError(Box::new(Inner { code, msg, args: Vec::new(), detail: Detail::None, retry_after: None }))
     }
 
     pub fn arg(mut self, name: &'static str, value: impl ToString) -> ApiError {
@@ -86,24 +172,26 @@ impl ApiError {
     }
 
     pub fn status(&self) -> StatusCode {
-        self.0.status
+        self.0.code.status()
     }
 
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         self.0.code
     }
 
-    pub fn not_found(code: &'static str, msg: Msg, arg: (&'static str, String)) -> ApiError {
-        ApiError::new(StatusCode::NOT_FOUND, code, msg).arg(arg.0, arg.1)
+    /// A "not found" code with the one argument its message names.
+    pub fn not_found(code: Code, msg: Msg, arg: (&'static str, String)) -> ApiError {
+        ApiError::new(code, msg).arg(arg.0, arg.1)
     }
 
-    pub fn bad_request(code: &'static str, msg: Msg, detail: impl ToString) -> ApiError {
-        ApiError::new(StatusCode::BAD_REQUEST, code, msg).arg("detail", detail)
+    /// A code with a `{detail}` in its message.
+    pub fn bad_request(code: Code, msg: Msg, detail: impl ToString) -> ApiError {
+        ApiError::new(code, msg).arg("detail", detail)
     }
 
     /// 422 with every faulty field named.
     pub fn validation(fields: Vec<(String, Problem)>) -> ApiError {
-        let mut e = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", Msg::ErrInvalid);
+        let mut e = ApiError::new(Code::ValidationFailed, Msg::ErrInvalid);
         let summary = fields.iter().map(|(f, _)| f.as_str()).collect::<Vec<_>>().join(", ");
         e.0.args.push(("detail", summary));
         e.0.detail = Detail::Fields(fields);
@@ -111,31 +199,24 @@ impl ApiError {
     }
 
     /// An error whose `{detail}` is a domain problem, rendered in the response's language.
-    pub fn problem(status: StatusCode, code: &'static str, msg: Msg, problem: Problem) -> ApiError {
-        ApiError(Box::new(Inner {
-            status,
-            code,
-            msg,
-            args: Vec::new(),
-            detail: Detail::Problem(problem),
-            retry_after: None,
-        }))
+    pub fn problem(code: Code, msg: Msg, problem: Problem) -> ApiError {
+        ApiError(Box::new(Inner { code, msg, args: Vec::new(), detail: Detail::Problem(problem), retry_after: None }))
     }
 
     /// 422 `invalid_taxonomy`: a taxonomy text with every fault named, each with its place.
     pub fn taxonomy(errors: Vec<TaxonomyError>) -> ApiError {
-        let mut e = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_taxonomy", Msg::ErrInvalidTaxonomy);
+        let mut e = ApiError::new(Code::InvalidTaxonomy, Msg::ErrInvalidTaxonomy);
         e.0.args.push(("count", errors.len().to_string()));
         e.0.detail = Detail::Taxonomy(errors);
         e
     }
 
     pub fn conflict(detail: impl ToString) -> ApiError {
-        ApiError::new(StatusCode::CONFLICT, "conflict", Msg::ErrConflict).arg("detail", detail)
+        ApiError::new(Code::Conflict, Msg::ErrConflict).arg("detail", detail)
     }
 
     pub fn internal() -> ApiError {
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", Msg::ErrInternal)
+        ApiError::new(Code::Internal, Msg::ErrInternal)
     }
 
     pub fn body(&self, lang: Lang) -> ErrorBody {
@@ -162,7 +243,7 @@ impl ApiError {
             }
             Detail::None | Detail::Problem(_) => Vec::new(),
         };
-        ErrorBody { code: this.code, message: lang.format(this.msg, &args), fields }
+        ErrorBody { code: this.code.as_str(), message: lang.format(this.msg, &args), fields }
     }
 }
 
@@ -184,23 +265,23 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::Conflict(_) => ApiError::conflict("-"),
             StoreError::InvalidReference(_) => {
-                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_reference", Msg::ErrInvalid).arg("detail", "-")
+                ApiError::new(Code::InvalidReference, Msg::ErrInvalid).arg("detail", "-")
             }
             StoreError::InvalidText(detail) => {
                 tracing::warn!(%detail, "text the database cannot hold reached it");
-                ApiError::bad_request("invalid_text", Msg::ErrBadRequest, "text contains a control character (NUL)")
+                ApiError::bad_request(Code::InvalidText, Msg::ErrBadRequest, "text contains a control character (NUL)")
             }
             StoreError::Unavailable(detail) => {
                 tracing::error!(%detail, "database unavailable");
-                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", Msg::ErrUnavailable)
+                ApiError::new(Code::Unavailable, Msg::ErrUnavailable)
             }
             StoreError::ReadOnly(detail) => {
                 tracing::error!(%detail, "the database refuses writes (read-only)");
-                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", Msg::ErrReadOnly)
+                ApiError::new(Code::Unavailable, Msg::ErrReadOnly)
             }
             StoreError::AuditChainBroken(detail) => {
                 tracing::error!(%detail, "audit chain broken: audited changes are refused");
-                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "audit_chain_broken", Msg::ErrAuditChainBroken)
+                ApiError::new(Code::AuditChainBroken, Msg::ErrAuditChainBroken)
             }
             StoreError::UnsupportedUrl(detail) | StoreError::Internal(detail) => {
                 tracing::error!(%detail, "storage error");
@@ -213,20 +294,16 @@ impl From<StoreError> for ApiError {
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> ApiError {
         match rejection {
-            JsonRejection::MissingJsonContentType(_) => {
-                ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", Msg::ErrBadRequest)
-                    .arg("detail", "Content-Type: application/json")
-            }
+            JsonRejection::MissingJsonContentType(_) => ApiError::new(Code::UnsupportedMediaType, Msg::ErrBadRequest)
+                .arg("detail", "Content-Type: application/json"),
             JsonRejection::BytesRejection(ref r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", Msg::ErrPayloadTooLarge)
+                ApiError::new(Code::PayloadTooLarge, Msg::ErrPayloadTooLarge)
             }
-            JsonRejection::JsonDataError(e) => {
-                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_json", Msg::ErrBadJson).arg(
-                    "detail",
-                    e.body_text().trim_start_matches("Failed to deserialize the JSON body into the target type: "),
-                )
-            }
-            other => ApiError::bad_request("invalid_json", Msg::ErrBadJson, other.body_text()),
+            JsonRejection::JsonDataError(e) => ApiError::new(Code::InvalidJsonData, Msg::ErrBadJson).arg(
+                "detail",
+                e.body_text().trim_start_matches("Failed to deserialize the JSON body into the target type: "),
+            ),
+            other => ApiError::bad_request(Code::InvalidJson, Msg::ErrBadJson, other.body_text()),
         }
     }
 }
@@ -235,7 +312,7 @@ impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> ApiError {
         let text = rejection.body_text();
         ApiError::bad_request(
-            "invalid_query",
+            Code::InvalidQuery,
             Msg::ErrBadRequest,
             text.trim_start_matches("Failed to deserialize query string: "),
         )
@@ -244,7 +321,7 @@ impl From<QueryRejection> for ApiError {
 
 impl From<PathRejection> for ApiError {
     fn from(rejection: PathRejection) -> ApiError {
-        ApiError::bad_request("invalid_path", Msg::ErrBadRequest, rejection.body_text())
+        ApiError::bad_request(Code::InvalidPath, Msg::ErrBadRequest, rejection.body_text())
     }
 }
 
@@ -267,4 +344,44 @@ pub async fn localize(State(_state): State<AppState>, request: Request, next: Ne
         return localized;
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rows of the error table in docs/api.md: (status, codes, meaning).
+    fn documented() -> Vec<(u16, Vec<String>)> {
+        let doc = include_str!("../../../docs/api.md");
+        let table = doc.split("## Errors").nth(1).expect("docs/api.md has an Errors section");
+        table
+            .lines()
+            .filter_map(|line| {
+                let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+                let status = cells.get(1)?.parse::<u16>().ok()?;
+                let codes = cells.get(2)?.split(',').map(|c| c.trim().trim_matches('`').to_owned()).collect();
+                Some((status, codes))
+            })
+            .collect()
+    }
+
+    /// The API's error codes and docs/api.md's table agree: every code is documented under its status, and the
+    /// table names no code the server does not answer.
+    #[test]
+    fn every_code_is_documented_under_its_status() {
+        let rows = documented();
+        assert!(rows.len() > 20, "{rows:?}");
+        for code in Code::ALL {
+            let status = code.status().as_u16();
+            let listed = rows.iter().any(|(s, codes)| *s == status && codes.iter().any(|c| c == code.as_str()));
+            assert!(listed, "{code:?} ({status} {}) is missing from docs/api.md", code.as_str());
+            assert!(!code.meaning().is_empty());
+        }
+        for (status, codes) in &rows {
+            for text in codes {
+                let known = Code::ALL.iter().any(|c| c.as_str() == text && c.status().as_u16() == *status);
+                assert!(known, "docs/api.md lists {status} {text}, which no Code is");
+            }
+        }
+    }
 }

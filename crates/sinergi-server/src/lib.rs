@@ -7,6 +7,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use crate::error::Code;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
@@ -213,11 +214,7 @@ pub fn app_with_state(state: AppState) -> Router {
 }
 
 async fn api_not_found() -> error::ApiError {
-    error::ApiError::new(
-        axum::http::StatusCode::NOT_FOUND,
-        "route_not_found",
-        sinergi_domain::i18n::Msg::ErrPageNotFound,
-    )
+    error::ApiError::new(Code::RouteNotFound, sinergi_domain::i18n::Msg::ErrPageNotFound)
 }
 
 /// Scripts only from our own origin (no inline scripts), never framed. Images may come from the configured tile

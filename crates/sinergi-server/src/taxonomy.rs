@@ -150,17 +150,15 @@ impl From<StoreError> for LoadError {
 
 impl From<LoadError> for crate::error::ApiError {
     fn from(e: LoadError) -> crate::error::ApiError {
-        use crate::error::ApiError;
+        use crate::error::{ApiError, Code};
         match e {
             LoadError::Forbidden => crate::auth::forbidden(),
             LoadError::Invalid(problems) => ApiError::validation(problems),
             LoadError::Taxonomy(errors) => ApiError::taxonomy(errors),
-            LoadError::CategoriesInUse(used) => ApiError::new(
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                "category_in_use",
-                sinergi_domain::i18n::Msg::ErrCategoryInUse,
-            )
-            .arg("categories", used.join(", ")),
+            LoadError::CategoriesInUse(used) => {
+                ApiError::new(Code::CategoryInUse, sinergi_domain::i18n::Msg::ErrCategoryInUse)
+                    .arg("categories", used.join(", "))
+            }
             LoadError::Store(e) => e.into(),
         }
     }

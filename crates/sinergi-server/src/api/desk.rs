@@ -16,7 +16,7 @@ use super::reports::{DuplicateDto, ShareDto};
 use super::{ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
 use crate::auth::{CurrentUser, Origin};
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, Code, ErrorBody};
 use crate::incident::service::{self, Actor};
 use crate::lang::ApiLang;
 
@@ -52,12 +52,12 @@ pub async fn feed(
     let last_event_id = match headers.get("last-event-id") {
         None => query.after,
         Some(value) => Some(value.to_str().ok().and_then(|v| v.trim().parse::<i64>().ok()).ok_or_else(|| {
-            ApiError::bad_request("invalid_last_event_id", Msg::ErrBadRequest, "Last-Event-ID: an event id (a number)")
+            ApiError::bad_request(Code::InvalidLastEventId, Msg::ErrBadRequest, "Last-Event-ID: an event id (a number)")
         })?),
     };
     let Some(slot) = state.feeds.acquire(current.user.id, &origin.0) else {
         tracing::warn!(account = current.user.id, origin = %origin.0, "live feed refused: too many open");
-        return Err(ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_feeds", Msg::ErrTooManyFeeds)
+        return Err(ApiError::new(Code::TooManyFeeds, Msg::ErrTooManyFeeds)
             .arg("seconds", crate::feed::RETRY_AFTER_SECONDS)
             .retry_after(crate::feed::RETRY_AFTER_SECONDS));
     };

@@ -29,7 +29,7 @@ use crate::AppState;
 use crate::auth::{self, CurrentUser, Origin};
 use crate::early_warning::AlertState;
 use crate::early_warning::{Counted, MAX_DEMAND_REPLICATIONS, MAX_PERIOD_DAYS, RunRequest, run_scan};
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, Code, ErrorBody};
 use crate::lang::ApiLang;
 
 /// A run to make now. Every parameter is optional; those left out take the server's settings (docs/scan.md).
@@ -223,7 +223,7 @@ pub struct AlertQuery {
 }
 
 fn region_not_found(code: &RegionCode) -> ApiError {
-    ApiError::not_found("region_not_found", Msg::ErrRegionNotFound, ("code", code.to_string()))
+    ApiError::not_found(Code::RegionNotFound, Msg::ErrRegionNotFound, ("code", code.to_string()))
 }
 
 /// Checks every field of a run request, naming each fault (422), and gives the run's settings.
@@ -369,7 +369,7 @@ pub async fn create(
     let request = checked_run(&state, &current, &origin, &input).await?;
     let recorded = run_scan(&state.store, request).await?;
     let run = state.store.scan_run(&current.viewer, recorded.run_id).await?.ok_or_else(|| {
-        ApiError::not_found("scan_not_found", Msg::ErrScanRunNotFound, ("id", recorded.run_id.to_string()))
+        ApiError::not_found(Code::ScanNotFound, Msg::ErrScanRunNotFound, ("id", recorded.run_id.to_string()))
     })?;
     let mut run = ScanRunDto::new(run);
     localize_message(&mut run, lang);
@@ -455,7 +455,7 @@ pub async fn alerts(
     let page = page_param(query.page, query.per_page)?;
     let within = query.within.as_deref().map(|r| parse_code(r, "within")).transpose()?;
     let Some(status) = AlertState::parse(query.status.as_deref().unwrap_or("active")) else {
-        return Err(ApiError::bad_request("invalid_query", Msg::ErrBadRequest, "status: active, gone or all"));
+        return Err(ApiError::bad_request(Code::InvalidQuery, Msg::ErrBadRequest, "status: active, gone or all"));
     };
     let (records, total) = crate::early_warning::alerts(&*state.store, &current.viewer, within, status, page).await?;
     let mut names = BTreeMap::new();

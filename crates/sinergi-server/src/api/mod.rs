@@ -2,7 +2,6 @@
 //! (`/api/v1/openapi.json`).
 
 use axum::extract::{FromRequest, FromRequestParts};
-use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use sinergi_domain::RegionCode;
 use sinergi_domain::i18n::Msg;
@@ -12,7 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, Code, ErrorBody};
 
 mod area;
 pub(crate) mod desk;
@@ -53,7 +52,7 @@ pub struct ApiPath<T>(pub T);
 /// Parses a region code from a request, naming the parameter in the error.
 pub fn parse_code(text: &str, parameter: &'static str) -> Result<RegionCode, ApiError> {
     RegionCode::parse(text).map_err(|e| {
-        ApiError::problem(StatusCode::BAD_REQUEST, "invalid_region_code", Msg::ErrBadRegionCode, Problem::BadCode(e))
+        ApiError::problem(Code::InvalidRegionCode, Msg::ErrBadRegionCode, Problem::BadCode(e))
             .arg("parameter", parameter)
     })
 }
@@ -171,7 +170,7 @@ async fn health(
     state.store.meta("schema.probe").await?;
     // Reads alone would pass on a read-only file or a standby, where every sign-in and report fails: not ready.
     if !state.writable().await? {
-        return Err(ApiError::new(axum::http::StatusCode::SERVICE_UNAVAILABLE, "unavailable", Msg::ErrReadOnly));
+        return Err(ApiError::new(Code::Unavailable, Msg::ErrReadOnly));
     }
     let backend = match state.store.backend() {
         sinergi_store::Backend::Sqlite => "sqlite",

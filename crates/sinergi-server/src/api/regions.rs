@@ -1,7 +1,7 @@
 //! Regions: the hierarchy, search by name, and map data.
 
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::value::RawValue;
@@ -13,7 +13,7 @@ use super::dto::{RegionDto, RegionWithStatsDto, SearchQuery};
 use super::{ApiJson, ApiPath, ApiQuery, parse_code};
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, Code, ErrorBody};
 
 pub(crate) async fn find_region(
     state: &AppState,
@@ -24,7 +24,7 @@ pub(crate) async fn find_region(
         .store
         .region(viewer, code)
         .await?
-        .ok_or_else(|| ApiError::not_found("region_not_found", Msg::ErrRegionNotFound, ("code", code.to_string())))
+        .ok_or_else(|| ApiError::not_found(Code::RegionNotFound, Msg::ErrRegionNotFound, ("code", code.to_string())))
 }
 
 /// Children of a region (or the provinces) with their TPS counts.
@@ -60,14 +60,14 @@ pub async fn search(
     let q = query.q.trim();
     if q.is_empty() || q.chars().count() > 100 || q.chars().any(char::is_control) {
         return Err(ApiError::bad_request(
-            "invalid_query",
+            Code::InvalidQuery,
             Msg::ErrBadRequest,
             "q: 1 to 100 characters, no control characters",
         ));
     }
     let limit = query.limit.unwrap_or(20);
     if !(1..=100).contains(&limit) {
-        return Err(ApiError::bad_request("invalid_query", Msg::ErrBadRequest, "limit: 1 to 100"));
+        return Err(ApiError::bad_request(Code::InvalidQuery, Msg::ErrBadRequest, "limit: 1 to 100"));
     }
     current.require(Action::ReadRegions)?;
     let found = state.store.search_regions(&current.viewer, q, limit).await?;
@@ -180,7 +180,7 @@ pub async fn map(
     let code = parse_code(&code, "code")?;
     let region = find_region(&state, &current.viewer, &code).await?;
     if !matches!(region.level, Level::Regency | Level::District) {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "map_needs_regency", Msg::MapNeedsRegency));
+        return Err(ApiError::new(Code::MapNeedsRegency, Msg::MapNeedsRegency));
     }
     let set = match &query.set {
         Some(id) => Some(super::vulnerability::load_set(&state, id).await?),

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use axum::Extension;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use sinergi_domain::access::Viewer;
@@ -24,7 +24,7 @@ use super::reports::ReportDto;
 use super::{ApiQuery, parse_code};
 use crate::AppState;
 use crate::auth::{self, CurrentUser, Origin};
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, Code, ErrorBody};
 use crate::lang::ApiLang;
 use crate::pages::wib;
 
@@ -100,7 +100,7 @@ fn given(text: &Option<String>) -> Option<&str> {
 impl FilterText {
     /// Checks the filters as `GET /reports` does: a malformed one is a 400 that names its parameter.
     pub(crate) fn filter(&self) -> Result<ReportFilter, ApiError> {
-        let bad = |what: &str| ApiError::bad_request("invalid_query", Msg::ErrBadRequest, what);
+        let bad = |what: &str| ApiError::bad_request(Code::InvalidQuery, Msg::ErrBadRequest, what);
         let within = given(&self.region).map(|r| parse_code(r, "region")).transpose()?;
         let status = given(&self.status).map(str::to_owned);
         if status.as_deref().is_some_and(|s| Status::parse(s).is_none()) {
@@ -211,9 +211,7 @@ pub(crate) async fn places(
 }
 
 fn too_large(total: u64) -> ApiError {
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "export_too_large", Msg::ErrExportTooLarge)
-        .arg("total", total)
-        .arg("max", EXPORT_MAX)
+    ApiError::new(Code::ExportTooLarge, Msg::ErrExportTooLarge).arg("total", total).arg("max", EXPORT_MAX)
 }
 
 /// Every report that matches, newest event first, read from the store a page at a time. Refused when more than
@@ -467,9 +465,9 @@ mod tests {
             FilterText { to: Some("2024-11-27 10:00".into()), ..Default::default() },
             FilterText { routed_to: Some("ormas".into()), ..Default::default() },
         ] {
-            assert_eq!(bad.filter().map(|_| ()).map_err(|e| e.code()), Err("invalid_query"), "{bad:?}");
+            assert_eq!(bad.filter().map(|_| ()).map_err(|e| e.code()), Err(Code::InvalidQuery), "{bad:?}");
         }
         let region = FilterText { region: Some("15.7".into()), ..Default::default() };
-        assert_eq!(region.filter().map(|_| ()).map_err(|e| e.code()), Err("invalid_region_code"));
+        assert_eq!(region.filter().map(|_| ()).map_err(|e| e.code()), Err(Code::InvalidRegionCode));
     }
 }

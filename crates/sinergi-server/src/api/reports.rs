@@ -21,7 +21,7 @@ use super::tps::page_param;
 use super::{ApiJson, ApiPath, ApiQuery, parse_code};
 use crate::AppState;
 use crate::auth::{self, Credential, CurrentUser, Origin};
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, Code, ErrorBody};
 use crate::incident::service::{self, Actor, MoveFields, Reporter};
 use crate::lang::ApiLang;
 
@@ -234,7 +234,7 @@ pub async fn list(
 ) -> Result<ApiJson<ReportPage>, ApiError> {
     current.require_report_reader()?;
     let page = page_param(query.page, query.per_page)?;
-    let bad = |what: &str| ApiError::bad_request("invalid_query", Msg::ErrBadRequest, what);
+    let bad = |what: &str| ApiError::bad_request(Code::InvalidQuery, Msg::ErrBadRequest, what);
     let within = query.region.as_deref().map(|r| parse_code(r, "region")).transpose()?;
     if let Some(status) = &query.status
         && Status::parse(status).is_none()
@@ -614,7 +614,7 @@ pub async fn queue(
     let agency = match query.agency.as_deref() {
         None => current.viewer.agency,
         Some(a) => sinergi_domain::AgencyKind::parse(a).ok_or_else(|| {
-            ApiError::bad_request("invalid_query", Msg::ErrBadRequest, "agency: polri, tni, kpu, bawaslu, pemda, …")
+            ApiError::bad_request(Code::InvalidQuery, Msg::ErrBadRequest, "agency: polri, tni, kpu, bawaslu, pemda, …")
         })?,
     };
     let counts = state.store.queue_counts(&current.viewer, agency).await?;

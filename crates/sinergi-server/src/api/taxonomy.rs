@@ -14,7 +14,7 @@ use super::tps::page_param;
 use super::{ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
 use crate::auth::{CurrentUser, Origin};
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, Code, ErrorBody};
 
 /// A new version of the taxonomy.
 #[derive(Deserialize, ToSchema)]
@@ -144,7 +144,7 @@ pub async fn version(
 ) -> Result<ApiJson<TaxonomyVersionDto>, ApiError> {
     current.require(Action::ManageTaxonomy)?;
     let stored = state.store.taxonomy_version(id).await?.ok_or_else(|| {
-        ApiError::not_found("taxonomy_version_not_found", Msg::ErrTaxonomyVersionNotFound, ("id", id.to_string()))
+        ApiError::not_found(Code::TaxonomyVersionNotFound, Msg::ErrTaxonomyVersionNotFound, ("id", id.to_string()))
     })?;
     Ok(ApiJson(TaxonomyVersionDto::stored(stored, in_force_id(&state))))
 }

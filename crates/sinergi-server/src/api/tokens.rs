@@ -14,7 +14,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::{ApiJson, ApiPath, ApiQuery, parse_code};
 use crate::AppState;
 use crate::auth::{self, Credential, CurrentUser, Origin};
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, Code, ErrorBody};
 use crate::tokens::{self, IssueError, TokenRequest};
 
 #[derive(Deserialize, ToSchema)]
@@ -124,7 +124,7 @@ pub async fn create(
         read_only: input.read_only,
         days: input.expires_in_days.unwrap_or(tokens::DEFAULT_DAYS),
     };
-    let invalid = |e: IssueError| ApiError::bad_request("invalid_token_request", Msg::ErrBadRequest, e);
+    let invalid = |e: IssueError| ApiError::bad_request(Code::InvalidTokenRequest, Msg::ErrBadRequest, e);
     let (token, record) = match tokens::issue(
         &*state.store,
         &current.user,
@@ -171,6 +171,6 @@ pub async fn revoke(
         Ok(StatusCode::NO_CONTENT)
     } else {
         let shown: String = id.chars().take(40).collect::<String>().escape_default().to_string();
-        Err(ApiError::not_found("token_not_found", Msg::ErrTokenNotFound, ("id", shown)))
+        Err(ApiError::not_found(Code::TokenNotFound, Msg::ErrTokenNotFound, ("id", shown)))
     }
 }

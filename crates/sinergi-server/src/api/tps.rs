@@ -13,7 +13,7 @@ use super::regions::find_region;
 use super::{ApiJson, ApiPath, ApiQuery, parse_code};
 use crate::AppState;
 use crate::auth::{self, CurrentUser, Origin};
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, Code, ErrorBody};
 
 const DEFAULT_PAGE_SIZE: u32 = 100;
 /// Highest page number: far beyond any real list, and small enough for every client's integers.
@@ -23,11 +23,11 @@ pub(crate) fn page_param(page: Option<u32>, per_page: Option<u32>) -> Result<Pag
     let number = page.unwrap_or(1);
     let size = per_page.unwrap_or(DEFAULT_PAGE_SIZE);
     if !(1..=MAX_PAGE).contains(&number) {
-        return Err(ApiError::bad_request("invalid_query", Msg::ErrBadRequest, format!("page: 1 to {MAX_PAGE}")));
+        return Err(ApiError::bad_request(Code::InvalidQuery, Msg::ErrBadRequest, format!("page: 1 to {MAX_PAGE}")));
     }
     if !(1..=Page::MAX_SIZE).contains(&size) {
         return Err(ApiError::bad_request(
-            "invalid_query",
+            Code::InvalidQuery,
             Msg::ErrBadRequest,
             format!("per_page: 1 to {}", Page::MAX_SIZE),
         ));
@@ -123,7 +123,7 @@ pub async fn update(
 }
 
 fn not_found(id: i64) -> ApiError {
-    ApiError::not_found("tps_not_found", Msg::ErrTpsNotFound, ("id", id.to_string()))
+    ApiError::not_found(Code::TpsNotFound, Msg::ErrTpsNotFound, ("id", id.to_string()))
 }
 
 /// Validates a TPS with the same rules as the CSV import; the village is looked up in the registry, and a

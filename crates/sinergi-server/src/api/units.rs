@@ -11,7 +11,7 @@ use super::tps::page_param;
 use super::{ApiJson, ApiPath, ApiQuery, parse_code};
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, Code, ErrorBody};
 use crate::lang::ApiLang;
 
 /// The agencies, each with its kinds of unit and how many units and personnel are registered.
@@ -40,13 +40,13 @@ pub async fn list(
     let agency = match query.agency.as_deref() {
         None => None,
         Some(text) => Some(AgencyKind::parse(text).ok_or_else(|| {
-            ApiError::bad_request("invalid_query", Msg::ErrBadRequest, format!("agency: unknown agency `{text}`"))
+            ApiError::bad_request(Code::InvalidQuery, Msg::ErrBadRequest, format!("agency: unknown agency `{text}`"))
         })?),
     };
     let kind = match query.kind.as_deref() {
         None => None,
         Some(text) => Some(UnitKind::parse(text).ok_or_else(|| {
-            ApiError::bad_request("invalid_query", Msg::ErrBadRequest, format!("kind: unknown unit kind `{text}`"))
+            ApiError::bad_request(Code::InvalidQuery, Msg::ErrBadRequest, format!("kind: unknown unit kind `{text}`"))
         })?),
     };
     let within = query.region.as_deref().map(|r| parse_code(r, "region")).transpose()?;
@@ -77,7 +77,7 @@ pub async fn get(
         || !code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-');
     if malformed {
         return Err(ApiError::not_found(
-            "unit_not_found",
+            Code::UnitNotFound,
             Msg::ErrUnitNotFound,
             ("id", code.escape_default().to_string()),
         ));
@@ -86,6 +86,6 @@ pub async fn get(
         .store
         .unit(&current.viewer, &code)
         .await?
-        .ok_or_else(|| ApiError::not_found("unit_not_found", Msg::ErrUnitNotFound, ("id", code.clone())))?;
+        .ok_or_else(|| ApiError::not_found(Code::UnitNotFound, Msg::ErrUnitNotFound, ("id", code.clone())))?;
     Ok(ApiJson(unit.into()))
 }

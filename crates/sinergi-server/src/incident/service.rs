@@ -2,7 +2,6 @@
 //! desk, written once. An entry point reads its input into a draft (`sinergi_domain::incident::draft`), calls a
 //! function here, and renders what comes back in its own way (JSON, a page, an SMS reply).
 
-use axum::http::StatusCode;
 use sinergi_domain::access::{Action, Viewer};
 use sinergi_domain::auth::Role;
 use sinergi_domain::i18n::{Lang, Msg};
@@ -15,7 +14,7 @@ use sinergi_store::{Filed, NewReport, ReportMove, ReportRecord, ShareMove, Store
 
 use crate::AppState;
 use crate::auth::{self, CurrentUser};
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 
 /// Why a report was not filed.
 #[derive(Debug)]
@@ -207,37 +206,30 @@ impl From<StoreError> for DeskError {
 impl DeskError {
     /// The API's answer, with its stable code, in `lang` where the detail is a sentence of the workflow.
     pub fn to_api(self, lang: Lang) -> ApiError {
-        let agency_error = |status, code, msg, agency: AgencyKind| {
-            ApiError::new(status, code, msg).arg("agency", agency.as_str().to_uppercase())
-        };
+        let agency_error =
+            |code, msg, agency: AgencyKind| ApiError::new(code, msg).arg("agency", agency.as_str().to_uppercase());
         match self {
             DeskError::Forbidden => auth::forbidden(),
             DeskError::NotFound(id) => {
-                ApiError::not_found("report_not_found", Msg::ErrReportNotFound, ("id", id.to_string()))
+                ApiError::not_found(Code::ReportNotFound, Msg::ErrReportNotFound, ("id", id.to_string()))
             }
             DeskError::Invalid(problems) => ApiError::validation(problems),
             DeskError::Workflow(e) => {
-                let (status, code) = match e {
-                    TransitionError::NotAllowed { .. } => (StatusCode::CONFLICT, "transition_not_allowed"),
-                    TransitionError::OwnReport => (StatusCode::FORBIDDEN, "own_report"),
-                    TransitionError::ReasonRequired => (StatusCode::UNPROCESSABLE_ENTITY, "reason_required"),
+                let code = match e {
+                    TransitionError::NotAllowed { .. } => Code::TransitionNotAllowed,
+                    TransitionError::OwnReport => Code::OwnReport,
+                    TransitionError::ReasonRequired => Code::ReasonRequired,
                 };
-                ApiError::new(status, code, Msg::ErrWorkflow).arg("detail", e.message(lang))
+                ApiError::new(code, Msg::ErrWorkflow).arg("detail", e.message(lang))
             }
-            DeskError::MovedMeanwhile => {
-                ApiError::new(StatusCode::CONFLICT, "transition_not_allowed", Msg::ErrWorkflow)
-                    .arg("detail", lang.t(Msg::ErrMovedMeanwhile))
-            }
+            DeskError::MovedMeanwhile => ApiError::new(Code::TransitionNotAllowed, Msg::ErrWorkflow)
+                .arg("detail", lang.t(Msg::ErrMovedMeanwhile)),
             DeskError::NotOwner { agency } => {
-                ApiError::new(StatusCode::FORBIDDEN, "not_owner", Msg::ErrNotOwner).arg("agency", agency.to_uppercase())
+                ApiError::new(Code::NotOwner, Msg::ErrNotOwner).arg("agency", agency.to_uppercase())
             }
-            DeskError::ShareOwnAgency(a) => {
-                agency_error(StatusCode::UNPROCESSABLE_ENTITY, "share_own_agency", Msg::ErrShareOwnAgency, a)
-            }
-            DeskError::AlreadyShared(a) => {
-                agency_error(StatusCode::CONFLICT, "already_shared", Msg::ErrAlreadyShared, a)
-            }
-            DeskError::NotShared(a) => agency_error(StatusCode::CONFLICT, "not_shared", Msg::ErrNotShared, a),
+            DeskError::ShareOwnAgency(a) => agency_error(Code::ShareOwnAgency, Msg::ErrShareOwnAgency, a),
+            DeskError::AlreadyShared(a) => agency_error(Code::AlreadyShared, Msg::ErrAlreadyShared, a),
+            DeskError::NotShared(a) => agency_error(Code::NotShared, Msg::ErrNotShared, a),
             DeskError::DuplicateDecided { confirmed } => {
                 let label = match (lang, confirmed) {
                     (Lang::Id, true) => "dikonfirmasi",
@@ -245,12 +237,10 @@ impl DeskError {
                     (Lang::En, true) => "confirmed",
                     (Lang::En, false) => "dismissed",
                 };
-                ApiError::new(StatusCode::CONFLICT, "duplicate_decided", Msg::ErrDuplicateDecided).arg("status", label)
+                ApiError::new(Code::DuplicateDecided, Msg::ErrDuplicateDecided).arg("status", label)
             }
             DeskError::DuplicateUnknown { id, other } => {
-                ApiError::new(StatusCode::NOT_FOUND, "duplicate_not_found", Msg::ErrDuplicateUnknown)
-                    .arg("id", id)
-                    .arg("other", other)
+                ApiError::new(Code::DuplicateNotFound, Msg::ErrDuplicateUnknown).arg("id", id).arg("other", other)
             }
             DeskError::Store(e) => e.into(),
         }

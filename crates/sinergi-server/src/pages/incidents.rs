@@ -29,7 +29,7 @@ use crate::AppState;
 use crate::api::report_export::{FilterText, places, villages};
 use crate::api::reports::{self, OverdueDto, ReportDto};
 use crate::auth::{self, CurrentUser, Origin};
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::incident::service::{self, Actor, DeskError, MoveFields};
 use crate::lang::PageLang;
 
@@ -779,7 +779,7 @@ fn refusal(e: &ApiError, lang: Lang, missing: &[Msg]) -> String {
 
 /// Refusals a form shows beside itself; anything else (not found, no right, a failure) is a page of its own.
 fn shown_on_form(e: &ApiError) -> bool {
-    e.status().is_client_error() && e.status() != StatusCode::NOT_FOUND && e.code() != "forbidden"
+    e.status().is_client_error() && e.status() != StatusCode::NOT_FOUND && e.code() != Code::Forbidden
 }
 
 /// Moves a report from its page's form, through the incident service; a refusal is shown on the page with the form

@@ -22,7 +22,7 @@ use sinergi_store::{Page, TaxonomyVersion};
 use super::{CheckedForm, Chrome, PageError, internal, wib};
 use crate::AppState;
 use crate::auth::{CurrentUser, Origin};
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::lang::PageLang;
 
 /// Versions listed on the page at most; the API lists them all.
@@ -214,7 +214,7 @@ pub async fn page(
 fn faults(e: &ApiError, lang: Lang) -> Vec<Fault> {
     let body = e.body(lang);
     if body.fields.is_empty() {
-        return vec![Fault { place: e.code().to_owned(), message: body.message }];
+        return vec![Fault { place: e.code().as_str().to_owned(), message: body.message }];
     }
     body.fields
         .into_iter()
@@ -248,7 +248,7 @@ pub async fn submit(
     let loaded = crate::taxonomy::load_version(&state, &current, &origin.0, &field("toml"), &field("reason")).await;
     match loaded.map_err(ApiError::from) {
         Ok((version, _)) => Ok(Redirect::to(&format!("/incidents/rules?saved={}", version.id)).into_response()),
-        Err(e) if e.status().is_client_error() && e.code() != "forbidden" => {
+        Err(e) if e.status().is_client_error() && e.code() != Code::Forbidden => {
             let typed =
                 Typed { toml: Some(field("toml")), reason: field("reason"), faults: faults(&e, lang), saved: None };
             let page = render(&state, chrome, typed).await?;
