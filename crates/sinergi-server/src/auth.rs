@@ -360,7 +360,13 @@ pub enum LoginRefused {
     LockedOut {
         minutes: i64,
     },
+    /// As many checks for this username or from this address are in flight as its failures left allow: one of
+    /// them may still succeed, so the lock is not decided yet; try again in a few seconds.
+    InFlight,
 }
+
+/// What a sign-in refused while others are in flight is told to wait, in seconds.
+const IN_FLIGHT_RETRY_SECONDS: i64 = 10;
 
 /// The sign-in throttle: failures within the window are counted per typed username (whether or not it names an
 /// account, so that the lock reveals nothing either) and per address; reaching the limit locks for `LOCK_MS`.
@@ -445,8 +451,10 @@ pub async fn login(
     // A slot for this check is claimed before anything else, in the transaction that reads the lock, so a burst
     // gets no more checks than the same guesses one after another.
     if let LoginClaim::Refused { locked_until_ms } = state.store.claim_login(&keys, now, THROTTLE_WINDOW_MS).await? {
-        let minutes = locked_until_ms.map_or(LOCK_MS / 60_000, |until| minutes_until(until, now));
-        return Ok(Err(LoginRefused::LockedOut { minutes }));
+        return Ok(Err(match locked_until_ms {
+            Some(until) => LoginRefused::LockedOut { minutes: minutes_until(until, now) },
+            None => LoginRefused::InFlight,
+        }));
     }
     let checked = check_credentials(state, username, password).await;
     // Settled whatever happened: a check that could not be made (a busy hashing pool, a database error) gives
@@ -502,6 +510,9 @@ pub fn refused(refusal: LoginRefused) -> ApiError {
         LoginRefused::BadCredentials => ApiError::new(Code::LoginFailed, Msg::LoginFailed),
         LoginRefused::LockedOut { minutes } => {
             ApiError::new(Code::LockedOut, Msg::ErrLockedOut).arg("minutes", minutes).retry_after(minutes * 60)
+        }
+        LoginRefused::InFlight => {
+            ApiError::new(Code::LockedOut, Msg::ErrSignInsInFlight).retry_after(IN_FLIGHT_RETRY_SECONDS)
         }
     }
 }

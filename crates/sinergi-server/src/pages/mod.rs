@@ -615,6 +615,9 @@ async fn login_submit(
             let username = fields.username.chars().take(64).collect();
             let (status, error) = match refusal {
                 auth::LoginRefused::BadCredentials => (StatusCode::UNAUTHORIZED, chrome.t(Msg::LoginFailed).to_owned()),
+                auth::LoginRefused::InFlight => {
+                    (StatusCode::TOO_MANY_REQUESTS, chrome.t(Msg::ErrSignInsInFlight).to_owned())
+                }
                 auth::LoginRefused::LockedOut { minutes } => {
                     (StatusCode::TOO_MANY_REQUESTS, lang.format(Msg::ErrLockedOut, &[("minutes", &minutes)]))
                 }
