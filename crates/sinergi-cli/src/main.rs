@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_server::ServerConfig;
 
-use sinergi_cli::{audit, demo, export, import, scan, taxonomy, token, user, vulnerability};
+use sinergi_cli::{audit, demo, export, import, plan, scan, taxonomy, token, user, vulnerability};
 
 /// Every request allocates and frees dozens of small buffers on two busy threads; mimalloc's per-thread pages
 /// serve those more cheaply than glibc's arenas.
@@ -102,6 +102,11 @@ enum Command {
     Taxonomy {
         #[command(subcommand)]
         what: TaxonomyWhat,
+    },
+    /// Deployment planning (issue 20): for now its routing engine on a benchmark file
+    Plan {
+        #[command(subcommand)]
+        what: plan::PlanWhat,
     },
 }
 
@@ -478,6 +483,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = sinergi_store::connect(&database("sqlite://sinergi.db")).await?;
             taxonomy::load(&*store, &file, &reason, by.as_deref(), lang).await
         }
+        Command::Plan { what } => plan::run(what),
         Command::Audit { what } => {
             let store = sinergi_store::connect(&database("sqlite://sinergi.db")).await?;
             match what {
