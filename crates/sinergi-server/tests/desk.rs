@@ -289,8 +289,12 @@ async fn an_external_agency_reads_what_is_shared_with_it(db: &TestDb) {
     assert_eq!(status, StatusCode::OK, "{queue}");
     let (status, _) = send(pln.get(format!("{base}/api/v1/reports/export?format=geojson"))).await;
     assert_eq!(status, StatusCode::OK);
-    // The early warning scan counts every report of the territory: not for another agency.
+    // The early warning scan counts every report of the territory: not for another agency, nor linked for it.
     assert_eq!(send(pln.get(format!("{base}/api/v1/alerts"))).await.0, StatusCode::FORBIDDEN);
+    let page = pln.get(format!("{base}/incidents")).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("LI-") && !html.contains("id=\"nav-early-warning\""), "{html}");
 }
 
 /// One account cannot hold open more than eight feeds (the ninth is told to wait), and a resume from far behind is

@@ -100,6 +100,8 @@ pub struct Chrome {
     pub files_reports: bool,
     /// The user may change the report taxonomy: the incident pages link the routing rules.
     pub manages_taxonomy: bool,
+    /// The user reads the early warning scan (which counts every report of the territory): the navigation links it.
+    pub reads_early_warning: bool,
 }
 
 type User = Option<Extension<CurrentUser>>;
@@ -112,8 +114,20 @@ impl Chrome {
         let csrf = user.map(|u| u.csrf.clone()).unwrap_or_default();
         let files_reports = user.is_some_and(|u| u.viewer.may(sinergi_domain::access::Action::FileReports));
         let manages_taxonomy = user.is_some_and(|u| u.viewer.may(sinergi_domain::access::Action::ManageTaxonomy));
+        let reads_early_warning = user.is_some_and(|u| u.viewer.may(sinergi_domain::access::Action::ReadReports));
         let user = user.map(|u| (u.user.display_name.clone(), u.user.role.as_str()));
-        Chrome { lang, synthetic, asset_version: ASSET_VERSION, here, nav, user, csrf, files_reports, manages_taxonomy }
+        Chrome {
+            lang,
+            synthetic,
+            asset_version: ASSET_VERSION,
+            here,
+            nav,
+            user,
+            csrf,
+            files_reports,
+            manages_taxonomy,
+            reads_early_warning,
+        }
     }
 
     pub fn t(&self, msg: Msg) -> &'static str {
