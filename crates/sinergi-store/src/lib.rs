@@ -108,6 +108,17 @@ impl From<sqlx::migrate::MigrateError> for StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// What became of a decision on a probable duplicate ([`Store::decide_duplicate`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DuplicateDecided {
+    /// Recorded now.
+    Recorded,
+    /// Decided before: confirmed (`true`) or dismissed; nothing written.
+    Already { confirmed: bool },
+    /// No such pair of probable duplicates.
+    UnknownPair,
+}
+
 /// Whose API tokens a listing or a revocation reaches.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TokenOwners {
@@ -1093,8 +1104,8 @@ pub trait Store: Send + Sync {
     async fn unplaced_reports(&self, after_id: i64, limit: u32) -> Result<Vec<i64>>;
     /// The probable duplicates a report is part of, on either side.
     async fn report_duplicates(&self, report_id: i64) -> Result<Vec<DuplicateRecord>>;
-    /// Confirms or dismisses a probable duplicate, with a feed entry for the later report.
-    /// [`StoreError::InvalidReference`] for an unknown pair, [`StoreError::Conflict`] when it was decided already.
+    /// Confirms or dismisses a probable duplicate, with a feed entry for the later report; says so when the pair
+    /// is unknown or was decided already (and then writes nothing).
     async fn decide_duplicate(
         &self,
         report_id: i64,
@@ -1102,7 +1113,7 @@ pub trait Store: Send + Sync {
         confirm: bool,
         at_ms: i64,
         actor: &str,
-    ) -> Result<()>;
+    ) -> Result<DuplicateDecided>;
 
     // The early warning scan on the live reports (docs/scan.md, "On the live reports").
 

@@ -2600,7 +2600,7 @@ macro_rules! impl_store {
                 confirm: bool,
                 at_ms: i64,
                 actor: &str,
-            ) -> $crate::Result<()> {
+            ) -> $crate::Result<$crate::DuplicateDecided> {
                 let mut tx = begin_write(&self.pool).await?;
                 let decided = sqlx::query(
                     "UPDATE report_duplicate SET status = $1, decided_at_ms = $2, decided_by = $3 \
@@ -2621,14 +2621,14 @@ macro_rules! impl_store {
                             .bind(other_id)
                             .fetch_optional(&mut *tx)
                             .await?;
-                    return Err(match known {
-                        Some((status,)) => $crate::StoreError::Conflict(format!("already {status}")),
-                        None => $crate::StoreError::InvalidReference(format!("duplicate {report_id}/{other_id}")),
+                    return Ok(match known {
+                        Some((status,)) => $crate::DuplicateDecided::Already { confirmed: status == "confirmed" },
+                        None => $crate::DuplicateDecided::UnknownPair,
                     });
                 }
                 append_feed(&mut tx, &[(report_id, "duplicate"), (other_id, "duplicate")], at_ms).await?;
                 tx.commit().await?;
-                Ok(())
+                Ok($crate::DuplicateDecided::Recorded)
             }
 
             async fn reclassify(&self, set: &sinergi_domain::vulnerability::IndicatorSet) -> $crate::Result<u64> {

@@ -11,7 +11,9 @@ use sinergi_domain::incident::escalation::Stage;
 use sinergi_domain::incident::{Limit, ReportKind, Severity, Status};
 use sinergi_domain::{AgencyKind, LatLng, Region, RegionCode};
 use sinergi_store::testing::TestDb;
-use sinergi_store::{NewEscalation, NewReport, Page, ReportFilter, ReportMove, ShareMove, StoreError};
+use sinergi_store::{
+    DuplicateDecided, NewEscalation, NewReport, Page, ReportFilter, ReportMove, ShareMove, StoreError,
+};
 
 fn code(text: &str) -> RegionCode {
     RegionCode::parse(text).unwrap()
@@ -273,13 +275,14 @@ async fn probable_duplicates_are_linked_and_decided(db: &TestDb) {
     assert_eq!(db.store.report_duplicates(ids[1]).await.unwrap(), pairs, "seen from either side");
     assert!(db.store.report_duplicates(ids[4]).await.unwrap().is_empty());
 
-    db.store.decide_duplicate(ids[1], ids[0], false, 70_000, "Kanit Reskrim").await.unwrap();
+    let recorded = db.store.decide_duplicate(ids[1], ids[0], false, 70_000, "Kanit Reskrim").await.unwrap();
+    assert_eq!(recorded, DuplicateDecided::Recorded);
     let decided = &db.store.report_duplicates(ids[0]).await.unwrap()[0];
     assert_eq!((decided.status.as_str(), decided.decided_by.as_deref()), ("dismissed", Some("Kanit Reskrim")));
-    let again = db.store.decide_duplicate(ids[1], ids[0], true, 80_000, "x").await;
-    assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
-    let unknown = db.store.decide_duplicate(ids[2], ids[0], true, 80_000, "x").await;
-    assert!(matches!(unknown, Err(StoreError::InvalidReference(_))), "{unknown:?}");
+    let again = db.store.decide_duplicate(ids[1], ids[0], true, 80_000, "x").await.unwrap();
+    assert_eq!(again, DuplicateDecided::Already { confirmed: false });
+    let unknown = db.store.decide_duplicate(ids[2], ids[0], true, 80_000, "x").await.unwrap();
+    assert_eq!(unknown, DuplicateDecided::UnknownPair);
 }
 
 /// Filing does not place a report in the duplicate search's grid; the first search of it does. Until then later

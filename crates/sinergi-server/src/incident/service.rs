@@ -10,7 +10,7 @@ use sinergi_domain::incident::draft::{ReportDraft, ReportFields};
 use sinergi_domain::incident::{Channel, RejectReason, Status, Transition, TransitionError, workflow};
 use sinergi_domain::text::{self, Lines};
 use sinergi_domain::{AgencyKind, LatLng, RegionCode};
-use sinergi_store::{Filed, NewReport, ReportMove, ReportRecord, ShareMove, StoreError, UserRecord};
+use sinergi_store::{DuplicateDecided, Filed, NewReport, ReportMove, ReportRecord, ShareMove, StoreError, UserRecord};
 
 use crate::AppState;
 use crate::auth::{self, CurrentUser};
@@ -464,12 +464,11 @@ pub async fn decide_duplicate(
         _ => None,
     };
     let at_ms = auth::now_ms();
-    state.store.decide_duplicate(later.id, earlier.id, confirm, at_ms, &actor.name).await.map_err(|e| match e {
-        // The store says which: "already confirmed" or "already dismissed".
-        StoreError::Conflict(detail) => DeskError::DuplicateDecided { confirmed: detail.ends_with("confirmed") },
-        StoreError::InvalidReference(_) => DeskError::DuplicateUnknown { id, other },
-        e => e.into(),
-    })?;
+    match state.store.decide_duplicate(later.id, earlier.id, confirm, at_ms, &actor.name).await? {
+        DuplicateDecided::Recorded => {}
+        DuplicateDecided::Already { confirmed } => return Err(DeskError::DuplicateDecided { confirmed }),
+        DuplicateDecided::UnknownPair => return Err(DeskError::DuplicateUnknown { id, other }),
+    }
     if let Some((from, to, why)) = rejection {
         let step = ReportMove {
             report_id: later.id,
