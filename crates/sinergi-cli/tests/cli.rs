@@ -811,6 +811,20 @@ impl Db {
         Run::of(child.wait_with_output().expect("wait for sinergi"), args)
     }
 
+    /// Polres Jepara (polres-33.20), the unit the account tests give their accounts.
+    async fn seed_polres_jepara(&self) {
+        let unit = sinergi_domain::Unit {
+            code: "polres-33.20".into(),
+            kind: sinergi_domain::UnitKind::Polres,
+            name: "Polres Jepara".into(),
+            territory: code("33.20"),
+            parent: None,
+            contact: Default::default(),
+            personnel: 700,
+        };
+        self.store().await.upsert_units(&[unit]).await.unwrap();
+    }
+
     fn seed_units(&self) {
         let tmp = self.path("units.csv");
         let wilayah = std::fs::read_to_string(wilayah()).unwrap();
@@ -827,20 +841,8 @@ impl Db {
 async fn accounts_are_managed_and_every_change_is_audited() {
     let db = Db::new();
     db.seed_units();
+    db.seed_polres_jepara().await;
     let store = db.store().await;
-    let territory = code("33.20");
-    store
-        .upsert_units(&[sinergi_domain::Unit {
-            code: "polres-33.20".into(),
-            kind: sinergi_domain::UnitKind::Polres,
-            name: "Polres Jepara".into(),
-            territory,
-            parent: None,
-            contact: Default::default(),
-            personnel: 700,
-        }])
-        .await
-        .unwrap();
 
     let pw = "kuda lari pagi hari\n";
     let add = |args: &[&str], input: &str| {
@@ -906,19 +908,8 @@ async fn accounts_are_managed_and_every_change_is_audited() {
 async fn the_demo_never_writes_into_a_real_database_nor_serves_beyond_loopback() {
     let db = Db::new();
     db.seed_units();
+    db.seed_polres_jepara().await;
     let store = db.store().await;
-    store
-        .upsert_units(&[sinergi_domain::Unit {
-            code: "polres-33.20".into(),
-            kind: sinergi_domain::UnitKind::Polres,
-            name: "Polres Jepara".into(),
-            territory: code("33.20"),
-            parent: None,
-            contact: Default::default(),
-            personnel: 700,
-        }])
-        .await
-        .unwrap();
     db.run_with_input(
         &["user", "add", "admin", "--admin", "--unit", "polres-33.20", "--password-stdin"],
         "kuda lari pagi hari\n",
@@ -961,16 +952,7 @@ async fn a_tampered_audit_log_is_named_by_verify() {
 async fn entries_beyond_the_head_are_named_exported_and_stop_audited_changes() {
     let db = Db::new();
     db.seed_units();
-    let unit = sinergi_domain::Unit {
-        code: "polres-33.20".into(),
-        kind: sinergi_domain::UnitKind::Polres,
-        name: "Polres Jepara".into(),
-        territory: code("33.20"),
-        parent: None,
-        contact: Default::default(),
-        personnel: 700,
-    };
-    db.store().await.upsert_units(&[unit]).await.unwrap();
+    db.seed_polres_jepara().await;
     db.run(&["audit", "verify"]).expect_code(0);
     sinergi_store::testing::execute_raw(
         &db.url,
@@ -1076,19 +1058,8 @@ fn all() -> sinergi_domain::access::Viewer {
 async fn tokens_clearance_rules_and_unlocks_from_the_command_line() {
     let db = Db::new();
     db.seed_units();
+    db.seed_polres_jepara().await;
     let store = db.store().await;
-    store
-        .upsert_units(&[sinergi_domain::Unit {
-            code: "polres-33.20".into(),
-            kind: sinergi_domain::UnitKind::Polres,
-            name: "Polres Jepara".into(),
-            territory: code("33.20"),
-            parent: None,
-            contact: Default::default(),
-            personnel: 700,
-        }])
-        .await
-        .unwrap();
     db.run_with_input(
         &["user", "add", "gateway", "--unit", "polres-33.20", "--role", "field_reporter", "--password-stdin"],
         "kuda lari pagi hari\n",

@@ -136,6 +136,11 @@ pub enum Problem {
 }
 
 impl Problem {
+    /// Not one of the `allowed` values: the value as typed (its first 40 characters) and the list to choose from.
+    pub fn one_of(value: &str, allowed: &[&str]) -> Problem {
+        Problem::OneOf { value: value.chars().take(40).collect(), allowed: allowed.join(", ") }
+    }
+
     pub fn message(&self, lang: Lang) -> String {
         use Problem::*;
         match self {

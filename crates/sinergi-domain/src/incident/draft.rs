@@ -78,10 +78,6 @@ pub struct Checked {
     pub problems: Vec<(String, Problem)>,
 }
 
-fn one_of(value: &str, allowed: &[&str]) -> Problem {
-    Problem::OneOf { value: value.chars().take(40).collect(), allowed: allowed.join(", ") }
-}
-
 /// True for an idempotency key: 1 to 100 letters, digits, `-`, `_`, `:` or `.`.
 pub fn is_idempotency_key(key: &str) -> bool {
     !key.is_empty()
@@ -98,20 +94,20 @@ impl ReportDraft {
         let kind = match fields.kind.as_deref() {
             None => ReportKind::Incident,
             Some(text) => ReportKind::parse(text).unwrap_or_else(|| {
-                fail("kind", one_of(text, &["incident", "intelligence"]));
+                fail("kind", Problem::one_of(text, &["incident", "intelligence"]));
                 ReportKind::Incident
             }),
         };
         let category = taxonomy.category(fields.category.trim());
         if category.is_none() {
             let ids: Vec<&str> = taxonomy.categories.iter().map(|c| c.id.as_str()).collect();
-            fail("category", one_of(&fields.category, &ids));
+            fail("category", Problem::one_of(&fields.category, &ids));
         }
         let severity = match fields.severity.as_deref() {
             None => category.map_or(Severity::Medium, |c| c.severity),
             Some(text) => Severity::parse(text).unwrap_or_else(|| {
                 let allowed = ["1", "2", "3", "4", "rendah", "sedang", "tinggi", "kritis"];
-                fail("severity", one_of(text, &allowed));
+                fail("severity", Problem::one_of(text, &allowed));
                 Severity::Medium
             }),
         };
@@ -143,7 +139,7 @@ impl ReportDraft {
             None if kind == ReportKind::Intelligence => Classification::Terbatas,
             None => Classification::Biasa,
             Some(text) => Classification::parse(text).unwrap_or_else(|| {
-                fail("classification", one_of(text, &["biasa", "terbatas", "rahasia"]));
+                fail("classification", Problem::one_of(text, &["biasa", "terbatas", "rahasia"]));
                 Classification::Biasa
             }),
         };
@@ -154,14 +150,14 @@ impl ReportDraft {
                 .filter(|c| viewer.may_read(*c))
                 .map(Classification::as_str)
                 .collect();
-            fail("classification", one_of(classification.as_str(), &allowed));
+            fail("classification", Problem::one_of(classification.as_str(), &allowed));
         }
         let channel = match fields.channel.as_deref() {
             None => None,
             Some(text) => match Channel::parse(text) {
                 Some(c @ (Channel::Web | Channel::Api | Channel::Field)) => Some(c),
                 _ => {
-                    fail("channel", one_of(text, &["web", "api", "field"]));
+                    fail("channel", Problem::one_of(text, &["web", "api", "field"]));
                     None
                 }
             },

@@ -290,10 +290,7 @@ fn validate(input: &ScanInput, state: &AppState) -> Result<(RegionCode, RunSetti
     let counted = match input.counted.as_deref() {
         None => config.counted,
         Some(text) => Counted::parse(text).unwrap_or_else(|| {
-            problems.push((
-                "counted".into(),
-                Problem::OneOf { value: text.chars().take(40).collect(), allowed: "verified, all_but_rejected".into() },
-            ));
+            problems.push(("counted".into(), Problem::one_of(text, &["verified", "all_but_rejected"])));
             config.counted
         }),
     };

@@ -90,10 +90,7 @@ pub async fn message(
         None | Some("sms") => Channel::Sms,
         Some("chat") => Channel::Chat,
         Some(other) => {
-            let problem = sinergi_domain::import::Problem::OneOf {
-                value: other.chars().take(40).collect(),
-                allowed: "sms, chat".into(),
-            };
+            let problem = sinergi_domain::import::Problem::one_of(other, &["sms", "chat"]);
             return Err(ApiError::validation(vec![("channel".into(), problem)]));
         }
     };

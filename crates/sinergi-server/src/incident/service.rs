@@ -259,6 +259,18 @@ impl<'a> Actor<'a> {
     pub fn of(current: &'a CurrentUser) -> Actor<'a> {
         Actor { user: &current.user, viewer: &current.viewer, name: current.actor() }
     }
+
+    /// A share or a revocation of one by this actor, now.
+    fn share_move(&self, report_id: i64, agency: AgencyKind, reason: String) -> ShareMove {
+        ShareMove {
+            report_id,
+            agency,
+            at_ms: auth::now_ms(),
+            account_id: Some(self.user.id),
+            actor: self.name.clone(),
+            reason,
+        }
+    }
 }
 
 /// A move as typed: the transition's name, a reason (optional for some moves), a rejection's kind.
@@ -266,10 +278,6 @@ pub struct MoveFields {
     pub action: String,
     pub reason: String,
     pub reject_reason: Option<String>,
-}
-
-fn one_of(value: &str, allowed: &[&str]) -> Problem {
-    Problem::OneOf { value: value.chars().take(40).collect(), allowed: allowed.join(", ") }
 }
 
 async fn readable(state: &AppState, viewer: &Viewer, id: i64) -> Result<ReportRecord, DeskError> {
@@ -293,12 +301,15 @@ pub async fn move_report(
     let names: Vec<&str> = Transition::ALL.iter().map(|t| t.as_str()).collect();
     let transition = Transition::parse(&fields.action);
     if transition.is_none() {
-        problems.push(("action".to_owned(), one_of(&fields.action, &names)));
+        problems.push(("action".to_owned(), Problem::one_of(&fields.action, &names)));
     }
     let reject = fields.reject_reason.as_deref().and_then(|text| {
         let found = RejectReason::parse(text);
         if found.is_none() {
-            problems.push(("reject_reason".to_owned(), one_of(text, &["hoax", "duplicate", "not_election", "other"])));
+            problems.push((
+                "reject_reason".to_owned(),
+                Problem::one_of(text, &["hoax", "duplicate", "not_election", "other"]),
+            ));
         }
         found
     });
@@ -376,7 +387,7 @@ fn share_fields(agency: &str, reason: &str) -> Result<(AgencyKind, String), Desk
     let found = AgencyKind::parse(agency.trim());
     if found.is_none() {
         let allowed: Vec<&str> = AgencyKind::ALL.iter().map(|a| a.as_str()).collect();
-        problems.push(("agency".into(), one_of(agency, &allowed)));
+        problems.push(("agency".into(), Problem::one_of(agency, &allowed)));
     }
     let reason = text::check(reason, 2000, Lines::Many).unwrap_or_else(|p| {
         problems.push(("reason".into(), p));
@@ -396,15 +407,7 @@ pub async fn share(state: &AppState, actor: &Actor<'_>, id: i64, agency: &str, r
     if agency.as_str() == record.source_agency {
         return Err(DeskError::ShareOwnAgency(agency));
     }
-    let step = ShareMove {
-        report_id: id,
-        agency,
-        at_ms: auth::now_ms(),
-        account_id: Some(actor.user.id),
-        actor: actor.name.clone(),
-        reason,
-    };
-    state.store.share_report(&step).await.map_err(|e| match e {
+    state.store.share_report(&actor.share_move(id, agency, reason)).await.map_err(|e| match e {
         StoreError::Conflict(_) => DeskError::AlreadyShared(agency),
         other => other.into(),
     })
@@ -415,15 +418,7 @@ pub async fn share(state: &AppState, actor: &Actor<'_>, id: i64, agency: &str, r
 pub async fn revoke(state: &AppState, actor: &Actor<'_>, id: i64, agency: &str, reason: &str) -> Result<(), DeskError> {
     owned_report(state, actor, id).await?;
     let (agency, reason) = share_fields(agency, reason)?;
-    let step = ShareMove {
-        report_id: id,
-        agency,
-        at_ms: auth::now_ms(),
-        account_id: Some(actor.user.id),
-        actor: actor.name.clone(),
-        reason,
-    };
-    state.store.revoke_share(&step).await.map_err(|e| match e {
+    state.store.revoke_share(&actor.share_move(id, agency, reason)).await.map_err(|e| match e {
         StoreError::Conflict(_) => DeskError::NotShared(agency),
         other => other.into(),
     })
@@ -447,7 +442,9 @@ pub async fn decide_duplicate(
     let confirm = match decision.trim() {
         "confirm" => true,
         "dismiss" => false,
-        text => return Err(DeskError::Invalid(vec![("decision".into(), one_of(text, &["confirm", "dismiss"]))])),
+        text => {
+            return Err(DeskError::Invalid(vec![("decision".into(), Problem::one_of(text, &["confirm", "dismiss"]))]));
+        }
     };
     let first = readable(state, actor.viewer, id).await?;
     let second = readable(state, actor.viewer, other).await?;

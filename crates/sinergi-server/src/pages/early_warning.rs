@@ -538,8 +538,7 @@ impl ListQuery {
 fn check_filters(lang: Lang, query: &ListQuery) -> Result<Option<RegionCode>, String> {
     let mut faults = Vec::new();
     if !matches!(query.state.as_str(), "active" | "gone" | "all") {
-        let shown: String = query.state.chars().take(40).collect();
-        let problem = Problem::OneOf { value: shown, allowed: "active, gone, all".into() };
+        let problem = Problem::one_of(&query.state, &["active", "gone", "all"]);
         faults.push(format!("{}: {}", lang.t(Msg::EwFilterState), problem.message(lang)));
     }
     let mut regency = None;
