@@ -9,7 +9,8 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use sinergi_domain::{AccessMode, LatLng, Level, RegionCode, Tps};
-use sinergi_store::{Page, SqliteStore, Store, UnitFilter};
+use sinergi_store::prelude::*;
+use sinergi_store::{Page, SqliteStore, UnitFilter};
 
 const BIN: &str = env!("CARGO_BIN_EXE_sinergi");
 /// The shared data sets live beside the repository, in `../shared/data`.

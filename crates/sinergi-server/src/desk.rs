@@ -178,7 +178,7 @@ const LINK_LOOK_AGAIN: Duration = Duration::from_secs(30);
 /// After a failed round the search waits this long before the next.
 const LINK_RETRY: Duration = Duration::from_secs(1);
 
-/// Searches for the probable duplicates of every report no search has looked at yet (`Store::unplaced_reports`),
+/// Searches for the probable duplicates of every report no search has looked at yet (`IncidentDeskStore::unplaced_reports`),
 /// oldest first, on a task of its own, so that no report waits for it: after each group the writer wakes it
 /// (`filed`). What is left to search is kept in the database, not here: a long burst costs no memory, and what a
 /// stop left unsearched is searched when the server starts again. Under a burst it steps aside: searching is as

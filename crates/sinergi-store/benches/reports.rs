@@ -1,4 +1,4 @@
-//! Filing benchmark (docs/benchmarks.md, "Filing reports over HTTP"): what `Store::file_reports` costs per group
+//! Filing benchmark (docs/benchmarks.md, "Filing reports over HTTP"): what `IncidentStore::file_reports` costs per group
 //! on SQLite with `synchronous=FULL`, the storage half of the intake's speed without HTTP in the way.
 //!
 //! Each measured call files one group of new reports (each with its own idempotency key and one route) into a

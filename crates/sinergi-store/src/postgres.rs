@@ -34,10 +34,17 @@ impl PgStore {
         Ok(PgStore { pool })
     }
 
-    /// PostgreSQL files reports through the pool (`file_reports` in queries.rs).
-    pub(crate) fn report_writer(&self) -> Option<&crate::sqlite_writer::ReportWriter> {
-        None
+    /// Files reports through the pool.
+    pub(crate) async fn file_batch(&self, reports: &[crate::NewReport]) -> Result<Vec<crate::Filed>> {
+        file_in_pool(&self.pool, reports).await
     }
 }
 
-crate::queries::impl_store!(PgStore, sqlx::Postgres, Backend::Postgres);
+crate::sql::impl_common!(PgStore, sqlx::Postgres, Backend::Postgres);
+crate::registry::queries::impl_registry_store!(PgStore, sqlx::Postgres, Backend::Postgres);
+crate::trust::queries::impl_trust_store!(PgStore, sqlx::Postgres, Backend::Postgres);
+crate::vulnerability::queries::impl_vulnerability_store!(PgStore, sqlx::Postgres, Backend::Postgres);
+crate::incident::queries::impl_incident_store!(PgStore, sqlx::Postgres, Backend::Postgres);
+crate::incident::desk_queries::impl_incident_desk_store!(PgStore, sqlx::Postgres, Backend::Postgres);
+crate::incident::taxonomy_queries::impl_taxonomy_store!(PgStore, sqlx::Postgres, Backend::Postgres);
+crate::early_warning::queries::impl_early_warning_store!(PgStore, sqlx::Postgres, Backend::Postgres);

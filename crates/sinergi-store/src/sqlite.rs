@@ -33,7 +33,7 @@ pub struct SqliteStore {
     pub(crate) pool: sqlx::SqlitePool,
     /// Files reports on a thread of its own (`sqlite_writer`); none for an in-memory database, whose reports go
     /// through the pool.
-    writer: Option<std::sync::Arc<crate::sqlite_writer::ReportWriter>>,
+    writer: Option<std::sync::Arc<crate::incident::sqlite_writer::ReportWriter>>,
 }
 
 impl SqliteStore {
@@ -52,19 +52,30 @@ impl SqliteStore {
             .await
             .map_err(|e| StoreError::Unavailable(format!("cannot open {url}: {e}")))?;
         sqlx::migrate!("migrations/sqlite").run(&pool).await?;
-        let writer = match crate::sqlite_writer::file_path(url, options_path.as_path()) {
+        let writer = match crate::incident::sqlite_writer::file_path(url, options_path.as_path()) {
             Some(path) => {
                 let read_only = url.contains("mode=ro");
-                Some(std::sync::Arc::new(crate::sqlite_writer::ReportWriter::start(&path, read_only)?))
+                Some(std::sync::Arc::new(crate::incident::sqlite_writer::ReportWriter::start(&path, read_only)?))
             }
             None => None,
         };
         Ok(SqliteStore { pool, writer })
     }
 
-    pub(crate) fn report_writer(&self) -> Option<&crate::sqlite_writer::ReportWriter> {
-        self.writer.as_deref()
+    /// Files reports: on the writer thread, or through the pool for an in-memory database.
+    pub(crate) async fn file_batch(&self, reports: &[crate::NewReport]) -> Result<Vec<crate::Filed>> {
+        match &self.writer {
+            Some(writer) => writer.file(reports).await,
+            None => file_in_pool(&self.pool, reports).await,
+        }
     }
 }
 
-crate::queries::impl_store!(SqliteStore, sqlx::Sqlite, Backend::Sqlite);
+crate::sql::impl_common!(SqliteStore, sqlx::Sqlite, Backend::Sqlite);
+crate::registry::queries::impl_registry_store!(SqliteStore, sqlx::Sqlite, Backend::Sqlite);
+crate::trust::queries::impl_trust_store!(SqliteStore, sqlx::Sqlite, Backend::Sqlite);
+crate::vulnerability::queries::impl_vulnerability_store!(SqliteStore, sqlx::Sqlite, Backend::Sqlite);
+crate::incident::queries::impl_incident_store!(SqliteStore, sqlx::Sqlite, Backend::Sqlite);
+crate::incident::desk_queries::impl_incident_desk_store!(SqliteStore, sqlx::Sqlite, Backend::Sqlite);
+crate::incident::taxonomy_queries::impl_taxonomy_store!(SqliteStore, sqlx::Sqlite, Backend::Sqlite);
+crate::early_warning::queries::impl_early_warning_store!(SqliteStore, sqlx::Sqlite, Backend::Sqlite);

@@ -1,4 +1,4 @@
-//! What filing a group of reports decides besides writing it, shared by the pool's way (`file_reports` in
+//! What filing a group of reports decides besides writing it, shared by the pool's way (`file_in_pool` in
 //! `queries.rs`, PostgreSQL's) and SQLite's writer thread (`sqlite_writer.rs`): each report's stored idempotency
 //! key, which reports of the group are new, and the answer for each.
 

@@ -8,8 +8,8 @@
 //! took about 8 ms that way, though SQLite's own work was about 2 ms (docs/benchmarks.md). Here a group is one
 //! message in and one answer out, and each statement is prepared once for the life of the connection.
 //!
-//! What is written, and in which order, is what the pool's version (`queries.rs`, used by PostgreSQL and by an
-//! in-memory SQLite database) writes; the store's behaviour suite runs on both.
+//! What is written, and in which order, is what the pool's version (`file_in_pool` in `queries.rs`, used by
+//! PostgreSQL and by an in-memory SQLite database) writes; the store's behaviour suite runs on both.
 //!
 //! The thread starts when the store opens a database file, beside a second one that copies the log into the
 //! database (see [`LONGEST_LOG`]); both end when the last clone of the store is dropped.
@@ -22,7 +22,7 @@ use std::sync::{Arc, mpsc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use tokio::sync::oneshot;
 
-use crate::filing::Slot;
+use crate::incident::filing::Slot;
 use crate::{Filed, NewReport, Result, StoreError};
 
 type Job = (Vec<NewReport>, oneshot::Sender<Result<Vec<Filed>>>);
@@ -148,7 +148,7 @@ pub(crate) fn file_path(url: &str, filename: &Path) -> Option<PathBuf> {
 /// answered with that one, and nothing of the group is stored if any of it fails.
 fn file_group(conn: &mut Connection, reports: &[NewReport]) -> Result<Vec<Filed>> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(to_store)?;
-    let keys = crate::filing::keys(reports);
+    let keys = crate::incident::filing::keys(reports);
     let mut known: HashMap<String, i64> = HashMap::new();
     {
         let mut stored = tx.prepare_cached("SELECT id FROM report WHERE idempotency_key = ?1").map_err(to_store)?;
@@ -158,7 +158,7 @@ fn file_group(conn: &mut Connection, reports: &[NewReport]) -> Result<Vec<Filed>
             }
         }
     }
-    let slots = crate::filing::slots(&keys, &known);
+    let slots = crate::incident::filing::slots(&keys, &known);
     let mut ids: Vec<Option<i64>> = vec![None; reports.len()];
     {
         // No grid cell (`place_cell`): the duplicate search gives each report its cell when it first looks at it.
@@ -226,7 +226,7 @@ fn file_group(conn: &mut Connection, reports: &[NewReport]) -> Result<Vec<Filed>
         }
     }
     tx.commit().map_err(to_store)?;
-    crate::filing::answers(slots, &ids)
+    crate::incident::filing::answers(slots, &ids)
 }
 
 /// The store's error for a SQLite one, as `From<sqlx::Error>` maps the pool's: broken uniqueness is a conflict,
