@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use sinergi_domain::audit::{self, AuditEntry, AuditEvent};
+use sinergi_domain::trust::audit::{self, AuditEntry, AuditEvent};
 use sinergi_store::Store;
 
 pub fn now_ms() -> i64 {

@@ -11,12 +11,12 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 use sinergi_domain::access::Viewer;
-use sinergi_domain::agency::Contact;
-use sinergi_domain::auth::{Role, Scope};
 use sinergi_domain::i18n::{Lang, Msg};
-use sinergi_domain::import::{BoundaryRecord, parse_boundaries, parse_regions};
+use sinergi_domain::registry::agency::Contact;
+use sinergi_domain::registry::import::{BoundaryRecord, parse_boundaries, parse_regions};
+use sinergi_domain::registry::synthetic::{AccessProfile, VillageInput, expected_tps, generate_tps};
 use sinergi_domain::rng::SplitMix64;
-use sinergi_domain::synthetic::{AccessProfile, VillageInput, expected_tps, generate_tps};
+use sinergi_domain::trust::auth::{Role, Scope};
 use sinergi_domain::{AgencyKind, Level, RegionCode, Unit, UnitKind};
 use sinergi_store::{NewAssessment, NewUser, Store};
 
@@ -204,7 +204,7 @@ async fn seed_assessments(store: &dyn Store, lang: Lang) -> anyhow::Result<()> {
                     account_id: None,
                     assessed_at_ms: DEMO_ASSESSED_AT_MS,
                     recorded_at_ms: DEMO_ASSESSED_AT_MS,
-                    answers: sinergi_domain::synthetic::synthetic_answers(
+                    answers: sinergi_domain::registry::synthetic::synthetic_answers(
                         &set,
                         &t.tps.village,
                         &t.tps.number.to_string(),
@@ -234,7 +234,7 @@ async fn seed_assessments(store: &dyn Store, lang: Lang) -> anyhow::Result<()> {
         let items: Vec<sinergi_store::NewAreaAssessment> = regions
             .into_iter()
             .map(|region| sinergi_store::NewAreaAssessment {
-                answers: sinergi_domain::synthetic::synthetic_area_answers(&set, &region, SEED),
+                answers: sinergi_domain::registry::synthetic::synthetic_area_answers(&set, &region, SEED),
                 assessor: if region.level() == sinergi_domain::Level::District {
                     "Panwaslu Kecamatan (demo)"
                 } else {

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use sinergi_domain::i18n::{Lang, Msg};
-use sinergi_domain::import::{self, Parsed};
+use sinergi_domain::import::Parsed;
 use sinergi_store::Store;
 
 /// Prints the problems and decides: the good records and how many rows were bad, to be written; or `None`, to
@@ -50,7 +50,7 @@ const REJECTED: u8 = 2;
 pub async fn regions(store: &dyn Store, file: &Path, skip_invalid: bool, lang: Lang) -> anyhow::Result<ExitCode> {
     let input = std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
     let known = store.region_codes().await?;
-    let parsed = import::parse_regions(std::io::BufReader::new(input), |c| known.contains(c));
+    let parsed = sinergi_domain::registry::import::parse_regions(std::io::BufReader::new(input), |c| known.contains(c));
     let Some((regions, skipped)) = accept(parsed, file, skip_invalid, lang) else {
         return Ok(ExitCode::from(REJECTED));
     };
@@ -61,7 +61,7 @@ pub async fn regions(store: &dyn Store, file: &Path, skip_invalid: bool, lang: L
 pub async fn boundaries(store: &dyn Store, file: &Path, skip_invalid: bool, lang: Lang) -> anyhow::Result<ExitCode> {
     let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let known = store.region_codes().await?;
-    let parsed = import::parse_boundaries(&text, |c| known.contains(c));
+    let parsed = sinergi_domain::registry::import::parse_boundaries(&text, |c| known.contains(c));
     let Some((records, skipped)) = accept(parsed, file, skip_invalid, lang) else {
         return Ok(ExitCode::from(REJECTED));
     };
@@ -74,7 +74,11 @@ pub async fn units(store: &dyn Store, file: &Path, skip_invalid: bool, lang: Lan
     let input = std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
     let regions = store.region_codes().await?;
     let units = store.unit_codes().await?;
-    let parsed = import::parse_units(std::io::BufReader::new(input), |c| regions.contains(c), |u| units.contains(u));
+    let parsed = sinergi_domain::registry::import::parse_units(
+        std::io::BufReader::new(input),
+        |c| regions.contains(c),
+        |u| units.contains(u),
+    );
     let Some((records, skipped)) = accept(parsed, file, skip_invalid, lang) else {
         return Ok(ExitCode::from(REJECTED));
     };
@@ -85,7 +89,9 @@ pub async fn units(store: &dyn Store, file: &Path, skip_invalid: bool, lang: Lan
 pub async fn tps(store: &dyn Store, file: &Path, skip_invalid: bool, lang: Lang) -> anyhow::Result<ExitCode> {
     let input = std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
     let known = store.region_codes().await?;
-    let parsed = import::parse_tps(std::io::BufReader::new(input), |c| known.get(c).map(|c| c.level()));
+    let parsed = sinergi_domain::registry::import::parse_tps(std::io::BufReader::new(input), |c| {
+        known.get(c).map(|c| c.level())
+    });
     let Some((tps, skipped)) = accept(parsed, file, skip_invalid, lang) else {
         return Ok(ExitCode::from(REJECTED));
     };

@@ -9,10 +9,10 @@ use std::time::Instant;
 
 use anyhow::Context;
 use sinergi_domain::access::Viewer;
+use sinergi_domain::early_warning::files::{self, CaseRow, InputIssue, InputProblem};
+use sinergi_domain::early_warning::{Cluster, Day, Period, ScanError, ScanOutcome, ScanParams, Zone};
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_domain::region::{Level, RegionCode};
-use sinergi_domain::scan::files::{self, CaseRow, InputIssue, InputProblem};
-use sinergi_domain::scan::{Cluster, Day, Period, ScanError, ScanOutcome, ScanParams, Zone};
 use sinergi_store::Store;
 
 /// Exit status for input the scan refuses: bad rows, parameters out of range, a study period without cases.
@@ -130,7 +130,7 @@ pub async fn run(args: ScanArgs, database: &str, lang: Lang) -> anyhow::Result<E
         let (bar, params) = (bar.clone(), params.clone());
         // The scan keeps every core busy for a while: off the async runtime's threads.
         tokio::task::spawn_blocking(move || {
-            let outcome = sinergi_domain::scan::scan(&zones, &cases, period, &params, threads, &|| bar.inc(1));
+            let outcome = sinergi_domain::early_warning::scan(&zones, &cases, period, &params, threads, &|| bar.inc(1));
             (zones, outcome)
         })
         .await?

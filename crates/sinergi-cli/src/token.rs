@@ -4,8 +4,8 @@
 
 use anyhow::{Context, bail};
 use sinergi_domain::access::{ClearancePolicy, ClearanceRule};
-use sinergi_domain::auth::{Classification, Role, Scope};
 use sinergi_domain::i18n::{Lang, Msg};
+use sinergi_domain::trust::auth::{Classification, Role, Scope};
 use sinergi_domain::{AgencyKind, RegionCode};
 use sinergi_server::tokens::{self, TokenRequest};
 use sinergi_store::{Store, TokenOwners};

@@ -5,8 +5,8 @@ use std::io::{BufRead, IsTerminal};
 
 use anyhow::{Context, bail};
 use sinergi_domain::access::Viewer;
-use sinergi_domain::auth::{Role, Scope, validate_password, validate_username};
 use sinergi_domain::i18n::{Lang, Msg};
+use sinergi_domain::trust::auth::{Role, Scope, validate_password, validate_username};
 use sinergi_server::secrets::hash_password;
 use sinergi_store::{NewUser, Store};
 

@@ -573,7 +573,7 @@ async fn exports_neutralise_formula_cells_and_import_them_back() {
         synthetic: false,
     };
     store.upsert_tps(std::slice::from_ref(&tps)).await.unwrap();
-    let event = sinergi_domain::audit::AuditEvent {
+    let event = sinergi_domain::trust::audit::AuditEvent {
         at_ms: 1,
         actor: "@SUM(1+1)".into(),
         action: "test.formula".into(),
@@ -1047,7 +1047,7 @@ async fn units_are_imported_so_that_a_first_administrator_can_be_made() {
     )
     .expect_code(0);
     let admin = store.user_by_name("admin").await.unwrap().unwrap();
-    assert_eq!(admin.scope, sinergi_domain::auth::Scope::Region(code("33")));
+    assert_eq!(admin.scope, sinergi_domain::trust::auth::Scope::Region(code("33")));
 }
 
 /// Reads as the command line does: everything.
@@ -1071,7 +1071,7 @@ async fn tokens_clearance_rules_and_unlocks_from_the_command_line() {
         db.run(&["token", "create", "gateway", "--name", "SMS Telkomsel", "--region", "33.20.01", "--read-only"]);
     made.expect_code(0);
     let token = made.stdout.trim().to_owned();
-    let parts = sinergi_domain::auth::parse_token(&token).unwrap_or_else(|| panic!("not a token: {token:?}"));
+    let parts = sinergi_domain::trust::auth::parse_token(&token).unwrap_or_else(|| panic!("not a token: {token:?}"));
     let id = parts.id.to_owned();
     assert!(
         made.stderr.contains(&format!("token {id} for gateway (region 33.20.01, read-only), expires in 365 days")),
@@ -1100,7 +1100,7 @@ async fn tokens_clearance_rules_and_unlocks_from_the_command_line() {
     db.run(&["clearance", "set", "operator", "rahasia", "--agency", "polri"]).expect_code(0);
     db.run(&["clearance", "set", "observer", "terbatas"]).expect_code(0);
     let policy = store.clearance_policy().await.unwrap();
-    use sinergi_domain::auth::{Classification, Role};
+    use sinergi_domain::trust::auth::{Classification, Role};
     assert_eq!(policy.clearance(Role::Operator, sinergi_domain::AgencyKind::Polri), Classification::Rahasia);
     assert_eq!(policy.clearance(Role::Operator, sinergi_domain::AgencyKind::Kpu), Classification::Terbatas);
     assert_eq!(policy.clearance(Role::Observer, sinergi_domain::AgencyKind::Kpu), Classification::Terbatas);
@@ -1341,7 +1341,7 @@ async fn taxonomies_are_checked_and_loaded_from_the_command_line() {
         source_person: "Bripka Sabar".into(),
         reporter_account: None,
         channel: sinergi_domain::incident::Channel::Sms,
-        classification: sinergi_domain::auth::Classification::Biasa,
+        classification: sinergi_domain::trust::auth::Classification::Biasa,
         idempotency_key: None,
         routes: Vec::new(),
     };

@@ -7,8 +7,8 @@
 
 use sinergi_domain::LatLng;
 use sinergi_domain::RegionCode;
+use sinergi_domain::early_warning::{Case, Day, Period, ScanOutcome, ScanParams, Zone, scan};
 use sinergi_domain::rng::SplitMix64;
-use sinergi_domain::scan::{Case, Day, Period, ScanOutcome, ScanParams, Zone, scan};
 
 fn main() {
     divan::main();

@@ -15,9 +15,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::agency::AgencyKind;
-use crate::auth::{Classification, Role, Scope};
 use crate::region::RegionCode;
+use crate::registry::agency::AgencyKind;
+use crate::trust::auth::{Classification, Role, Scope};
 
 /// Something a viewer may or may not do. Territory and clearance are checked separately, per record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

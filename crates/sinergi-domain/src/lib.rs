@@ -4,24 +4,25 @@
 //! slices), and everything that needs randomness takes a seed, so that the same input always yields the same
 //! output. Storage, HTTP and the command line build on this crate; it knows nothing of them.
 
+// One module per capability, under the name it has in every crate.
+pub mod early_warning;
+pub mod incident;
+pub mod registry;
+pub mod trust;
+pub mod vulnerability;
+
+// What the capabilities share: region codes, geometry, who may do what, the vocabulary of file problems, text
+// checks, CSV output, the translation layer, seeded randomness.
 pub mod access;
-pub mod agency;
-pub mod audit;
-pub mod auth;
 pub mod csv_out;
 pub mod geo;
 pub mod i18n;
 pub mod import;
-pub mod incident;
 pub mod region;
 pub mod rng;
-pub mod scan;
-pub mod synthetic;
 pub mod text;
-pub mod tps;
-pub mod vulnerability;
 
-pub use agency::{AgencyKind, Unit, UnitKind};
 pub use geo::{Boundary, LatLng};
 pub use region::{Level, Region, RegionCode};
-pub use tps::{AccessMode, Tps, TpsDraft};
+pub use registry::agency::{AgencyKind, Unit, UnitKind};
+pub use registry::tps::{AccessMode, Tps, TpsDraft};

@@ -18,9 +18,9 @@ use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use sinergi_domain::access::{Action, Viewer};
-use sinergi_domain::audit::AuditEvent;
-use sinergi_domain::auth::{constant_time_eq, parse_session_id, parse_token, secret_digest};
 use sinergi_domain::i18n::Msg;
+use sinergi_domain::trust::audit::AuditEvent;
+use sinergi_domain::trust::auth::{constant_time_eq, parse_session_id, parse_token, secret_digest};
 use sinergi_store::{LoginClaim, NewSession, ThrottleKey, TokenRecord, UserRecord};
 
 use crate::AppState;

@@ -5,8 +5,8 @@
 //!
 //! Runs come from the schedule ([`schedule_forever`], started by `serve`: every regency with reports, once per slot
 //! across every instance on one database, the slot claimed in the database first) and on demand through the API.
-//! The scan itself is pure (`sinergi_domain::scan`) and CPU-bound, so it runs on the blocking pool; what it means
-//! for the alerts is decided by `sinergi_domain::scan::alerts` and written in one transaction by the store.
+//! The scan itself is pure (`sinergi_domain::early_warning`) and CPU-bound, so it runs on the blocking pool; what it means
+//! for the alerts is decided by `sinergi_domain::early_warning::alerts` and written in one transaction by the store.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -14,10 +14,10 @@ use std::time::Duration;
 
 use serde::Serialize;
 use sinergi_domain::access::Viewer;
-use sinergi_domain::audit::AuditEvent;
+use sinergi_domain::early_warning::alerts::{self, DEFAULT_THRESHOLD};
+use sinergi_domain::early_warning::{Case, Cluster, Period, ScanError, ScanOutcome, ScanParams, Zone};
 use sinergi_domain::i18n::Lang;
-use sinergi_domain::scan::alerts::{self, DEFAULT_THRESHOLD};
-use sinergi_domain::scan::{Case, Cluster, Period, ScanError, ScanOutcome, ScanParams, Zone};
+use sinergi_domain::trust::audit::AuditEvent;
 use sinergi_domain::{Level, RegionCode, Unit};
 use sinergi_store::{AlertCandidate, AlertFilter, NewScanRun, Page, ScanCaseFilter, ScanRecorded, Store, StoreError};
 
@@ -250,7 +250,7 @@ pub async fn run_scan(store: &Arc<dyn Store>, request: RunRequest) -> Result<Sca
         let params = params.clone();
         // The scan keeps the cores busy for a moment: off the async runtime's threads.
         tokio::task::spawn_blocking(move || {
-            let outcome = sinergi_domain::scan::scan(&zones, &cases, period, &params, threads, &|| {});
+            let outcome = sinergi_domain::early_warning::scan(&zones, &cases, period, &params, threads, &|| {});
             (zones, outcome)
         })
         .await

@@ -273,7 +273,7 @@ async fn send_entries(
             let mut report = crate::api::reports::ReportDto::new(record, state, lang);
             // A restricted or secret report's text is read on its own page, where the read is audited; the feed
             // says only that it changed.
-            let redacted = report.classification != sinergi_domain::auth::Classification::Biasa.as_str();
+            let redacted = report.classification != sinergi_domain::trust::auth::Classification::Biasa.as_str();
             if redacted {
                 report.description.clear();
             }

@@ -1,5 +1,5 @@
 //! Passwords and random secrets: argon2id hashes for what people choose, 256 random bits for what machines hand
-//! out (session ids, API tokens). The formats and comparisons are in `sinergi_domain::auth`.
+//! out (session ids, API tokens). The formats and comparisons are in `sinergi_domain::trust::auth`.
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
@@ -50,7 +50,7 @@ fn base64url(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sinergi_domain::auth::{SECRET_CHARS, parse_session_id};
+    use sinergi_domain::trust::auth::{SECRET_CHARS, parse_session_id};
 
     #[test]
     fn passwords_verify_only_themselves() {

@@ -5,8 +5,8 @@
 //! token acts for its account, narrowed to a region inside the account's scope and, if asked, to reading.
 
 use sinergi_domain::RegionCode;
-use sinergi_domain::audit::AuditEvent;
-use sinergi_domain::auth::{TOKEN_PREFIX, secret_digest};
+use sinergi_domain::trust::audit::AuditEvent;
+use sinergi_domain::trust::auth::{TOKEN_PREFIX, secret_digest};
 use sinergi_store::{NewToken, Store, StoreError, TokenRecord, UserRecord};
 
 use crate::secrets::{SecretError, random_secret};

@@ -7,7 +7,7 @@ mod common;
 use common::{PASSWORD, add_user, client, seed_small, signed_in, spawn};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use sinergi_domain::auth::{Role, secret_digest};
+use sinergi_domain::trust::auth::{Role, secret_digest};
 use sinergi_server::ServerConfig;
 use sinergi_store::NewSession;
 use sinergi_store::testing::TestDb;
@@ -485,7 +485,7 @@ async fn tokens_act_for_their_account_within_their_limits(db: &TestDb) {
     let (status, full) = make(json!({"name": "gateway SMS"})).await;
     assert_eq!(status, StatusCode::CREATED, "{full}");
     let full_token = full["token"].as_str().unwrap().to_owned();
-    assert!(sinergi_domain::auth::parse_token(&full_token).is_some(), "{full_token}");
+    assert!(sinergi_domain::trust::auth::parse_token(&full_token).is_some(), "{full_token}");
     let (_, read_only) = make(json!({"name": "laporan harian", "read_only": true})).await;
     let read_only = read_only["token"].as_str().unwrap().to_owned();
     let (_, scoped) = make(json!({"name": "kecamatan barat", "region": "15.07.02", "expires_in_days": 30})).await;

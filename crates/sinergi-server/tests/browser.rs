@@ -93,7 +93,7 @@ async fn the_map_shows_every_tps_and_boundary_without_console_errors() {
         personnel: 500,
     };
     db.store.upsert_units(&[polres]).await.unwrap();
-    common::add_user(&*db.store, "kabag.ops", sinergi_domain::auth::Role::Operator, "polres-15.07", false).await;
+    common::add_user(&*db.store, "kabag.ops", sinergi_domain::trust::auth::Role::Operator, "polres-15.07", false).await;
     // The vulnerability view: the Bawaslu set and one synthetic assessment of every TPS.
     let (_, text_of_set) = sinergi_domain::vulnerability::SHIPPED[0];
     let set = sinergi_domain::vulnerability::IndicatorSet::from_toml(text_of_set).unwrap();
@@ -108,7 +108,12 @@ async fn the_map_shows_every_tps_and_boundary_without_console_errors() {
             account_id: None,
             assessed_at_ms: 1_731_376_800_000,
             recorded_at_ms: 1_731_376_800_000,
-            answers: sinergi_domain::synthetic::synthetic_answers(&set, &t.tps.village, &t.tps.number.to_string(), 7),
+            answers: sinergi_domain::registry::synthetic::synthetic_answers(
+                &set,
+                &t.tps.village,
+                &t.tps.number.to_string(),
+                7,
+            ),
             evidence: String::new(),
             photo: None,
         })

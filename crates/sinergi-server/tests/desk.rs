@@ -11,7 +11,7 @@ use std::time::Duration;
 use common::{add_user, seed_small, signed_in, spawn};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use sinergi_domain::auth::Role;
+use sinergi_domain::trust::auth::Role;
 use sinergi_server::ServerConfig;
 use sinergi_store::testing::TestDb;
 

@@ -14,8 +14,8 @@ use common::scan_fixture::*;
 use common::{add_user, signed_in, spawn};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use sinergi_domain::auth::Role;
 use sinergi_domain::incident::Status;
+use sinergi_domain::trust::auth::Role;
 use sinergi_server::ServerConfig;
 use sinergi_server::early_warning::{EarlyWarningConfig, scheduled_round};
 use sinergi_store::testing::TestDb;
@@ -86,7 +86,7 @@ async fn a_cluster_raises_one_alert_refreshed_then_gone(db: &TestDb) {
     assert_eq!(alert["status"], "active");
     assert_eq!(alert["end_day"], run["period_end"]);
     let days = {
-        let day = |text: &Value| sinergi_domain::scan::Day::parse(text.as_str().unwrap()).unwrap().number();
+        let day = |text: &Value| sinergi_domain::early_warning::Day::parse(text.as_str().unwrap()).unwrap().number();
         day(&alert["end_day"]) - day(&alert["start_day"]) + 1
     };
     assert_eq!(
@@ -242,7 +242,7 @@ async fn two_instances_run_each_scheduled_scan_once(db: &TestDb) {
     file_and_move(&*db.store, &[report("15.06.01.2001", now - DAY)], &[VERIFY]).await;
     let other = sinergi_store::connect(&db.url).await.unwrap();
     let config = EarlyWarningConfig {
-        params: sinergi_domain::scan::ScanParams { replications: 99, ..Default::default() },
+        params: sinergi_domain::early_warning::ScanParams { replications: 99, ..Default::default() },
         ..Default::default()
     };
     // Two instances whose clocks tick a second apart within the same hour.

@@ -13,8 +13,8 @@ use common::scan_fixture::*;
 use common::{add_user, signed_in, spawn};
 use reqwest::StatusCode;
 use serde_json::Value;
-use sinergi_domain::auth::Role;
 use sinergi_domain::incident::Status;
+use sinergi_domain::trust::auth::Role;
 use sinergi_server::ServerConfig;
 use sinergi_store::testing::TestDb;
 

@@ -27,7 +27,7 @@ use chromiumoxide::{Browser, BrowserConfig, Page};
 use futures_util::StreamExt;
 use serde_json::Value;
 use sinergi_domain::access::Viewer;
-use sinergi_domain::auth::Role;
+use sinergi_domain::trust::auth::Role;
 use sinergi_server::ServerConfig;
 use sinergi_store::testing::TestDb;
 use sinergi_store::{Page as Paging, ReportFilter, Store};

@@ -20,8 +20,8 @@ use common::{PASSWORD, add_user, client, code, seed_small, signed_in, spawn};
 use reqwest::Method;
 use serde_json::{Value, json};
 use sinergi_domain::access::Viewer;
-use sinergi_domain::agency::Contact;
-use sinergi_domain::auth::Role;
+use sinergi_domain::registry::agency::Contact;
+use sinergi_domain::trust::auth::Role;
 use sinergi_domain::{Unit, UnitKind};
 use sinergi_server::ServerConfig;
 use sinergi_server::tokens::{TokenRequest, issue};
@@ -297,13 +297,13 @@ async fn setup(db: &TestDb) -> World {
         source_person: "Bhabinkamtibmas".into(),
         reporter_account: None,
         channel: sinergi_domain::incident::Channel::Sms,
-        classification: sinergi_domain::auth::Classification::Biasa,
+        classification: sinergi_domain::trust::auth::Classification::Biasa,
         idempotency_key: None,
         routes: Vec::new(),
     };
     let own_intelligence = sinergi_store::NewReport {
         kind: sinergi_domain::incident::ReportKind::Intelligence,
-        classification: sinergi_domain::auth::Classification::Terbatas,
+        classification: sinergi_domain::trust::auth::Classification::Terbatas,
         source_agency: reporter.agency,
         reporter_account: Some(reporter.id),
         ..report("15.07.01.2001")

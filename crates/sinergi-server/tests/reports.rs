@@ -9,7 +9,7 @@ mod common;
 use common::{add_user, seed_small, signed_in, spawn};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use sinergi_domain::auth::Role;
+use sinergi_domain::trust::auth::Role;
 use sinergi_server::ServerConfig;
 use sinergi_store::testing::TestDb;
 
@@ -428,7 +428,7 @@ async fn overdue_reports_are_escalated_up_the_chain(db: &TestDb) {
         source_person: "Bhabinkamtibmas".into(),
         reporter_account: None,
         channel: sinergi_domain::incident::Channel::Sms,
-        classification: sinergi_domain::auth::Classification::Biasa,
+        classification: sinergi_domain::trust::auth::Classification::Biasa,
         idempotency_key: None,
         routes: vec![sinergi_domain::incident::routing::Routed {
             unit_code: "polsek-15.07.01".into(),

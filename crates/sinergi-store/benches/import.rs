@@ -16,8 +16,8 @@
 use std::sync::LazyLock;
 
 use divan::Bencher;
-use sinergi_domain::import::{parse_regions, parse_tps};
-use sinergi_domain::synthetic::{AccessProfile, VillageInput, generate_tps};
+use sinergi_domain::registry::import::{parse_regions, parse_tps};
+use sinergi_domain::registry::synthetic::{AccessProfile, VillageInput, generate_tps};
 use sinergi_domain::{Level, Region, RegionCode};
 use sinergi_store::testing::TestDb;
 use tokio::runtime::Runtime;

@@ -13,10 +13,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock};
 
 use divan::Bencher;
-use sinergi_domain::agency::{Contact, Unit, UnitKind};
-use sinergi_domain::auth::Classification;
 use sinergi_domain::incident::routing::{RouteRole, Routed};
 use sinergi_domain::incident::{Channel, ReportKind, Severity};
+use sinergi_domain::registry::agency::{Contact, Unit, UnitKind};
+use sinergi_domain::trust::auth::Classification;
 use sinergi_domain::{AgencyKind, LatLng, Region, RegionCode};
 use sinergi_store::testing::TestDb;
 use sinergi_store::{NewReport, Store};

@@ -2,13 +2,13 @@
 
 use sinergi_domain::RegionCode;
 use sinergi_domain::access::Viewer;
-use sinergi_domain::auth::Scope;
+use sinergi_domain::trust::auth::Scope;
 
 use crate::{Result, StoreError};
 
 /// The classifications a viewer may read, padded with empty strings (which match none) to bind as three values.
 pub(crate) fn readable_levels(viewer: &Viewer) -> [&'static str; 3] {
-    use sinergi_domain::auth::Classification::*;
+    use sinergi_domain::trust::auth::Classification::*;
     let mut out = [""; 3];
     for (slot, level) in out.iter_mut().zip([Biasa, Terbatas, Rahasia].into_iter().filter(|l| viewer.may_read(*l))) {
         *slot = level.as_str();

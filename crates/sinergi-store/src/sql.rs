@@ -76,8 +76,8 @@ macro_rules! impl_common {
         /// the entry commit together or not at all.
         async fn append_in(
             tx: &mut sqlx::Transaction<'_, $db>,
-            event: &sinergi_domain::audit::AuditEvent,
-        ) -> $crate::Result<sinergi_domain::audit::AuditEntry> {
+            event: &sinergi_domain::trust::audit::AuditEvent,
+        ) -> $crate::Result<sinergi_domain::trust::audit::AuditEntry> {
             lock_audit_head(tx).await?;
             let (seq, hash): (i64, String) =
                 sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut **tx).await?;
@@ -93,7 +93,7 @@ macro_rules! impl_common {
                     "entry {first} lies beyond the audit log's head {seq}; run `sinergi audit verify`"
                 )));
             }
-            let entry = sinergi_domain::audit::chain(seq, &hash, event.clone());
+            let entry = sinergi_domain::trust::audit::chain(seq, &hash, event.clone());
             sqlx::query(
                 "INSERT INTO audit_log (seq, at_ms, actor, action, target, detail, origin, prev_hash, hash) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",

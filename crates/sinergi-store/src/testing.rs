@@ -35,7 +35,7 @@ pub fn new_report(village: &str, category: &str, at_ms: i64, location: Option<si
         source_person: "Bripka Sabar".into(),
         reporter_account: None,
         channel: Channel::Web,
-        classification: sinergi_domain::auth::Classification::Biasa,
+        classification: sinergi_domain::trust::auth::Classification::Biasa,
         idempotency_key: None,
         routes: Vec::new(),
     }

@@ -2,7 +2,7 @@
 
 #![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
 
-use sinergi_domain::agency::Contact;
+use sinergi_domain::registry::agency::Contact;
 use sinergi_domain::{AccessMode, AgencyKind, Boundary, LatLng, Level, Region, RegionCode, Tps, Unit, UnitKind};
 use sinergi_store::testing::TestDb;
 use sinergi_store::{Page, StoreError, UnitFilter};
@@ -289,8 +289,8 @@ fn all() -> sinergi_domain::access::Viewer {
 }
 
 /// An audit event for writes made by the tests.
-fn ev() -> sinergi_domain::audit::AuditEvent {
-    sinergi_domain::audit::AuditEvent {
+fn ev() -> sinergi_domain::trust::audit::AuditEvent {
+    sinergi_domain::trust::audit::AuditEvent {
         at_ms: 1,
         actor: "test".into(),
         action: "test.write".into(),

@@ -5,10 +5,10 @@
 #![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
 
 use sinergi_domain::access::Viewer;
-use sinergi_domain::auth::{Classification, Role, Scope};
 use sinergi_domain::incident::duplicates::DuplicateRule;
 use sinergi_domain::incident::escalation::Stage;
 use sinergi_domain::incident::{Limit, ReportKind, Severity, Status};
+use sinergi_domain::trust::auth::{Classification, Role, Scope};
 use sinergi_domain::{AgencyKind, LatLng, Region, RegionCode};
 use sinergi_store::testing::TestDb;
 use sinergi_store::{

@@ -4,8 +4,8 @@
 #![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
 
 use sinergi_domain::access::Viewer;
-use sinergi_domain::auth::{Classification, Role, Scope};
 use sinergi_domain::incident::{Channel, RejectReason, ReportKind, Severity, Status};
+use sinergi_domain::trust::auth::{Classification, Role, Scope};
 use sinergi_domain::{AgencyKind, LatLng, Region, RegionCode};
 use sinergi_store::testing::TestDb;
 use sinergi_store::{Filed, NewReport, Page, ReportFilter, ReportMove, StoreError};
@@ -178,8 +178,8 @@ async fn moves_are_kept_in_order_and_a_stale_move_is_refused(db: &TestDb) {
 /// A group as the writer hands it over under load: new reports with and without keys, a key filed before, and
 /// a key twice in the group. Each gets its own answer, in order, and a new one reads back as `stored_as` says.
 async fn a_mixed_group_is_filed_in_order_with_its_routes(db: &TestDb) {
-    use sinergi_domain::agency::{Contact, Unit, UnitKind};
     use sinergi_domain::incident::routing::{RouteRole, Routed};
+    use sinergi_domain::registry::agency::{Contact, Unit, UnitKind};
     seed(db).await;
     let polsek = Unit {
         code: Unit::conventional_code(UnitKind::Polsek, &code("15.07.01")),

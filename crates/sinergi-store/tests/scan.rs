@@ -7,10 +7,10 @@
 use std::sync::Arc;
 
 use sinergi_domain::access::Viewer;
-use sinergi_domain::agency::Contact;
-use sinergi_domain::auth::{Classification, Role, Scope};
 use sinergi_domain::incident::routing::{RouteRole, Routed};
 use sinergi_domain::incident::{Channel, ReportKind, Severity};
+use sinergi_domain::registry::agency::Contact;
+use sinergi_domain::trust::auth::{Classification, Role, Scope};
 use sinergi_domain::{AgencyKind, LatLng, Region, RegionCode, Unit, UnitKind};
 use sinergi_store::testing::TestDb;
 use sinergi_store::{AlertCandidate, AlertFilter, NewReport, NewScanRun, Page, ScanCaseFilter};

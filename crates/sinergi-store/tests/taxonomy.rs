@@ -4,9 +4,9 @@
 
 #![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
 
-use sinergi_domain::audit::AuditEvent;
-use sinergi_domain::auth::Classification;
 use sinergi_domain::incident::{Channel, ReportKind, SHIPPED_TAXONOMY, Severity};
+use sinergi_domain::trust::audit::AuditEvent;
+use sinergi_domain::trust::auth::Classification;
 use sinergi_domain::{AgencyKind, LatLng, Region, RegionCode};
 use sinergi_store::testing::TestDb;
 use sinergi_store::{NewReport, NewTaxonomyVersion, Page};

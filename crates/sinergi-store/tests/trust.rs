@@ -2,9 +2,9 @@
 
 #![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
 
-use sinergi_domain::agency::Contact;
-use sinergi_domain::audit::{AuditEvent, Break, beyond_head, verify};
-use sinergi_domain::auth::{Role, Scope};
+use sinergi_domain::registry::agency::Contact;
+use sinergi_domain::trust::audit::{AuditEvent, Break, beyond_head, verify};
+use sinergi_domain::trust::auth::{Role, Scope};
 use sinergi_domain::{LatLng, Region, RegionCode, Unit, UnitKind};
 use sinergi_store::testing::TestDb;
 use sinergi_store::{LoginClaim, NewSession, NewUser, StoreError, ThrottleKey, TokenOwners};
@@ -145,7 +145,7 @@ fn event(i: usize) -> AuditEvent {
 
 async fn concurrent_appends_form_one_unbroken_chain(db: &TestDb) {
     let (seq, hash) = db.store.audit_head().await.unwrap();
-    assert_eq!((seq, hash.as_str()), (0, sinergi_domain::audit::GENESIS));
+    assert_eq!((seq, hash.as_str()), (0, sinergi_domain::trust::audit::GENESIS));
     let tasks: Vec<_> = (0..24)
         .map(|i| {
             let store = db.store.clone();

@@ -4,12 +4,12 @@
 //! incident service resolves the rest (the TPS, whether the village exists, the village of coordinates) and files.
 
 use crate::access::Viewer;
-use crate::auth::Classification;
 use crate::geo::LatLng;
 use crate::import::{Problem, parse_wib_time};
 use crate::incident::{Channel, ReportKind, Severity, Taxonomy};
 use crate::region::{Level, RegionCode};
 use crate::text::{self, Lines};
+use crate::trust::auth::Classification;
 
 /// The longest description, in characters.
 pub const MAX_DESCRIPTION: usize = 4000;
@@ -214,8 +214,8 @@ impl ReportDraft {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::agency::AgencyKind;
-    use crate::auth::{Role, Scope};
+    use crate::registry::agency::AgencyKind;
+    use crate::trust::auth::{Role, Scope};
 
     const NOW: i64 = 1_732_680_000_000;
 

@@ -19,8 +19,8 @@ use std::collections::HashSet;
 
 use serde::Deserialize;
 
-use crate::agency::UnitKind;
 use crate::i18n::{Lang, Msg};
+use crate::registry::agency::UnitKind;
 
 pub use workflow::{RejectReason, Status, Transition, TransitionError};
 

@@ -7,8 +7,8 @@
 //! goes to the nearest police unit above the village (Polsek, else Polres, else Polda), which the directory of
 //! every regency has.
 
-use crate::agency::{AgencyKind, Unit, UnitKind};
 use crate::region::RegionCode;
+use crate::registry::agency::{AgencyKind, Unit, UnitKind};
 
 use super::Taxonomy;
 
@@ -92,7 +92,7 @@ impl Taxonomy {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::agency::Contact;
+    use crate::registry::agency::Contact;
 
     fn unit(kind: UnitKind, territory: &str) -> Unit {
         let territory = RegionCode::parse(territory).unwrap();

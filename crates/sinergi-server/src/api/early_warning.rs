@@ -13,10 +13,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use sinergi_domain::access::{Action, Viewer};
+use sinergi_domain::early_warning::alerts::Explanation;
+use sinergi_domain::early_warning::{Day, ScanParams};
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_domain::import::Problem;
-use sinergi_domain::scan::alerts::Explanation;
-use sinergi_domain::scan::{Day, ScanParams};
 use sinergi_domain::{Level, RegionCode};
 use sinergi_store::{AlertRecord, ScanRunRecord};
 use utoipa::{IntoParams, ToSchema};
@@ -390,7 +390,7 @@ pub(crate) fn run_dto(run: sinergi_store::ScanRunRecord, lang: Lang) -> ScanRunD
 }
 
 fn localize_message(run: &mut ScanRunDto, lang: Lang) {
-    use sinergi_domain::scan::ScanError;
+    use sinergi_domain::early_warning::ScanError;
     if lang == Lang::Id || run.status != "too_few" {
         return;
     }

@@ -5,10 +5,10 @@
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use sinergi_domain::access::Action;
-use sinergi_domain::auth::{Classification, Scope};
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_domain::incident::sms::{self, SmsError};
 use sinergi_domain::incident::{Channel, ReportKind, normalize_phone};
+use sinergi_domain::trust::auth::{Classification, Scope};
 use sinergi_domain::{Level, RegionCode};
 use sinergi_store::{Filed, NewReport};
 use utoipa::{IntoParams, ToSchema};

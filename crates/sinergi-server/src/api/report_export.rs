@@ -11,11 +11,11 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use sinergi_domain::access::Viewer;
-use sinergi_domain::auth::Classification;
 use sinergi_domain::csv_out::CsvOut;
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_domain::import::parse_wib_time;
 use sinergi_domain::incident::{Severity, Status};
+use sinergi_domain::trust::auth::Classification;
 use sinergi_domain::{AgencyKind, LatLng, Level, RegionCode};
 use sinergi_store::{Page, ReportFilter, ReportRecord, StoreError};
 use utoipa::{IntoParams, ToSchema};
@@ -319,8 +319,8 @@ pub async fn export(
     let dtos: Vec<ReportDto> = records.into_iter().map(|r| ReportDto::new(r, &state, lang)).collect();
     let now = wib(auth::now_ms());
     let scope = match (&filter.within, &current.viewer.scope) {
-        (Some(code), _) | (None, sinergi_domain::auth::Scope::Region(code)) => code.to_string(),
-        (None, sinergi_domain::auth::Scope::National) => "nasional".to_owned(),
+        (Some(code), _) | (None, sinergi_domain::trust::auth::Scope::Region(code)) => code.to_string(),
+        (None, sinergi_domain::trust::auth::Scope::National) => "nasional".to_owned(),
     };
     let file = format!("laporan-{scope}-{}", &now[..10]);
     let place = |id: i64| places.get(&id);

@@ -3,12 +3,12 @@
 //! function here, and renders what comes back in its own way (JSON, a page, an SMS reply).
 
 use sinergi_domain::access::{Action, Viewer};
-use sinergi_domain::auth::Role;
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_domain::import::Problem;
 use sinergi_domain::incident::draft::{ReportDraft, ReportFields};
 use sinergi_domain::incident::{Channel, RejectReason, Status, Transition, TransitionError, workflow};
 use sinergi_domain::text::{self, Lines};
+use sinergi_domain::trust::auth::Role;
 use sinergi_domain::{AgencyKind, LatLng, RegionCode};
 use sinergi_store::{DuplicateDecided, Filed, NewReport, ReportMove, ReportRecord, ShareMove, StoreError, UserRecord};
 
@@ -499,7 +499,7 @@ pub async fn read_report(
         return Err(DeskError::Forbidden);
     }
     let record = readable(state, actor.viewer, id).await?;
-    if record.classification != sinergi_domain::auth::Classification::Biasa.as_str() {
+    if record.classification != sinergi_domain::trust::auth::Classification::Biasa.as_str() {
         let target = format!("report:{}", record.id);
         let event = auth::event(&actor.name, "report.read", &target, record.classification.clone(), origin);
         state.store.append_audit(&event).await?;

@@ -23,10 +23,10 @@ use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sinergi_domain::access::{Action, Viewer};
-use sinergi_domain::auth::Scope;
+use sinergi_domain::early_warning::alerts;
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_domain::import::Problem;
-use sinergi_domain::scan::alerts;
+use sinergi_domain::trust::auth::Scope;
 use sinergi_domain::{AgencyKind, Level, RegionCode};
 use sinergi_store::{AlertFilter, Page, RegionInfo, ScanRunRecord, Store, StoreError};
 

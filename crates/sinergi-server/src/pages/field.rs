@@ -16,11 +16,11 @@ use serde::Deserialize;
 use sinergi_domain::LatLng;
 use sinergi_domain::Level;
 use sinergi_domain::access::Action;
-use sinergi_domain::auth::{Classification, Scope};
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_domain::import::Problem;
 use sinergi_domain::incident::draft::ReportFields;
 use sinergi_domain::incident::{Channel, Severity, Taxonomy};
+use sinergi_domain::trust::auth::{Classification, Scope};
 
 use super::vulnerability::wib;
 use super::{CheckedForm, Chrome, PageError};

@@ -17,10 +17,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use sinergi_domain::access::{Action, Viewer};
-use sinergi_domain::auth::Scope;
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_domain::import::Problem;
 use sinergi_domain::incident::{Severity, Status, TransitionError};
+use sinergi_domain::trust::auth::Scope;
 use sinergi_domain::{AgencyKind, Level, RegionCode};
 use sinergi_store::{Page, RegionInfo, ReportFilter, StoreError};
 
@@ -621,7 +621,8 @@ async fn render(
         Some("duplicate") => Some(lang.t(Msg::DuplicateSaved).to_owned()),
         _ => None,
     };
-    let owner = viewer.role == sinergi_domain::auth::Role::Administrator || viewer.agency.as_str() == r.source_agency;
+    let owner =
+        viewer.role == sinergi_domain::trust::auth::Role::Administrator || viewer.agency.as_str() == r.source_agency;
     let can_share = owner && (viewer.may(Action::FileReports) || viewer.may(Action::HandleReports));
     let share_agencies = AgencyKind::ALL
         .iter()

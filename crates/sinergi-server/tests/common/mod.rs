@@ -6,10 +6,10 @@ pub mod scan_fixture;
 
 use std::sync::Arc;
 
-use sinergi_domain::agency::Contact;
-use sinergi_domain::auth::{Role, Scope};
-use sinergi_domain::import::{parse_boundaries, parse_regions};
-use sinergi_domain::synthetic::{AccessProfile, VillageInput, generate_tps};
+use sinergi_domain::registry::agency::Contact;
+use sinergi_domain::registry::import::{parse_boundaries, parse_regions};
+use sinergi_domain::registry::synthetic::{AccessProfile, VillageInput, generate_tps};
+use sinergi_domain::trust::auth::{Role, Scope};
 use sinergi_domain::{AccessMode, Boundary, LatLng, Level, Region, RegionCode, Tps, Unit, UnitKind};
 use sinergi_server::ServerConfig;
 use sinergi_store::{NewUser, Store, UserRecord};
@@ -77,8 +77,8 @@ pub async fn signed_in(base: &str, username: &str) -> reqwest::Client {
 }
 
 /// An audit event for changes the tests make directly in the store.
-pub fn test_event() -> sinergi_domain::audit::AuditEvent {
-    sinergi_domain::audit::AuditEvent {
+pub fn test_event() -> sinergi_domain::trust::audit::AuditEvent {
+    sinergi_domain::trust::audit::AuditEvent {
         at_ms: 0,
         actor: "test".into(),
         action: "test.setup".into(),

@@ -1,9 +1,9 @@
 //! The early warning tests' area and reports (`tests/early_warning.rs`, `tests/early_warning_pages.rs`): a
 //! regency of twelve villages with a hotspot of three, its units, and a background of reports around it.
 
-use sinergi_domain::agency::Contact;
-use sinergi_domain::auth::Classification;
 use sinergi_domain::incident::{Channel, ReportKind, Severity, Status};
+use sinergi_domain::registry::agency::Contact;
+use sinergi_domain::trust::auth::Classification;
 use sinergi_domain::{AgencyKind, LatLng, Region, Unit, UnitKind};
 use sinergi_store::{NewReport, ReportMove, Store};
 

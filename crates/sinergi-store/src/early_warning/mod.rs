@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use serde::Serialize;
 use sinergi_domain::access::Viewer;
-use sinergi_domain::audit::AuditEvent;
+use sinergi_domain::trust::audit::AuditEvent;
 use sinergi_domain::{LatLng, RegionCode};
 
 use crate::{Page, Result, RouteRecord, stored_code};

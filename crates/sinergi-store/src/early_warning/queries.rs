@@ -152,7 +152,7 @@ macro_rules! impl_early_warning_store {
                 &self,
                 run: &$crate::NewScanRun,
                 candidates: &[$crate::AlertCandidate],
-                audit: Option<&sinergi_domain::audit::AuditEvent>,
+                audit: Option<&sinergi_domain::trust::audit::AuditEvent>,
             ) -> $crate::Result<$crate::ScanRecorded> {
                 let mut tx = begin_write(&self.pool).await?;
                 if matches!($backend, $crate::Backend::Postgres) {
@@ -186,7 +186,7 @@ macro_rules! impl_early_warning_store {
                 .fetch_one(&mut *tx)
                 .await?;
                 if let Some(event) = audit {
-                    let event = sinergi_domain::audit::AuditEvent { target: format!("scan:{run_id}"), ..event.clone() };
+                    let event = sinergi_domain::trust::audit::AuditEvent { target: format!("scan:{run_id}"), ..event.clone() };
                     append_in(&mut tx, &event).await?;
                 }
                 let mut recorded = $crate::ScanRecorded { run_id, ..Default::default() };
@@ -213,7 +213,7 @@ macro_rules! impl_early_warning_store {
                     active.push((id, villages));
                 }
                 let found: Vec<Vec<sinergi_domain::RegionCode>> = candidates.iter().map(|c| c.villages.clone()).collect();
-                let plan = sinergi_domain::scan::alerts::reconcile(&active, &found);
+                let plan = sinergi_domain::early_warning::alerts::reconcile(&active, &found);
                 let at = run.finished_at_ms;
                 for (candidate, refreshes) in candidates.iter().zip(&plan.refreshes) {
                     let id = match refreshes {
@@ -367,8 +367,8 @@ macro_rules! impl_early_warning_store {
                     return Ok(None);
                 }
                 let region = match &viewer.scope {
-                    sinergi_domain::auth::Scope::National => None,
-                    sinergi_domain::auth::Scope::Region(code) => Some(code.clone()),
+                    sinergi_domain::trust::auth::Scope::National => None,
+                    sinergi_domain::trust::auth::Scope::Region(code) => Some(code.clone()),
                 };
                 let mut qb = sqlx::QueryBuilder::<$db>::new(concat!(
                     "SELECT ",
@@ -402,8 +402,8 @@ macro_rules! impl_early_warning_store {
                         None => return Ok((Vec::new(), 0)),
                     },
                     None => match &viewer.scope {
-                        sinergi_domain::auth::Scope::National => None,
-                        sinergi_domain::auth::Scope::Region(code) => Some(code.clone()),
+                        sinergi_domain::trust::auth::Scope::National => None,
+                        sinergi_domain::trust::auth::Scope::Region(code) => Some(code.clone()),
                     },
                 };
                 let push_where = |qb: &mut sqlx::QueryBuilder<$db>| {

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use serde::Serialize;
 use sinergi_domain::access::Viewer;
-use sinergi_domain::audit::AuditEvent;
+use sinergi_domain::trust::audit::AuditEvent;
 use sinergi_domain::{AgencyKind, LatLng, RegionCode};
 
 use crate::{Page, Result, stored_code};
@@ -44,7 +44,7 @@ pub struct NewReport {
     pub source_person: String,
     pub reporter_account: Option<i64>,
     pub channel: sinergi_domain::incident::Channel,
-    pub classification: sinergi_domain::auth::Classification,
+    pub classification: sinergi_domain::trust::auth::Classification,
     /// Client-generated; a second submission with the same key from the same account is the first one.
     pub idempotency_key: Option<String>,
     /// The units it goes to (`Taxonomy::route_report`).

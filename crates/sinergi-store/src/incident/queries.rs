@@ -104,7 +104,7 @@ macro_rules! impl_incident_store {
         /// ordinary (`biasa`) report.
         fn push_report_access(qb: &mut sqlx::QueryBuilder<$db>, viewer: &sinergi_domain::access::Viewer) {
             use sinergi_domain::access::Action;
-            use sinergi_domain::auth::Role;
+            use sinergi_domain::trust::auth::Role;
             let levels = $crate::readable_levels(viewer);
             let push_levels = |qb: &mut sqlx::QueryBuilder<$db>| {
                 qb.push("classification IN (").push_bind(levels[0]).push(", ").push_bind(levels[1]);
@@ -285,8 +285,8 @@ macro_rules! impl_incident_store {
                 let region = match &filter.within {
                     Some(code) => viewer.narrow(code),
                     None => match &viewer.scope {
-                        sinergi_domain::auth::Scope::National => None,
-                        sinergi_domain::auth::Scope::Region(code) => Some(code.clone()),
+                        sinergi_domain::trust::auth::Scope::National => None,
+                        sinergi_domain::trust::auth::Scope::Region(code) => Some(code.clone()),
                     },
                 };
                 if filter.within.is_some() && region.is_none() {
@@ -403,7 +403,7 @@ macro_rules! impl_incident_store {
                     return Ok(Default::default());
                 }
                 let mut qb = sqlx::QueryBuilder::<$db>::new("SELECT status, COUNT(*) FROM report WHERE 1 = 1");
-                if let sinergi_domain::auth::Scope::Region(code) = &viewer.scope {
+                if let sinergi_domain::trust::auth::Scope::Region(code) = &viewer.scope {
                     push_report_region(&mut qb, code);
                 }
                 push_report_access(&mut qb, viewer);

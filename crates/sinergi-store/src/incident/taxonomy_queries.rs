@@ -7,7 +7,7 @@ macro_rules! impl_taxonomy_store {
             async fn add_taxonomy_version(
                 &self,
                 version: &$crate::NewTaxonomyVersion,
-                audit: &sinergi_domain::audit::AuditEvent,
+                audit: &sinergi_domain::trust::audit::AuditEvent,
             ) -> $crate::Result<i64> {
                 let mut tx = begin_write(&self.pool).await?;
                 // The audit chain's lock first: it also orders concurrent loads, so that ids follow commit order

@@ -5,9 +5,9 @@ use std::collections::{HashMap, HashSet};
 use async_trait::async_trait;
 use serde::Serialize;
 use sinergi_domain::access::Viewer;
-use sinergi_domain::audit::AuditEvent;
+use sinergi_domain::trust::audit::AuditEvent;
 use sinergi_domain::{
-    AccessMode, AgencyKind, Boundary, LatLng, Level, Region, RegionCode, Tps, Unit, UnitKind, agency::Contact,
+    AccessMode, AgencyKind, Boundary, LatLng, Level, Region, RegionCode, Tps, Unit, UnitKind, registry::agency::Contact,
 };
 
 use crate::{Page, Result, Store, StoreError, stored_code};

@@ -317,7 +317,7 @@ macro_rules! impl_registry_store {
                 &self,
                 viewer: &sinergi_domain::access::Viewer,
                 tps: &sinergi_domain::Tps,
-                audit: &sinergi_domain::audit::AuditEvent,
+                audit: &sinergi_domain::trust::audit::AuditEvent,
             ) -> $crate::Result<$crate::TpsRecord> {
                 use sqlx::Row as _;
                 if !viewer.may(sinergi_domain::access::Action::WriteTps) || !viewer.covers(&tps.village) {
@@ -342,7 +342,7 @@ macro_rules! impl_registry_store {
                 viewer: &sinergi_domain::access::Viewer,
                 id: i64,
                 tps: &sinergi_domain::Tps,
-                audit: &sinergi_domain::audit::AuditEvent,
+                audit: &sinergi_domain::trust::audit::AuditEvent,
             ) -> $crate::Result<Option<$crate::TpsRecord>> {
                 if !viewer.may(sinergi_domain::access::Action::WriteTps) {
                     return Ok(None);
@@ -360,7 +360,7 @@ macro_rules! impl_registry_store {
                 bind_tps(update, tps).bind(id).execute(&mut *tx).await?;
                 let mut event = audit.clone();
                 event.target = format!("tps:{id}");
-                event.detail = sinergi_domain::tps::changes(&before.tps, tps);
+                event.detail = sinergi_domain::registry::tps::changes(&before.tps, tps);
                 append_in(&mut tx, &event).await?;
                 tx.commit().await?;
                 self.tps(viewer, id).await

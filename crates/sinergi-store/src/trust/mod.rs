@@ -3,8 +3,8 @@
 use async_trait::async_trait;
 use serde::Serialize;
 use sinergi_domain::access::{ClearancePolicy, ClearanceRule, Viewer};
-use sinergi_domain::audit::{AuditEntry, AuditEvent};
-use sinergi_domain::auth::{Role, Scope};
+use sinergi_domain::trust::audit::{AuditEntry, AuditEvent};
+use sinergi_domain::trust::auth::{Role, Scope};
 use sinergi_domain::{AgencyKind, RegionCode};
 
 use crate::{Result, StoreError, stored_code};
@@ -161,7 +161,7 @@ impl TokenRecord {
     }
 }
 
-/// A session to record, known by the digest of its id (see `sinergi_domain::auth::secret_digest`).
+/// A session to record, known by the digest of its id (see `sinergi_domain::trust::auth::secret_digest`).
 #[derive(Debug, Clone)]
 pub struct NewSession {
     pub digest: String,

@@ -29,11 +29,11 @@ macro_rules! impl_trust_store {
                 $crate::TokenOwners::Account(id) => {
                     qb.push(" WHERE t.account_id = ").push_bind(*id);
                 }
-                $crate::TokenOwners::Within(sinergi_domain::auth::Scope::National) => {
+                $crate::TokenOwners::Within(sinergi_domain::trust::auth::Scope::National) => {
                     qb.push(" WHERE 1 = 1");
                 }
                 // A national account (no scope) lies inside no region.
-                $crate::TokenOwners::Within(sinergi_domain::auth::Scope::Region(code)) => {
+                $crate::TokenOwners::Within(sinergi_domain::trust::auth::Scope::Region(code)) => {
                     let (from, to) = $crate::inside_range(code);
                     qb.push(" WHERE (a.scope = ").push_bind(code.to_string());
                     qb.push(" OR (a.scope >= ").push_bind(from).push(" AND a.scope < ").push_bind(to).push("))");
@@ -46,7 +46,7 @@ macro_rules! impl_trust_store {
             async fn create_user(
                 &self,
                 user: &$crate::NewUser,
-                audit: &sinergi_domain::audit::AuditEvent,
+                audit: &sinergi_domain::trust::audit::AuditEvent,
             ) -> $crate::Result<$crate::UserRecord> {
                 let mut tx = begin_write(&self.pool).await?;
                 lock_audit_head(&mut tx).await?;
@@ -90,7 +90,7 @@ macro_rules! impl_trust_store {
                 &self,
                 username: &str,
                 phone: Option<&str>,
-                audit: &sinergi_domain::audit::AuditEvent,
+                audit: &sinergi_domain::trust::audit::AuditEvent,
             ) -> $crate::Result<bool> {
                 let mut tx = begin_write(&self.pool).await?;
                 lock_audit_head(&mut tx).await?;
@@ -143,7 +143,7 @@ macro_rules! impl_trust_store {
                 &self,
                 username: &str,
                 disabled: bool,
-                audit: &sinergi_domain::audit::AuditEvent,
+                audit: &sinergi_domain::trust::audit::AuditEvent,
             ) -> $crate::Result<bool> {
                 let mut tx = begin_write(&self.pool).await?;
                 lock_audit_head(&mut tx).await?;
@@ -170,7 +170,7 @@ macro_rules! impl_trust_store {
                 &self,
                 username: &str,
                 hash: &str,
-                audit: &sinergi_domain::audit::AuditEvent,
+                audit: &sinergi_domain::trust::audit::AuditEvent,
             ) -> $crate::Result<bool> {
                 let mut tx = begin_write(&self.pool).await?;
                 lock_audit_head(&mut tx).await?;
@@ -250,8 +250,8 @@ macro_rules! impl_trust_store {
 
             async fn append_audit(
                 &self,
-                event: &sinergi_domain::audit::AuditEvent,
-            ) -> $crate::Result<sinergi_domain::audit::AuditEntry> {
+                event: &sinergi_domain::trust::audit::AuditEvent,
+            ) -> $crate::Result<sinergi_domain::trust::audit::AuditEntry> {
                 let mut tx = begin_write(&self.pool).await?;
                 let entry = append_in(&mut tx, event).await?;
                 tx.commit().await?;
@@ -262,7 +262,7 @@ macro_rules! impl_trust_store {
                 &self,
                 after: i64,
                 limit: u32,
-            ) -> $crate::Result<Vec<sinergi_domain::audit::AuditEntry>> {
+            ) -> $crate::Result<Vec<sinergi_domain::trust::audit::AuditEntry>> {
                 let rows: Vec<$crate::AuditRow> = sqlx::query_as(
                     "SELECT seq, at_ms, actor, action, target, detail, origin, prev_hash, hash FROM audit_log \
                      WHERE seq > $1 ORDER BY seq LIMIT $2",
@@ -281,7 +281,7 @@ macro_rules! impl_trust_store {
             async fn create_token(
                 &self,
                 token: &$crate::NewToken,
-                audit: &sinergi_domain::audit::AuditEvent,
+                audit: &sinergi_domain::trust::audit::AuditEvent,
             ) -> $crate::Result<$crate::TokenRecord> {
                 let mut tx = begin_write(&self.pool).await?;
                 lock_audit_head(&mut tx).await?;
@@ -332,7 +332,7 @@ macro_rules! impl_trust_store {
                 &self,
                 id: &str,
                 owners: &$crate::TokenOwners,
-                audit: &sinergi_domain::audit::AuditEvent,
+                audit: &sinergi_domain::trust::audit::AuditEvent,
             ) -> $crate::Result<bool> {
                 let mut tx = begin_write(&self.pool).await?;
                 lock_audit_head(&mut tx).await?;
@@ -367,13 +367,13 @@ macro_rules! impl_trust_store {
                 let mut rules = Vec::with_capacity(rows.len());
                 for (role, agency, level) in rows {
                     let bad = || $crate::StoreError::Internal(format!("stored clearance rule is invalid: {role} {agency} {level}"));
-                    let role_value = sinergi_domain::auth::Role::parse(&role).ok_or_else(bad)?;
+                    let role_value = sinergi_domain::trust::auth::Role::parse(&role).ok_or_else(bad)?;
                     let agency_value = if agency.is_empty() {
                         None
                     } else {
                         Some(sinergi_domain::AgencyKind::parse(&agency).ok_or_else(bad)?)
                     };
-                    let level_value = sinergi_domain::auth::Classification::parse(&level).ok_or_else(bad)?;
+                    let level_value = sinergi_domain::trust::auth::Classification::parse(&level).ok_or_else(bad)?;
                     rules.push(sinergi_domain::access::ClearanceRule { role: role_value, agency: agency_value, level: level_value });
                 }
                 Ok(sinergi_domain::access::ClearancePolicy { rules })
@@ -382,7 +382,7 @@ macro_rules! impl_trust_store {
             async fn set_clearance_rule(
                 &self,
                 rule: &sinergi_domain::access::ClearanceRule,
-                audit: &sinergi_domain::audit::AuditEvent,
+                audit: &sinergi_domain::trust::audit::AuditEvent,
             ) -> $crate::Result<()> {
                 let mut tx = begin_write(&self.pool).await?;
                 lock_audit_head(&mut tx).await?;
@@ -402,9 +402,9 @@ macro_rules! impl_trust_store {
 
             async fn remove_clearance_rule(
                 &self,
-                role: sinergi_domain::auth::Role,
+                role: sinergi_domain::trust::auth::Role,
                 agency: Option<sinergi_domain::AgencyKind>,
-                audit: &sinergi_domain::audit::AuditEvent,
+                audit: &sinergi_domain::trust::audit::AuditEvent,
             ) -> $crate::Result<bool> {
                 let mut tx = begin_write(&self.pool).await?;
                 lock_audit_head(&mut tx).await?;

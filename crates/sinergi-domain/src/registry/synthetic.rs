@@ -7,8 +7,8 @@
 
 use crate::geo::{Boundary, LatLng};
 use crate::region::RegionCode;
+use crate::registry::tps::{AccessMode, Tps};
 use crate::rng::SplitMix64;
-use crate::tps::{AccessMode, Tps};
 
 /// Registered voters as a share of the population (203 million voters of 285 million people in 2024).
 pub const VOTER_SHARE: f64 = 0.71;

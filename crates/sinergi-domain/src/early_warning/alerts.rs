@@ -8,10 +8,10 @@
 
 use std::collections::BTreeSet;
 
-use crate::agency::{Unit, UnitKind};
 use crate::i18n::{Lang, Msg};
 use crate::incident::routing::{RouteRole, Routed};
 use crate::region::{Level, RegionCode};
+use crate::registry::agency::{Unit, UnitKind};
 use crate::rng::SplitMix64;
 
 use super::{Cluster, Day};
@@ -203,7 +203,7 @@ fn join(names: &[String], lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::agency::Contact;
+    use crate::registry::agency::Contact;
 
     fn code(text: &str) -> RegionCode {
         RegionCode::parse(text).unwrap()
