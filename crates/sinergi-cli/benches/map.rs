@@ -61,7 +61,7 @@ fn build_fixture() -> Fixture {
         // A session of a demo account, as a browser would hold after signing in.
         let user = db.store.user_by_name("demo.polri").await.expect("store").expect("demo account");
         let id = "B".repeat(43);
-        let now = sinergi_server::auth::now_ms();
+        let now = sinergi_server::trust::auth::now_ms();
         let session = NewSession {
             digest: secret_digest(&id),
             account_id: user.id,

@@ -145,7 +145,7 @@ pub async fn seed(store: &dyn Store, data: &Path, lang: Lang) -> anyhow::Result<
         boundaries.len(),
         units.len()
     );
-    crate::audit::record(store, "demo.seed", &data.display().to_string(), detail).await?;
+    crate::trust::audit::record(store, "demo.seed", &data.display().to_string(), detail).await?;
     println!("{}", lang.format(Msg::DemoUnits, &[("count", &lang.number(units.len() as u64))]));
     println!(
         "{}",
@@ -215,7 +215,7 @@ async fn seed_assessments(store: &dyn Store, lang: Lang) -> anyhow::Result<()> {
                 })
                 .collect();
             let detail = format!("{} synthetic assessments in {regency}", items.len());
-            let event = crate::audit::cli_event("demo.assessments", set_id, detail);
+            let event = crate::trust::audit::cli_event("demo.assessments", set_id, detail);
             written += store.add_assessments(&set, &items, &event).await?;
         }
     }
@@ -250,7 +250,7 @@ async fn seed_assessments(store: &dyn Store, lang: Lang) -> anyhow::Result<()> {
             })
             .collect();
         let detail = format!("{} synthetic area assessments in {regency}", items.len());
-        let event = crate::audit::cli_event("demo.area_assessments", &set.id, detail);
+        let event = crate::trust::audit::cli_event("demo.area_assessments", &set.id, detail);
         written += store.add_area_assessments(&set, &items, &event).await?;
     }
     println!("{}", lang.format(Msg::DemoAssessments, &[("count", &lang.number(written))]));
@@ -276,10 +276,10 @@ async fn seed_accounts(store: &dyn Store) -> anyhow::Result<()> {
             unit_code: unit.code.clone(),
             role,
             scope: if national { Scope::National } else { Scope::Region(unit.territory.clone()) },
-            password_hash: sinergi_server::secrets::hash_password(DEMO_PASSWORD)?,
-            created_at_ms: crate::audit::now_ms(),
+            password_hash: sinergi_server::trust::secrets::hash_password(DEMO_PASSWORD)?,
+            created_at_ms: crate::trust::audit::now_ms(),
         };
-        let event = crate::audit::cli_event("user.create", username, format!("demo account, role={role}"));
+        let event = crate::trust::audit::cli_event("user.create", username, format!("demo account, role={role}"));
         store.create_user(&user, &event).await?;
     }
     Ok(())

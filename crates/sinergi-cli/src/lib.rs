@@ -1,14 +1,12 @@
-//! The library behind the `sinergi` binary: import, export, the demo, accounts, the audit log, the early warning
-//! scan and the deployment planner, as the subcommands run them. A library so that benchmarks and tests can build exactly what `sinergi demo`
-//! builds.
+//! The library behind the `sinergi` binary, one module per capability as the subcommands run them: the registry
+//! (import, export), trust (accounts, tokens, the audit log), vulnerability mapping, the incident desk (the
+//! taxonomy), the early warning scan, deployment planning, and the demo that seeds them all. A library so that
+//! benchmarks and tests can build exactly what `sinergi demo` builds.
 
-pub mod audit;
 pub mod demo;
-pub mod export;
-pub mod import;
-pub mod plan;
-pub mod scan;
-pub mod taxonomy;
-pub mod token;
-pub mod user;
+pub mod deployment;
+pub mod early_warning;
+pub mod incident;
+pub mod registry;
+pub mod trust;
 pub mod vulnerability;

@@ -11,7 +11,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_server::ServerConfig;
 
-use sinergi_cli::{audit, demo, export, import, plan, scan, taxonomy, token, user, vulnerability};
+use sinergi_cli::incident::taxonomy;
+use sinergi_cli::registry::{export, import};
+use sinergi_cli::trust::{audit, token, user};
+use sinergi_cli::{demo, deployment, early_warning, vulnerability};
 
 /// Every request allocates and frees dozens of small buffers on two busy threads; mimalloc's per-thread pages
 /// serve those more cheaply than glibc's arenas.
@@ -96,7 +99,7 @@ enum Command {
         what: ClearanceWhat,
     },
     /// Early warning scan: clusters of reports in space and time, with p-values, as JSON (docs/scan.md)
-    Scan(scan::ScanArgs),
+    Scan(early_warning::ScanArgs),
     /// The report taxonomy (categories, routing rules, time limits): check a TOML file, or load it as the new
     /// version in force (docs/incidents.md)
     Taxonomy {
@@ -106,7 +109,7 @@ enum Command {
     /// Deployment planning (issue 20): for now its routing engine on a benchmark file
     Plan {
         #[command(subcommand)]
-        what: plan::PlanWhat,
+        what: deployment::PlanWhat,
     },
 }
 
@@ -150,7 +153,7 @@ enum TokenWhat {
         #[arg(long)]
         read_only: bool,
         /// Days until it expires (1 to 3650)
-        #[arg(long, default_value_t = sinergi_server::tokens::DEFAULT_DAYS)]
+        #[arg(long, default_value_t = sinergi_server::trust::tokens::DEFAULT_DAYS)]
         days: u32,
     },
     /// List tokens (never their secrets)
@@ -477,13 +480,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Scan(args) => scan::run(args, &database("sqlite://sinergi.db"), lang).await,
+        Command::Scan(args) => early_warning::run(args, &database("sqlite://sinergi.db"), lang).await,
         Command::Taxonomy { what: TaxonomyWhat::Check { file } } => taxonomy::check(&file, lang),
         Command::Taxonomy { what: TaxonomyWhat::Load { file, reason, by } } => {
             let store = sinergi_store::connect(&database("sqlite://sinergi.db")).await?;
             taxonomy::load(&*store, &file, &reason, by.as_deref(), lang).await
         }
-        Command::Plan { what } => plan::run(what),
+        Command::Plan { what } => deployment::run(what),
         Command::Audit { what } => {
             let store = sinergi_store::connect(&database("sqlite://sinergi.db")).await?;
             match what {

@@ -18,20 +18,23 @@ use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+// One module per capability, under the name it has in every crate: its service, API and pages.
+pub mod early_warning;
+pub mod incident;
+pub mod registry;
+pub mod trust;
+pub mod vulnerability;
+
+// What the capabilities share: the API's extractors and router, the pages' chrome, errors, language, assets.
 pub mod api;
 mod assets;
-pub mod auth;
 mod cache;
-pub mod desk;
-pub mod early_warning;
 pub mod error;
-pub mod feed;
-pub mod incident;
 pub mod lang;
 mod pages;
-pub mod secrets;
-pub mod taxonomy;
-pub mod tokens;
+
+use incident::{desk, feed, taxonomy};
+use trust::auth;
 
 /// Largest request body we accept. A TPS or a report is a few hundred bytes; imports go through the CLI.
 pub const BODY_LIMIT: usize = 1024 * 1024;

@@ -172,7 +172,7 @@ async fn forged_expired_and_idle_sessions_open_nothing(db: &TestDb) {
     assert_eq!(me("sinergi_session=".into()).await, StatusCode::UNAUTHORIZED);
 
     let user = db.store.user_by_name("ops").await.unwrap().unwrap();
-    let now = sinergi_server::auth::now_ms();
+    let now = sinergi_server::trust::auth::now_ms();
     let put = |id: &str, created: i64, expires: i64| NewSession {
         digest: secret_digest(id),
         account_id: user.id,
@@ -437,19 +437,25 @@ async fn a_regional_administrator_acts_on_the_tokens_of_its_territory(db: &TestD
     add_user(&*db.store, "admin.pusat", Role::Administrator, "polres-15.07", true).await;
     let gateway_owner = add_user(&*db.store, "ops.inhil", Role::Operator, "polres-14.04", false).await;
     let ops = db.store.user_by_name("ops").await.unwrap().unwrap();
-    let request = |name: &str| sinergi_server::tokens::TokenRequest {
+    let request = |name: &str| sinergi_server::trust::tokens::TokenRequest {
         name: name.into(),
         region: None,
         read_only: false,
         days: 30,
     };
-    let now = sinergi_server::auth::now_ms();
-    let (_, far) =
-        sinergi_server::tokens::issue(&*db.store, &gateway_owner, &request("gateway SMS Inhil"), now, "test", "test")
-            .await
-            .unwrap();
+    let now = sinergi_server::trust::auth::now_ms();
+    let (_, far) = sinergi_server::trust::tokens::issue(
+        &*db.store,
+        &gateway_owner,
+        &request("gateway SMS Inhil"),
+        now,
+        "test",
+        "test",
+    )
+    .await
+    .unwrap();
     let (_, near) =
-        sinergi_server::tokens::issue(&*db.store, &ops, &request("gateway SMS Tanjab"), now, "test", "test")
+        sinergi_server::trust::tokens::issue(&*db.store, &ops, &request("gateway SMS Tanjab"), now, "test", "test")
             .await
             .unwrap();
 
@@ -562,7 +568,8 @@ async fn tokens_act_for_their_account_within_their_limits(db: &TestDb) {
     // Disabling the account stops its tokens too. Done in the database (as the command line does), it reaches a
     // running server within the time the server trusts what it read of a token.
     db.store.set_user_disabled("ops", true, &common::test_event()).await.unwrap();
-    let deadline = std::time::Instant::now() + sinergi_server::auth::TOKEN_TTL + std::time::Duration::from_secs(2);
+    let deadline =
+        std::time::Instant::now() + sinergi_server::trust::auth::TOKEN_TTL + std::time::Duration::from_secs(2);
     loop {
         let (status, _) = get(&bearer(&read_only), format!("{base}/api/v1/auth/me")).await;
         if status == StatusCode::UNAUTHORIZED {
@@ -579,11 +586,12 @@ async fn tokens_act_for_their_account_within_their_limits(db: &TestDb) {
 async fn an_expired_token_opens_nothing(db: &TestDb) {
     let base = setup(db).await;
     let user = db.store.user_by_name("ops").await.unwrap().unwrap();
-    let request = sinergi_server::tokens::TokenRequest { name: "lama".into(), region: None, read_only: true, days: 1 };
+    let request =
+        sinergi_server::trust::tokens::TokenRequest { name: "lama".into(), region: None, read_only: true, days: 1 };
     // Issued two days ago with a one-day life.
-    let two_days_ago = sinergi_server::auth::now_ms() - 2 * 86_400_000;
+    let two_days_ago = sinergi_server::trust::auth::now_ms() - 2 * 86_400_000;
     let (token, _) =
-        sinergi_server::tokens::issue(&*db.store, &user, &request, two_days_ago, "test", "test").await.unwrap();
+        sinergi_server::trust::tokens::issue(&*db.store, &user, &request, two_days_ago, "test", "test").await.unwrap();
     let response = client().get(format!("{base}/api/v1/auth/me")).bearer_auth(&token).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 }

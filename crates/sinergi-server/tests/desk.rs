@@ -303,7 +303,7 @@ async fn feeds_are_bounded_per_account_and_in_what_they_replay(db: &TestDb) {
     let base = setup(db).await;
     let ops = signed_in(&base, "ops").await;
     let mut open = Vec::new();
-    for _ in 0..sinergi_server::feed::FEEDS_PER_ACCOUNT {
+    for _ in 0..sinergi_server::incident::feed::FEEDS_PER_ACCOUNT {
         open.push(Feed::open(&ops, &base, None).await);
     }
     let refused = ops.get(format!("{base}/api/v1/reports/feed")).send().await.unwrap();
@@ -329,7 +329,7 @@ async fn feeds_are_bounded_per_account_and_in_what_they_replay(db: &TestDb) {
 
     // More feed rows than a resume replays, then a resume from the start: one `reset` event, then live events.
     let village = sinergi_domain::RegionCode::parse("15.07.01.2001").unwrap();
-    let reports: Vec<_> = (0..sinergi_server::feed::MAX_REPLAY + 5)
+    let reports: Vec<_> = (0..sinergi_server::incident::feed::MAX_REPLAY + 5)
         .map(|i| sinergi_store::testing::new_report(village.as_str(), "bentrok", 1_732_674_600_000 + i, None))
         .collect();
     for group in reports.chunks(500) {
@@ -367,7 +367,7 @@ async fn what_a_stop_left_unsearched_is_searched_at_the_start(db: &TestDb) {
     let (first, second) = (filed[0].id(), filed[1].id());
     assert_eq!(db.store.unplaced_reports(0, 10).await.unwrap(), vec![first, second]);
 
-    let desk = sinergi_server::desk::Desk::new(Taxonomy::shipped());
+    let desk = sinergi_server::incident::desk::Desk::new(Taxonomy::shipped());
     desk.start(&db.store);
     let mut links = Vec::new();
     for _ in 0..50 {
@@ -449,7 +449,11 @@ async fn the_sweep_writes_escalations_into_the_history(db: &TestDb) {
     let sweep = |minutes: i64| {
         let store = db.store.clone();
         let taxonomy = taxonomy.clone();
-        async move { sinergi_server::desk::sweep_escalations(&store, &taxonomy, filed_at + minutes * 60_000).await.unwrap() }
+        async move {
+            sinergi_server::incident::desk::sweep_escalations(&store, &taxonomy, filed_at + minutes * 60_000)
+                .await
+                .unwrap()
+        }
     };
     assert_eq!(sweep(10).await, 0, "within the limit");
     assert_eq!(sweep(16).await, 1, "a critical report unverified after 15 minutes goes up one step");

@@ -42,7 +42,7 @@ fn decimal_id(value: f64) -> String {
 
 async fn a_cluster_raises_one_alert_refreshed_then_gone(db: &TestDb) {
     let (base, villages) = setup(db).await;
-    let now = sinergi_server::auth::now_ms();
+    let now = sinergi_server::trust::auth::now_ms();
     let cluster_ids = file_reports(&*db.store, &villages, now).await;
     let ops = signed_in(&base, "ops").await;
 
@@ -184,7 +184,7 @@ async fn a_cluster_raises_one_alert_refreshed_then_gone(db: &TestDb) {
 
 async fn too_few_reports_and_bad_parameters_say_so(db: &TestDb) {
     let (base, _) = setup(db).await;
-    let now = sinergi_server::auth::now_ms();
+    let now = sinergi_server::trust::auth::now_ms();
     file_and_move(&*db.store, &[report("15.06.01.2001", now - DAY)], &[VERIFY]).await;
     // Not verified: not counted.
     file_and_move(&*db.store, &[report("15.06.01.2001", now - DAY)], &[]).await;
@@ -237,7 +237,7 @@ async fn too_few_reports_and_bad_parameters_say_so(db: &TestDb) {
 
 async fn two_instances_run_each_scheduled_scan_once(db: &TestDb) {
     let villages = seed(&*db.store).await;
-    let now = sinergi_server::auth::now_ms();
+    let now = sinergi_server::trust::auth::now_ms();
     file_reports(&*db.store, &villages, now).await;
     file_and_move(&*db.store, &[report("15.06.01.2001", now - DAY)], &[VERIFY]).await;
     let other = sinergi_store::connect(&db.url).await.unwrap();

@@ -90,7 +90,7 @@ async fn runs_in_store(db: &TestDb) -> u64 {
 
 async fn the_form_runs_the_scan_and_the_pages_show_the_alert_and_its_history(db: &TestDb) {
     let (base, villages) = setup(db).await;
-    let now = sinergi_server::auth::now_ms();
+    let now = sinergi_server::trust::auth::now_ms();
     let cluster = file_reports(&*db.store, &villages, now).await;
     let ops = signed_in(&base, "ops").await;
 
@@ -257,7 +257,7 @@ async fn bad_input_is_named_by_field(db: &TestDb) {
 
 async fn access_follows_territory_and_role(db: &TestDb) {
     let (base, villages) = setup(db).await;
-    let now = sinergi_server::auth::now_ms();
+    let now = sinergi_server::trust::auth::now_ms();
     file_reports(&*db.store, &villages, now).await;
     let ops = signed_in(&base, "ops").await;
     let run = run_from_form(&ops, &base, "15.07").await;

@@ -376,7 +376,7 @@ async fn the_report_page_moves_and_comments(db: &TestDb) {
 
 async fn the_queue_and_the_escalation_panel(db: &TestDb) {
     let Desk { base, a, b, c } = setup(db).await;
-    let now = sinergi_server::auth::now_ms();
+    let now = sinergi_server::trust::auth::now_ms();
     let to_polsek = vec![routed("polsek-15.07.01", RouteRole::Responsible)];
     let recent = db
         .store

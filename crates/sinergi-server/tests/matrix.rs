@@ -24,7 +24,7 @@ use sinergi_domain::registry::agency::Contact;
 use sinergi_domain::trust::auth::Role;
 use sinergi_domain::{Unit, UnitKind};
 use sinergi_server::ServerConfig;
-use sinergi_server::tokens::{TokenRequest, issue};
+use sinergi_server::trust::tokens::{TokenRequest, issue};
 use sinergi_store::testing::TestDb;
 use sinergi_store::{TpsRecord, UserRecord};
 
@@ -229,7 +229,7 @@ struct World {
 
 async fn token(db: &TestDb, user: &UserRecord, name: &str, region: Option<&str>, read_only: bool) -> (String, String) {
     let request = TokenRequest { name: name.into(), region: region.map(code), read_only, days: 30 };
-    let now = sinergi_server::auth::now_ms();
+    let now = sinergi_server::trust::auth::now_ms();
     let (secret, record) = issue(&*db.store, user, &request, now, "test", "test").await.unwrap();
     (secret, record.id)
 }

@@ -305,12 +305,22 @@ async fn messages_from_a_gateway_are_filed_as_their_sender(db: &TestDb) {
         Err(sinergi_store::StoreError::Conflict(_))
     ));
     assert_eq!(db.store.user_by_phone("+6281234567890").await.unwrap().map(|u| u.id), Some(reporter.id));
-    let request =
-        sinergi_server::tokens::TokenRequest { name: "gateway".into(), region: None, read_only: false, days: 30 };
-    let (secret, _) =
-        sinergi_server::tokens::issue(&*db.store, &gateway, &request, sinergi_server::auth::now_ms(), "t", "t")
-            .await
-            .unwrap();
+    let request = sinergi_server::trust::tokens::TokenRequest {
+        name: "gateway".into(),
+        region: None,
+        read_only: false,
+        days: 30,
+    };
+    let (secret, _) = sinergi_server::trust::tokens::issue(
+        &*db.store,
+        &gateway,
+        &request,
+        sinergi_server::trust::auth::now_ms(),
+        "t",
+        "t",
+    )
+    .await
+    .unwrap();
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert(reqwest::header::AUTHORIZATION, format!("Bearer {secret}").parse().unwrap());
     let client = reqwest::Client::builder().default_headers(headers).build().unwrap();
@@ -412,7 +422,7 @@ async fn overdue_reports_are_escalated_up_the_chain(db: &TestDb) {
         personnel: 1000,
     };
     db.store.upsert_units(&[polda]).await.unwrap();
-    let now = sinergi_server::auth::now_ms();
+    let now = sinergi_server::trust::auth::now_ms();
     let minute = 60_000;
     let filed = |severity, minutes_ago: i64, description: &str| sinergi_store::NewReport {
         kind: sinergi_domain::incident::ReportKind::Incident,

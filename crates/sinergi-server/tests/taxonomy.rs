@@ -27,8 +27,8 @@ const ARRIVES: Duration = Duration::from_secs(20);
 /// the watch for newer ones.
 async fn instance(store: Arc<dyn Store>) -> String {
     let state = AppState::new(store, ServerConfig::default());
-    sinergi_server::taxonomy::refresh(&state).await.unwrap();
-    tokio::spawn(sinergi_server::taxonomy::watch_forever(state.clone()));
+    sinergi_server::incident::taxonomy::refresh(&state).await.unwrap();
+    tokio::spawn(sinergi_server::incident::taxonomy::watch_forever(state.clone()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {

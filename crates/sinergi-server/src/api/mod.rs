@@ -3,30 +3,18 @@
 
 use axum::extract::{FromRequest, FromRequestParts};
 use axum::response::IntoResponse;
+use serde::{Deserialize, Serialize};
 use sinergi_domain::RegionCode;
 use sinergi_domain::i18n::Msg;
 use sinergi_domain::import::Problem;
 use utoipa::OpenApi;
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::error::{ApiError, Code, ErrorBody};
-
-mod area;
-pub(crate) mod desk;
-pub mod dto;
-pub(crate) mod early_warning;
-mod intake;
-pub(crate) mod regions;
-pub(crate) mod report_export;
-pub(crate) mod reports;
-mod session;
-pub(crate) mod taxonomy;
-mod tokens;
-mod tps;
-mod units;
-pub(crate) mod vulnerability;
+use sinergi_store::Page;
 
 /// `axum::Json`, with rejections as [`ApiError`]s.
 #[derive(FromRequest)]
@@ -55,6 +43,27 @@ pub fn parse_code(text: &str, parameter: &'static str) -> Result<RegionCode, Api
         ApiError::problem(Code::InvalidRegionCode, Msg::ErrBadRegionCode, Problem::BadCode(e))
             .arg("parameter", parameter)
     })
+}
+
+/// The page a list asks for (`page`, `per_page`), checked: every paged list of the API reads it the same way.
+const DEFAULT_PAGE_SIZE: u32 = 100;
+/// Highest page number: far beyond any real list, and small enough for every client's integers.
+const MAX_PAGE: u32 = 1_000_000;
+
+pub(crate) fn page_param(page: Option<u32>, per_page: Option<u32>) -> Result<Page, ApiError> {
+    let number = page.unwrap_or(1);
+    let size = per_page.unwrap_or(DEFAULT_PAGE_SIZE);
+    if !(1..=MAX_PAGE).contains(&number) {
+        return Err(ApiError::bad_request(Code::InvalidQuery, Msg::ErrBadRequest, format!("page: 1 to {MAX_PAGE}")));
+    }
+    if !(1..=Page::MAX_SIZE).contains(&size) {
+        return Err(ApiError::bad_request(
+            Code::InvalidQuery,
+            Msg::ErrBadRequest,
+            format!("per_page: 1 to {}", Page::MAX_SIZE),
+        ));
+    }
+    Ok(Page::new(number, size))
 }
 
 #[derive(OpenApi)]
@@ -94,7 +103,7 @@ impl utoipa::Modify for Security {
         components.add_security_scheme(
             "session",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
-                crate::auth::COOKIE,
+                crate::trust::auth::COOKIE,
                 "Set by POST /auth/login. Requests that change something also send the session's CSRF token \
                  (`csrf_token` of /auth/me) as `X-CSRF-Token`.",
             ))),
@@ -114,59 +123,20 @@ impl utoipa::Modify for Security {
 
 /// The API routes (to be nested under `/api/v1`) and their OpenAPI description.
 pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(regions::provinces))
-        .routes(routes!(regions::search))
-        .routes(routes!(regions::region))
-        .routes(routes!(regions::children))
-        .routes(routes!(regions::map))
-        .routes(routes!(tps::list, tps::create))
-        .routes(routes!(tps::get, tps::update))
-        .routes(routes!(units::agencies))
-        .routes(routes!(units::list))
-        .routes(routes!(units::get))
-        .routes(routes!(health))
-        .routes(routes!(session::login))
-        .routes(routes!(session::logout))
-        .routes(routes!(session::me))
-        .routes(routes!(tokens::list, tokens::create))
-        .routes(routes!(tokens::revoke))
-        .routes(routes!(vulnerability::sets))
-        .routes(routes!(vulnerability::set))
-        .routes(routes!(vulnerability::tps_classes))
-        .routes(routes!(vulnerability::areas))
-        .routes(routes!(vulnerability::export))
-        .routes(routes!(vulnerability::photo))
-        .routes(routes!(vulnerability::history, vulnerability::record))
-        .routes(routes!(area::list, area::record))
-        .routes(routes!(reports::list, reports::create))
-        .routes(routes!(reports::queue))
-        .routes(routes!(reports::escalations))
-        .routes(routes!(report_export::export))
-        .routes(routes!(reports::get))
-        .routes(routes!(reports::move_report))
-        .routes(routes!(reports::comment))
-        .routes(routes!(reports::categories, taxonomy::replace))
-        .routes(routes!(taxonomy::versions))
-        .routes(routes!(taxonomy::version))
-        .routes(routes!(desk::feed))
-        .routes(routes!(desk::share))
-        .routes(routes!(desk::revoke))
-        .routes(routes!(desk::decide))
-        .routes(routes!(intake::message))
-        .routes(routes!(early_warning::list, early_warning::create))
-        .routes(routes!(early_warning::get))
-        .routes(routes!(early_warning::alerts))
-        .routes(routes!(early_warning::alert))
-        .split_for_parts()
+    // One line per capability: each registers its own routes (see `routes` in its `api` module).
+    let router = OpenApiRouter::with_openapi(ApiDoc::openapi()).routes(routes!(health));
+    let router = crate::registry::api::routes(router);
+    let router = crate::trust::api::routes(router);
+    let router = crate::vulnerability::api::routes(router);
+    let router = crate::incident::api::routes(router);
+    let router = crate::early_warning::api::routes(router);
+    router.split_for_parts()
 }
 
 /// Readiness: answers when the server runs and the database answers and takes writes (503 otherwise).
 #[utoipa::path(get, path = "/health", tag = "system", security(()),
-    responses((status = 200, body = dto::HealthDto), (status = 503, body = ErrorBody)))]
-async fn health(
-    axum::extract::State(state): axum::extract::State<AppState>,
-) -> Result<ApiJson<dto::HealthDto>, ApiError> {
+    responses((status = 200, body = HealthDto), (status = 503, body = ErrorBody)))]
+async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> Result<ApiJson<HealthDto>, ApiError> {
     state.store.meta("schema.probe").await?;
     // Reads alone would pass on a read-only file or a standby, where every sign-in and report fails: not ready.
     if !state.writable().await? {
@@ -176,9 +146,14 @@ async fn health(
         sinergi_store::Backend::Sqlite => "sqlite",
         sinergi_store::Backend::Postgres => "postgres",
     };
-    Ok(ApiJson(dto::HealthDto {
-        status: "ok".into(),
-        backend: backend.into(),
-        version: env!("CARGO_PKG_VERSION").into(),
-    }))
+    Ok(ApiJson(HealthDto { status: "ok".into(), backend: backend.into(), version: env!("CARGO_PKG_VERSION").into() }))
+}
+
+/// Liveness and what the server is connected to.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct HealthDto {
+    pub status: String,
+    /// `sqlite` or `postgres`.
+    pub backend: String,
+    pub version: String,
 }

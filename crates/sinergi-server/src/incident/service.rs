@@ -13,8 +13,8 @@ use sinergi_domain::{AgencyKind, LatLng, RegionCode};
 use sinergi_store::{DuplicateDecided, Filed, NewReport, ReportMove, ReportRecord, ShareMove, StoreError, UserRecord};
 
 use crate::AppState;
-use crate::auth::{self, CurrentUser};
 use crate::error::{ApiError, Code};
+use crate::trust::auth::{self, CurrentUser};
 
 /// Why a report was not filed.
 #[derive(Debug)]
@@ -451,7 +451,7 @@ pub async fn decide_duplicate(
     let (later, earlier) = if first.id > second.id { (first, second) } else { (second, first) };
     let rejection = match Status::parse(&later.status) {
         Some(status) if confirm && status.awaits_verification() => {
-            let earlier_ref = crate::api::reports::reference(&earlier.kind, earlier.id);
+            let earlier_ref = crate::incident::api::reports::reference(&earlier.kind, earlier.id);
             let why = lang.format(Msg::DuplicateOf, &[("reference", &earlier_ref)]);
             let reject = Some(RejectReason::Duplicate);
             let to = workflow::apply(status, Transition::Reject, actor.user.id, later.reporter_account, &why, reject)
@@ -549,7 +549,7 @@ pub async fn overdue_reports(
     overdue.truncate(ESCALATIONS_LISTED);
     let mut panel = Vec::with_capacity(overdue.len());
     for (record, late) in overdue {
-        let units = crate::desk::escalation_targets(&state.store, &record, late.steps).await?;
+        let units = crate::incident::desk::escalation_targets(&state.store, &record, late.steps).await?;
         panel.push((record, late, units.into_iter().map(|(_, u)| u).collect()));
     }
     Ok(panel)

@@ -10,18 +10,14 @@ use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Deserialize;
-use sinergi_domain::access::Viewer;
+use sinergi_domain::Level;
 use sinergi_domain::i18n::{Lang, Msg};
-use sinergi_domain::{Level, RegionCode};
-use sinergi_store::{Page, RegionInfo, UnitFilter};
 
 use crate::AppState;
 use crate::assets::ASSET_VERSION;
-use crate::auth::{self, CurrentUser};
 use crate::lang::{COOKIE, PageLang};
-
-mod area;
-mod early_warning;
+use crate::registry::pages::{RegionRow, region_href};
+use crate::trust::auth::{self, CurrentUser};
 
 /// The fields of a page form, posted with the session's CSRF token: checked here, once for every form, so that a
 /// handler that takes a `CheckedForm` cannot act on a forged or token-less post. A body that is no form carries no
@@ -45,42 +41,18 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for CheckedForm {
         }
     }
 }
-mod field;
-mod incidents;
-mod rules;
-mod vulnerability;
-
-pub(crate) use vulnerability::wib;
+pub(crate) use crate::vulnerability::pages::wib;
 
 pub fn router() -> Router<AppState> {
+    // One line per capability: each registers its own pages (see `routes` in its `pages` module).
     Router::new()
         .route("/", get(home))
-        .route("/regions", get(provinces))
-        .route("/regions/{code}", get(region))
-        .route("/map/{code}", get(map))
-        .route("/vulnerability", get(vulnerability::start))
-        .route("/vulnerability/{code}", get(vulnerability::area))
-        .route("/vulnerability/{code}/assess", get(vulnerability::assess_form).post(vulnerability::assess_submit))
-        .route("/vulnerability/{code}/area", get(area::form).post(area::submit))
-        .route("/tps/{id}", get(vulnerability::tps))
-        .route("/field", get(field::form).post(field::submit))
-        .route("/incidents", get(incidents::list))
-        .route("/incidents/queue", get(incidents::queue))
-        .route("/incidents/map.geojson", get(incidents::map_data))
-        .route("/incidents/escalations", get(incidents::escalations))
-        .route("/incidents/rules", get(rules::page).post(rules::submit))
-        .route("/incidents/{id}", get(incidents::report))
-        .route("/incidents/{id}/move", axum::routing::post(incidents::move_submit))
-        .route("/incidents/{id}/comment", axum::routing::post(incidents::comment_submit))
-        .route("/incidents/{id}/share", axum::routing::post(incidents::share_submit))
-        .route("/incidents/{id}/duplicate", axum::routing::post(incidents::duplicate_submit))
-        .route("/early-warning", get(early_warning::list))
-        .route("/early-warning/run", axum::routing::post(early_warning::run_submit))
-        .route("/early-warning/alerts/{id}", get(early_warning::alert))
-        .route("/early-warning/runs/{id}", get(early_warning::run))
+        .merge(crate::registry::pages::routes())
+        .merge(crate::vulnerability::pages::routes())
+        .merge(crate::incident::pages::routes())
+        .merge(crate::early_warning::pages::routes())
         .route("/lang/{code}", get(switch_language))
-        .route("/login", get(login_form).post(login_submit))
-        .route("/logout", axum::routing::post(logout))
+        .merge(crate::trust::pages::routes())
 }
 
 /// What every page shows around its content.
@@ -107,7 +79,13 @@ pub struct Chrome {
 type User = Option<Extension<CurrentUser>>;
 
 impl Chrome {
-    async fn new(state: &AppState, lang: Lang, uri: &Uri, nav: &'static str, user: Option<&CurrentUser>) -> Chrome {
+    pub(crate) async fn new(
+        state: &AppState,
+        lang: Lang,
+        uri: &Uri,
+        nav: &'static str,
+        user: Option<&CurrentUser>,
+    ) -> Chrome {
         // A page still renders when this count fails; the banner is then left out rather than the whole page.
         let synthetic = state.store.count_synthetic_tps().await.map(|n| n > 0).unwrap_or(false);
         let here = uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".to_owned());
@@ -151,7 +129,7 @@ impl Chrome {
     }
 }
 
-fn level_name(lang: Lang, level: Level) -> &'static str {
+pub(crate) fn level_name(lang: Lang, level: Level) -> &'static str {
     lang.t(match level {
         Level::Province => Msg::LevelProvince,
         Level::Regency => Msg::LevelRegency,
@@ -161,7 +139,7 @@ fn level_name(lang: Lang, level: Level) -> &'static str {
 }
 
 /// Drops a `lang=` parameter, so that the switch's cookie decides after the redirect.
-fn strip_lang(path_and_query: &str) -> String {
+pub(crate) fn strip_lang(path_and_query: &str) -> String {
     match path_and_query.split_once('?') {
         None => path_and_query.to_owned(),
         Some((path, query)) => {
@@ -183,38 +161,6 @@ pub(crate) fn percent_encode(text: &str) -> String {
     out
 }
 
-/// A row of a region table, formatted for display.
-pub struct RegionRow {
-    pub code: String,
-    pub name: String,
-    pub href: String,
-    pub tps: String,
-    pub voters: String,
-    pub map_href: Option<String>,
-}
-
-pub struct Crumb {
-    pub name: String,
-    pub href: String,
-}
-
-pub struct TpsRow {
-    pub label: String,
-    pub village: String,
-    pub address: String,
-    pub voters: String,
-    pub access: &'static str,
-    pub coordinates: String,
-    pub synthetic: bool,
-}
-
-pub struct UnitRow {
-    pub name: String,
-    pub agency: &'static str,
-    pub personnel: String,
-    pub contact: String,
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "home.html")]
 pub struct HomePage {
@@ -224,40 +170,6 @@ pub struct HomePage {
     pub voters: String,
     pub units: String,
     pub mapped: Vec<RegionRow>,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "regions.html")]
-pub struct RegionsPage {
-    pub chrome: Chrome,
-    pub title: String,
-    pub code: Option<String>,
-    pub level: Option<&'static str>,
-    pub crumbs: Vec<Crumb>,
-    pub query: String,
-    pub search_heading: String,
-    pub search_results: Option<Vec<RegionRow>>,
-    pub summary: Option<String>,
-    pub map_href: Option<String>,
-    pub child_level: Option<&'static str>,
-    pub children: Vec<RegionRow>,
-    pub units: Vec<UnitRow>,
-    pub tps: Vec<TpsRow>,
-    pub tps_note: Option<String>,
-    pub show_tps: bool,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "map.html")]
-pub struct MapPage {
-    pub chrome: Chrome,
-    pub title: String,
-    pub crumbs: Vec<Crumb>,
-    pub code: String,
-    pub map_url: String,
-    pub tiles: String,
-    pub tiles_attribution: String,
-    pub labels_json: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -292,18 +204,14 @@ impl IntoResponse for PageError {
 }
 
 /// Logs a storage failure and turns it into the error page.
-fn internal(chrome: &Chrome) -> impl FnOnce(sinergi_store::StoreError) -> PageError + '_ {
+pub(crate) fn internal(chrome: &Chrome) -> impl FnOnce(sinergi_store::StoreError) -> PageError + '_ {
     move |e| {
         tracing::error!(error = %e, "page failed");
         PageError::Internal(chrome.clone())
     }
 }
 
-fn region_href(code: &RegionCode) -> String {
-    format!("/regions/{code}")
-}
-
-async fn home(
+pub(crate) async fn home(
     State(state): State<AppState>,
     PageLang(lang): PageLang,
     uri: Uri,
@@ -342,328 +250,22 @@ async fn home(
     })
 }
 
-#[derive(Deserialize)]
-struct SearchParams {
-    q: Option<String>,
-}
-
-async fn provinces(
-    State(state): State<AppState>,
-    PageLang(lang): PageLang,
-    uri: Uri,
-    Extension(current): Extension<CurrentUser>,
-    Query(params): Query<SearchParams>,
-) -> Result<RegionsPage, PageError> {
-    let chrome = Chrome::new(&state, lang, &uri, "regions", Some(&current)).await;
-    let query = params.q.unwrap_or_default().trim().chars().filter(|c| !c.is_control()).take(100).collect::<String>();
-    let search_results = if query.is_empty() {
-        None
-    } else {
-        let found = state.store.search_regions(&current.viewer, &query, 50).await.map_err(internal(&chrome))?;
-        Some(
-            found
-                .into_iter()
-                .map(|r| RegionRow {
-                    href: region_href(&r.code),
-                    code: r.code.to_string(),
-                    name: format!("{} ({})", r.name, level_name(lang, r.level)),
-                    tps: String::new(),
-                    voters: String::new(),
-                    map_href: None,
-                })
-                .collect(),
-        )
-    };
-    let children = child_rows(&state, &current.viewer, lang, None).await.map_err(internal(&chrome))?;
-    Ok(RegionsPage {
-        title: chrome.t(Msg::RegionsTitle).to_owned(),
-        code: None,
-        level: None,
-        crumbs: Vec::new(),
-        search_heading: lang.format(Msg::SearchResults, &[("q", &query)]),
-        query,
-        search_results,
-        summary: None,
-        map_href: None,
-        child_level: Some(chrome.level_name(Level::Province)),
-        children,
-        units: Vec::new(),
-        tps: Vec::new(),
-        tps_note: None,
-        show_tps: false,
-        chrome,
-    })
-}
-
-async fn child_rows(
-    state: &AppState,
-    viewer: &Viewer,
-    lang: Lang,
-    parent: Option<&RegionCode>,
-) -> Result<Vec<RegionRow>, sinergi_store::StoreError> {
-    let children = sinergi_store::children_with_stats(&*state.store, viewer, parent).await?;
-    Ok(children
-        .into_iter()
-        .map(|(c, s)| {
-            let map_href = (c.level == Level::District && c.has_boundary).then(|| format!("/map/{}", c.code));
-            RegionRow {
-                href: region_href(&c.code),
-                code: c.code.to_string(),
-                name: c.name,
-                tps: lang.number(s.tps),
-                voters: lang.number(s.voters),
-                map_href,
-            }
-        })
-        .collect())
-}
-
-async fn crumbs(state: &AppState, viewer: &Viewer, code: &RegionCode) -> Result<Vec<Crumb>, sinergi_store::StoreError> {
-    let mut out = Vec::new();
-    for ancestor in code.ancestors().into_iter().rev() {
-        if let Some(r) = state.store.region(viewer, &ancestor).await? {
-            out.push(Crumb { name: r.name, href: region_href(&r.code) });
-        }
-    }
-    Ok(out)
-}
-
-/// The region, or a "not found" page that says which code was asked for.
-async fn find(state: &AppState, viewer: &Viewer, chrome: &Chrome, code: &str) -> Result<RegionInfo, PageError> {
-    let not_found =
-        || PageError::NotFound(chrome.clone(), chrome.lang.format(Msg::ErrRegionNotFound, &[("code", &code)]));
-    let parsed = RegionCode::parse(code).map_err(|_| not_found())?;
-    state.store.region(viewer, &parsed).await.map_err(internal(chrome))?.ok_or_else(not_found)
-}
-
-/// TPS listed on a district page at most; the rest are in the API and the export.
-const TPS_ON_PAGE: u32 = 200;
-
-async fn region(
-    State(state): State<AppState>,
-    PageLang(lang): PageLang,
-    uri: Uri,
-    Extension(current): Extension<CurrentUser>,
-    Path(code): Path<String>,
-) -> Result<RegionsPage, PageError> {
-    let chrome = Chrome::new(&state, lang, &uri, "regions", Some(&current)).await;
-    let region = find(&state, &current.viewer, &chrome, &code).await?;
-    let err = internal(&chrome);
-    let code = region.code.clone();
-    let result: Result<_, sinergi_store::StoreError> = async {
-        let crumbs = crumbs(&state, &current.viewer, &code).await?;
-        let children = child_rows(&state, &current.viewer, lang, Some(&code)).await?;
-        let stats = state.store.tps_stats(&current.viewer, &code).await?;
-        let filter = UnitFilter { at: Some(code.clone()), ..Default::default() };
-        let (units, _) = state.store.list_units(&current.viewer, &filter, Page::new(1, Page::MAX_SIZE)).await?;
-        let show_tps = region.level >= Level::District;
-        let (tps, total) = if show_tps {
-            state.store.list_tps(&current.viewer, &code, Page::new(1, TPS_ON_PAGE)).await?
-        } else {
-            (Vec::new(), stats.tps)
-        };
-        Ok((crumbs, children, stats, units, show_tps, tps, total))
-    }
-    .await;
-    let (crumbs, children, stats, units, show_tps, tps, total) = result.map_err(err)?;
-    let has_map = match region.level {
-        Level::Regency => children.iter().any(|c| c.map_href.is_some()),
-        Level::District => region.has_boundary,
-        _ => false,
-    };
-    let tps_note = (show_tps && total > tps.len() as u64).then(|| {
-        lang.format(Msg::MoreTps, &[("shown", &lang.number(tps.len() as u64)), ("total", &lang.number(total))])
-    });
-    Ok(RegionsPage {
-        title: region.name.clone(),
-        code: Some(code.to_string()),
-        level: Some(chrome.level_name(region.level)),
-        crumbs,
-        query: String::new(),
-        search_heading: String::new(),
-        search_results: None,
-        summary: Some(
-            lang.format(Msg::TpsSummary, &[("tps", &lang.number(stats.tps)), ("voters", &lang.number(stats.voters))]),
-        ),
-        map_href: has_map.then(|| format!("/map/{code}")),
-        child_level: region.level.child().map(|l| chrome.level_name(l)),
-        children,
-        units: units
-            .into_iter()
-            .map(|u| UnitRow {
-                agency: u.agency().name(lang),
-                personnel: lang.number(u64::from(u.personnel)),
-                contact: [u.contact.phone, u.contact.email, u.contact.address]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(" · "),
-                name: u.name,
-            })
-            .collect(),
-        tps: tps
-            .into_iter()
-            .map(|t| TpsRow {
-                label: t.tps.label(),
-                village: t.village_name,
-                address: t.tps.address.clone(),
-                voters: lang.number(u64::from(t.tps.voters)),
-                access: t.tps.access.label(lang),
-                coordinates: t.tps.location.map(|l| format!("{:.5}, {:.5}", l.lat, l.lng)).unwrap_or_default(),
-                synthetic: t.tps.synthetic,
-            })
-            .collect(),
-        tps_note,
-        show_tps,
-        chrome,
-    })
-}
-
-async fn map(
-    State(state): State<AppState>,
-    PageLang(lang): PageLang,
-    uri: Uri,
-    Extension(current): Extension<CurrentUser>,
-    Path(code): Path<String>,
-) -> Result<MapPage, PageError> {
-    let chrome = Chrome::new(&state, lang, &uri, "map", Some(&current)).await;
-    let region = find(&state, &current.viewer, &chrome, &code).await?;
-    if !matches!(region.level, Level::Regency | Level::District) {
-        return Err(PageError::NotFound(chrome.clone(), chrome.t(Msg::MapNeedsRegency).to_owned()));
-    }
-    let mut crumbs = crumbs(&state, &current.viewer, &region.code).await.map_err(internal(&chrome))?;
-    crumbs.push(Crumb { name: region.name.clone(), href: region_href(&region.code) });
-    let labels = serde_json::json!({
-        "voters": chrome.t(Msg::ColVoters),
-        "access": chrome.t(Msg::ColAccess),
-        "synthetic": format!("TPS {}", chrome.t(Msg::SyntheticLabel)),
-        "access_modes": {
-            "road": chrome.t(Msg::AccessRoad), "river": chrome.t(Msg::AccessRiver),
-            "sea": chrome.t(Msg::AccessSea), "foot": chrome.t(Msg::AccessFoot),
-        },
-        "load_failed": chrome.t(Msg::MapLoadFailed),
-        "alert_title": chrome.t(Msg::AlertMapTitle),
-        "alert_seen": chrome.t(Msg::AlertMapSeen),
-        "layer_districts": chrome.t(Msg::MapLegendDistrict),
-        "layer_villages": chrome.t(Msg::MapLegendVillage),
-        "layer_tps": chrome.t(Msg::MapLegendTps),
-        "summary": match lang { Lang::Id => "{tps} TPS · {villages} desa/kelurahan · {districts} kecamatan", Lang::En => "{tps} TPS · {villages} villages · {districts} districts" },
-    });
-    Ok(MapPage {
-        title: lang.format(Msg::MapTitle, &[("name", &region.name)]),
-        crumbs,
-        code: region.code.to_string(),
-        map_url: format!("/api/v1/regions/{}/map", region.code),
-        tiles: state.config.tile_url.clone().unwrap_or_default(),
-        tiles_attribution: state.config.tile_attribution.clone().unwrap_or_default(),
-        // JSON inside <script type="application/json">: escape `<` so no text can close the element.
-        labels_json: labels.to_string().replace('<', "\\u003c"),
-        chrome,
-    })
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "login.html")]
-pub struct LoginPage {
-    pub chrome: Chrome,
-    pub next: String,
-    pub username: String,
-    /// Why the last attempt was refused, in the page's language.
-    pub error: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct LoginParams {
-    next: Option<String>,
-}
-
 /// Only a local path may follow a login or a language switch (no open redirect).
 ///
 /// Printable ASCII only: browsers drop tabs and line breaks from a URL before parsing it, so `/\t/evil.example`
 /// would become `//evil.example`, another site.
-fn local_path(next: Option<String>) -> String {
+pub(crate) fn local_path(next: Option<String>) -> String {
     next.filter(|n| n.starts_with('/') && !n.starts_with("//") && n.bytes().all(|b| b.is_ascii_graphic() && b != b'\\'))
         .unwrap_or_else(|| "/".to_owned())
 }
 
-async fn login_form(
-    State(state): State<AppState>,
-    PageLang(lang): PageLang,
-    uri: Uri,
-    Query(params): Query<LoginParams>,
-) -> LoginPage {
-    let chrome = Chrome::new(&state, lang, &uri, "login", None).await;
-    LoginPage { chrome, next: local_path(params.next), username: String::new(), error: None }
-}
-
 #[derive(Deserialize)]
-struct LoginFields {
-    username: String,
-    password: String,
-    next: Option<String>,
-}
-
-async fn login_submit(
-    State(state): State<AppState>,
-    PageLang(lang): PageLang,
-    uri: Uri,
-    headers: HeaderMap,
-    Extension(origin): Extension<auth::Origin>,
-    Form(fields): Form<LoginFields>,
-) -> Result<Response, PageError> {
-    let chrome = Chrome::new(&state, lang, &uri, "login", None).await;
-    if !auth::same_origin(&headers) {
-        return Err(PageError::Forbidden(chrome));
-    }
-    let outcome = auth::login(&state, &headers, &fields.username, &fields.password, &origin.0)
-        .await
-        .map_err(|_| PageError::Internal(chrome.clone()))?;
-    let next = local_path(fields.next);
-    Ok(match outcome {
-        Ok((_, cookie, _)) => {
-            let mut response = Redirect::to(&next).into_response();
-            response.headers_mut().insert(header::SET_COOKIE, cookie);
-            response
-        }
-        Err(refusal) => {
-            let username = fields.username.chars().take(64).collect();
-            let (status, error) = match refusal {
-                auth::LoginRefused::BadCredentials => (StatusCode::UNAUTHORIZED, chrome.t(Msg::LoginFailed).to_owned()),
-                auth::LoginRefused::InFlight => {
-                    (StatusCode::TOO_MANY_REQUESTS, chrome.t(Msg::ErrSignInsInFlight).to_owned())
-                }
-                auth::LoginRefused::LockedOut { minutes } => {
-                    (StatusCode::TOO_MANY_REQUESTS, lang.format(Msg::ErrLockedOut, &[("minutes", &minutes)]))
-                }
-            };
-            (status, LoginPage { chrome, next, username, error: Some(error) }).into_response()
-        }
-    })
-}
-
-async fn logout(
-    State(state): State<AppState>,
-    current: CurrentUser,
-    Extension(origin): Extension<auth::Origin>,
-    // The middleware has refused cross-site requests already; the token also stops a form planted on a page of
-    // our own origin by some other means.
-    _form: CheckedForm,
-) -> Response {
-    if let Err(e) = auth::logout(&state, &current, &origin.0).await {
-        return e.into_response();
-    }
-    let mut response = Redirect::to("/login").into_response();
-    response.headers_mut().insert(header::SET_COOKIE, auth::clearing_cookie());
-    response
-}
-
-#[derive(Deserialize)]
-struct SwitchParams {
+pub(crate) struct SwitchParams {
     next: Option<String>,
 }
 
 /// Sets the language cookie and goes back to the page. Only local paths are followed (no open redirect).
-async fn switch_language(Path(code): Path<String>, Query(params): Query<SwitchParams>) -> Response {
+pub(crate) async fn switch_language(Path(code): Path<String>, Query(params): Query<SwitchParams>) -> Response {
     let lang = Lang::parse(&code).unwrap_or_default();
     let next = local_path(params.next);
     let cookie = format!("{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Strict; HttpOnly", lang.code());

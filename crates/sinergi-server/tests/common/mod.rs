@@ -41,7 +41,7 @@ pub async fn add_user(store: &dyn Store, username: &str, role: Role, unit: &str,
         unit_code: unit.into(),
         role,
         scope: if national { Scope::National } else { Scope::Region(territory) },
-        password_hash: sinergi_server::secrets::hash_password(PASSWORD).unwrap(),
+        password_hash: sinergi_server::trust::secrets::hash_password(PASSWORD).unwrap(),
         created_at_ms: 0,
     };
     store.create_user(&user, &test_event()).await.unwrap()

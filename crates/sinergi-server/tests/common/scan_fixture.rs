@@ -107,7 +107,7 @@ pub async fn step(store: &dyn Store, id: i64, from: Status, to: Status, action: 
         action: action.into(),
         from,
         to,
-        at_ms: sinergi_server::auth::now_ms(),
+        at_ms: sinergi_server::trust::auth::now_ms(),
         account_id: None,
         actor: "verifikator".into(),
         reject_reason: rejecting.then_some(sinergi_domain::incident::RejectReason::Hoax),

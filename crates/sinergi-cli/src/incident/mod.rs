@@ -1,0 +1,3 @@
+//! The incident desk on the command line: the report taxonomy (`sinergi taxonomy check|load`).
+
+pub mod taxonomy;
