@@ -124,7 +124,7 @@ async fn the_map_shows_every_tps_and_boundary_without_console_errors() {
         village_boundaries.iter().take(3).map(|b| b.code.clone()).collect();
     let run = sinergi_store::NewScanRun {
         regency: common::code("15.07"),
-        trigger: "schedule".into(),
+        trigger: sinergi_domain::early_warning::alerts::RunTrigger::Schedule,
         requested_by: "sinergi".into(),
         account_id: None,
         params: "{}".into(),
@@ -132,7 +132,7 @@ async fn the_map_shows_every_tps_and_boundary_without_console_errors() {
         period_end: "2024-11-29".into(),
         started_at_ms: 1_732_800_000_000,
         finished_at_ms: 1_732_800_000_000,
-        status: "done".into(),
+        status: sinergi_domain::early_warning::alerts::RunStatus::Done,
         cases_used: 120,
         cases_left_out: 0,
         result: None,

@@ -256,7 +256,9 @@ async fn two_instances_run_each_scheduled_scan_once(db: &TestDb) {
     let system = sinergi_domain::access::Viewer::system("test");
     let (runs, total) = db.store.scan_runs(&system, None, sinergi_store::Page::new(1, 10)).await.unwrap();
     assert_eq!(total, 2);
-    assert!(runs.iter().all(|r| r.trigger == "schedule" && r.requested_by == "sinergi"));
+    assert!(runs.iter().all(
+        |r| r.trigger == sinergi_domain::early_warning::alerts::RunTrigger::Schedule && r.requested_by == "sinergi"
+    ));
     // The same slot later in the hour: taken; the next slot: scanned again.
     assert_eq!(scheduled_round(&db.store, &config, "instance-a", slot + 2000).await.unwrap(), 0);
     let next = slot + HOUR;

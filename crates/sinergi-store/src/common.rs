@@ -17,6 +17,11 @@ pub(crate) fn readable_levels(viewer: &Viewer) -> [&'static str; 3] {
 }
 
 /// A stored code that no longer parses means the database was edited by hand; say so rather than panic.
+/// A stored word (a status, a kind) that no longer parses means the database was edited by hand: say so.
+pub(crate) fn stored<T>(text: &str, parse: impl Fn(&str) -> Option<T>, what: &str) -> Result<T> {
+    parse(text).ok_or_else(|| StoreError::Internal(format!("stored {what} is invalid: {text:?}")))
+}
+
 pub(crate) fn stored_code(text: &str) -> Result<RegionCode> {
     RegionCode::parse(text).map_err(|e| StoreError::Internal(format!("stored region code is invalid: {e}")))
 }

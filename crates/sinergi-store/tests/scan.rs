@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
 
+use sinergi_domain::early_warning::alerts::{AlertStatus, RunStatus, RunTrigger};
 use std::sync::Arc;
 
 use sinergi_domain::access::Viewer;
@@ -93,7 +94,7 @@ fn report(village: &str, at: i64, classification: Classification) -> NewReport {
 fn run(regency: &str, status: &str, at: i64) -> NewScanRun {
     NewScanRun {
         regency: code(regency),
-        trigger: "demand".into(),
+        trigger: RunTrigger::Demand,
         requested_by: "ops".into(),
         account_id: None,
         params: "{}".into(),
@@ -101,7 +102,7 @@ fn run(regency: &str, status: &str, at: i64) -> NewScanRun {
         period_end: "2024-11-29".into(),
         started_at_ms: at,
         finished_at_ms: at + 5,
-        status: status.into(),
+        status: RunStatus::parse(status).unwrap(),
         cases_used: 10,
         cases_left_out: 0,
         result: Some("{}".into()),
@@ -198,7 +199,7 @@ async fn runs_raise_refresh_and_end_alerts(db: &TestDb) {
 
     let national = viewer(Role::Operator, None);
     let alert = db.store.alert(&national, alert_id).await.unwrap().expect("the alert");
-    assert_eq!(alert.status, "active");
+    assert_eq!(alert.status, AlertStatus::Active);
     assert_eq!((alert.observed, alert.relative_risk, alert.p_value), (20, 5.0, 0.001));
     assert_eq!(alert.gumbel_p_value, Some(1e-6));
     assert_eq!((alert.first_run_id, alert.last_run_id), (first.run_id, first.run_id));
@@ -232,7 +233,7 @@ async fn runs_raise_refresh_and_end_alerts(db: &TestDb) {
     // A failed run leaves the alerts alone; a run that finds nothing ends them.
     let failed = db.store.record_scan(&run("15.07", "failed", 30_000), &[], None).await.unwrap();
     assert!(failed.gone.is_empty());
-    assert_eq!(db.store.alert(&national, alert_id).await.unwrap().unwrap().status, "active");
+    assert_eq!(db.store.alert(&national, alert_id).await.unwrap().unwrap().status, AlertStatus::Active);
     let other = db.store.record_scan(&run("15.06", "done", 35_000), &[], None).await.unwrap();
     assert!(other.gone.is_empty(), "another regency's run does not touch these alerts");
     let quiet = db.store.record_scan(&run("15.07", "too_few", 40_000), &[], None).await.unwrap();
@@ -244,18 +245,18 @@ async fn runs_raise_refresh_and_end_alerts(db: &TestDb) {
     let again =
         db.store.record_scan(&run("15.07", "done", 50_000), &[candidate(&["15.07.01.2001"], 9)], None).await.unwrap();
     assert!(again.alerts[0].1 && again.alerts[0].0 != alert_id);
-    let active = AlertFilter { status: Some("active".into()), ..Default::default() };
+    let active = AlertFilter { status: Some(AlertStatus::Active), ..Default::default() };
     let (items, total) = db.store.alerts(&national, &active, Page::new(1, 50)).await.unwrap();
     assert_eq!((items.len(), total), (1, 1));
     assert_eq!(items[0].id, again.alerts[0].0);
-    let gone = AlertFilter { status: Some("gone".into()), ..Default::default() };
+    let gone = AlertFilter { status: Some(AlertStatus::Gone), ..Default::default() };
     assert_eq!(db.store.alerts(&national, &gone, Page::new(1, 50)).await.unwrap().1, 1);
 
     // Runs: newest first, per regency.
     let (runs, total) = db.store.scan_runs(&national, Some(&code("15.07")), Page::new(1, 2)).await.unwrap();
     assert_eq!(total, 5);
     assert_eq!(runs.iter().map(|r| r.id).collect::<Vec<_>>(), [again.run_id, quiet.run_id]);
-    assert_eq!(runs[1].status, "too_few");
+    assert_eq!(runs[1].status, RunStatus::TooFew);
     assert_eq!(db.store.scan_runs(&national, None, Page::new(1, 50)).await.unwrap().1, 6);
 }
 

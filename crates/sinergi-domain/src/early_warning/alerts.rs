@@ -16,6 +16,63 @@ use crate::rng::SplitMix64;
 
 use super::{Cluster, Day};
 
+/// Generates a small enum of stored words, with `as_str` and `parse`.
+macro_rules! word_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $word:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        impl $name {
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $word),+
+                }
+            }
+
+            pub fn parse(text: &str) -> Option<$name> {
+                match text {
+                    $($word => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+word_enum! {
+    /// How a run of the scan on the live reports ended.
+    RunStatus {
+        /// The scan ran; its clusters are recorded.
+        Done => "done",
+        /// Too few cases to scan: nothing to say either way.
+        TooFew => "too_few",
+        /// The scan could not run; the alerts stay as they were.
+        Failed => "failed",
+    }
+}
+
+word_enum! {
+    /// Who asked for a run.
+    RunTrigger {
+        /// The hourly schedule.
+        Schedule => "schedule",
+        /// Someone, on demand.
+        Demand => "demand",
+    }
+}
+
+word_enum! {
+    /// Whether an alert still stands: a later run that no longer finds its cluster ends it.
+    AlertStatus {
+        Active => "active",
+        Gone => "gone",
+    }
+}
+
 /// Milliseconds in a day.
 const DAY_MS: i64 = 86_400_000;
 

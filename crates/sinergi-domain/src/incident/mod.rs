@@ -95,6 +95,16 @@ impl ReportKind {
         }
     }
 
+    /// The report's reference as officers quote it: `LK-000123` for an incident report (*laporan kejadian*),
+    /// `LI-000123` for an intelligence report (*laporan informasi*).
+    pub fn reference(self, id: i64) -> String {
+        let prefix = match self {
+            ReportKind::Incident => "LK",
+            ReportKind::Intelligence => "LI",
+        };
+        format!("{prefix}-{id:06}")
+    }
+
     pub fn parse(text: &str) -> Option<ReportKind> {
         match text.trim().to_lowercase().as_str() {
             "incident" | "kejadian" | "laporan_kejadian" | "lk" => Some(ReportKind::Incident),

@@ -13,7 +13,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use sinergi_domain::access::{Action, Viewer};
-use sinergi_domain::early_warning::alerts::Explanation;
+use sinergi_domain::early_warning::alerts::{Explanation, RunTrigger};
 use sinergi_domain::early_warning::{Day, ScanParams};
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_domain::import::Problem;
@@ -97,14 +97,14 @@ impl ScanRunDto {
         ScanRunDto {
             id: r.id,
             regency: r.regency.to_string(),
-            trigger: r.trigger,
+            trigger: r.trigger.as_str().to_owned(),
             requested_by: r.requested_by,
             params: serde_json::from_str(&r.params).unwrap_or(serde_json::Value::Null),
             period_start: r.period_start,
             period_end: r.period_end,
             started_at_ms: r.started_at_ms,
             finished_at_ms: r.finished_at_ms,
-            status: r.status,
+            status: r.status.as_str().to_owned(),
             cases_used: r.cases_used,
             cases_left_out: r.cases_left_out,
             result: r.result.as_deref().and_then(|t| serde_json::from_str(t).ok()),
@@ -346,7 +346,7 @@ pub(crate) async fn checked_run(
         params: settings.params,
         seed: settings.seed,
         audit: Some(auth::event(&current.actor(), "scan.run", &format!("regency:{regency}"), detail, &origin.0)),
-        ..RunRequest::new(config, regency, "demand", now)
+        ..RunRequest::new(config, regency, RunTrigger::Demand, now)
     })
 }
 
@@ -525,7 +525,7 @@ pub(crate) async fn alert_dto(
     Ok(AlertDto {
         id: a.id,
         regency: a.regency.to_string(),
-        status: a.status,
+        status: a.status.as_str().to_owned(),
         explanation,
         center_code: a.center.to_string(),
         center: center.map(|c| LatLngDto { lat: c.lat, lng: c.lng }),

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use sinergi_domain::RegionCode;
 use sinergi_domain::access::Viewer;
-use sinergi_domain::early_warning::alerts;
+use sinergi_domain::early_warning::alerts::{self, RunStatus};
 use sinergi_store::{AlertFilter, Page, ScanRunRecord, Store, StoreError};
 
 /// Runs read per page while rebuilding a history.
@@ -66,7 +66,7 @@ pub(crate) fn clusters_of_record(run: &ScanRunRecord) -> Option<Vec<StoredCluste
         Some(text) => Some(serde_json::from_str::<serde_json::Value>(text).ok()?),
         None => None,
     };
-    clusters_of(&run.status, value.as_ref())
+    clusters_of(run.status.as_str(), value.as_ref())
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -117,7 +117,7 @@ pub(crate) async fn replay(
             }
             if run.id > through {
                 // Newest first: the last one kept here is the earliest after `through`.
-                if and_next && run.status != "failed" {
+                if and_next && run.status != RunStatus::Failed {
                     let Some(clusters) = clusters_of_record(&run) else { return Ok(None) };
                     next = Some((run, clusters));
                 }
@@ -125,7 +125,7 @@ pub(crate) async fn replay(
             }
             let Some(clusters) = clusters_of_record(&run) else { return Ok(None) };
             // A run that looked and found nothing significant ended every active alert: nothing before it matters.
-            let quiet = run.status != "failed" && !clusters.iter().any(|c| c.significant);
+            let quiet = run.status != RunStatus::Failed && !clusters.iter().any(|c| c.significant);
             if run.id < from && quiet {
                 start_after = run.id;
                 break 'pages;
@@ -156,7 +156,7 @@ pub(crate) async fn replay(
     for (run, clusters) in kept.into_values().chain(next) {
         let mut effect = Effect { clusters: vec![None; clusters.len()], gone: Vec::new() };
         // A run that failed left the alerts as they were (the store records nothing for it).
-        if run.status != "failed" {
+        if run.status != RunStatus::Failed {
             let significant: Vec<usize> = (0..clusters.len()).filter(|&i| clusters[i].significant).collect();
             let mut found = Vec::with_capacity(significant.len());
             for &i in &significant {

@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 use sinergi_domain::access::Viewer;
-use sinergi_domain::early_warning::alerts::{self, DEFAULT_THRESHOLD};
+use sinergi_domain::early_warning::alerts::{self, AlertStatus, DEFAULT_THRESHOLD, RunStatus, RunTrigger};
 use sinergi_domain::early_warning::{Case, Cluster, Period, ScanError, ScanOutcome, ScanParams, Zone};
 use sinergi_domain::i18n::Lang;
 use sinergi_domain::trust::audit::AuditEvent;
@@ -112,8 +112,7 @@ pub const MAX_PERIOD_DAYS: u32 = 366;
 #[derive(Debug, Clone)]
 pub struct RunRequest {
     pub regency: RegionCode,
-    /// `schedule` or `demand`.
-    pub trigger: &'static str,
+    pub trigger: RunTrigger,
     pub requested_by: String,
     pub account_id: Option<i64>,
     pub days: u32,
@@ -130,7 +129,7 @@ pub struct RunRequest {
 
 impl RunRequest {
     /// A run with the configured settings.
-    pub fn new(config: &EarlyWarningConfig, regency: RegionCode, trigger: &'static str, now_ms: i64) -> RunRequest {
+    pub fn new(config: &EarlyWarningConfig, regency: RegionCode, trigger: RunTrigger, now_ms: i64) -> RunRequest {
         RunRequest {
             regency,
             trigger,
@@ -264,7 +263,7 @@ pub async fn run_scan(store: &Arc<dyn Store>, request: RunRequest) -> Result<Sca
 
     let mut run = NewScanRun {
         regency: regency.clone(),
-        trigger: request.trigger.to_owned(),
+        trigger: request.trigger,
         requested_by: request.requested_by.clone(),
         account_id: request.account_id,
         params: serde_json::to_string(&stored_params).unwrap_or_else(|_| "{}".to_owned()),
@@ -272,7 +271,7 @@ pub async fn run_scan(store: &Arc<dyn Store>, request: RunRequest) -> Result<Sca
         period_end: end.to_string(),
         started_at_ms,
         finished_at_ms,
-        status: "done".to_owned(),
+        status: RunStatus::Done,
         cases_used: 0,
         cases_left_out: placeless,
         result: None,
@@ -289,7 +288,7 @@ pub async fn run_scan(store: &Arc<dyn Store>, request: RunRequest) -> Result<Sca
             }
         }
         Err(e @ (ScanError::NoCasesInPeriod { .. } | ScanError::TooFewCases { .. })) => {
-            run.status = "too_few".to_owned();
+            run.status = RunStatus::TooFew;
             run.cases_used = match &e {
                 ScanError::TooFewCases { cases, .. } => *cases,
                 _ => 0,
@@ -298,7 +297,7 @@ pub async fn run_scan(store: &Arc<dyn Store>, request: RunRequest) -> Result<Sca
         }
         Err(e) => {
             tracing::warn!(regency = %regency, error = %e, "an early warning scan could not run");
-            run.status = "failed".to_owned();
+            run.status = RunStatus::Failed;
             run.message = e.message(Lang::Id);
         }
     }
@@ -401,7 +400,7 @@ pub async fn scheduled_round(
     );
     let mut regencies: BTreeSet<RegionCode> = store.regencies_with_reports(&filter).await?.into_iter().collect();
     let system = Viewer::system("sinergi");
-    let active = AlertFilter { status: Some("active".to_owned()), ..Default::default() };
+    let active = AlertFilter { status: Some(AlertStatus::Active), ..Default::default() };
     let mut page = 1;
     loop {
         let (items, total) = store.alerts(&system, &active, Page::new(page, 1000)).await?;
@@ -416,7 +415,7 @@ pub async fn scheduled_round(
         if !store.claim_scan_slot(&regency, slot_start, instance, now_ms).await? {
             continue;
         }
-        let request = RunRequest::new(config, regency.clone(), "schedule", now_ms);
+        let request = RunRequest::new(config, regency.clone(), RunTrigger::Schedule, now_ms);
         match run_scan(store, request).await {
             Ok(_) => runs += 1,
             // One regency's failure must not stop the others'.
@@ -480,10 +479,10 @@ impl AlertState {
         }
     }
 
-    fn status(self) -> Option<String> {
+    fn status(self) -> Option<AlertStatus> {
         match self {
-            AlertState::Active => Some("active".to_owned()),
-            AlertState::Gone => Some("gone".to_owned()),
+            AlertState::Active => Some(AlertStatus::Active),
+            AlertState::Gone => Some(AlertStatus::Gone),
             AlertState::All => None,
         }
     }

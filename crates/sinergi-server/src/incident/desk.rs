@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use sinergi_domain::access::Viewer;
 use sinergi_domain::incident::duplicates::DuplicateRule;
 use sinergi_domain::incident::place::{PlaceIndex, VillageShape};
-use sinergi_domain::incident::{Severity, Status, Taxonomy};
+use sinergi_domain::incident::{Severity, Taxonomy};
 use sinergi_domain::{Boundary, RegionCode, Unit};
 use sinergi_store::{Filed, NewEscalation, NewReport, ReportRecord, Store, StoreError};
 use tokio::sync::{mpsc, oneshot};
@@ -302,11 +302,8 @@ pub async fn sweep_escalations(store: &Arc<dyn Store>, taxonomy: &Taxonomy, now_
         let done = due.len() < SWEEP_PAGE as usize;
         for r in due {
             after = after.max(r.id);
-            let (Some(severity), Some(status)) =
-                (Severity::from_number(i64::from(r.severity)), Status::parse(&r.status))
-            else {
-                continue;
-            };
+            let Some(severity) = Severity::from_number(i64::from(r.severity)) else { continue };
+            let status = r.status;
             if let Some(o) = taxonomy.overdue(severity, status, r.status_since_ms, now_ms) {
                 overdue.push((r, status, o));
             }

@@ -6,7 +6,7 @@ use sinergi_domain::access::{Action, Viewer};
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_domain::import::Problem;
 use sinergi_domain::incident::draft::{ReportDraft, ReportFields};
-use sinergi_domain::incident::{Channel, RejectReason, Status, Transition, TransitionError, workflow};
+use sinergi_domain::incident::{Channel, RejectReason, Transition, TransitionError, workflow};
 use sinergi_domain::text::{self, Lines};
 use sinergi_domain::trust::auth::Role;
 use sinergi_domain::{AgencyKind, LatLng, RegionCode};
@@ -323,8 +323,7 @@ pub async fn move_report(
     let (Some(transition), true) = (transition, problems.is_empty()) else {
         return Err(DeskError::Invalid(problems));
     };
-    let from = Status::parse(&record.status)
-        .ok_or_else(|| StoreError::Internal(format!("report {id} has an unknown status {}", record.status)))?;
+    let from = record.status;
     let to = workflow::apply(from, transition, actor.user.id, record.reporter_account, &reason, reject)
         .map_err(DeskError::Workflow)?;
     let step = ReportMove {
@@ -375,8 +374,8 @@ async fn owned_report(state: &AppState, actor: &Actor<'_>, id: i64) -> Result<Re
         return Err(DeskError::Forbidden);
     }
     let record = readable(state, actor.viewer, id).await?;
-    if actor.viewer.role != Role::Administrator && actor.viewer.agency.as_str() != record.source_agency {
-        return Err(DeskError::NotOwner { agency: record.source_agency });
+    if actor.viewer.role != Role::Administrator && actor.viewer.agency != record.source_agency {
+        return Err(DeskError::NotOwner { agency: record.source_agency.as_str().to_owned() });
     }
     Ok(record)
 }
@@ -404,7 +403,7 @@ fn share_fields(agency: &str, reason: &str) -> Result<(AgencyKind, String), Desk
 pub async fn share(state: &AppState, actor: &Actor<'_>, id: i64, agency: &str, reason: &str) -> Result<(), DeskError> {
     let record = owned_report(state, actor, id).await?;
     let (agency, reason) = share_fields(agency, reason)?;
-    if agency.as_str() == record.source_agency {
+    if agency == record.source_agency {
         return Err(DeskError::ShareOwnAgency(agency));
     }
     state.store.share_report(&actor.share_move(id, agency, reason)).await.map_err(|e| match e {
@@ -449,9 +448,10 @@ pub async fn decide_duplicate(
     let first = readable(state, actor.viewer, id).await?;
     let second = readable(state, actor.viewer, other).await?;
     let (later, earlier) = if first.id > second.id { (first, second) } else { (second, first) };
-    let rejection = match Status::parse(&later.status) {
-        Some(status) if confirm && status.awaits_verification() => {
-            let earlier_ref = crate::incident::api::reports::reference(&earlier.kind, earlier.id);
+    let status = later.status;
+    let rejection = match status {
+        status if confirm && status.awaits_verification() => {
+            let earlier_ref = earlier.kind.reference(earlier.id);
             let why = lang.format(Msg::DuplicateOf, &[("reference", &earlier_ref)]);
             let reject = Some(RejectReason::Duplicate);
             let to = workflow::apply(status, Transition::Reject, actor.user.id, later.reporter_account, &why, reject)
@@ -499,9 +499,9 @@ pub async fn read_report(
         return Err(DeskError::Forbidden);
     }
     let record = readable(state, actor.viewer, id).await?;
-    if record.classification != sinergi_domain::trust::auth::Classification::Biasa.as_str() {
+    if record.classification != sinergi_domain::trust::auth::Classification::Biasa {
         let target = format!("report:{}", record.id);
-        let event = auth::event(&actor.name, "report.read", &target, record.classification.clone(), origin);
+        let event = auth::event(&actor.name, "report.read", &target, record.classification.as_str().to_owned(), origin);
         state.store.append_audit(&event).await?;
     }
     Ok(record)
@@ -529,13 +529,8 @@ pub async fn overdue_reports(
         let (items, total) = state.store.reports(viewer, &filter, sinergi_store::Page::new(page, 1000)).await?;
         let done = u64::from(page) * 1000 >= total || items.is_empty();
         for record in items {
-            let late = match (
-                sinergi_domain::incident::Severity::from_number(i64::from(record.severity)),
-                Status::parse(&record.status),
-            ) {
-                (Some(severity), Some(status)) => taxonomy.overdue(severity, status, record.status_since_ms, now),
-                _ => None,
-            };
+            let late = sinergi_domain::incident::Severity::from_number(i64::from(record.severity))
+                .and_then(|severity| taxonomy.overdue(severity, record.status, record.status_since_ms, now));
             if let Some(late) = late {
                 overdue.push((record, late));
             }

@@ -6,7 +6,8 @@ use sinergi_domain::access::Viewer;
 use sinergi_domain::trust::audit::AuditEvent;
 use sinergi_domain::{LatLng, RegionCode};
 
-use crate::{Page, Result, RouteRecord, stored_code};
+use crate::{Page, Result, RouteRecord, stored, stored_code};
+use sinergi_domain::early_warning::alerts::{AlertStatus, RunStatus, RunTrigger};
 
 pub(crate) mod queries;
 
@@ -35,7 +36,7 @@ pub struct ScanCaseFilter {
 pub struct NewScanRun {
     pub regency: RegionCode,
     /// `schedule` or `demand`.
-    pub trigger: String,
+    pub trigger: RunTrigger,
     pub requested_by: String,
     pub account_id: Option<i64>,
     /// The parameters as JSON.
@@ -45,7 +46,7 @@ pub struct NewScanRun {
     pub started_at_ms: i64,
     pub finished_at_ms: i64,
     /// `done`, `too_few` or `failed`.
-    pub status: String,
+    pub status: RunStatus,
     pub cases_used: u64,
     pub cases_left_out: u64,
     /// The clusters as JSON, when scanned.
@@ -87,14 +88,14 @@ pub struct ScanRecorded {
 pub struct ScanRunRecord {
     pub id: i64,
     pub regency: RegionCode,
-    pub trigger: String,
+    pub trigger: RunTrigger,
     pub requested_by: String,
     pub params: String,
     pub period_start: String,
     pub period_end: String,
     pub started_at_ms: i64,
     pub finished_at_ms: i64,
-    pub status: String,
+    pub status: RunStatus,
     pub cases_used: u64,
     pub cases_left_out: u64,
     pub result: Option<String>,
@@ -132,7 +133,7 @@ pub struct AlertRecord {
     pub last_seen_ms: i64,
     pub gone_at_ms: Option<i64>,
     /// `active` or `gone`.
-    pub status: String,
+    pub status: AlertStatus,
 }
 
 /// Which alerts to list.
@@ -140,8 +141,8 @@ pub struct AlertRecord {
 pub struct AlertFilter {
     /// Alerts with a village inside this region.
     pub within: Option<RegionCode>,
-    /// `active` or `gone`; `None` for both.
-    pub status: Option<String>,
+    /// `None` for both.
+    pub status: Option<AlertStatus>,
 }
 
 /// The early warning scan on the live reports (docs/scan.md, "On the live reports"): its cases, runs and alerts.
@@ -228,14 +229,14 @@ impl ScanRunRow {
         Ok(ScanRunRecord {
             id: self.id,
             regency: stored_code(&self.regency_code)?,
-            trigger: self.trigger_kind,
+            trigger: stored(&self.trigger_kind, RunTrigger::parse, "run trigger")?,
             requested_by: self.requested_by,
             params: self.params,
             period_start: self.period_start,
             period_end: self.period_end,
             started_at_ms: self.started_at_ms,
             finished_at_ms: self.finished_at_ms,
-            status: self.status,
+            status: stored(&self.status, RunStatus::parse, "run status")?,
             cases_used: u64::try_from(self.cases_used).unwrap_or(0),
             cases_left_out: u64::try_from(self.cases_left_out).unwrap_or(0),
             result: self.result,
@@ -288,7 +289,7 @@ impl AlertRow {
             last_run_id: self.last_run_id,
             last_seen_ms: self.last_seen_ms,
             gone_at_ms: self.gone_at_ms,
-            status: self.status,
+            status: stored(&self.status, AlertStatus::parse, "alert status")?,
         })
     }
 }

@@ -190,7 +190,7 @@ macro_rules! impl_early_warning_store {
                     append_in(&mut tx, &event).await?;
                 }
                 let mut recorded = $crate::ScanRecorded { run_id, ..Default::default() };
-                if run.status == "failed" {
+                if run.status == sinergi_domain::early_warning::alerts::RunStatus::Failed {
                     // A run that could not look says nothing about the alerts: they stay as they are.
                     tx.commit().await?;
                     return Ok(recorded);
@@ -410,7 +410,7 @@ macro_rules! impl_early_warning_store {
                     qb.push(" WHERE 1 = 1");
                     push_alert_region(qb, region.as_ref());
                     if let Some(status) = &filter.status {
-                        qb.push(" AND status = ").push_bind(status.clone());
+                        qb.push(" AND status = ").push_bind(status.as_str());
                     }
                 };
                 let mut count = sqlx::QueryBuilder::<$db>::new("SELECT COUNT(*) FROM scan_alert");

@@ -8,7 +8,9 @@ use sinergi_domain::access::Viewer;
 use sinergi_domain::trust::audit::AuditEvent;
 use sinergi_domain::{AgencyKind, LatLng, RegionCode};
 
-use crate::{Page, Result, stored_code};
+use crate::{Page, Result, stored, stored_code};
+use sinergi_domain::incident::{Channel, ReportKind, Status};
+use sinergi_domain::trust::auth::Classification;
 
 pub(crate) mod desk_queries;
 pub(crate) mod filing;
@@ -69,15 +71,15 @@ impl Filed {
 }
 
 impl NewReport {
-    /// The report as [`IncidentStore::report`] reads it right after [`IncidentStore::file_reports`] stored it new under `id`: a
-    /// filing can answer with it without reading it back.
+    /// The report as [`IncidentStore::report`] reads it right after [`IncidentStore::file_reports`] stored it new
+    /// under `id`: a filing can answer with it without reading it back.
     pub fn stored_as(&self, id: i64) -> ReportRecord {
         ReportRecord {
             id,
-            kind: self.kind.as_str().to_owned(),
+            kind: self.kind,
             category: self.category.clone(),
             severity: self.severity.number(),
-            status: sinergi_domain::incident::Status::Reported.as_str().to_owned(),
+            status: Status::Reported,
             occurred_at_ms: self.occurred_at_ms,
             reported_at_ms: self.reported_at_ms,
             updated_at_ms: self.reported_at_ms,
@@ -85,11 +87,11 @@ impl NewReport {
             tps_id: self.tps_id,
             location: self.location,
             description: self.description.clone(),
-            source_agency: self.source_agency.as_str().to_owned(),
+            source_agency: self.source_agency,
             source_person: self.source_person.clone(),
             reporter_account: self.reporter_account,
-            channel: self.channel.as_str().to_owned(),
-            classification: self.classification.as_str().to_owned(),
+            channel: self.channel,
+            classification: self.classification,
             status_since_ms: self.reported_at_ms,
         }
     }
@@ -99,10 +101,10 @@ impl NewReport {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReportRecord {
     pub id: i64,
-    pub kind: String,
+    pub kind: ReportKind,
     pub category: String,
     pub severity: u8,
-    pub status: String,
+    pub status: Status,
     pub occurred_at_ms: i64,
     pub reported_at_ms: i64,
     pub updated_at_ms: i64,
@@ -110,11 +112,11 @@ pub struct ReportRecord {
     pub tps_id: Option<i64>,
     pub location: Option<LatLng>,
     pub description: String,
-    pub source_agency: String,
+    pub source_agency: AgencyKind,
     pub source_person: String,
     pub reporter_account: Option<i64>,
-    pub channel: String,
-    pub classification: String,
+    pub channel: Channel,
+    pub classification: Classification,
     /// When the clock of its current limit started: its filing or reopening while it awaits verification, its
     /// verification while it awaits action (assignment does not restart it), else its last move.
     pub status_since_ms: i64,
@@ -458,10 +460,10 @@ impl ReportRow {
     pub(crate) fn into_record(self) -> Result<ReportRecord> {
         Ok(ReportRecord {
             id: self.id,
-            kind: self.kind,
+            kind: stored(&self.kind, ReportKind::parse, "report kind")?,
             category: self.category,
             severity: u8::try_from(self.severity).unwrap_or(0),
-            status: self.status,
+            status: stored(&self.status, Status::parse, "report status")?,
             occurred_at_ms: self.occurred_at_ms,
             reported_at_ms: self.reported_at_ms,
             updated_at_ms: self.updated_at_ms,
@@ -472,11 +474,11 @@ impl ReportRow {
                 _ => None,
             },
             description: self.description,
-            source_agency: self.source_agency,
+            source_agency: stored(&self.source_agency, AgencyKind::parse, "agency")?,
             source_person: self.source_person,
             reporter_account: self.reporter_account,
-            channel: self.channel,
-            classification: self.classification,
+            channel: stored(&self.channel, Channel::parse, "channel")?,
+            classification: stored(&self.classification, Classification::parse, "classification")?,
             status_since_ms: self.status_since_ms,
         })
     }

@@ -307,7 +307,7 @@ pub async fn export(
     let filter = text.filter()?;
     let format = query.format.unwrap_or(ExportFormat::Csv);
     let records = all_reports(&state, &current.viewer, &filter).await?;
-    let restricted = records.iter().filter(|r| r.classification != Classification::Biasa.as_str()).count();
+    let restricted = records.iter().filter(|r| r.classification != Classification::Biasa).count();
     if restricted > 0 {
         // Lists are not audited per report, but an export carries restricted reports away whole.
         let detail =

@@ -13,7 +13,6 @@ use sinergi_domain::{Level, RegionCode};
 use sinergi_store::{Filed, NewReport};
 use utoipa::{IntoParams, ToSchema};
 
-use super::reports::reference;
 use crate::AppState;
 use crate::api::{ApiJson, ApiQuery};
 use crate::error::{ApiError, ErrorBody};
@@ -175,7 +174,7 @@ pub async fn message(
     let id = match filed {
         Filed::New(id) | Filed::Replayed(id) => id,
     };
-    let reference = reference(parsed.kind.as_str(), id);
+    let reference = parsed.kind.reference(id);
     Ok(ApiJson(MessageReply {
         accepted: true,
         reply: sms::sms_reply_ok(&reference, lang),

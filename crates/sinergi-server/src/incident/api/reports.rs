@@ -12,7 +12,7 @@ use sinergi_domain::access::Action;
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_domain::import::parse_wib_time;
 use sinergi_domain::incident::draft::ReportFields;
-use sinergi_domain::incident::{Channel, ReportKind, Severity, Status, Transition, workflow};
+use sinergi_domain::incident::{Channel, Severity, Status, Transition, workflow};
 use sinergi_store::{ReportFilter, ReportRecord};
 use utoipa::{IntoParams, ToSchema};
 
@@ -69,32 +69,25 @@ pub struct OverdueDto {
 }
 
 /// The reference officers quote: the kind's initials and the id.
-pub fn reference(kind: &str, id: i64) -> String {
-    let prefix = if kind == ReportKind::Intelligence.as_str() { "LI" } else { "LK" };
-    format!("{prefix}-{id:06}")
-}
-
 impl ReportDto {
     pub(crate) fn new(r: ReportRecord, state: &AppState, lang: Lang) -> ReportDto {
         let taxonomy = &state.desk.taxonomy();
-        let overdue = match (Severity::from_number(i64::from(r.severity)), Status::parse(&r.status)) {
-            (Some(severity), Some(status)) => taxonomy.overdue(severity, status, r.status_since_ms, auth::now_ms()),
-            _ => None,
-        };
+        let overdue = Severity::from_number(i64::from(r.severity))
+            .and_then(|severity| taxonomy.overdue(severity, r.status, r.status_since_ms, auth::now_ms()));
         ReportDto {
             overdue: overdue.map(|o| OverdueDto {
                 stage: o.stage.as_str().to_owned(),
                 due_at_ms: o.due_at_ms,
                 steps: o.steps,
             }),
-            reference: reference(&r.kind, r.id),
+            reference: r.kind.reference(r.id),
             id: r.id,
             category_label: taxonomy.category(&r.category).map_or(r.category.clone(), |c| c.label.get(lang).to_owned()),
             category: r.category,
-            kind: r.kind,
+            kind: r.kind.as_str().to_owned(),
             severity: r.severity,
-            status_label: Status::parse(&r.status).map_or(r.status.clone(), |s| s.label(lang).to_owned()),
-            status: r.status,
+            status_label: r.status.label(lang).to_owned(),
+            status: r.status.as_str().to_owned(),
             occurred_at_ms: r.occurred_at_ms,
             reported_at_ms: r.reported_at_ms,
             updated_at_ms: r.updated_at_ms,
@@ -102,10 +95,10 @@ impl ReportDto {
             tps_id: r.tps_id,
             location: r.location.map(|l| LatLngDto { lat: l.lat, lng: l.lng }),
             description: r.description,
-            source_agency: r.source_agency,
+            source_agency: r.source_agency.as_str().to_owned(),
             source_person: r.source_person,
-            channel: r.channel,
-            classification: r.classification,
+            channel: r.channel.as_str().to_owned(),
+            classification: r.classification.as_str().to_owned(),
         }
     }
 }
@@ -379,7 +372,7 @@ impl DuplicateDto {
     pub(crate) fn new(d: sinergi_store::DuplicateRecord, this: i64, other: &ReportRecord) -> DuplicateDto {
         DuplicateDto {
             other_id: other.id,
-            other_reference: reference(&other.kind, other.id),
+            other_reference: other.kind.reference(other.id),
             other_is_earlier: d.report_id == this,
             distance_m: (d.distance_m * 10.0).round() / 10.0,
             gap_minutes: d.gap_ms / 60_000,
@@ -399,17 +392,18 @@ pub(crate) async fn detail(
     lang: Lang,
 ) -> Result<ReportDetailDto, ApiError> {
     let id = record.id;
-    let status = Status::parse(&record.status);
+    let status = record.status;
     let history = state.store.report_history(id).await?;
     let comments = state.store.comments(id).await?;
     let routes = state.store.report_routes(id).await?;
-    let moves = match status {
-        Some(s) if current.viewer.may(Action::HandleReports) => Transition::ALL
+    let moves = if current.viewer.may(Action::HandleReports) {
+        Transition::ALL
             .into_iter()
-            .filter(|t| workflow::next(s, *t).is_some())
+            .filter(|t| workflow::next(status, *t).is_some())
             .map(|t| t.as_str().to_owned())
-            .collect(),
-        _ => Vec::new(),
+            .collect()
+    } else {
+        Vec::new()
     };
     Ok(ReportDetailDto {
         report: ReportDto::new(record, state, lang),

@@ -23,7 +23,6 @@ use sinergi_domain::incident::{Channel, Severity, Taxonomy};
 use sinergi_domain::trust::auth::{Classification, Scope};
 
 use crate::AppState;
-use crate::incident::api::reports::reference;
 use crate::incident::service::{self, FileError, Reporter};
 use crate::lang::PageLang;
 use crate::pages::{CheckedForm, Chrome, PageError};
@@ -312,7 +311,7 @@ pub async fn submit(
     let reporter = Reporter { user: &current.user, viewer: &current.viewer, default_channel: Channel::Field };
     let (status, errors) = match service::file_report(&state, &reporter, &report).await {
         Ok(filing) => {
-            let reference = reference(&filing.record.kind, filing.record.id);
+            let reference = filing.record.kind.reference(filing.record.id);
             return Ok(Redirect::to(&format!("/field?sent={reference}")).into_response());
         }
         Err(FileError::Forbidden) => return Err(PageError::Forbidden(chrome)),
