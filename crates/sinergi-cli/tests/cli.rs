@@ -1312,6 +1312,11 @@ async fn taxonomies_are_checked_and_loaded_from_the_command_line() {
     let run = db.run(&["taxonomy", "load", &good_name, "--reason", "  "]);
     run.expect_code(2);
     assert!(run.stderr.contains("--reason must not be empty"), "{}", run.stderr);
+    // A reason the API would refuse (a control character) is refused here too, naming the field; nothing stored.
+    let run = db.run(&["taxonomy", "load", &good_name, "--reason", "Rapat\u{7}koordinasi"]);
+    run.expect_code(2);
+    assert!(run.stderr.contains(&format!("{good_name}: reason: ")), "{}", run.stderr);
+    assert_eq!(store.latest_taxonomy_version_id().await.unwrap(), None);
     let run = db.run(&["taxonomy", "load", &good_name, "--reason", "Rapat koordinasi 12 Nov", "--by", "Admin Jepara"]);
     run.ok();
     assert!(run.stdout.contains("version 2024.12 stored as version 1"), "{}", run.stdout);

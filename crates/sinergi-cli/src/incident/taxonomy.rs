@@ -8,9 +8,10 @@ use std::process::ExitCode;
 use anyhow::Context;
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_domain::incident::{Taxonomy, TaxonomyError};
-use sinergi_store::{NewTaxonomyVersion, Store};
+use sinergi_server::incident::taxonomy::{self, LoadError};
+use sinergi_store::Store;
 
-use crate::trust::audit::{cli_actor, cli_event, now_ms};
+use crate::trust::audit::{cli_actor, now_ms};
 
 /// Exit status when a file was refused (a broken taxonomy, a category still in use, no reason).
 pub const REJECTED: u8 = 2;
@@ -67,26 +68,36 @@ pub async fn load(
         eprintln!("{}", lang.t(Msg::CliTaxonomyNoReason));
         return Ok(ExitCode::from(REJECTED));
     }
-    let Ok((taxonomy, text)) = read(file, lang)? else { return Ok(ExitCode::from(REJECTED)) };
+    let Ok((_, text)) = read(file, lang)? else { return Ok(ExitCode::from(REJECTED)) };
     // The taxonomy in force: the newest stored version, or the shipped one while none is stored.
-    let in_force = sinergi_server::incident::taxonomy::newest_stored(store).await?.unwrap_or_else(Taxonomy::shipped);
-    let used = sinergi_server::incident::taxonomy::dropped_in_use(store, &[&in_force], &taxonomy).await?;
-    if !used.is_empty() {
-        eprintln!("{}", lang.format(Msg::CliTaxonomyInUse, &[("categories", &used.join(", "))]));
-        return Ok(ExitCode::from(REJECTED));
-    }
+    let in_force = taxonomy::newest_stored(store).await?.unwrap_or_else(Taxonomy::shipped);
     let actor = cli_actor();
     let loaded_by = by.map(str::trim).filter(|b| !b.is_empty()).map_or_else(|| actor.clone(), str::to_owned);
-    let version = NewTaxonomyVersion {
-        taxonomy_id: taxonomy.id.clone(),
-        label: taxonomy.version.clone(),
-        definition: text.replace("\r\n", "\n"),
-        loaded_by: loaded_by.clone(),
-        loaded_at_ms: now_ms(),
-        reason: reason.to_owned(),
+    let loader = taxonomy::Loader { loaded_by, actor, origin: "cli".to_owned(), at_ms: now_ms() };
+    // The same checks and the same write as the API's and the rules page's.
+    let (stored, _, taxonomy) = match taxonomy::store_version(store, &[&in_force], &text, reason, loader).await {
+        Ok(stored) => stored,
+        Err(LoadError::Invalid(problems)) => {
+            for (field, problem) in problems {
+                eprintln!("{}: {field}: {}", file.display(), problem.message(lang));
+            }
+            return Ok(ExitCode::from(REJECTED));
+        }
+        Err(LoadError::Taxonomy(errors)) => {
+            for e in &errors {
+                eprintln!("{}: {}", file.display(), e.message(lang));
+            }
+            return Ok(ExitCode::from(REJECTED));
+        }
+        Err(LoadError::CategoriesInUse(used)) => {
+            eprintln!("{}", lang.format(Msg::CliTaxonomyInUse, &[("categories", &used.join(", "))]));
+            return Ok(ExitCode::from(REJECTED));
+        }
+        // Only the API and the pages ask for a permission; the command line runs as the machine's user.
+        Err(LoadError::Forbidden) => anyhow::bail!("taxonomy load refused"),
+        Err(LoadError::Store(e)) => return Err(e.into()),
     };
-    let detail = format!("{} version {} (by {loaded_by}): {reason}", taxonomy.id, taxonomy.version);
-    let id = store.add_taxonomy_version(&version, &cli_event("taxonomy.load", "-", detail)).await?;
+    let id = stored.id;
     println!(
         "{}",
         lang.format(Msg::CliTaxonomyLoaded, &[("id", &taxonomy.id), ("version", &taxonomy.version), ("stored", &id)])

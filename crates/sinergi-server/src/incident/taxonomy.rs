@@ -170,21 +170,29 @@ pub const MAX_TOML: usize = 200_000;
 /// The longest reason, in characters.
 pub const MAX_REASON: usize = 500;
 
-/// Loads a new version of the taxonomy for an administrator, from the API or the rules page: the text checked
-/// whole (every fault named), refused when it drops a category that reports use, stored with its reason and an
-/// audit entry, and put in force on this instance at once (others take it up within seconds). Returns the stored
-/// version and its text as stored.
-pub async fn load_version(
-    state: &AppState,
-    current: &crate::trust::auth::CurrentUser,
-    origin: &str,
+/// Who loads a version, and how its audit entry names them: the same for the API, the rules page and the command
+/// line.
+pub struct Loader {
+    /// Who the version says loaded it.
+    pub loaded_by: String,
+    /// Who the audit entry names (the command line's user when `sinergi taxonomy load --by` names someone else).
+    pub actor: String,
+    pub origin: String,
+    pub at_ms: i64,
+}
+
+/// Checks a new version of the taxonomy and stores it, for every entry point: the text checked whole (every fault
+/// named), the reason one clean line, refused when it drops a category that reports use in any of the taxonomies
+/// `before` it (the one in force, the newest stored), stored with its reason and its audit entry in one
+/// transaction. Returns the stored version, its text as stored, and the taxonomy.
+pub async fn store_version(
+    store: &dyn Store,
+    before: &[&Taxonomy],
     toml: &str,
     reason: &str,
-) -> Result<(TaxonomyVersion, String), LoadError> {
+    loader: Loader,
+) -> Result<(TaxonomyVersion, String, Taxonomy), LoadError> {
     use sinergi_domain::text::{self, Lines};
-    if !current.viewer.may(sinergi_domain::access::Action::ManageTaxonomy) {
-        return Err(LoadError::Forbidden);
-    }
     let mut problems = Vec::new();
     // The text is checked as typed (its own layout kept); the reason is one line.
     if let Err(problem) = text::check(toml, MAX_TOML, Lines::Many) {
@@ -198,33 +206,59 @@ pub async fn load_version(
         return Err(LoadError::Invalid(problems));
     }
     let taxonomy = Taxonomy::from_toml(toml).map_err(LoadError::Taxonomy)?;
-    let (in_force, _) = self::current(state);
-    let newest = newest_stored(&*state.store).await?;
-    let before: Vec<&Taxonomy> = std::iter::once(&*in_force).chain(newest.as_ref()).collect();
-    let used = dropped_in_use(&*state.store, &before, &taxonomy).await?;
+    let used = dropped_in_use(store, before, &taxonomy).await?;
     if !used.is_empty() {
         return Err(LoadError::CategoriesInUse(used));
     }
-    let now = crate::trust::auth::now_ms();
     let version = sinergi_store::NewTaxonomyVersion {
         taxonomy_id: taxonomy.id.clone(),
         label: taxonomy.version.clone(),
         definition: toml.replace("\r\n", "\n"),
-        loaded_by: current.actor(),
-        loaded_at_ms: now,
+        loaded_by: loader.loaded_by.clone(),
+        loaded_at_ms: loader.at_ms,
         reason: reason.clone(),
     };
-    let detail = format!("{} version {}: {reason}", taxonomy.id, taxonomy.version);
-    let event = crate::trust::auth::event(&current.actor(), "taxonomy.load", "-", detail, origin);
-    let id = state.store.add_taxonomy_version(&version, &event).await?;
+    let by = if loader.loaded_by == loader.actor { String::new() } else { format!(" (by {})", loader.loaded_by) };
+    let event = sinergi_domain::trust::audit::AuditEvent {
+        at_ms: loader.at_ms,
+        actor: loader.actor,
+        action: "taxonomy.load".to_owned(),
+        target: "-".to_owned(),
+        detail: format!("{} version {}{by}: {reason}", taxonomy.id, taxonomy.version),
+        origin: loader.origin,
+    };
+    let id = store.add_taxonomy_version(&version, &event).await?;
     let stored = TaxonomyVersion {
         id,
         taxonomy_id: version.taxonomy_id,
         label: version.label,
         loaded_by: version.loaded_by,
-        loaded_at_ms: now,
+        loaded_at_ms: loader.at_ms,
         reason,
     };
+    Ok((stored, version.definition, taxonomy))
+}
+
+/// Loads a new version of the taxonomy for an administrator, from the API or the rules page ([`store_version`]),
+/// and puts it in force on this instance at once (others take it up within seconds). Returns the stored version
+/// and its text as stored.
+pub async fn load_version(
+    state: &AppState,
+    current: &crate::trust::auth::CurrentUser,
+    origin: &str,
+    toml: &str,
+    reason: &str,
+) -> Result<(TaxonomyVersion, String), LoadError> {
+    if !current.viewer.may(sinergi_domain::access::Action::ManageTaxonomy) {
+        return Err(LoadError::Forbidden);
+    }
+    let (in_force, _) = self::current(state);
+    let newest = newest_stored(&*state.store).await?;
+    let before: Vec<&Taxonomy> = std::iter::once(&*in_force).chain(newest.as_ref()).collect();
+    let actor = current.actor();
+    let loader =
+        Loader { loaded_by: actor.clone(), actor, origin: origin.to_owned(), at_ms: crate::trust::auth::now_ms() };
+    let (stored, definition, taxonomy) = store_version(&*state.store, &before, toml, reason, loader).await?;
     put_in_force(state, stored.clone(), taxonomy);
-    Ok((stored, version.definition))
+    Ok((stored, definition))
 }
