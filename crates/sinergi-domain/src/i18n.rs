@@ -470,7 +470,7 @@ messages! {
     DuplicateRefused => "Tidak disimpan: {detail}" / "Not saved: {detail}",
     ColDistance => "Jarak" / "Distance",
     ColGap => "Selisih waktu" / "Time apart",
-    // Incident desk pages (pages/incidents.rs) and the report export (api/report_export.rs)
+    // Incident desk pages (server incident/pages/) and the report export (incident/api/export.rs)
     NavIncidents => "Insiden" / "Incidents",
     IncidentsTitle => "Laporan kejadian dan informasi" / "Incident and intelligence reports",
     IncidentsNone => "Tidak ada laporan yang cocok." / "No report matches.",
@@ -601,7 +601,7 @@ messages! {
     ScanNoCluster => "Tidak ada klaster: tidak satu pun silinder berisi lebih banyak kasus daripada harapan dan paling sedikit {min} kasus." / "No cluster: no cylinder holds more cases than expected and at least {min} cases.",
     ScanFound => "{used} kasus dipindai, {left} di luar periode dilewati ({seconds} detik). Klaster paling mungkin: {zones} desa/kelurahan sekitar {center}, {start} sampai {end}, {observed} kasus (harapan {expected}), p = {p}; {secondary} klaster sekunder." / "{used} cases scanned, {left} outside the period left out ({seconds} s). Most likely cluster: {zones} villages around {center}, {start} to {end}, {observed} cases ({expected} expected), p = {p}; {secondary} secondary clusters.",
     ScanProgress => "replikasi" / "replications",
-    // Early warning on the live reports (server early_warning.rs, api/early_warning.rs; docs/scan.md, "On the live reports")
+    // Early warning on the live reports (server early_warning/; docs/scan.md, "On the live reports")
     AlertExplanation => "{villages} {village_word} di Kecamatan {districts}: {observed} laporan dalam {days} {day_word} terakhir, {ratio}× dari biasanya" / "{villages} {village_word} in {districts} district: {observed} reports in the last {days} {day_word}, {ratio}× the usual",
     AlertExplanationDistricts => "{villages} {village_word} di Kecamatan {districts}: {observed} laporan dalam {days} {day_word} terakhir, {ratio}× dari biasanya" / "{villages} {village_word} in the districts {districts}: {observed} reports in the last {days} {day_word}, {ratio}× the usual",
     AlertVillageOne => "desa" / "village",
@@ -616,7 +616,7 @@ messages! {
     ErrAlertNotFound => "Peringatan dini {id} tidak ada (atau di luar wilayah Anda)." / "There is no early warning {id} (or it is outside your territory).",
     ErrScanFailed => "Pemindaian tidak dapat dijalankan: {detail}" / "The scan could not be run: {detail}",
     ProblemNotRegency => "{code} bukan kode kabupaten/kota (contoh: 15.07)" / "{code} is not a regency code (e.g. 15.07)",
-    // The early warning pages (server pages/early_warning.rs; docs/scan.md, "On the live reports")
+    // The early warning pages (server early_warning/pages/; docs/scan.md, "On the live reports")
     NavEarlyWarning => "Peringatan dini" / "Early warning",
     EwTitle => "Peringatan dini" / "Early warnings",
     EwIntro => "Kumpulan laporan yang tidak biasa di wilayah Anda: lebih banyak laporan terverifikasi di beberapa desa berdekatan dalam beberapa hari terakhir daripada biasanya. Pemindaian berjalan setiap jam; yang terbaru di atas." / "Unusual clusters of reports in your territory: more verified reports in a few neighbouring villages over the last days than usual. The scan runs every hour; the newest are listed first.",
@@ -704,7 +704,7 @@ messages! {
     EwRunGone => "Peringatan yang berakhir karena pemindaian ini" / "Alerts this scan ended",
     EwRunNoAlertLinks => "Peringatan dari klaster ini tidak dapat disusun ulang dari pemindaian yang tersimpan." / "The alerts of these clusters could not be rebuilt from the stored scans.",
     EwColCoordinates => "Koordinat pusat" / "Centre coordinates",
-    // The field form (pages/field.rs, web/src/field.js; docs/incidents.md, "Field form")
+    // The field form (server incident/pages/field.rs, web/src/field.js; docs/incidents.md, "Field form")
     NavFieldForm => "Lapor" / "Report",
     FieldFormTitle => "Lapor dari lapangan" / "Field report",
     FieldFormIntro => "Laporan disimpan di perangkat dulu, lalu dikirim begitu ada sinyal; tidak ada yang terkirim dua kali." / "A report is kept on the device first and sent as soon as there is signal; nothing is sent twice.",
@@ -746,7 +746,7 @@ messages! {
     FieldFormSentList => "Terkirim dari perangkat ini" / "Sent from this device",
     FieldFormOfflineReady => "Formulir ini bisa dibuka tanpa sinyal." / "This form opens without signal.",
     FieldFormNotSaved => "Laporan tidak bisa disimpan di perangkat: {detail}" / "The report could not be saved on the device: {detail}",
-    // The report taxonomy as data: routing rules (api/taxonomy.rs, pages/rules.rs, `sinergi taxonomy`;
+    // The report taxonomy as data: routing rules (server incident/api/taxonomy.rs, incident/pages/rules.rs, `sinergi taxonomy`;
     // docs/incidents.md, "The taxonomy")
     ErrInvalidTaxonomy => "Taksonomi ditolak ({count} kesalahan): {detail}" / "The taxonomy was refused ({count} faults): {detail}",
     ErrCategoryInUse => "Kategori ini masih dipakai laporan yang tersimpan dan tidak boleh dihapus: {categories}" / "These categories are still used by stored reports and cannot be dropped: {categories}",

@@ -3,9 +3,10 @@
 //! across runs; the recent runs; a run's page with its parameters and clusters; and the form that runs a regency's
 //! scan now.
 //!
-//! The pages hold no rules of their own. Alerts and runs are read through the API's handlers
-//! (`api/early_warning.rs`), called as functions, so a page shows exactly what the API answers the same user. The
-//! run form is checked by the API's `checked_run` and run by the same `run_scan` as `POST /api/v1/scans`.
+//! The pages hold no rules of their own. Alerts and runs are read through the early warning's service
+//! (`early_warning::{alerts, alert, runs, run}`), as the API's are, and shown through the same view builders
+//! (`alert_dto`, `run_dto` in `api.rs`), so a page shows exactly what the API answers the same user. The run form is
+//! checked by the same `checked_run` as `POST /api/v1/scans` and run by the same `run_scan`.
 //!
 //! The history of an alert and the effect of a run are rebuilt by `early_warning::history`.
 

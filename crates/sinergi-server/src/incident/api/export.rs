@@ -1,7 +1,7 @@
 //! The incident desk's export: every report that matches the filters of `GET /reports`, within the user's
 //! territory and clearance, as CSV or as a GeoJSON `FeatureCollection` of points. The checked filter and the
 //! places of reports (own coordinates, else the village's centre) are shared with the incident pages
-//! (`pages/incidents.rs`), which link here for their downloads and draw their map from the GeoJSON.
+//! (`incident/pages/`), which link here for their downloads and draw their map from the GeoJSON.
 
 use std::collections::{HashMap, HashSet};
 

@@ -2,10 +2,11 @@
 //! a report's page with its routes, history and comments, and the forms that move it and comment on it; an
 //! agency's queue; the escalation panel.
 //!
-//! The pages hold no rules of their own. Reading, moving and commenting go through the API's handlers
-//! (`api/reports.rs`), called as functions, so that a page and an API client are checked and answered alike; the
-//! filters and the places of reports come from the export (`api/report_export.rs`), which the list links to and
-//! whose GeoJSON the map draws.
+//! The pages hold no rules of their own. Reading, moving, commenting, sharing and deciding on duplicates go through
+//! the incident service (`incident::service`), as the API's do, so that a page and an API client are checked and
+//! answered alike; what a page shows of a report is built by the same view builders as the API's answer
+//! (`ReportDto`, `detail`, `escalation_panel` in `api/reports.rs`). The filters and the places of reports come from
+//! the export (`api/export.rs`), which the list links to and whose GeoJSON the map draws.
 
 pub(crate) mod field;
 mod queue;

@@ -3,9 +3,9 @@
 //! and the time limits per severity — the versions loaded, and a form holding the TOML text in force to load a
 //! new version.
 //!
-//! The page holds no rules of its own: the form is checked and stored by the API's handler
-//! (`api/taxonomy.rs`), called as a function, so a refused text shows here the same faults, each with its place,
-//! that an API client gets.
+//! The page holds no rules of its own: the form is checked and stored by `incident::taxonomy::load_version`, as
+//! the API's `PUT /report-categories` is, so a refused text shows here the same faults, each with its place, that
+//! an API client gets.
 
 use askama::Template;
 use askama_web::WebTemplate;
