@@ -1,35 +1,22 @@
 //! The incident desk in storage: filing reports (once per idempotency key), reading them within the territory
 //! and the clearance, moving them with an append-only history, and comments, on SQLite and on PostgreSQL.
 
-#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
-
 use sinergi_domain::access::Viewer;
-use sinergi_domain::auth::{Classification, Role, Scope};
+use sinergi_domain::auth::{Classification, Role};
 use sinergi_domain::incident::{Channel, RejectReason, ReportKind, Severity, Status};
-use sinergi_domain::{AgencyKind, LatLng, Region, RegionCode};
+use sinergi_domain::{AgencyKind, LatLng};
 use sinergi_store::testing::TestDb;
 use sinergi_store::{Filed, NewReport, Page, ReportFilter, ReportMove, StoreError};
 
-fn code(text: &str) -> RegionCode {
-    RegionCode::parse(text).unwrap()
-}
+use crate::helpers::{self, code, seed_regions};
 
+/// A Polri operator with this scope and clearance.
 fn viewer(scope: Option<&str>, clearance: Classification) -> Viewer {
-    Viewer {
-        account_id: 7,
-        username: "u".into(),
-        role: Role::Operator,
-        agency: AgencyKind::Polri,
-        scope: scope.map_or(Scope::National, |s| Scope::Region(code(s))),
-        read_only: false,
-        clearance,
-    }
+    helpers::viewer(Role::Operator, AgencyKind::Polri, scope, clearance)
 }
 
 async fn seed(db: &TestDb) {
-    let region = |c: &str| Region { code: code(c), name: c.to_owned(), centroid: Some(LatLng::new(-1.0, 103.0)) };
-    let regions = ["15", "15.07", "15.07.01", "15.07.02", "15.07.01.2001", "15.07.02.2001"];
-    db.store.upsert_regions(&regions.map(region)).await.unwrap();
+    seed_regions(db, &["15", "15.07", "15.07.01", "15.07.02", "15.07.01.2001", "15.07.02.2001"]).await;
 }
 
 fn report(village: &str, category: &str, at: i64, key: Option<&str>) -> NewReport {

@@ -2,33 +2,22 @@
 //! need-to-know rule for restricted reports, escalations recorded once, and probable duplicates, on SQLite and on
 //! PostgreSQL.
 
-#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
-
 use sinergi_domain::access::Viewer;
-use sinergi_domain::auth::{Classification, Role, Scope};
+use sinergi_domain::auth::{Classification, Role};
 use sinergi_domain::incident::duplicates::DuplicateRule;
 use sinergi_domain::incident::escalation::Stage;
 use sinergi_domain::incident::{Limit, ReportKind, Severity, Status};
-use sinergi_domain::{AgencyKind, LatLng, Region, RegionCode};
+use sinergi_domain::{AgencyKind, LatLng, Region};
 use sinergi_store::testing::TestDb;
 use sinergi_store::{
     DuplicateDecided, NewEscalation, NewReport, Page, ReportFilter, ReportMove, ShareMove, StoreError,
 };
 
-fn code(text: &str) -> RegionCode {
-    RegionCode::parse(text).unwrap()
-}
+use crate::helpers::{self, code};
 
+/// A national account of this agency and role, cleared for everything.
 fn viewer(agency: AgencyKind, role: Role) -> Viewer {
-    Viewer {
-        account_id: 7,
-        username: "u".into(),
-        role,
-        agency,
-        scope: Scope::National,
-        read_only: false,
-        clearance: Classification::Rahasia,
-    }
+    helpers::viewer(role, agency, None, Classification::Rahasia)
 }
 
 async fn seed(db: &TestDb) {
