@@ -365,7 +365,10 @@ async fn what_a_stop_left_unsearched_is_searched_at_the_start(db: &TestDb) {
     // Filed by the store alone, as a writer that stopped before its search came round would leave them.
     let filed = db.store.file_reports(&[clash(0, 103.85), clash(60_000, 103.853)]).await.unwrap();
     let (first, second) = (filed[0].id(), filed[1].id());
-    assert_eq!(db.store.unplaced_reports(0, 10).await.unwrap(), vec![first, second]);
+    assert_eq!(
+        db.store.unplaced_reports(sinergi_domain::incident::ReportId(0), 10).await.unwrap(),
+        vec![first, second]
+    );
 
     let desk = sinergi_server::incident::desk::Desk::new(Taxonomy::shipped());
     desk.start(&db.store);
@@ -378,7 +381,7 @@ async fn what_a_stop_left_unsearched_is_searched_at_the_start(db: &TestDb) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(links.iter().map(|l| (l.report_id, l.other_id)).collect::<Vec<_>>(), vec![(second, first)]);
-    assert!(db.store.unplaced_reports(0, 10).await.unwrap().is_empty());
+    assert!(db.store.unplaced_reports(sinergi_domain::incident::ReportId(0), 10).await.unwrap().is_empty());
 }
 
 async fn probable_duplicates_wait_for_the_verifier(db: &TestDb) {

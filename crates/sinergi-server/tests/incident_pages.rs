@@ -100,7 +100,7 @@ async fn setup(db: &TestDb) -> Desk {
     };
     let filed = store.file_reports(&[a, b, c]).await.unwrap();
     let base = spawn(db.store.clone(), ServerConfig::default()).await;
-    Desk { base, a: filed[0].id(), b: filed[1].id(), c: filed[2].id() }
+    Desk { base, a: filed[0].id().0, b: filed[1].id().0, c: filed[2].id().0 }
 }
 
 async fn get(client: &reqwest::Client, url: String) -> (StatusCode, String) {
@@ -394,7 +394,7 @@ async fn the_queue_and_the_escalation_panel(db: &TestDb) {
         ])
         .await
         .unwrap();
-    let (critical, low) = (recent[0].id(), recent[1].id());
+    let (critical, low) = (recent[0].id().0, recent[1].id().0);
     let sabak = signed_in(&base, "ops.sabak").await;
     let queue = |query: &str| format!("{base}/incidents/queue{query}");
     let count = |html: &str, status: &str| -> String {

@@ -365,9 +365,9 @@ async fn setup(db: &TestDb) -> World {
         own_token,
         admins_token,
         commanders_token,
-        report_a: filed[0].id(),
-        report_b: filed[1].id(),
-        report_c: filed[2].id(),
+        report_a: filed[0].id().0,
+        report_b: filed[1].id().0,
+        report_c: filed[2].id().0,
     }
 }
 

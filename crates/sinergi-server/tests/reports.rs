@@ -335,7 +335,12 @@ async fn messages_from_a_gateway_are_filed_as_their_sender(db: &TestDb) {
     assert!(reference.starts_with("LK-"));
     assert_eq!(reply["reply"], format!("Laporan diterima. Nomor: {reference}. Terima kasih."));
     let id = reply["report_id"].as_i64().unwrap();
-    let record = db.store.report(&sinergi_domain::access::Viewer::system("t"), id).await.unwrap().unwrap();
+    let record = db
+        .store
+        .report(&sinergi_domain::access::Viewer::system("t"), sinergi_domain::incident::ReportId(id))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((record.reporter_account, record.channel.as_str()), (Some(reporter.id), "sms"));
     assert_eq!((record.village_code.as_str(), record.category.as_str()), ("15.07.01.2001", "bentrok"));
     assert!(record.tps_id.is_some() && record.description == "massa saling lempar batu", "{record:?}");
@@ -454,7 +459,7 @@ async fn overdue_reports_are_escalated_up_the_chain(db: &TestDb) {
         .await
         .unwrap()
         .iter()
-        .map(|f| f.id())
+        .map(|f| f.id().0)
         .collect();
     let ops = signed_in(&base, "ops").await;
     let (status, panel) = send(ops.get(format!("{base}/api/v1/reports/escalations"))).await;

@@ -78,6 +78,17 @@ impl Severity {
     }
 }
 
+/// A report's number as stored: typed, so that it is never taken for a TPS's, an account's or a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct ReportId(pub i64);
+
+impl std::fmt::Display for ReportId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 /// An incident report (*laporan kejadian*: something happened) or an intelligence report (*laporan informasi*:
 /// something may happen). Intelligence reports are *terbatas* by default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -97,7 +108,8 @@ impl ReportKind {
 
     /// The report's reference as officers quote it: `LK-000123` for an incident report (*laporan kejadian*),
     /// `LI-000123` for an intelligence report (*laporan informasi*).
-    pub fn reference(self, id: i64) -> String {
+    pub fn reference(self, id: ReportId) -> String {
+        let id = id.0;
         let prefix = match self {
             ReportKind::Incident => "LK",
             ReportKind::Intelligence => "LI",

@@ -13,6 +13,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use sinergi_domain::access::Viewer;
+use sinergi_domain::incident::ReportId;
 use sinergi_domain::incident::duplicates::DuplicateRule;
 use sinergi_domain::incident::place::{PlaceIndex, VillageShape};
 use sinergi_domain::incident::{Severity, Taxonomy};
@@ -187,7 +188,7 @@ const LINK_RETRY: Duration = Duration::from_secs(1);
 async fn link_loop(store: Arc<dyn Store>, pressure: Arc<Pressure>, filed: Arc<tokio::sync::Notify>) {
     // Where the last round ended: a round that failed is passed over until the search comes round again from the
     // first report, so that it cannot hold up those after it.
-    let mut after = 0;
+    let mut after = ReportId(0);
     loop {
         let ids = match store.unplaced_reports(after, LINK_CHUNK as u32).await {
             Ok(ids) => ids,
@@ -198,10 +199,10 @@ async fn link_loop(store: Arc<dyn Store>, pressure: Arc<Pressure>, filed: Arc<to
             }
         };
         let Some(&last) = ids.last() else {
-            if after == 0 {
+            if after == ReportId(0) {
                 let _ = tokio::time::timeout(LINK_LOOK_AGAIN, filed.notified()).await;
             }
-            after = 0;
+            after = ReportId(0);
             continue;
         };
         after = last;
@@ -296,7 +297,7 @@ pub async fn sweep_escalations(store: &Arc<dyn Store>, taxonomy: &Taxonomy, now_
     // or already escalated (nearly all of them, most minutes) cost the database an index walk, not a transfer.
     let limits: Vec<_> = Severity::ALL.into_iter().map(|s| taxonomy.limit(s)).collect();
     let mut overdue = Vec::new();
-    let mut after = 0;
+    let mut after = ReportId(0);
     loop {
         let due = store.escalations_due(&limits, now_ms, after, SWEEP_PAGE).await?;
         let done = due.len() < SWEEP_PAGE as usize;

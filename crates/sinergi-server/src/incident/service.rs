@@ -5,6 +5,7 @@
 use sinergi_domain::access::{Action, Viewer};
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_domain::import::Problem;
+use sinergi_domain::incident::ReportId;
 use sinergi_domain::incident::draft::{ReportDraft, ReportFields};
 use sinergi_domain::incident::{Channel, RejectReason, Transition, TransitionError, workflow};
 use sinergi_domain::text::{self, Lines};
@@ -171,7 +172,7 @@ pub enum DeskError {
     /// The account may not do this at all.
     Forbidden,
     /// No such report in what the user may read.
-    NotFound(i64),
+    NotFound(ReportId),
     /// Faults in what was typed, each with its field.
     Invalid(Vec<(String, Problem)>),
     /// The workflow refuses the move (not from this status, one's own report, a reason missing).
@@ -191,8 +192,8 @@ pub enum DeskError {
     },
     /// No such pair of probable duplicates.
     DuplicateUnknown {
-        id: i64,
-        other: i64,
+        id: ReportId,
+        other: ReportId,
     },
     Store(StoreError),
 }
@@ -261,7 +262,7 @@ impl<'a> Actor<'a> {
     }
 
     /// A share or a revocation of one by this actor, now.
-    fn share_move(&self, report_id: i64, agency: AgencyKind, reason: String) -> ShareMove {
+    fn share_move(&self, report_id: ReportId, agency: AgencyKind, reason: String) -> ShareMove {
         ShareMove {
             report_id,
             agency,
@@ -280,7 +281,7 @@ pub struct MoveFields {
     pub reject_reason: Option<String>,
 }
 
-async fn readable(state: &AppState, viewer: &Viewer, id: i64) -> Result<ReportRecord, DeskError> {
+async fn readable(state: &AppState, viewer: &Viewer, id: ReportId) -> Result<ReportRecord, DeskError> {
     state.store.report(viewer, id).await?.ok_or(DeskError::NotFound(id))
 }
 
@@ -290,7 +291,7 @@ async fn readable(state: &AppState, viewer: &Viewer, id: i64) -> Result<ReportRe
 pub async fn move_report(
     state: &AppState,
     actor: &Actor<'_>,
-    id: i64,
+    id: ReportId,
     fields: &MoveFields,
 ) -> Result<ReportRecord, DeskError> {
     if !actor.viewer.may(Action::HandleReports) {
@@ -354,7 +355,7 @@ pub struct Comment {
 }
 
 /// Adds a comment to a report's thread (those who file or handle reports, where they read the report).
-pub async fn comment(state: &AppState, actor: &Actor<'_>, id: i64, body: &str) -> Result<Comment, DeskError> {
+pub async fn comment(state: &AppState, actor: &Actor<'_>, id: ReportId, body: &str) -> Result<Comment, DeskError> {
     if !actor.viewer.may(Action::FileReports) && !actor.viewer.may(Action::HandleReports) {
         return Err(DeskError::Forbidden);
     }
@@ -369,7 +370,7 @@ pub async fn comment(state: &AppState, actor: &Actor<'_>, id: i64, body: &str) -
 
 /// Only the owning agency (the one that filed it) shares a report or revokes a share; an agency it was shared
 /// with cannot pass it on. Administrators act for any agency.
-async fn owned_report(state: &AppState, actor: &Actor<'_>, id: i64) -> Result<ReportRecord, DeskError> {
+async fn owned_report(state: &AppState, actor: &Actor<'_>, id: ReportId) -> Result<ReportRecord, DeskError> {
     if !actor.viewer.may(Action::FileReports) && !actor.viewer.may(Action::HandleReports) {
         return Err(DeskError::Forbidden);
     }
@@ -400,7 +401,13 @@ fn share_fields(agency: &str, reason: &str) -> Result<(AgencyKind, String), Desk
 
 /// Shares a report with another agency, with a reason: it enters that agency's queue, and the agency reads it
 /// whatever its level. Only the owning agency shares; a second share with the same agency is refused.
-pub async fn share(state: &AppState, actor: &Actor<'_>, id: i64, agency: &str, reason: &str) -> Result<(), DeskError> {
+pub async fn share(
+    state: &AppState,
+    actor: &Actor<'_>,
+    id: ReportId,
+    agency: &str,
+    reason: &str,
+) -> Result<(), DeskError> {
     let record = owned_report(state, actor, id).await?;
     let (agency, reason) = share_fields(agency, reason)?;
     if agency == record.source_agency {
@@ -414,7 +421,13 @@ pub async fn share(state: &AppState, actor: &Actor<'_>, id: i64, agency: &str, r
 
 /// Revokes a report's share with an agency, with a reason. Only the owning agency revokes; an agency the report
 /// is not shared with is refused.
-pub async fn revoke(state: &AppState, actor: &Actor<'_>, id: i64, agency: &str, reason: &str) -> Result<(), DeskError> {
+pub async fn revoke(
+    state: &AppState,
+    actor: &Actor<'_>,
+    id: ReportId,
+    agency: &str,
+    reason: &str,
+) -> Result<(), DeskError> {
     owned_report(state, actor, id).await?;
     let (agency, reason) = share_fields(agency, reason)?;
     state.store.revoke_share(&actor.share_move(id, agency, reason)).await.map_err(|e| match e {
@@ -430,8 +443,8 @@ pub async fn revoke(state: &AppState, actor: &Actor<'_>, id: i64, agency: &str, 
 pub async fn decide_duplicate(
     state: &AppState,
     actor: &Actor<'_>,
-    id: i64,
-    other: i64,
+    id: ReportId,
+    other: ReportId,
     decision: &str,
     lang: Lang,
 ) -> Result<(), DeskError> {
@@ -493,7 +506,7 @@ pub async fn read_report(
     state: &AppState,
     actor: &Actor<'_>,
     origin: &str,
-    id: i64,
+    id: ReportId,
 ) -> Result<ReportRecord, DeskError> {
     if !actor.viewer.reads_reports() {
         return Err(DeskError::Forbidden);

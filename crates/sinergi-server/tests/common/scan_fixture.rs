@@ -91,7 +91,7 @@ pub fn report(village: &str, at: i64) -> NewReport {
 }
 
 pub async fn file_and_move(store: &dyn Store, reports: &[NewReport], moves: &[(Status, Status, &str)]) -> Vec<i64> {
-    let ids: Vec<i64> = store.file_reports(reports).await.unwrap().iter().map(|f| f.id()).collect();
+    let ids: Vec<i64> = store.file_reports(reports).await.unwrap().iter().map(|f| f.id().0).collect();
     for &id in &ids {
         for (from, to, action) in moves {
             step(store, id, *from, *to, action).await;
@@ -103,7 +103,7 @@ pub async fn file_and_move(store: &dyn Store, reports: &[NewReport], moves: &[(S
 pub async fn step(store: &dyn Store, id: i64, from: Status, to: Status, action: &str) {
     let rejecting = to == Status::Rejected;
     let step = ReportMove {
-        report_id: id,
+        report_id: sinergi_domain::incident::ReportId(id),
         action: action.into(),
         from,
         to,

@@ -13,7 +13,7 @@ macro_rules! impl_incident_desk_store {
                 "INSERT INTO report_event (report_id, at_ms, account_id, actor, action, from_status, to_status, \
                  reason) VALUES ($1, $2, $3, $4, $5, $6, $6, $7)",
             )
-            .bind(share.report_id)
+            .bind(share.report_id.0)
             .bind(share.at_ms)
             .bind(share.account_id)
             .bind(share.actor.as_str())
@@ -30,7 +30,7 @@ macro_rules! impl_incident_desk_store {
             async fn share_report(&self, share: &$crate::ShareMove) -> $crate::Result<()> {
                 let mut tx = begin_write(&self.pool).await?;
                 let (status,): (String,) = sqlx::query_as("SELECT status FROM report WHERE id = $1")
-                    .bind(share.report_id)
+                    .bind(share.report_id.0)
                     .fetch_optional(&mut *tx)
                     .await?
                     .ok_or_else(|| $crate::StoreError::InvalidReference(format!("report {}", share.report_id)))?;
@@ -39,7 +39,7 @@ macro_rules! impl_incident_desk_store {
                     "INSERT INTO report_share (report_id, agency, shared_at_ms, shared_by_account, shared_by, reason) \
                      VALUES ($1, $2, $3, $4, $5, $6)",
                 )
-                .bind(share.report_id)
+                .bind(share.report_id.0)
                 .bind(share.agency.as_str())
                 .bind(share.at_ms)
                 .bind(share.account_id)
@@ -48,7 +48,7 @@ macro_rules! impl_incident_desk_store {
                 .execute(&mut *tx)
                 .await?;
                 share_event(&mut tx, share, "share", &status).await?;
-                append_feed(&mut tx, &[(share.report_id, "shared")], share.at_ms).await?;
+                append_feed(&mut tx, &[(share.report_id.0, "shared")], share.at_ms).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -56,7 +56,7 @@ macro_rules! impl_incident_desk_store {
             async fn revoke_share(&self, revoke: &$crate::ShareMove) -> $crate::Result<()> {
                 let mut tx = begin_write(&self.pool).await?;
                 let (status,): (String,) = sqlx::query_as("SELECT status FROM report WHERE id = $1")
-                    .bind(revoke.report_id)
+                    .bind(revoke.report_id.0)
                     .fetch_optional(&mut *tx)
                     .await?
                     .ok_or_else(|| $crate::StoreError::InvalidReference(format!("report {}", revoke.report_id)))?;
@@ -67,7 +67,7 @@ macro_rules! impl_incident_desk_store {
                 .bind(revoke.at_ms)
                 .bind(revoke.actor.as_str())
                 .bind(revoke.reason.as_str())
-                .bind(revoke.report_id)
+                .bind(revoke.report_id.0)
                 .bind(revoke.agency.as_str())
                 .execute(&mut *tx)
                 .await?
@@ -80,12 +80,13 @@ macro_rules! impl_incident_desk_store {
                     )));
                 }
                 share_event(&mut tx, revoke, "revoke", &status).await?;
-                append_feed(&mut tx, &[(revoke.report_id, "revoked")], revoke.at_ms).await?;
+                append_feed(&mut tx, &[(revoke.report_id.0, "revoked")], revoke.at_ms).await?;
                 tx.commit().await?;
                 Ok(())
             }
 
-            async fn report_shares(&self, report_id: i64) -> $crate::Result<Vec<$crate::ShareRecord>> {
+            async fn report_shares(&self, report_id: sinergi_domain::incident::ReportId) -> $crate::Result<Vec<$crate::ShareRecord>> {
+                let report_id = report_id.0;
                 type Row = (i64, i64, String, i64, String, String, Option<i64>, Option<String>, Option<String>);
                 let rows: Vec<Row> = sqlx::query_as(
                     "SELECT id, report_id, agency, shared_at_ms, shared_by, reason, revoked_at_ms, revoked_by, \
@@ -98,7 +99,7 @@ macro_rules! impl_incident_desk_store {
                     .into_iter()
                     .map(|(id, report_id, agency, shared_at_ms, shared_by, reason, revoked_at_ms, revoked_by, revoke_reason)| {
                         $crate::ShareRecord {
-                            id, report_id, agency, shared_at_ms, shared_by, reason, revoked_at_ms, revoked_by, revoke_reason,
+                            id, report_id: sinergi_domain::incident::ReportId(report_id), agency, shared_at_ms, shared_by, reason, revoked_at_ms, revoked_by, revoke_reason,
                         }
                     })
                     .collect())
@@ -110,7 +111,7 @@ macro_rules! impl_incident_desk_store {
                     "INSERT INTO report_escalation (report_id, stage, since_ms, steps, at_ms) \
                      VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
                 )
-                .bind(e.report_id)
+                .bind(e.report_id.0)
                 .bind(e.stage.as_str())
                 .bind(e.since_ms)
                 .bind(i64::from(e.steps))
@@ -125,14 +126,14 @@ macro_rules! impl_incident_desk_store {
                     "INSERT INTO report_event (report_id, at_ms, account_id, actor, action, from_status, to_status, \
                      reason) VALUES ($1, $2, NULL, 'sinergi', $3, $4, $4, $5)",
                 )
-                .bind(e.report_id)
+                .bind(e.report_id.0)
                 .bind(e.at_ms)
                 .bind(format!("escalate_{}", e.stage.as_str()))
                 .bind(e.status.as_str())
                 .bind(e.reason.as_str())
                 .execute(&mut *tx)
                 .await?;
-                append_feed(&mut tx, &[(e.report_id, "escalated")], e.at_ms).await?;
+                append_feed(&mut tx, &[(e.report_id.0, "escalated")], e.at_ms).await?;
                 tx.commit().await?;
                 Ok(true)
             }
@@ -141,9 +142,10 @@ macro_rules! impl_incident_desk_store {
                 &self,
                 limits: &[sinergi_domain::incident::Limit],
                 now_ms: i64,
-                after_id: i64,
+                after_id: sinergi_domain::incident::ReportId,
                 limit: u32,
             ) -> $crate::Result<Vec<$crate::ReportRecord>> {
+                let after_id = after_id.0;
                 if limits.is_empty() {
                     return Ok(Vec::new());
                 }
@@ -178,10 +180,12 @@ macro_rules! impl_incident_desk_store {
 
             async fn link_duplicates(
                 &self,
-                report_ids: &[i64],
+                report_ids: &[sinergi_domain::incident::ReportId],
                 rule: sinergi_domain::incident::duplicates::DuplicateRule,
                 at_ms: i64,
             ) -> $crate::Result<u64> {
+                let report_ids: Vec<i64> = report_ids.iter().map(|id| id.0).collect();
+                let report_ids = report_ids.as_slice();
                 use sinergi_domain::incident::duplicates::{Candidate, cells_around, probable_duplicates};
                 /// Links made for one report at most, nearest first.
                 const MOST_LINKS: usize = 5;
@@ -297,17 +301,19 @@ macro_rules! impl_incident_desk_store {
                 Ok(made.len() as u64)
             }
 
-            async fn unplaced_reports(&self, after_id: i64, limit: u32) -> $crate::Result<Vec<i64>> {
+            async fn unplaced_reports(&self, after_id: sinergi_domain::incident::ReportId, limit: u32) -> $crate::Result<Vec<sinergi_domain::incident::ReportId>> {
+                let after_id = after_id.0;
                 let rows: Vec<(i64,)> =
                     sqlx::query_as("SELECT id FROM report WHERE place_cell IS NULL AND id > $1 ORDER BY id LIMIT $2")
                         .bind(after_id)
                         .bind(i64::from(limit))
                         .fetch_all(&self.pool)
                         .await?;
-                Ok(rows.into_iter().map(|(id,)| id).collect())
+                Ok(rows.into_iter().map(|(id,)| sinergi_domain::incident::ReportId(id)).collect())
             }
 
-            async fn report_duplicates(&self, report_id: i64) -> $crate::Result<Vec<$crate::DuplicateRecord>> {
+            async fn report_duplicates(&self, report_id: sinergi_domain::incident::ReportId) -> $crate::Result<Vec<$crate::DuplicateRecord>> {
+                let report_id = report_id.0;
                 type Row = (i64, i64, f64, i64, String, i64, Option<i64>, Option<String>);
                 let rows: Vec<Row> = sqlx::query_as(
                     "SELECT report_id, other_id, distance_m, gap_ms, status, found_at_ms, decided_at_ms, decided_by \
@@ -320,7 +326,7 @@ macro_rules! impl_incident_desk_store {
                     .into_iter()
                     .map(|(report_id, other_id, distance_m, gap_ms, status, found_at_ms, decided_at_ms, decided_by)| {
                         $crate::DuplicateRecord {
-                            report_id, other_id, distance_m, gap_ms, status, found_at_ms, decided_at_ms, decided_by,
+                            report_id: sinergi_domain::incident::ReportId(report_id), other_id: sinergi_domain::incident::ReportId(other_id), distance_m, gap_ms, status, found_at_ms, decided_at_ms, decided_by,
                         }
                     })
                     .collect())
@@ -328,12 +334,14 @@ macro_rules! impl_incident_desk_store {
 
             async fn decide_duplicate(
                 &self,
-                report_id: i64,
-                other_id: i64,
+                report_id: sinergi_domain::incident::ReportId,
+                other_id: sinergi_domain::incident::ReportId,
                 confirm: bool,
                 at_ms: i64,
                 actor: &str,
             ) -> $crate::Result<$crate::DuplicateDecided> {
+                let report_id = report_id.0;
+                let other_id = other_id.0;
                 let mut tx = begin_write(&self.pool).await?;
                 let decided = sqlx::query(
                     "UPDATE report_duplicate SET status = $1, decided_at_ms = $2, decided_by = $3 \

@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use sinergi_domain::incident::ReportId;
+
 use crate::{Filed, NewReport, Result, StoreError};
 
 /// The key each report is stored under: the account's own (`{account}:{key}`), since another account's identical
@@ -53,9 +55,9 @@ pub(crate) fn answers(slots: Vec<Slot>, ids: &[Option<i64>]) -> Result<Vec<Filed
         .into_iter()
         .enumerate()
         .map(|(i, slot)| match slot {
-            Slot::Stored(id) => Ok(Filed::Replayed(id)),
-            Slot::New => id_of(i).map(Filed::New),
-            Slot::SameAs(first) => id_of(first).map(Filed::Replayed),
+            Slot::Stored(id) => Ok(Filed::Replayed(ReportId(id))),
+            Slot::New => id_of(i).map(|id| Filed::New(ReportId(id))),
+            Slot::SameAs(first) => id_of(first).map(|id| Filed::Replayed(ReportId(id))),
         })
         .collect()
 }
@@ -83,12 +85,12 @@ mod tests {
         assert_eq!(
             answers(slots, &ids).unwrap(),
             [
-                Filed::Replayed(40),
-                Filed::New(41),
-                Filed::New(42),
-                Filed::Replayed(40),
-                Filed::Replayed(42),
-                Filed::New(43)
+                Filed::Replayed(ReportId(40)),
+                Filed::New(ReportId(41)),
+                Filed::New(ReportId(42)),
+                Filed::Replayed(ReportId(40)),
+                Filed::Replayed(ReportId(42)),
+                Filed::New(ReportId(43))
             ]
         );
     }

@@ -9,7 +9,7 @@ use sinergi_domain::trust::audit::AuditEvent;
 use sinergi_domain::{AgencyKind, LatLng, RegionCode};
 
 use crate::{Page, Result, stored, stored_code};
-use sinergi_domain::incident::{Channel, ReportKind, Status};
+use sinergi_domain::incident::{Channel, ReportId, ReportKind, Status};
 use sinergi_domain::trust::auth::Classification;
 
 pub(crate) mod desk_queries;
@@ -57,13 +57,13 @@ pub struct NewReport {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Filed {
     /// Stored now, with this id.
-    New(i64),
+    New(ReportId),
     /// Stored before under the same idempotency key: this id, nothing written.
-    Replayed(i64),
+    Replayed(ReportId),
 }
 
 impl Filed {
-    pub fn id(self) -> i64 {
+    pub fn id(self) -> ReportId {
         match self {
             Filed::New(id) | Filed::Replayed(id) => id,
         }
@@ -73,7 +73,7 @@ impl Filed {
 impl NewReport {
     /// The report as [`IncidentStore::report`] reads it right after [`IncidentStore::file_reports`] stored it new
     /// under `id`: a filing can answer with it without reading it back.
-    pub fn stored_as(&self, id: i64) -> ReportRecord {
+    pub fn stored_as(&self, id: ReportId) -> ReportRecord {
         ReportRecord {
             id,
             kind: self.kind,
@@ -100,7 +100,7 @@ impl NewReport {
 /// A stored report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReportRecord {
-    pub id: i64,
+    pub id: ReportId,
     pub kind: ReportKind,
     pub category: String,
     pub severity: u8,
@@ -154,7 +154,7 @@ pub struct RouteRecord {
 /// A move of a report to record: from the status it was read in (if it changed meanwhile, the move is refused).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportMove {
-    pub report_id: i64,
+    pub report_id: ReportId,
     pub action: String,
     pub from: sinergi_domain::incident::Status,
     pub to: sinergi_domain::incident::Status,
@@ -169,7 +169,7 @@ pub struct ReportMove {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReportEventRecord {
     pub id: i64,
-    pub report_id: i64,
+    pub report_id: ReportId,
     pub at_ms: i64,
     pub account_id: Option<i64>,
     pub actor: String,
@@ -184,7 +184,7 @@ pub struct ReportEventRecord {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CommentRecord {
     pub id: i64,
-    pub report_id: i64,
+    pub report_id: ReportId,
     pub at_ms: i64,
     pub account_id: Option<i64>,
     pub author: String,
@@ -196,7 +196,7 @@ pub struct CommentRecord {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FeedEntry {
     pub seq: i64,
-    pub report_id: i64,
+    pub report_id: ReportId,
     /// `filed`, `moved`, `commented`, `shared`, `revoked`, `escalated` or `duplicate`.
     pub kind: String,
     pub at_ms: i64,
@@ -206,7 +206,7 @@ pub struct FeedEntry {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ShareRecord {
     pub id: i64,
-    pub report_id: i64,
+    pub report_id: ReportId,
     pub agency: String,
     pub shared_at_ms: i64,
     pub shared_by: String,
@@ -219,7 +219,7 @@ pub struct ShareRecord {
 /// A share or a revocation to record.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShareMove {
-    pub report_id: i64,
+    pub report_id: ReportId,
     pub agency: AgencyKind,
     pub at_ms: i64,
     pub account_id: Option<i64>,
@@ -230,7 +230,7 @@ pub struct ShareMove {
 /// An escalation the sweep found: a report past its limit by `steps`, on the clock that started at `since_ms`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewEscalation {
-    pub report_id: i64,
+    pub report_id: ReportId,
     /// The status the report was in when found (the history entry keeps it).
     pub status: sinergi_domain::incident::Status,
     pub stage: sinergi_domain::incident::escalation::Stage,
@@ -245,9 +245,9 @@ pub struct NewEscalation {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DuplicateRecord {
     /// The later report of the pair.
-    pub report_id: i64,
+    pub report_id: ReportId,
     /// The earlier one.
-    pub other_id: i64,
+    pub other_id: ReportId,
     pub distance_m: f64,
     pub gap_ms: i64,
     /// `probable`, `confirmed` or `dismissed`.
@@ -265,7 +265,7 @@ pub trait IncidentStore: Send + Sync {
     async fn file_reports(&self, reports: &[NewReport]) -> Result<Vec<Filed>>;
 
     /// A report, when it lies in the viewer's territory and classification.
-    async fn report(&self, viewer: &Viewer, id: i64) -> Result<Option<ReportRecord>>;
+    async fn report(&self, viewer: &Viewer, id: ReportId) -> Result<Option<ReportRecord>>;
 
     /// Reports in the viewer's territory and classification that match, newest first (by time of event), with
     /// the total that match.
@@ -276,18 +276,18 @@ pub trait IncidentStore: Send + Sync {
     async fn move_report(&self, step: &ReportMove) -> Result<()>;
 
     /// The units a report was routed to, responsible ones first.
-    async fn report_routes(&self, report_id: i64) -> Result<Vec<RouteRecord>>;
+    async fn report_routes(&self, report_id: ReportId) -> Result<Vec<RouteRecord>>;
 
     /// An agency's queue in the viewer's territory and clearance: how many reports it is responsible for, per
     /// status.
     async fn queue_counts(&self, viewer: &Viewer, agency: AgencyKind) -> Result<HashMap<String, u64>>;
 
     /// The history of a report, oldest first.
-    async fn report_history(&self, report_id: i64) -> Result<Vec<ReportEventRecord>>;
+    async fn report_history(&self, report_id: ReportId) -> Result<Vec<ReportEventRecord>>;
 
     async fn add_comment(
         &self,
-        report_id: i64,
+        report_id: ReportId,
         at_ms: i64,
         account_id: Option<i64>,
         author: &str,
@@ -296,7 +296,7 @@ pub trait IncidentStore: Send + Sync {
     ) -> Result<i64>;
 
     /// The comments of a report, oldest first.
-    async fn comments(&self, report_id: i64) -> Result<Vec<CommentRecord>>;
+    async fn comments(&self, report_id: ReportId) -> Result<Vec<CommentRecord>>;
 
     /// The newest sequence number of the live feed (0 when empty).
     async fn feed_head(&self) -> Result<i64>;
@@ -317,7 +317,7 @@ pub trait IncidentDeskStore: Send + Sync {
     async fn revoke_share(&self, revoke: &ShareMove) -> Result<()>;
 
     /// Every share of a report, revoked ones too, oldest first.
-    async fn report_shares(&self, report_id: i64) -> Result<Vec<ShareRecord>>;
+    async fn report_shares(&self, report_id: ReportId) -> Result<Vec<ShareRecord>>;
 
     /// Records an escalation once: `false` when it was recorded before (by this or another instance). A new one
     /// is written to the history and the feed.
@@ -331,7 +331,7 @@ pub trait IncidentDeskStore: Send + Sync {
         &self,
         limits: &[sinergi_domain::incident::Limit],
         now_ms: i64,
-        after_id: i64,
+        after_id: ReportId,
         limit: u32,
     ) -> Result<Vec<ReportRecord>>;
 
@@ -345,24 +345,24 @@ pub trait IncidentDeskStore: Send + Sync {
     /// [`IncidentDeskStore::unplaced_reports`] lists those not looked at yet.
     async fn link_duplicates(
         &self,
-        report_ids: &[i64],
+        report_ids: &[ReportId],
         rule: sinergi_domain::incident::duplicates::DuplicateRule,
         at_ms: i64,
     ) -> Result<u64>;
 
     /// Up to `limit` reports, by id after `after_id`, that no duplicate search has looked at yet
     /// ([`IncidentDeskStore::link_duplicates`]): those filed just before a server stopped. The desk searches them when it starts.
-    async fn unplaced_reports(&self, after_id: i64, limit: u32) -> Result<Vec<i64>>;
+    async fn unplaced_reports(&self, after_id: ReportId, limit: u32) -> Result<Vec<ReportId>>;
 
     /// The probable duplicates a report is part of, on either side.
-    async fn report_duplicates(&self, report_id: i64) -> Result<Vec<DuplicateRecord>>;
+    async fn report_duplicates(&self, report_id: ReportId) -> Result<Vec<DuplicateRecord>>;
 
     /// Confirms or dismisses a probable duplicate, with a feed entry for the later report; says so when the pair
     /// is unknown or was decided already (and then writes nothing).
     async fn decide_duplicate(
         &self,
-        report_id: i64,
-        other_id: i64,
+        report_id: ReportId,
+        other_id: ReportId,
         confirm: bool,
         at_ms: i64,
         actor: &str,
@@ -459,7 +459,7 @@ pub(crate) struct ReportRow {
 impl ReportRow {
     pub(crate) fn into_record(self) -> Result<ReportRecord> {
         Ok(ReportRecord {
-            id: self.id,
+            id: ReportId(self.id),
             kind: stored(&self.kind, ReportKind::parse, "report kind")?,
             category: self.category,
             severity: u8::try_from(self.severity).unwrap_or(0),

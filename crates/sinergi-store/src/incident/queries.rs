@@ -257,8 +257,9 @@ macro_rules! impl_incident_store {
             async fn report(
                 &self,
                 viewer: &sinergi_domain::access::Viewer,
-                id: i64,
+                id: sinergi_domain::incident::ReportId,
             ) -> $crate::Result<Option<$crate::ReportRecord>> {
+                let id = id.0;
                 if !viewer.reads_reports() {
                     return Ok(None);
                 }
@@ -349,7 +350,7 @@ macro_rules! impl_incident_store {
                     sqlx::query("UPDATE report SET status = $1, updated_at_ms = $2 WHERE id = $3 AND status = $4")
                         .bind(step.to.as_str())
                         .bind(step.at_ms)
-                        .bind(step.report_id)
+                        .bind(step.report_id.0)
                         .bind(step.from.as_str())
                         .execute(&mut *tx)
                         .await?
@@ -365,7 +366,7 @@ macro_rules! impl_incident_store {
                     "INSERT INTO report_event (report_id, at_ms, account_id, actor, action, from_status, to_status, \
                      reject_reason, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 )
-                .bind(step.report_id)
+                .bind(step.report_id.0)
                 .bind(step.at_ms)
                 .bind(step.account_id)
                 .bind(step.actor.as_str())
@@ -376,12 +377,16 @@ macro_rules! impl_incident_store {
                 .bind(step.reason.as_str())
                 .execute(&mut *tx)
                 .await?;
-                append_feed(&mut tx, &[(step.report_id, "moved")], step.at_ms).await?;
+                append_feed(&mut tx, &[(step.report_id.0, "moved")], step.at_ms).await?;
                 tx.commit().await?;
                 Ok(())
             }
 
-            async fn report_routes(&self, report_id: i64) -> $crate::Result<Vec<$crate::RouteRecord>> {
+            async fn report_routes(
+                &self,
+                report_id: sinergi_domain::incident::ReportId,
+            ) -> $crate::Result<Vec<$crate::RouteRecord>> {
+                let report_id = report_id.0;
                 routes_of(
                     &self.pool,
                     concat!(
@@ -415,7 +420,11 @@ macro_rules! impl_incident_store {
                 Ok(rows.into_iter().map(|(s, n)| (s, n as u64)).collect())
             }
 
-            async fn report_history(&self, report_id: i64) -> $crate::Result<Vec<$crate::ReportEventRecord>> {
+            async fn report_history(
+                &self,
+                report_id: sinergi_domain::incident::ReportId,
+            ) -> $crate::Result<Vec<$crate::ReportEventRecord>> {
+                let report_id = report_id.0;
                 let rows: Vec<(
                     i64,
                     i64,
@@ -451,7 +460,7 @@ macro_rules! impl_incident_store {
                         )| {
                             $crate::ReportEventRecord {
                                 id,
-                                report_id,
+                                report_id: sinergi_domain::incident::ReportId(report_id),
                                 at_ms,
                                 account_id,
                                 actor,
@@ -468,13 +477,14 @@ macro_rules! impl_incident_store {
 
             async fn add_comment(
                 &self,
-                report_id: i64,
+                report_id: sinergi_domain::incident::ReportId,
                 at_ms: i64,
                 account_id: Option<i64>,
                 author: &str,
                 agency: &str,
                 body: &str,
             ) -> $crate::Result<i64> {
+                let report_id = report_id.0;
                 let mut tx = begin_write(&self.pool).await?;
                 let (id,): (i64,) = sqlx::query_as(
                     "INSERT INTO report_comment (report_id, at_ms, account_id, author, agency, body) \
@@ -493,7 +503,11 @@ macro_rules! impl_incident_store {
                 Ok(id)
             }
 
-            async fn comments(&self, report_id: i64) -> $crate::Result<Vec<$crate::CommentRecord>> {
+            async fn comments(
+                &self,
+                report_id: sinergi_domain::incident::ReportId,
+            ) -> $crate::Result<Vec<$crate::CommentRecord>> {
+                let report_id = report_id.0;
                 let rows: Vec<(i64, i64, i64, Option<i64>, String, String, String)> = sqlx::query_as(
                     "SELECT id, report_id, at_ms, account_id, author, agency, body FROM report_comment \
                      WHERE report_id = $1 ORDER BY id",
@@ -505,7 +519,7 @@ macro_rules! impl_incident_store {
                     .into_iter()
                     .map(|(id, report_id, at_ms, account_id, author, agency, body)| $crate::CommentRecord {
                         id,
-                        report_id,
+                        report_id: sinergi_domain::incident::ReportId(report_id),
                         at_ms,
                         account_id,
                         author,
@@ -531,7 +545,12 @@ macro_rules! impl_incident_store {
                 .await?;
                 Ok(rows
                     .into_iter()
-                    .map(|(seq, report_id, kind, at_ms)| $crate::FeedEntry { seq, report_id, kind, at_ms })
+                    .map(|(seq, report_id, kind, at_ms)| $crate::FeedEntry {
+                        seq,
+                        report_id: sinergi_domain::incident::ReportId(report_id),
+                        kind,
+                        at_ms,
+                    })
                     .collect())
             }
         }

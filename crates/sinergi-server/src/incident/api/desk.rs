@@ -10,6 +10,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::Stream;
 use serde::{Deserialize, Serialize};
 use sinergi_domain::i18n::{Lang, Msg};
+use sinergi_domain::incident::ReportId;
 use utoipa::{IntoParams, ToSchema};
 
 use super::reports::{DuplicateDto, ShareDto};
@@ -101,7 +102,7 @@ pub struct SharesDto {
     pub shares: Vec<ShareDto>,
 }
 
-async fn shares_of(state: &AppState, id: i64) -> Result<SharesDto, ApiError> {
+async fn shares_of(state: &AppState, id: ReportId) -> Result<SharesDto, ApiError> {
     let shares = state.store.report_shares(id).await?;
     Ok(SharesDto { shares: shares.into_iter().map(ShareDto::from).collect() })
 }
@@ -117,7 +118,7 @@ async fn shares_of(state: &AppState, id: i64) -> Result<SharesDto, ApiError> {
 pub async fn share(
     State(state): State<AppState>,
     current: CurrentUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ReportId>,
     ApiJson(input): ApiJson<ShareInput>,
 ) -> Result<(StatusCode, ApiJson<SharesDto>), ApiError> {
     service::share(&state, &Actor::of(&current), id, &input.agency, &input.reason)
@@ -137,7 +138,7 @@ pub async fn share(
 pub async fn revoke(
     State(state): State<AppState>,
     current: CurrentUser,
-    ApiPath((id, agency)): ApiPath<(i64, String)>,
+    ApiPath((id, agency)): ApiPath<(ReportId, String)>,
     ApiJson(input): ApiJson<RevokeInput>,
 ) -> Result<ApiJson<SharesDto>, ApiError> {
     service::revoke(&state, &Actor::of(&current), id, &agency, &input.reason).await.map_err(|e| e.to_api(Lang::Id))?;
@@ -163,7 +164,7 @@ pub struct DuplicatesDto {
 pub(crate) async fn visible_duplicates(
     state: &AppState,
     current: &CurrentUser,
-    id: i64,
+    id: ReportId,
 ) -> Result<Vec<DuplicateDto>, ApiError> {
     let mut out = Vec::new();
     for d in state.store.report_duplicates(id).await? {
@@ -188,7 +189,7 @@ pub async fn decide(
     State(state): State<AppState>,
     current: CurrentUser,
     ApiLang(lang): ApiLang,
-    ApiPath((id, other)): ApiPath<(i64, i64)>,
+    ApiPath((id, other)): ApiPath<(ReportId, ReportId)>,
     ApiJson(input): ApiJson<DuplicateDecision>,
 ) -> Result<ApiJson<DuplicatesDto>, ApiError> {
     service::decide_duplicate(&state, &Actor::of(&current), id, other, &input.decision, lang)

@@ -14,6 +14,7 @@ use sinergi_domain::access::Viewer;
 use sinergi_domain::csv_out::CsvOut;
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_domain::import::parse_wib_time;
+use sinergi_domain::incident::ReportId;
 use sinergi_domain::incident::{Severity, Status};
 use sinergi_domain::trust::auth::Classification;
 use sinergi_domain::{AgencyKind, LatLng, Level, RegionCode};
@@ -193,7 +194,7 @@ pub(crate) async fn places(
     state: &AppState,
     viewer: &Viewer,
     records: &[ReportRecord],
-) -> Result<HashMap<i64, Place>, StoreError> {
+) -> Result<HashMap<ReportId, Place>, StoreError> {
     let codes: HashSet<RegionCode> = records.iter().map(|r| r.village_code.clone()).collect();
     let villages = villages(state, viewer, &codes).await?;
     Ok(records
@@ -323,7 +324,7 @@ pub async fn export(
         (None, sinergi_domain::trust::auth::Scope::National) => "nasional".to_owned(),
     };
     let file = format!("laporan-{scope}-{}", &now[..10]);
-    let place = |id: i64| places.get(&id);
+    let place = |id: i64| places.get(&ReportId(id));
     let (content_type, extension, body) = match format {
         ExportFormat::Geojson => {
             let features = dtos.iter().map(|r| feature(r, place(r.id), lang)).collect();

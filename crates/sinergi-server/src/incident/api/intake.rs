@@ -179,7 +179,7 @@ pub async fn message(
         accepted: true,
         reply: sms::sms_reply_ok(&reference, lang),
         reference: Some(reference),
-        report_id: Some(id),
+        report_id: Some(id.0),
         code: None,
     }))
 }

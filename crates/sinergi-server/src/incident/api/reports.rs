@@ -11,6 +11,7 @@ use sinergi_domain::LatLng;
 use sinergi_domain::access::Action;
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_domain::import::parse_wib_time;
+use sinergi_domain::incident::ReportId;
 use sinergi_domain::incident::draft::ReportFields;
 use sinergi_domain::incident::{Channel, Severity, Status, Transition, workflow};
 use sinergi_store::{ReportFilter, ReportRecord};
@@ -81,7 +82,7 @@ impl ReportDto {
                 steps: o.steps,
             }),
             reference: r.kind.reference(r.id),
-            id: r.id,
+            id: r.id.0,
             category_label: taxonomy.category(&r.category).map_or(r.category.clone(), |c| c.label.get(lang).to_owned()),
             category: r.category,
             kind: r.kind.as_str().to_owned(),
@@ -369,9 +370,9 @@ pub struct DuplicateDto {
 }
 
 impl DuplicateDto {
-    pub(crate) fn new(d: sinergi_store::DuplicateRecord, this: i64, other: &ReportRecord) -> DuplicateDto {
+    pub(crate) fn new(d: sinergi_store::DuplicateRecord, this: ReportId, other: &ReportRecord) -> DuplicateDto {
         DuplicateDto {
-            other_id: other.id,
+            other_id: other.id.0,
             other_reference: other.kind.reference(other.id),
             other_is_earlier: d.report_id == this,
             distance_m: (d.distance_m * 10.0).round() / 10.0,
@@ -443,7 +444,7 @@ pub async fn get(
     current: CurrentUser,
     ApiLang(lang): ApiLang,
     Extension(origin): Extension<Origin>,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ReportId>,
 ) -> Result<ApiJson<ReportDetailDto>, ApiError> {
     let record = service::read_report(&state, &Actor::of(&current), &origin.0, id).await.map_err(|e| e.to_api(lang))?;
     Ok(ApiJson(detail(&state, &current, record, lang).await?))
@@ -473,7 +474,7 @@ pub async fn move_report(
     State(state): State<AppState>,
     current: CurrentUser,
     ApiLang(lang): ApiLang,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ReportId>,
     ApiJson(input): ApiJson<MoveInput>,
 ) -> Result<ApiJson<ReportDetailDto>, ApiError> {
     let fields = MoveFields { action: input.action, reason: input.reason, reject_reason: input.reject_reason };
@@ -499,7 +500,7 @@ pub async fn comment(
     State(state): State<AppState>,
     current: CurrentUser,
     ApiLang(lang): ApiLang,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ReportId>,
     ApiJson(input): ApiJson<CommentInput>,
 ) -> Result<(StatusCode, ApiJson<CommentDto>), ApiError> {
     let added = service::comment(&state, &Actor::of(&current), id, &input.body).await.map_err(|e| e.to_api(lang))?;

@@ -2,6 +2,7 @@
 //! move it, comment on it, share it and decide on its duplicates.
 
 use super::*;
+use sinergi_domain::incident::ReportId;
 
 /// A line of the report's facts.
 pub struct Fact {
@@ -118,14 +119,14 @@ struct Forms {
     saved: Option<String>,
 }
 
-/// The report's page, read through the API's handler (so a restricted report's reading is audited the same way),
+/// The report's page, read through the incident service (so a restricted report's reading is audited the same way),
 /// with the forms as given.
 async fn render(
     state: &AppState,
     chrome: Chrome,
     current: &CurrentUser,
     origin: &Origin,
-    id: i64,
+    id: ReportId,
     forms: Forms,
 ) -> Result<IncidentPage, PageError> {
     let lang = chrome.lang;
@@ -242,7 +243,7 @@ async fn render(
     let can_comment = viewer.may(Action::FileReports) || viewer.may(Action::HandleReports);
     Ok(IncidentPage {
         title: format!("{} · {}", r.reference, r.category_label),
-        id,
+        id: id.0,
         notice,
         overdue,
         facts,
@@ -314,7 +315,7 @@ pub async fn report(
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<IncidentPage, PageError> {
     let chrome = Chrome::new(&state, lang, &uri, "incidents", Some(&current)).await;
-    let Ok(id) = id.parse::<i64>() else { return Err(no_such_report(&chrome, &id)) };
+    let Ok(id) = id.parse::<i64>().map(ReportId) else { return Err(no_such_report(&chrome, &id)) };
     let saved = params.into_iter().rev().find(|(k, _)| k == "saved").map(|(_, v)| v);
     render(&state, chrome, &current, &origin, id, Forms { saved, ..Forms::default() }).await
 }
@@ -365,7 +366,7 @@ pub async fn move_submit(
     CheckedForm(fields): CheckedForm,
 ) -> Result<Response, PageError> {
     let chrome = Chrome::new(&state, lang, &uri, "incidents", Some(&current)).await;
-    let Ok(id) = id.parse::<i64>() else { return Err(no_such_report(&chrome, &id)) };
+    let Ok(id) = id.parse::<i64>().map(ReportId) else { return Err(no_such_report(&chrome, &id)) };
     let field = |name: &str| fields.get(name).cloned().unwrap_or_default();
     let form = MoveForm {
         action: field("action"),
@@ -412,7 +413,7 @@ pub async fn comment_submit(
     CheckedForm(fields): CheckedForm,
 ) -> Result<Response, PageError> {
     let chrome = Chrome::new(&state, lang, &uri, "incidents", Some(&current)).await;
-    let Ok(id) = id.parse::<i64>() else { return Err(no_such_report(&chrome, &id)) };
+    let Ok(id) = id.parse::<i64>().map(ReportId) else { return Err(no_such_report(&chrome, &id)) };
     let body = fields.get("body").cloned().unwrap_or_default();
     match service::comment(&state, &Actor::of(&current), id, &body).await.map_err(|e| e.to_api(lang)) {
         Ok(_) => Ok(Redirect::to(&format!("/incidents/{id}?saved=comment#comments")).into_response()),
@@ -440,7 +441,7 @@ pub async fn share_submit(
     CheckedForm(fields): CheckedForm,
 ) -> Result<Response, PageError> {
     let chrome = Chrome::new(&state, lang, &uri, "incidents", Some(&current)).await;
-    let Ok(id) = id.parse::<i64>() else { return Err(no_such_report(&chrome, &id)) };
+    let Ok(id) = id.parse::<i64>().map(ReportId) else { return Err(no_such_report(&chrome, &id)) };
     let field = |name: &str| fields.get(name).cloned().unwrap_or_default();
     let reason = field("reason");
     let actor = Actor::of(&current);
@@ -477,8 +478,8 @@ pub async fn duplicate_submit(
     CheckedForm(fields): CheckedForm,
 ) -> Result<Response, PageError> {
     let chrome = Chrome::new(&state, lang, &uri, "incidents", Some(&current)).await;
-    let Ok(id) = id.parse::<i64>() else { return Err(no_such_report(&chrome, &id)) };
-    let other = fields.get("other").and_then(|o| o.trim().parse::<i64>().ok());
+    let Ok(id) = id.parse::<i64>().map(ReportId) else { return Err(no_such_report(&chrome, &id)) };
+    let other = fields.get("other").and_then(|o| o.trim().parse::<i64>().ok()).map(ReportId);
     let Some(other) = other else {
         return Err(no_such_report(&chrome, fields.get("other").map_or("", String::as_str)));
     };

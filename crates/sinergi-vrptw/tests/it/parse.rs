@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
 use sinergi_vrptw::{Problem, ProblemError, SolomonError};
 
 const GOOD: &str = "TINY
@@ -43,7 +42,7 @@ fn parses_good_file() {
 fn parses_crlf_and_real_file() {
     let p = Problem::from_solomon(&GOOD.replace('\n', "\r\n")).unwrap();
     assert_eq!(p.num_customers(), 3);
-    let c101 = Problem::from_solomon(include_str!("../../../../shared/data/vrptw/solomon/C101.txt")).unwrap();
+    let c101 = Problem::from_solomon(include_str!("../../../../../shared/data/vrptw/solomon/C101.txt")).unwrap();
     assert_eq!(c101.num_customers(), 100);
     assert_eq!(c101.num_vehicles(), 25);
     assert_eq!(c101.capacity(), 200);

@@ -2,33 +2,23 @@
 //! need-to-know rule for restricted reports, escalations recorded once, and probable duplicates, on SQLite and on
 //! PostgreSQL.
 
-#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
-
 use sinergi_domain::access::Viewer;
+use sinergi_domain::incident::ReportId;
 use sinergi_domain::incident::duplicates::DuplicateRule;
 use sinergi_domain::incident::escalation::Stage;
 use sinergi_domain::incident::{Limit, ReportKind, Severity, Status};
-use sinergi_domain::trust::auth::{Classification, Role, Scope};
-use sinergi_domain::{AgencyKind, LatLng, Region, RegionCode};
+use sinergi_domain::trust::auth::{Classification, Role};
+use sinergi_domain::{AgencyKind, LatLng, Region};
 use sinergi_store::testing::TestDb;
 use sinergi_store::{
     DuplicateDecided, NewEscalation, NewReport, Page, ReportFilter, ReportMove, ShareMove, StoreError,
 };
 
-fn code(text: &str) -> RegionCode {
-    RegionCode::parse(text).unwrap()
-}
+use crate::helpers::{self, code};
 
+/// A national account of this agency and role, cleared for everything.
 fn viewer(agency: AgencyKind, role: Role) -> Viewer {
-    Viewer {
-        account_id: 7,
-        username: "u".into(),
-        role,
-        agency,
-        scope: Scope::National,
-        read_only: false,
-        clearance: Classification::Rahasia,
-    }
+    helpers::viewer(role, agency, None, Classification::Rahasia)
 }
 
 async fn seed(db: &TestDb) {
@@ -52,7 +42,7 @@ use sinergi_store::testing::new_report as report;
 async fn the_feed_lists_every_change_in_order(db: &TestDb) {
     seed(db).await;
     assert_eq!(db.store.feed_head().await.unwrap(), 0);
-    let ids: Vec<i64> = db
+    let ids: Vec<ReportId> = db
         .store
         .file_reports(&[report("15.07.01.2001", "bentrok", 1000, None), report("15.07.01.2001", "bentrok", 2000, None)])
         .await
@@ -83,7 +73,7 @@ async fn the_feed_lists_every_change_in_order(db: &TestDb) {
     assert_eq!(db.store.feed_head().await.unwrap(), before + 1);
 
     let feed = db.store.feed_after(0, 100).await.unwrap();
-    let seen: Vec<(i64, &str)> = feed.iter().map(|e| (e.report_id, e.kind.as_str())).collect();
+    let seen: Vec<(ReportId, &str)> = feed.iter().map(|e| (e.report_id, e.kind.as_str())).collect();
     assert_eq!(seen[..4], [(ids[0], "filed"), (ids[1], "filed"), (ids[0], "moved"), (ids[1], "commented")]);
     assert!(feed.windows(2).all(|w| w[0].seq < w[1].seq), "in order");
     // Paging: after the second entry, at most two.
@@ -110,7 +100,7 @@ async fn restricted_reports_are_need_to_know_and_only_shares_widen_them(db: &Tes
         async move {
             let (items, total) = store.reports(&v, &ReportFilter::default(), Page::new(1, 10)).await.unwrap();
             assert_eq!(items.len() as u64, total);
-            let mut ids: Vec<i64> = items.iter().map(|r| r.id).collect();
+            let mut ids: Vec<ReportId> = items.iter().map(|r| r.id).collect();
             ids.sort_unstable();
             ids
         }
@@ -194,17 +184,17 @@ async fn escalations_due_lists_only_what_is_left_to_record(db: &TestDb) {
         ])
         .await
         .unwrap();
-    let ids: Vec<i64> = filed.iter().map(|f| f.id()).collect();
+    let ids: Vec<ReportId> = filed.iter().map(|f| f.id()).collect();
     let limits = [Limit { severity: Severity::High, verify_minutes: 10, act_minutes: 20 }];
-    let due = |now: i64, after: i64, limit: u32| {
+    let due = |now: i64, after: ReportId, limit: u32| {
         let store = db.store.clone();
         async move {
             let due = store.escalations_due(&limits, now, after, limit).await.unwrap();
-            due.into_iter().map(|r| r.id).collect::<Vec<i64>>()
+            due.into_iter().map(|r| r.id).collect::<Vec<ReportId>>()
         }
     };
-    assert!(due(9 * MIN, 0, 100).await.is_empty(), "within the limit");
-    assert_eq!(due(15 * MIN, 0, 100).await, ids[..2], "the third is not due before 40 minutes");
+    assert!(due(9 * MIN, ReportId(0), 100).await.is_empty(), "within the limit");
+    assert_eq!(due(15 * MIN, ReportId(0), 100).await, ids[..2], "the third is not due before 40 minutes");
     let first = NewEscalation {
         report_id: ids[0],
         status: Status::Reported,
@@ -215,17 +205,17 @@ async fn escalations_due_lists_only_what_is_left_to_record(db: &TestDb) {
         reason: String::new(),
     };
     assert!(db.store.record_escalation(&first).await.unwrap());
-    assert_eq!(due(15 * MIN, 0, 100).await, ids[1..2], "a recorded step is not due again");
-    assert_eq!(due(25 * MIN, 0, 100).await, ids[..2], "the second step, at twice the limit");
+    assert_eq!(due(15 * MIN, ReportId(0), 100).await, ids[1..2], "a recorded step is not due again");
+    assert_eq!(due(25 * MIN, ReportId(0), 100).await, ids[..2], "the second step, at twice the limit");
     assert!(db.store.record_escalation(&NewEscalation { steps: 2, ..first.clone() }).await.unwrap());
-    assert_eq!(due(25 * MIN, 0, 100).await, ids[1..2]);
+    assert_eq!(due(25 * MIN, ReportId(0), 100).await, ids[1..2]);
     // Paged by id.
-    assert_eq!(due(45 * MIN, 0, 1).await, ids[1..2]);
+    assert_eq!(due(45 * MIN, ReportId(0), 1).await, ids[1..2]);
     assert_eq!(due(45 * MIN, ids[1], 100).await, ids[2..]);
     // A severity without a limit given, and a report no longer open, are left out.
     let low = [Limit { severity: Severity::Low, verify_minutes: 1, act_minutes: 1 }];
-    assert!(db.store.escalations_due(&low, 45 * MIN, 0, 100).await.unwrap().is_empty());
-    let step = |id: i64, to: Status, at_ms: i64| ReportMove {
+    assert!(db.store.escalations_due(&low, 45 * MIN, ReportId(0), 100).await.unwrap().is_empty());
+    let step = |id: ReportId, to: Status, at_ms: i64| ReportMove {
         report_id: id,
         action: if to == Status::Verified { "verify" } else { "reject" }.into(),
         from: Status::Reported,
@@ -238,11 +228,11 @@ async fn escalations_due_lists_only_what_is_left_to_record(db: &TestDb) {
     };
     // Verified: the action limit (20 minutes) runs from the verification.
     db.store.move_report(&step(ids[1], Status::Verified, 46 * MIN)).await.unwrap();
-    assert_eq!(due(60 * MIN, 0, 100).await, ids[2..]);
-    assert_eq!(due(66 * MIN, 0, 100).await, ids[1..]);
+    assert_eq!(due(60 * MIN, ReportId(0), 100).await, ids[2..]);
+    assert_eq!(due(66 * MIN, ReportId(0), 100).await, ids[1..]);
     // Rejected: no longer open.
     db.store.move_report(&step(ids[2], Status::Rejected, 67 * MIN)).await.unwrap();
-    assert_eq!(due(70 * MIN, 0, 100).await, ids[1..2]);
+    assert_eq!(due(70 * MIN, ReportId(0), 100).await, ids[1..2]);
 }
 
 async fn probable_duplicates_are_linked_and_decided(db: &TestDb) {
@@ -261,7 +251,7 @@ async fn probable_duplicates_are_linked_and_decided(db: &TestDb) {
         ])
         .await
         .unwrap();
-    let ids: Vec<i64> = filed.iter().map(|f| f.id()).collect();
+    let ids: Vec<ReportId> = filed.iter().map(|f| f.id()).collect();
     let made = db.store.link_duplicates(&ids, DuplicateRule::default(), 50_000).await.unwrap();
     assert_eq!(made, 1);
     // Linking again finds the same pair: nothing new.
@@ -293,7 +283,7 @@ async fn a_report_is_found_once_a_search_has_placed_it(db: &TestDb) {
     let nowhere = Region { code: code("15.07.01.2003"), name: "Tanpa titik".into(), centroid: None };
     db.store.upsert_regions(&[nowhere]).await.unwrap();
     let here = Some(LatLng::new(-1.0, 103.0));
-    let ids: Vec<i64> = db
+    let ids: Vec<ReportId> = db
         .store
         .file_reports(&[
             report("15.07.01.2001", "bentrok", 0, here),
@@ -305,15 +295,15 @@ async fn a_report_is_found_once_a_search_has_placed_it(db: &TestDb) {
         .iter()
         .map(|f| f.id())
         .collect();
-    assert_eq!(db.store.unplaced_reports(0, 10).await.unwrap(), ids);
+    assert_eq!(db.store.unplaced_reports(ReportId(0), 10).await.unwrap(), ids);
     assert_eq!(db.store.unplaced_reports(ids[0], 1).await.unwrap(), vec![ids[1]], "paged by id");
 
     // The second report is searched first: the first is not placed yet, so nothing is found.
     assert_eq!(db.store.link_duplicates(&[ids[1]], DuplicateRule::default(), 1).await.unwrap(), 0);
-    assert_eq!(db.store.unplaced_reports(0, 10).await.unwrap(), vec![ids[0], ids[2]]);
+    assert_eq!(db.store.unplaced_reports(ReportId(0), 10).await.unwrap(), vec![ids[0], ids[2]]);
     // The first one's search finds the second, placed by now; the third has no place and is left alone.
     assert_eq!(db.store.link_duplicates(&[ids[0], ids[2]], DuplicateRule::default(), 2).await.unwrap(), 1);
-    assert!(db.store.unplaced_reports(0, 10).await.unwrap().is_empty());
+    assert!(db.store.unplaced_reports(ReportId(0), 10).await.unwrap().is_empty());
     let pairs = db.store.report_duplicates(ids[0]).await.unwrap();
     assert_eq!(pairs.iter().map(|p| (p.report_id, p.other_id)).collect::<Vec<_>>(), vec![(ids[1], ids[0])]);
     // Searching again (a restart that found them unplaced, or two instances) links nothing twice.
@@ -330,7 +320,7 @@ async fn in_a_burst_only_the_nearest_in_time_are_weighed(db: &TestDb) {
     const MIN: i64 = 60_000;
     let mut burst: Vec<NewReport> = (0..240).map(|i| report("15.07.01.2001", "bentrok", i * MIN / 2, here)).collect();
     burst.extend((0..40).map(|i| report("15.07.01.2001", "bentrok", i * 3 * MIN, near)));
-    let filed: Vec<i64> = db.store.file_reports(&burst).await.unwrap().iter().map(|f| f.id()).collect();
+    let filed: Vec<ReportId> = db.store.file_reports(&burst).await.unwrap().iter().map(|f| f.id()).collect();
     // The desk searches every report it files (which places it in the search's grid) before the next ones.
     db.store.link_duplicates(&filed, DuplicateRule::default(), 1).await.unwrap();
     let new = db.store.file_reports(&[report("15.07.01.2001", "bentrok", 60 * MIN, here)]).await.unwrap()[0].id();

@@ -1,4 +1,5 @@
-#![allow(dead_code)]
+//! Helpers of the VRPTW tests.
+
 use sinergi_vrptw::{Node, Problem, Rng};
 
 /// Random instance with `n` customers; `asymmetric` perturbs travel times per direction.

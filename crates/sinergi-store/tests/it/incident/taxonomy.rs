@@ -2,18 +2,14 @@
 //! history listed newest first, versions never changed, and which categories stored reports use — on SQLite and
 //! on PostgreSQL.
 
-#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
-
 use sinergi_domain::incident::{Channel, ReportKind, SHIPPED_TAXONOMY, Severity};
 use sinergi_domain::trust::audit::AuditEvent;
 use sinergi_domain::trust::auth::Classification;
-use sinergi_domain::{AgencyKind, LatLng, Region, RegionCode};
+use sinergi_domain::{AgencyKind, LatLng, Region};
 use sinergi_store::testing::TestDb;
 use sinergi_store::{NewReport, NewTaxonomyVersion, Page};
 
-fn code(text: &str) -> RegionCode {
-    RegionCode::parse(text).unwrap()
-}
+use crate::helpers::code;
 
 fn event() -> AuditEvent {
     AuditEvent {

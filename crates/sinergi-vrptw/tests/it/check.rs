@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
 use sinergi_vrptw::{Infeasibility, Node, Problem, Solution, check, to_cvrplib};
 
 /// Depot and three customers on a line at distance 10, 20, 30 (ids 0, 11, 12, 13).

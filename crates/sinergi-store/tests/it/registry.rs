@@ -1,15 +1,12 @@
-//! The behaviour suite: every test here runs on SQLite and on PostgreSQL (see `backend_tests!`).
-
-#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
+//! The behaviour suite of the registry: regions, boundaries, TPS and units; every test here runs on SQLite and on
+//! PostgreSQL (see `backend_tests!`).
 
 use sinergi_domain::registry::agency::Contact;
-use sinergi_domain::{AccessMode, AgencyKind, Boundary, LatLng, Level, Region, RegionCode, Tps, Unit, UnitKind};
+use sinergi_domain::{AccessMode, AgencyKind, Boundary, LatLng, Level, Region, Tps, Unit, UnitKind};
 use sinergi_store::testing::TestDb;
 use sinergi_store::{Page, StoreError, UnitFilter};
 
-fn code(text: &str) -> RegionCode {
-    RegionCode::parse(text).unwrap()
-}
+use crate::helpers::{all, code, event};
 
 fn region(c: &str, name: &str) -> Region {
     Region { code: code(c), name: name.to_owned(), centroid: Some(LatLng::new(-1.0, 103.5)) }
@@ -171,27 +168,27 @@ async fn tps_are_listed_by_region_with_paging(db: &TestDb) {
 async fn tps_are_created_and_updated_one_by_one(db: &TestDb) {
     let store = &db.store;
     store.upsert_regions(&hierarchy()).await.unwrap();
-    let created = store.create_tps(&all(), &tps("15.07.01.2001", 1, 420), &ev()).await.unwrap();
+    let created = store.create_tps(&all(), &tps("15.07.01.2001", 1, 420), &event("test.write")).await.unwrap();
     assert_eq!(created.tps.voters, 420);
     assert_eq!(store.tps(&all(), created.id).await.unwrap(), Some(created.clone()));
 
-    let dup = store.create_tps(&all(), &tps("15.07.01.2001", 1, 100), &ev()).await.unwrap_err();
+    let dup = store.create_tps(&all(), &tps("15.07.01.2001", 1, 100), &event("test.write")).await.unwrap_err();
     assert!(matches!(dup, StoreError::Conflict(_)), "{dup:?}");
-    let orphan = store.create_tps(&all(), &tps("15.07.01.2999", 1, 100), &ev()).await.unwrap_err();
+    let orphan = store.create_tps(&all(), &tps("15.07.01.2999", 1, 100), &event("test.write")).await.unwrap_err();
     assert!(matches!(orphan, StoreError::InvalidReference(_)), "{orphan:?}");
 
     let mut changed = tps("15.07.01.2001", 2, 480);
     changed.access = AccessMode::Sea;
     changed.location = None;
-    let updated = store.update_tps(&all(), created.id, &changed, &ev()).await.unwrap().unwrap();
+    let updated = store.update_tps(&all(), created.id, &changed, &event("test.write")).await.unwrap().unwrap();
     assert_eq!(updated.tps, changed);
     assert_eq!(updated.id, created.id);
-    assert!(store.update_tps(&all(), created.id + 1000, &changed, &ev()).await.unwrap().is_none());
+    assert!(store.update_tps(&all(), created.id + 1000, &changed, &event("test.write")).await.unwrap().is_none());
     assert!(store.tps(&all(), created.id + 1000).await.unwrap().is_none());
 
     // Moving onto an occupied number is a conflict and changes nothing.
-    let other = store.create_tps(&all(), &tps("15.07.01.2001", 3, 300), &ev()).await.unwrap();
-    let clash = store.update_tps(&all(), other.id, &changed, &ev()).await.unwrap_err();
+    let other = store.create_tps(&all(), &tps("15.07.01.2001", 3, 300), &event("test.write")).await.unwrap();
+    let clash = store.update_tps(&all(), other.id, &changed, &event("test.write")).await.unwrap_err();
     assert!(matches!(clash, StoreError::Conflict(_)));
     assert_eq!(store.tps(&all(), other.id).await.unwrap().unwrap().tps.number, 3);
 }
@@ -267,7 +264,7 @@ async fn text_with_sql_metacharacters_is_stored_verbatim(db: &TestDb) {
     store.upsert_regions(&hierarchy()).await.unwrap();
     let mut nasty = tps("15.07.01.2001", 9, 100);
     nasty.address = "'); DROP TABLE tps; -- <script>alert(1)</script> \"quoted\" \\ 100%".into();
-    let created = store.create_tps(&all(), &nasty, &ev()).await.unwrap();
+    let created = store.create_tps(&all(), &nasty, &event("test.write")).await.unwrap();
     assert_eq!(store.tps(&all(), created.id).await.unwrap().unwrap().tps.address, nasty.address);
     assert_eq!(store.tps_stats(&all(), &code("15")).await.unwrap().tps, 1);
 }
@@ -282,20 +279,3 @@ sinergi_store::backend_tests!(
     meta_values_are_kept,
     text_with_sql_metacharacters_is_stored_verbatim,
 );
-
-/// Reads as the command line does: everything.
-fn all() -> sinergi_domain::access::Viewer {
-    sinergi_domain::access::Viewer::system("test")
-}
-
-/// An audit event for writes made by the tests.
-fn ev() -> sinergi_domain::trust::audit::AuditEvent {
-    sinergi_domain::trust::audit::AuditEvent {
-        at_ms: 1,
-        actor: "test".into(),
-        action: "test.write".into(),
-        target: "-".into(),
-        detail: String::new(),
-        origin: "test".into(),
-    }
-}

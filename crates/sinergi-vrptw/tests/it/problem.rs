@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
 use sinergi_vrptw::{Matrix, Node, Problem, ProblemError};
 
 fn nodes() -> Vec<Node> {

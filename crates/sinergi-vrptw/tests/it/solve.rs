@@ -1,7 +1,4 @@
-#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
-mod common;
-
-use common::random_problem;
+use crate::helpers::random_problem;
 use sinergi_vrptw::{Params, Problem, SolveError, check, solve};
 use std::time::Duration;
 
@@ -112,7 +109,7 @@ fn reports_infeasible_instance() {
 /// result is the same on a busy machine. Best known 828.94; within 5 %.
 #[test]
 fn solves_c101_feasibly_and_near_the_best_known() {
-    let p = Problem::from_solomon(include_str!("../../../../shared/data/vrptw/solomon/C101.txt")).unwrap();
+    let p = Problem::from_solomon(include_str!("../../../../../shared/data/vrptw/solomon/C101.txt")).unwrap();
     let params =
         Params { time_limit: Duration::from_secs(600), seed: 1, max_iterations: Some(200), ..Params::default() };
     let sol = solve(&p, &params).unwrap();

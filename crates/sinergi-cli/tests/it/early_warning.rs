@@ -1,83 +1,9 @@
 //! `sinergi scan` as officers run it: the real binary on cases and zones files in a temporary directory (or on the
 //! villages of a temporary database), checked by its JSON, its messages and its exit status.
 
-#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
-
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
-
 use sinergi_domain::rng::SplitMix64;
 
-const BIN: &str = env!("CARGO_BIN_EXE_sinergi");
-
-/// A temporary directory holding the files, the database and the output of one test.
-struct Dir {
-    dir: tempfile::TempDir,
-}
-
-/// What a run of the binary printed and returned.
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Dir {
-    fn new() -> Dir {
-        Dir { dir: tempfile::tempdir().expect("temp dir") }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn write(&self, name: &str, text: &str) -> String {
-        let path = self.path(name);
-        std::fs::write(&path, text).expect("write a file");
-        path.display().to_string()
-    }
-
-    /// `sinergi --lang LANG --database sqlite://DIR/x.db ARGS…`, isolated from the caller's environment.
-    fn run_in(&self, lang: &str, args: &[&str]) -> Run {
-        let url = format!("sqlite://{}", self.path("x.db").display());
-        let output = Command::new(BIN)
-            .args(["--lang", lang, "--database", &url])
-            .args(args)
-            .current_dir(self.dir.path())
-            .env_remove("SINERGI_DATABASE_URL")
-            .env_remove("SINERGI_LANG")
-            .env("RUST_LOG", "error")
-            .stdin(Stdio::null())
-            .output()
-            .expect("run sinergi");
-        Run {
-            code: output.status.code(),
-            stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-            stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-        }
-    }
-
-    fn run(&self, args: &[&str]) -> Run {
-        self.run_in("en", args)
-    }
-}
-
-impl Run {
-    fn expect_code(&self, code: i32) -> &Run {
-        assert_eq!(self.code, Some(code), "exit status\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
-        self
-    }
-
-    fn json(&self) -> serde_json::Value {
-        self.expect_code(0);
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", self.stdout))
-    }
-
-    /// Standard error, line by line.
-    fn errors(&self) -> Vec<String> {
-        self.stderr.lines().map(str::to_owned).collect()
-    }
-}
+use crate::helpers::Db;
 
 /// 100 villages of regency 33.20 on a jittered 10 × 10 grid about 2 km apart (districts 33.20.01 and 33.20.02,
 /// 50 villages each), as `(code, lat, lng)`.
@@ -142,7 +68,7 @@ fn codes(value: &serde_json::Value) -> Vec<&str> {
 
 #[test]
 fn a_planted_cluster_is_found_and_reported_as_json() {
-    let dir = Dir::new();
+    let dir = Db::new();
     let villages = villages();
     let zones = dir.write("zones.csv", &zones_csv(&villages));
     let cases = dir.write("cases.csv", &cases_csv(&villages));
@@ -213,7 +139,7 @@ fn a_planted_cluster_is_found_and_reported_as_json() {
 
 #[test]
 fn the_same_seed_gives_the_same_output_and_out_writes_it_to_a_file() {
-    let dir = Dir::new();
+    let dir = Db::new();
     let villages = villages();
     let zones = dir.write("zones.csv", &zones_csv(&villages));
     let cases = dir.write("cases.csv", &cases_csv(&villages));
@@ -240,7 +166,7 @@ fn the_same_seed_gives_the_same_output_and_out_writes_it_to_a_file() {
 
 #[test]
 fn bad_rows_are_named_by_file_and_line() {
-    let dir = Dir::new();
+    let dir = Db::new();
     let villages = villages();
     let zones = dir.write(
         "zones.csv",
@@ -279,7 +205,7 @@ fn bad_rows_are_named_by_file_and_line() {
 
 #[test]
 fn parameters_out_of_range_are_named() {
-    let dir = Dir::new();
+    let dir = Db::new();
     let villages = villages();
     let zones = dir.write("zones.csv", &zones_csv(&villages));
     let cases = dir.write("cases.csv", &cases_csv(&villages));
@@ -310,7 +236,7 @@ fn parameters_out_of_range_are_named() {
 
 #[test]
 fn empty_and_thin_studies_say_so_instead_of_reporting_a_cluster() {
-    let dir = Dir::new();
+    let dir = Db::new();
     let villages = villages();
     let zones = dir.write("zones.csv", &zones_csv(&villages));
     let cases = dir.write("cases.csv", &cases_csv(&villages));
@@ -358,7 +284,7 @@ fn regions_csv(villages: &[(String, f64, f64)]) -> String {
 
 #[test]
 fn without_zones_the_villages_come_from_the_database() {
-    let dir = Dir::new();
+    let dir = Db::new();
     let villages = villages();
     let regions = dir.write("regions.csv", &regions_csv(&villages));
     dir.run(&["import", "regions", &regions]).expect_code(0);
@@ -395,7 +321,7 @@ fn without_zones_the_villages_come_from_the_database() {
 
 #[test]
 fn a_missing_file_is_an_error() {
-    let dir = Dir::new();
+    let dir = Db::new();
     let missing = dir.path("nowhere.csv").display().to_string();
     let run =
         dir.run(&["scan", "--cases", &missing, "--zones", &missing, "--start", "2024-09-01", "--end", "2024-10-30"]);

@@ -1,21 +1,16 @@
 //! Accounts, sessions and the audit log, on SQLite and on PostgreSQL.
 
-#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
-
 use sinergi_domain::registry::agency::Contact;
 use sinergi_domain::trust::audit::{AuditEvent, Break, beyond_head, verify};
 use sinergi_domain::trust::auth::{Role, Scope};
-use sinergi_domain::{LatLng, Region, RegionCode, Unit, UnitKind};
+use sinergi_domain::{Region, Unit, UnitKind};
 use sinergi_store::testing::TestDb;
 use sinergi_store::{LoginClaim, NewSession, NewUser, StoreError, ThrottleKey, TokenOwners};
 
-fn code(text: &str) -> RegionCode {
-    RegionCode::parse(text).unwrap()
-}
+use crate::helpers::{code, seed_regions};
 
 async fn seed_unit(db: &TestDb) {
-    let region = |c: &str| Region { code: code(c), name: c.to_owned(), centroid: Some(LatLng::new(-1.0, 103.0)) };
-    db.store.upsert_regions(&[region("15"), region("15.07")]).await.unwrap();
+    seed_regions(db, &["15", "15.07"]).await;
     let territory = code("15.07");
     db.store
         .upsert_units(&[Unit {

@@ -2,8 +2,6 @@
 //! alerts they raise, refresh and end (matched across runs by shared villages), routes, reading within territory,
 //! and the scheduled slot that exactly one claimant wins.
 
-#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
-
 use sinergi_domain::early_warning::alerts::{AlertStatus, RunStatus, RunTrigger};
 use std::sync::Arc;
 
@@ -11,25 +9,16 @@ use sinergi_domain::access::Viewer;
 use sinergi_domain::incident::routing::{RouteRole, Routed};
 use sinergi_domain::incident::{Channel, ReportKind, Severity};
 use sinergi_domain::registry::agency::Contact;
-use sinergi_domain::trust::auth::{Classification, Role, Scope};
+use sinergi_domain::trust::auth::{Classification, Role};
 use sinergi_domain::{AgencyKind, LatLng, Region, RegionCode, Unit, UnitKind};
 use sinergi_store::testing::TestDb;
 use sinergi_store::{AlertCandidate, AlertFilter, NewReport, NewScanRun, Page, ScanCaseFilter};
 
-fn code(text: &str) -> RegionCode {
-    RegionCode::parse(text).unwrap()
-}
+use crate::helpers::{self, code};
 
+/// A Polri account with this role and scope, cleared for `biasa`.
 fn viewer(role: Role, scope: Option<&str>) -> Viewer {
-    Viewer {
-        account_id: 7,
-        username: "u".into(),
-        role,
-        agency: AgencyKind::Polri,
-        scope: scope.map_or(Scope::National, |s| Scope::Region(code(s))),
-        read_only: false,
-        clearance: Classification::Biasa,
-    }
+    helpers::viewer(role, AgencyKind::Polri, scope, Classification::Biasa)
 }
 
 async fn seed(db: &TestDb) {

@@ -1,35 +1,23 @@
 //! The incident desk in storage: filing reports (once per idempotency key), reading them within the territory
 //! and the clearance, moving them with an append-only history, and comments, on SQLite and on PostgreSQL.
 
-#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
-
 use sinergi_domain::access::Viewer;
+use sinergi_domain::incident::ReportId;
 use sinergi_domain::incident::{Channel, RejectReason, ReportKind, Severity, Status};
-use sinergi_domain::trust::auth::{Classification, Role, Scope};
-use sinergi_domain::{AgencyKind, LatLng, Region, RegionCode};
+use sinergi_domain::trust::auth::{Classification, Role};
+use sinergi_domain::{AgencyKind, LatLng};
 use sinergi_store::testing::TestDb;
 use sinergi_store::{Filed, NewReport, Page, ReportFilter, ReportMove, StoreError};
 
-fn code(text: &str) -> RegionCode {
-    RegionCode::parse(text).unwrap()
-}
+use crate::helpers::{self, code, seed_regions};
 
+/// A Polri operator with this scope and clearance.
 fn viewer(scope: Option<&str>, clearance: Classification) -> Viewer {
-    Viewer {
-        account_id: 7,
-        username: "u".into(),
-        role: Role::Operator,
-        agency: AgencyKind::Polri,
-        scope: scope.map_or(Scope::National, |s| Scope::Region(code(s))),
-        read_only: false,
-        clearance,
-    }
+    helpers::viewer(Role::Operator, AgencyKind::Polri, scope, clearance)
 }
 
 async fn seed(db: &TestDb) {
-    let region = |c: &str| Region { code: code(c), name: c.to_owned(), centroid: Some(LatLng::new(-1.0, 103.0)) };
-    let regions = ["15", "15.07", "15.07.01", "15.07.02", "15.07.01.2001", "15.07.02.2001"];
-    db.store.upsert_regions(&regions.map(region)).await.unwrap();
+    seed_regions(db, &["15", "15.07", "15.07.01", "15.07.02", "15.07.01.2001", "15.07.02.2001"]).await;
 }
 
 fn report(village: &str, category: &str, at: i64, key: Option<&str>) -> NewReport {
@@ -70,7 +58,7 @@ async fn reports_are_filed_once_and_read_within_territory_and_clearance(db: &Tes
         .await
         .unwrap();
     assert!(filed.iter().all(|f| matches!(f, Filed::New(_))), "{filed:?}");
-    let ids: Vec<i64> = filed.iter().map(|f| f.id()).collect();
+    let ids: Vec<ReportId> = filed.iter().map(|f| f.id()).collect();
 
     // The same key again (an offline queue sent twice): the first report, nothing new, in the same batch too.
     let again = db
