@@ -11,6 +11,7 @@
 pub mod api;
 pub(crate) mod history;
 pub(crate) mod pages;
+pub mod views;
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;

@@ -270,7 +270,7 @@ async fn send_entries(
             Stop
         })?;
         if let Some(record) = record {
-            let mut report = crate::incident::api::reports::ReportDto::new(record, state, lang);
+            let mut report = crate::incident::views::ReportDto::new(record, state, lang);
             // A restricted or secret report's text is read on its own page, where the read is audited; the feed
             // says only that it changed.
             let redacted = report.classification != sinergi_domain::trust::auth::Classification::Biasa.as_str();

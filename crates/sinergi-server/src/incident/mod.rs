@@ -8,6 +8,7 @@ pub mod feed;
 pub(crate) mod pages;
 pub mod service;
 pub mod taxonomy;
+pub mod views;
 
 use crate::error::ApiError;
 

@@ -177,7 +177,7 @@ pub async fn alert(
     };
     let Ok(number) = id.parse::<i64>() else { return Err(not_found(&chrome, &id)) };
     let dto = match crate::early_warning::alert(&*state.store, &current.viewer, number).await {
-        Ok(record) => match api::alert_dto(&state, record, lang, &mut std::collections::BTreeMap::new()).await {
+        Ok(record) => match views::alert_dto(&state, record, lang, &mut std::collections::BTreeMap::new()).await {
             Ok(dto) => dto,
             Err(e) => return Err(page_error(chrome, e)),
         },

@@ -30,9 +30,9 @@ mod run;
 
 use crate::AppState;
 use crate::early_warning::AlertState;
-use crate::early_warning::api::{self as api, AlertDto, ScanInput, ScanRunDto, checked_run};
 use crate::early_warning::history::{clusters_of, replay};
 use crate::early_warning::run_scan;
+use crate::early_warning::views::{self, AlertDto, ScanInput, ScanRunDto, checked_run};
 use crate::error::ApiError;
 use crate::lang::PageLang;
 use crate::pages::{CheckedForm, Chrome, PageError, internal, percent_encode, wib};
@@ -460,7 +460,7 @@ async fn render_list(
             let mut names = std::collections::BTreeMap::new();
             let mut alerts = Vec::with_capacity(records.len());
             for record in records {
-                match api::alert_dto(state, record, lang, &mut names).await {
+                match views::alert_dto(state, record, lang, &mut names).await {
                     Ok(dto) => alerts.push(dto),
                     Err(e) => return Err(page_error(chrome, e)),
                 }
@@ -470,7 +470,7 @@ async fn render_list(
         Err(message) => (Vec::new(), 0, Some(message)),
     };
     let runs = match crate::early_warning::runs(&*state.store, viewer, None, Page::new(1, RUNS_LISTED)).await {
-        Ok((records, _)) => records.into_iter().map(|r| api::run_dto(r, lang)).collect::<Vec<_>>(),
+        Ok((records, _)) => records.into_iter().map(|r| views::run_dto(r, lang)).collect::<Vec<_>>(),
         Err(e) => return Err(page_error(chrome, e.into())),
     };
     let names = regency_names(state, viewer, &runs).await.map_err(internal(&chrome))?;

@@ -77,7 +77,7 @@ pub async fn run(
     }
     let Ok(number) = id.parse::<i64>() else { return Err(not_found(&chrome, &id)) };
     let dto = match crate::early_warning::run(&*state.store, &current.viewer, number).await {
-        Ok(record) => api::run_dto(record, lang),
+        Ok(record) => views::run_dto(record, lang),
         Err(e) => return Err(page_error(chrome, e.into())),
     };
     let viewer = &current.viewer;

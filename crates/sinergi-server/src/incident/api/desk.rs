@@ -13,11 +13,12 @@ use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_domain::incident::ReportId;
 use utoipa::{IntoParams, ToSchema};
 
-use super::reports::{DuplicateDto, ShareDto};
 use crate::AppState;
 use crate::api::{ApiJson, ApiPath, ApiQuery};
 use crate::error::{ApiError, Code, ErrorBody};
 use crate::incident::service::{self, Actor};
+use crate::incident::views::*;
+use crate::incident::views::{DuplicateDto, ShareDto};
 use crate::lang::ApiLang;
 use crate::trust::auth::{CurrentUser, Origin};
 
@@ -158,22 +159,6 @@ pub struct DuplicateDecision {
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct DuplicatesDto {
     pub duplicates: Vec<DuplicateDto>,
-}
-
-/// The probable duplicates of `id` whose other report the viewer may read.
-pub(crate) async fn visible_duplicates(
-    state: &AppState,
-    current: &CurrentUser,
-    id: ReportId,
-) -> Result<Vec<DuplicateDto>, ApiError> {
-    let mut out = Vec::new();
-    for d in state.store.report_duplicates(id).await? {
-        let other_id = if d.report_id == id { d.other_id } else { d.report_id };
-        if let Some(other) = state.store.report(&current.viewer, other_id).await? {
-            out.push(DuplicateDto::new(d, id, &other));
-        }
-    }
-    Ok(out)
 }
 
 /// Confirms or dismisses a probable duplicate (`id` and `other` in either order). Confirming rejects the later

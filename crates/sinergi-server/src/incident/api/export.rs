@@ -3,7 +3,7 @@
 //! places of reports (own coordinates, else the village's centre) are shared with the incident pages
 //! (`incident/pages/`), which link here for their downloads and draw their map from the GeoJSON.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use axum::Extension;
 use axum::extract::State;
@@ -13,18 +13,17 @@ use serde::{Deserialize, Serialize};
 use sinergi_domain::access::Viewer;
 use sinergi_domain::csv_out::CsvOut;
 use sinergi_domain::i18n::{Lang, Msg};
-use sinergi_domain::import::parse_wib_time;
 use sinergi_domain::incident::ReportId;
-use sinergi_domain::incident::{Severity, Status};
+use sinergi_domain::incident::Severity;
 use sinergi_domain::trust::auth::Classification;
-use sinergi_domain::{AgencyKind, LatLng, Level, RegionCode};
-use sinergi_store::{Page, ReportFilter, ReportRecord, StoreError};
+use sinergi_store::{Page, ReportFilter, ReportRecord};
 use utoipa::{IntoParams, ToSchema};
 
-use super::reports::ReportDto;
 use crate::AppState;
-use crate::api::{ApiQuery, parse_code};
+use crate::api::ApiQuery;
 use crate::error::{ApiError, Code, ErrorBody};
+use crate::incident::views::ReportDto;
+use crate::incident::views::*;
 use crate::lang::ApiLang;
 use crate::pages::wib;
 use crate::trust::auth::{self, CurrentUser, Origin};
@@ -77,138 +76,6 @@ pub struct ReportFeatureCollection {
     pub kind: String,
     #[schema(value_type = Vec<Object>)]
     pub features: Vec<serde_json::Value>,
-}
-
-/// The filters of a report list as they were given (the export's query, a page's form), before they are checked.
-/// Empty texts count as not given, since a form sends its empty fields.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct FilterText {
-    pub region: Option<String>,
-    pub status: Option<String>,
-    pub category: Option<String>,
-    pub severity: Option<String>,
-    pub agency: Option<String>,
-    pub routed_to: Option<String>,
-    pub from: Option<String>,
-    pub to: Option<String>,
-    pub open: bool,
-}
-
-fn given(text: &Option<String>) -> Option<&str> {
-    text.as_deref().map(str::trim).filter(|t| !t.is_empty())
-}
-
-impl FilterText {
-    /// Checks the filters as `GET /reports` does: a malformed one is a 400 that names its parameter.
-    pub(crate) fn filter(&self) -> Result<ReportFilter, ApiError> {
-        let bad = |what: &str| ApiError::bad_request(Code::InvalidQuery, Msg::ErrBadRequest, what);
-        let within = given(&self.region).map(|r| parse_code(r, "region")).transpose()?;
-        let status = given(&self.status).map(str::to_owned);
-        if status.as_deref().is_some_and(|s| Status::parse(s).is_none()) {
-            return Err(bad("status: reported, verified, rejected, assigned, in_handling, resolved or closed"));
-        }
-        let min_severity = match given(&self.severity) {
-            None => None,
-            Some(text) => match text.parse::<u8>() {
-                Ok(n) if (1..=4).contains(&n) => Some(n),
-                _ => return Err(bad("severity: 1 to 4")),
-            },
-        };
-        let routed_to = given(&self.routed_to)
-            .map(|a| AgencyKind::parse(a).ok_or_else(|| bad("routed_to: an agency such as polri, bawaslu, pln")))
-            .transpose()?;
-        let day = |text: &Option<String>, name: &str| -> Result<Option<i64>, ApiError> {
-            given(text)
-                .map(|t| parse_wib_time(t).filter(|_| t.len() == 10).ok_or_else(|| bad(&format!("{name}: YYYY-MM-DD"))))
-                .transpose()
-        };
-        let from_ms = day(&self.from, "from")?;
-        let to_ms = day(&self.to, "to")?.map(|t| t + 86_400_000);
-        Ok(ReportFilter {
-            within,
-            status,
-            category: given(&self.category).map(str::to_owned),
-            min_severity,
-            source_agency: given(&self.agency).map(str::to_owned),
-            from_ms,
-            to_ms,
-            routed_to,
-            open: self.open,
-        })
-    }
-
-    /// The filters as query parameters (`region=15.07&open=true`), for links that repeat them; empty when none.
-    pub(crate) fn query(&self) -> String {
-        let mut parts = Vec::new();
-        for (name, value) in [
-            ("region", &self.region),
-            ("status", &self.status),
-            ("category", &self.category),
-            ("severity", &self.severity),
-            ("agency", &self.agency),
-            ("routed_to", &self.routed_to),
-            ("from", &self.from),
-            ("to", &self.to),
-        ] {
-            if let Some(v) = given(value) {
-                parts.push(format!("{name}={}", crate::pages::percent_encode(v)));
-            }
-        }
-        if self.open {
-            parts.push("open=true".to_owned());
-        }
-        parts.join("&")
-    }
-}
-
-/// Where a report is drawn, and the name of its village.
-pub(crate) struct Place {
-    pub village_name: String,
-    pub point: Option<LatLng>,
-    /// `report` (its own coordinates), `village` (the village's centre) or empty (neither is known).
-    pub source: &'static str,
-}
-
-/// The names and centres of these villages, read one district at a time (a district's villages in one query).
-/// A village the viewer does not see is left out.
-pub(crate) async fn villages(
-    state: &AppState,
-    viewer: &Viewer,
-    codes: &HashSet<RegionCode>,
-) -> Result<HashMap<RegionCode, (String, Option<LatLng>)>, StoreError> {
-    let districts: HashSet<RegionCode> = codes.iter().filter_map(RegionCode::parent).collect();
-    let mut out = HashMap::new();
-    for district in districts {
-        for v in state.store.children(viewer, Some(&district)).await? {
-            if v.level == Level::Village && codes.contains(&v.code) {
-                out.insert(v.code, (v.name, v.centroid));
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// Where each report is drawn, by report id. A village the viewer does not see keeps its code as its name and
-/// has no centre.
-pub(crate) async fn places(
-    state: &AppState,
-    viewer: &Viewer,
-    records: &[ReportRecord],
-) -> Result<HashMap<ReportId, Place>, StoreError> {
-    let codes: HashSet<RegionCode> = records.iter().map(|r| r.village_code.clone()).collect();
-    let villages = villages(state, viewer, &codes).await?;
-    Ok(records
-        .iter()
-        .map(|r| {
-            let (name, centre) = villages.get(&r.village_code).cloned().unwrap_or((r.village_code.to_string(), None));
-            let (point, source) = match (r.location, centre) {
-                (Some(own), _) => (Some(own), "report"),
-                (None, Some(centre)) => (Some(centre), "village"),
-                (None, None) => (None, ""),
-            };
-            (r.id, Place { village_name: name, point, source })
-        })
-        .collect())
 }
 
 fn too_large(total: u64) -> ApiError {

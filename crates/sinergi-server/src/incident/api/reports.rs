@@ -9,12 +9,12 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use sinergi_domain::LatLng;
 use sinergi_domain::access::Action;
-use sinergi_domain::i18n::{Lang, Msg};
+use sinergi_domain::i18n::Msg;
 use sinergi_domain::import::parse_wib_time;
 use sinergi_domain::incident::ReportId;
 use sinergi_domain::incident::draft::ReportFields;
-use sinergi_domain::incident::{Channel, Severity, Status, Transition, workflow};
-use sinergi_store::{ReportFilter, ReportRecord};
+use sinergi_domain::incident::{Channel, Status};
+use sinergi_store::ReportFilter;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
@@ -22,87 +22,10 @@ use crate::api::page_param;
 use crate::api::{ApiJson, ApiPath, ApiQuery, parse_code};
 use crate::error::{ApiError, Code, ErrorBody};
 use crate::incident::service::{self, Actor, MoveFields, Reporter};
+use crate::incident::views::*;
 use crate::lang::ApiLang;
 use crate::registry::api::dto::LatLngDto;
 use crate::trust::auth::{self, Credential, CurrentUser, Origin};
-
-/// A report as the API shows it.
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct ReportDto {
-    pub id: i64,
-    /// `LK-000123` for an incident report (*laporan kejadian*), `LI-000123` for an intelligence report.
-    pub reference: String,
-    /// `incident` or `intelligence`.
-    pub kind: String,
-    pub category: String,
-    pub category_label: String,
-    /// 1 (low) to 4 (critical).
-    pub severity: u8,
-    pub status: String,
-    pub status_label: String,
-    /// Milliseconds since the Unix epoch.
-    pub occurred_at_ms: i64,
-    pub reported_at_ms: i64,
-    pub updated_at_ms: i64,
-    pub village_code: String,
-    pub tps_id: Option<i64>,
-    pub location: Option<LatLngDto>,
-    pub description: String,
-    pub source_agency: String,
-    pub source_person: String,
-    /// `web`, `api`, `sms`, `chat` or `field`.
-    pub channel: String,
-    /// `biasa`, `terbatas` or `rahasia`.
-    pub classification: String,
-    /// Set when the report has missed its time limit (docs/incidents.md, "Escalation").
-    pub overdue: Option<OverdueDto>,
-}
-
-/// A missed time limit.
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct OverdueDto {
-    /// `verify` (not verified in time) or `act` (verified, nobody started in time).
-    pub stage: String,
-    /// When the limit passed (ms since the epoch).
-    pub due_at_ms: i64,
-    /// How far up the chain it is escalated: 1 or 2.
-    pub steps: u8,
-}
-
-/// The reference officers quote: the kind's initials and the id.
-impl ReportDto {
-    pub(crate) fn new(r: ReportRecord, state: &AppState, lang: Lang) -> ReportDto {
-        let taxonomy = &state.desk.taxonomy();
-        let overdue = Severity::from_number(i64::from(r.severity))
-            .and_then(|severity| taxonomy.overdue(severity, r.status, r.status_since_ms, auth::now_ms()));
-        ReportDto {
-            overdue: overdue.map(|o| OverdueDto {
-                stage: o.stage.as_str().to_owned(),
-                due_at_ms: o.due_at_ms,
-                steps: o.steps,
-            }),
-            reference: r.kind.reference(r.id),
-            id: r.id.0,
-            category_label: taxonomy.category(&r.category).map_or(r.category.clone(), |c| c.label.get(lang).to_owned()),
-            category: r.category,
-            kind: r.kind.as_str().to_owned(),
-            severity: r.severity,
-            status_label: r.status.label(lang).to_owned(),
-            status: r.status.as_str().to_owned(),
-            occurred_at_ms: r.occurred_at_ms,
-            reported_at_ms: r.reported_at_ms,
-            updated_at_ms: r.updated_at_ms,
-            village_code: r.village_code.to_string(),
-            tps_id: r.tps_id,
-            location: r.location.map(|l| LatLngDto { lat: l.lat, lng: l.lng }),
-            description: r.description,
-            source_agency: r.source_agency.as_str().to_owned(),
-            source_person: r.source_person,
-            channel: r.channel.as_str().to_owned(),
-            classification: r.classification.as_str().to_owned(),
-        }
-    }
-}
 
 /// A new report. Give its place as a TPS, a village, or coordinates (placed in the village whose boundary holds
 /// them, else the village with the nearest centre within 15 km).
@@ -272,166 +195,6 @@ pub async fn list(
         per_page: page.size,
         total,
     }))
-}
-
-/// One entry of a report's history.
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct ReportEventDto {
-    pub at_ms: i64,
-    pub actor: String,
-    /// `create`, or the move: `verify`, `reject`, `assign`, `start`, `resolve`, `close`, `reopen`.
-    pub action: String,
-    pub from_status: Option<String>,
-    pub to_status: String,
-    /// For a rejection: `hoax`, `duplicate`, `not_election` or `other`.
-    pub reject_reason: Option<String>,
-    pub reason: String,
-}
-
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct CommentDto {
-    pub id: i64,
-    pub at_ms: i64,
-    pub author: String,
-    pub agency: String,
-    pub body: String,
-}
-
-/// A unit a report was routed to.
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct RouteDto {
-    pub unit_code: String,
-    pub unit_name: String,
-    pub agency: String,
-    /// `responsible` (must act) or `informed`.
-    pub role: String,
-}
-
-/// A report with its history and its comments.
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct ReportDetailDto {
-    pub report: ReportDto,
-    /// The units that must act on it, then those informed.
-    pub routes: Vec<RouteDto>,
-    pub history: Vec<ReportEventDto>,
-    pub comments: Vec<CommentDto>,
-    /// The moves the user may make now (the workflow's, before the reporter rule).
-    pub moves: Vec<String>,
-    /// The agencies it was shared with, revoked shares too, oldest first.
-    pub shares: Vec<ShareDto>,
-    /// Its probable duplicates that the user may read, nearest first.
-    pub duplicates: Vec<DuplicateDto>,
-}
-
-/// A share of a report with an agency.
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct ShareDto {
-    pub agency: String,
-    pub shared_at_ms: i64,
-    pub shared_by: String,
-    pub reason: String,
-    /// Set once revoked.
-    pub revoked_at_ms: Option<i64>,
-    pub revoked_by: Option<String>,
-    pub revoke_reason: Option<String>,
-    pub active: bool,
-}
-
-impl From<sinergi_store::ShareRecord> for ShareDto {
-    fn from(s: sinergi_store::ShareRecord) -> ShareDto {
-        ShareDto {
-            active: s.revoked_at_ms.is_none(),
-            agency: s.agency,
-            shared_at_ms: s.shared_at_ms,
-            shared_by: s.shared_by,
-            reason: s.reason,
-            revoked_at_ms: s.revoked_at_ms,
-            revoked_by: s.revoked_by,
-            revoke_reason: s.revoke_reason,
-        }
-    }
-}
-
-/// A probable duplicate, seen from one report: the other report of the pair.
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct DuplicateDto {
-    pub other_id: i64,
-    pub other_reference: String,
-    /// Whether the other report is the earlier one (then this one is the probable copy).
-    pub other_is_earlier: bool,
-    /// Metres between the two places.
-    pub distance_m: f64,
-    /// Minutes between the two times of event.
-    pub gap_minutes: i64,
-    /// `probable`, `confirmed` or `dismissed`.
-    pub status: String,
-    pub decided_by: Option<String>,
-    pub decided_at_ms: Option<i64>,
-}
-
-impl DuplicateDto {
-    pub(crate) fn new(d: sinergi_store::DuplicateRecord, this: ReportId, other: &ReportRecord) -> DuplicateDto {
-        DuplicateDto {
-            other_id: other.id.0,
-            other_reference: other.kind.reference(other.id),
-            other_is_earlier: d.report_id == this,
-            distance_m: (d.distance_m * 10.0).round() / 10.0,
-            gap_minutes: d.gap_ms / 60_000,
-            status: d.status,
-            decided_by: d.decided_by,
-            decided_at_ms: d.decided_at_ms,
-        }
-    }
-}
-
-/// A report with its routes, history, comments, shares, the moves the user may make and the probable duplicates
-/// the user may see (the API's answer and the report page's content).
-pub(crate) async fn detail(
-    state: &AppState,
-    current: &CurrentUser,
-    record: ReportRecord,
-    lang: Lang,
-) -> Result<ReportDetailDto, ApiError> {
-    let id = record.id;
-    let status = record.status;
-    let history = state.store.report_history(id).await?;
-    let comments = state.store.comments(id).await?;
-    let routes = state.store.report_routes(id).await?;
-    let moves = if current.viewer.may(Action::HandleReports) {
-        Transition::ALL
-            .into_iter()
-            .filter(|t| workflow::next(status, *t).is_some())
-            .map(|t| t.as_str().to_owned())
-            .collect()
-    } else {
-        Vec::new()
-    };
-    Ok(ReportDetailDto {
-        report: ReportDto::new(record, state, lang),
-        routes: routes
-            .into_iter()
-            .map(|r| RouteDto { unit_code: r.unit_code, unit_name: r.unit_name, agency: r.agency, role: r.role })
-            .collect(),
-        history: history
-            .into_iter()
-            .map(|h| ReportEventDto {
-                at_ms: h.at_ms,
-                actor: h.actor,
-                action: h.action,
-                from_status: h.from_status,
-                to_status: h.to_status,
-                reject_reason: h.reject_reason,
-                reason: h.reason,
-            })
-            .collect(),
-        comments: comments
-            .into_iter()
-            .map(|c| CommentDto { id: c.id, at_ms: c.at_ms, author: c.author, agency: c.agency, body: c.body })
-            .collect(),
-        moves,
-        shares: state.store.report_shares(id).await?.into_iter().map(ShareDto::from).collect(),
-        duplicates: super::desk::visible_duplicates(state, current, id).await?,
-    })
 }
 
 /// A report, its history and its comments.
@@ -621,37 +384,6 @@ pub async fn queue(
         resolved: get(Status::Resolved),
         by_status: counts.into_iter().collect(),
     }))
-}
-
-/// An overdue report, and the units it is escalated to.
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct EscalationDto {
-    pub report: ReportDto,
-    /// The units above those responsible, as far up as the report is escalated (Polsek → Polres → Polda).
-    pub escalated_to: Vec<RouteDto>,
-}
-
-/// The escalation panel as the API answers it and the page shows it.
-pub(crate) fn escalation_panel(
-    state: &AppState,
-    overdue: Vec<(ReportRecord, sinergi_domain::incident::escalation::Overdue, Vec<sinergi_domain::Unit>)>,
-    lang: Lang,
-) -> Vec<EscalationDto> {
-    overdue
-        .into_iter()
-        .map(|(record, _, units)| EscalationDto {
-            report: ReportDto::new(record, state, lang),
-            escalated_to: units
-                .into_iter()
-                .map(|u| RouteDto {
-                    agency: u.kind.agency().as_str().to_owned(),
-                    unit_code: u.code,
-                    unit_name: u.name,
-                    role: "escalated".into(),
-                })
-                .collect(),
-        })
-        .collect()
 }
 
 /// The escalation panel: the reports in the user's territory and clearance that have missed their time limit

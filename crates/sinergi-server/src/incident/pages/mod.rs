@@ -32,9 +32,9 @@ use sinergi_store::{Page, RegionInfo, ReportFilter, StoreError};
 
 use crate::AppState;
 use crate::error::{ApiError, Code};
-use crate::incident::api::export::{FilterText, places, villages};
-use crate::incident::api::reports::{self, OverdueDto, ReportDto};
 use crate::incident::service::{self, Actor, DeskError, MoveFields};
+use crate::incident::views::{self, OverdueDto, ReportDto};
+use crate::incident::views::{FilterText, places, villages};
 use crate::lang::PageLang;
 use crate::pages::{CheckedForm, Chrome, PageError, internal, percent_encode, wib};
 use crate::registry::pages::region_href;

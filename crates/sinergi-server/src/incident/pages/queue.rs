@@ -122,7 +122,7 @@ pub async fn escalations(
 ) -> Result<EscalationsPage, PageError> {
     let chrome = Chrome::new(&state, lang, &uri, "incidents", Some(&current)).await;
     let panel = match service::overdue_reports(&state, &current.viewer).await {
-        Ok(overdue) => reports::escalation_panel(&state, overdue, lang),
+        Ok(overdue) => views::escalation_panel(&state, overdue, lang),
         Err(e) => return Err(page_error(chrome, e.to_api(lang))),
     };
     let dtos: Vec<&ReportDto> = panel.iter().map(|e| &e.report).collect();

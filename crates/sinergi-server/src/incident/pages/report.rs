@@ -135,7 +135,7 @@ async fn render(
         Ok(record) => record,
         Err(e) => return Err(page_error(chrome, e.to_api(lang))),
     };
-    let detail = match reports::detail(state, current, record, lang).await {
+    let detail = match views::detail(state, current, record, lang).await {
         Ok(detail) => detail,
         Err(e) => return Err(page_error(chrome, e)),
     };

@@ -183,7 +183,7 @@ pub async fn map(
         return Err(ApiError::new(Code::MapNeedsRegency, Msg::MapNeedsRegency));
     }
     let set = match &query.set {
-        Some(id) => Some(crate::vulnerability::api::tps::load_set(&state, id).await?),
+        Some(id) => Some(crate::vulnerability::views::load_set(&state, id).await?),
         None => None,
     };
     let body = map_geojson(&state, &current.viewer, region, set.as_ref(), lang).await?;
@@ -204,7 +204,7 @@ pub(crate) async fn map_geojson(
         None => Vec::new(),
     };
     let facts = match set {
-        Some(set) => crate::vulnerability::api::tps::area_facts(state, viewer, set, &code).await?,
+        Some(set) => crate::vulnerability::views::area_facts(state, viewer, set, &code).await?,
         None => Default::default(),
     };
     let class_of: std::collections::HashMap<i64, &sinergi_store::TpsClassRecord> =
