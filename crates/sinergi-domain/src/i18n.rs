@@ -787,6 +787,27 @@ messages! {
     CliTaxonomyInUse => "Kategori ini masih dipakai laporan yang tersimpan dan tidak boleh dihapus: {categories}. Tidak ada yang disimpan." / "These categories are still used by stored reports and cannot be dropped: {categories}. Nothing was stored.",
     CliTaxonomyNoReason => "--reason tidak boleh kosong: tulis mengapa aturan diubah." / "--reason must not be empty: say why the rules change.",
     CliTaxonomyLoaded => "Taksonomi {id} versi {version} disimpan sebagai versi {stored}; server yang berjalan memakainya dalam beberapa detik." / "Taxonomy {id} version {version} stored as version {stored}; running servers put it in force within a few seconds.",
+    // The election calendar: stages and operation phases as data, the countdown, iCalendar (domain
+    // coordination/calendar; issue 18)
+    CalKindStage => "tahapan" / "election stage",
+    CalKindOperation => "fase operasi" / "operation phase",
+    CalVotingDay => "hari pemungutan suara" / "voting day",
+    CalDaysToVoting => "{days} hari menuju hari pemungutan suara" / "{days} days to voting day",
+    CalVotingTomorrow => "Besok hari pemungutan suara" / "Voting day is tomorrow",
+    CalVotingToday => "Hari ini hari pemungutan suara" / "Today is voting day",
+    CalVotingYesterday => "Kemarin hari pemungutan suara" / "Voting day was yesterday",
+    CalDaysAfterVoting => "{days} hari setelah hari pemungutan suara" / "{days} days after voting day",
+    CalNoStageInForce => "Tidak ada tahapan yang sedang berlangsung" / "No stage is in progress",
+    CalNextStage => "Tahapan berikutnya: {stage}, mulai {date}" / "Next stage: {stage}, from {date}",
+    CalPlaceStage => "tahapan ke-{n}, {field}" / "stage {n}, {field}",
+    CalPlaceOperation => "fase operasi ke-{n}, {field}" / "operation phase {n}, {field}",
+    CalBadId => "pengenal `{id}` tidak sah: huruf kecil a-z, angka atau '_', diawali huruf, paling panjang {max} karakter" / "invalid id `{id}`: lowercase a-z, digits or '_', starting with a letter, at most {max} characters",
+    CalBadDate => "`{value}` bukan tanggal YYYY-MM-DD yang ada di kalender" / "`{value}` is not a calendar date YYYY-MM-DD",
+    CalEndBeforeStart => "berakhir {end}, sebelum mulai {start}" / "ends on {end}, before it starts on {start}",
+    CalHalfNote => "isi note dan note_en keduanya, atau kosongkan keduanya" / "give both note and note_en, or neither",
+    CalNoStages => "kalender tanpa tahapan ([[stage]])" / "a calendar without stages ([[stage]])",
+    CalNoVotingStage => "tidak ada tahapan `{id}` yang memuat hari pemungutan suara" / "there is no stage `{id}` to hold the voting day",
+    CalVotingOutsideStage => "hari pemungutan suara {day} di luar tahapan `{id}` ({start} s.d. {end})" / "voting day {day} lies outside the stage `{id}` ({start} to {end})",
 }
 
 impl fmt::Display for Lang {
