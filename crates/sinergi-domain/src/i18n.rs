@@ -808,6 +808,20 @@ messages! {
     CalNoStages => "kalender tanpa tahapan ([[stage]])" / "a calendar without stages ([[stage]])",
     CalNoVotingStage => "tidak ada tahapan `{id}` yang memuat hari pemungutan suara" / "there is no stage `{id}` to hold the voting day",
     CalVotingOutsideStage => "hari pemungutan suara {day} di luar tahapan `{id}` ({start} s.d. {end})" / "voting day {day} lies outside the stage `{id}` ({start} to {end})",
+    IcsPlaceLine => "baris {line}" / "line {line}",
+    IcsNoCalendar => "bukan berkas iCalendar: tidak ada BEGIN:VCALENDAR" / "not an iCalendar file: there is no BEGIN:VCALENDAR",
+    IcsBadLine => "baris ini bukan NAMA:NILAI" / "this line is not NAME:VALUE",
+    IcsUnterminated => "BEGIN:{component} tanpa END:{component}" / "BEGIN:{component} without END:{component}",
+    IcsUnexpectedEnd => "END:{component} tanpa BEGIN:{component} sebelumnya" / "END:{component} without a BEGIN:{component} before it",
+    IcsOutsideComponent => "{property} di luar BEGIN…END" / "{property} outside any BEGIN…END",
+    IcsMissing => "VEVENT tanpa {property}" / "a VEVENT without {property}",
+    IcsDuplicate => "{property} muncul lebih dari sekali dalam satu VEVENT" / "{property} appears more than once in one VEVENT",
+    IcsBadDate => "{property}: `{value}` bukan tanggal YYYYMMDD yang ada di kalender" / "{property}: `{value}` is not a calendar date YYYYMMDD",
+    IcsNotAllDay => "{property}: `{value}` memuat jam; hanya acara sepanjang hari (VALUE=DATE) yang dibaca" / "{property}: `{value}` has a time of day; only all-day events (VALUE=DATE) are read",
+    IcsEndNotAfterStart => "DTEND {end} harus sesudah DTSTART {start} (hari DTEND tidak termasuk)" / "DTEND {end} must come after DTSTART {start} (the DTEND day is not included)",
+    IcsBadEscape => "{property}: `{sequence}` bukan escape teks yang sah (\\\\, \\;, \\, atau \\n)" / "{property}: `{sequence}` is not a valid text escape (\\\\, \\;, \\, or \\n)",
+    IcsBadText => "{property}: {detail}" / "{property}: {detail}",
+    IcsUnsupported => "{property} (acara berulang atau durasi) tidak didukung; tulis DTSTART dan DTEND" / "{property} (repeating events or durations) is not supported; give DTSTART and DTEND",
 }
 
 impl fmt::Display for Lang {

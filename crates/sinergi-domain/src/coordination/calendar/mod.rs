@@ -10,9 +10,11 @@
 //! else the entry (`stage[3]`, counted from 1) and its field.
 //!
 //! [`Calendar::current`] answers what a page shows: the stages and phases in force on a day, the next stage, the
-//! days to voting day. [`Date`] is the calendar's own date type (`date.rs`).
+//! days to voting day. [`Calendar::to_ics`] writes the calendar as iCalendar (RFC 5545) and [`from_ics`] reads
+//! such a file back (`ics.rs`); [`Date`] is the calendar's own date type (`date.rs`).
 
 pub mod date;
+pub mod ics;
 
 use serde::Deserialize;
 
@@ -21,6 +23,7 @@ use crate::import::Problem;
 use crate::text::{self, Lines};
 
 pub use date::{Date, Weekday};
+pub use ics::{IcsError, IcsEvent, IcsProblem, from_ics};
 
 /// A text in Bahasa Indonesia and English.
 pub use crate::vulnerability::Text;
@@ -456,6 +459,13 @@ impl Calendar {
             next_stage,
             days_to_voting: self.days_to_voting(today),
         }
+    }
+
+    /// The calendar as iCalendar (RFC 5545), its texts in `lang`: one all-day event per entry. `stamp_ms` (ms since
+    /// the epoch, UTC) is written as every event's DTSTAMP: the caller passes the time the calendar was last
+    /// changed (a stored version's time), never the clock, so the same calendar always gives the same bytes.
+    pub fn to_ics(&self, lang: Lang, stamp_ms: i64) -> String {
+        ics::write(self, lang, stamp_ms)
     }
 }
 
