@@ -5,6 +5,7 @@
 //! output. Storage, HTTP and the command line build on this crate; it knows nothing of them.
 
 // One module per capability, under the name it has in every crate.
+pub mod coordination;
 pub mod early_warning;
 pub mod incident;
 pub mod registry;
