@@ -1,23 +1,22 @@
-//! The API and the pages through the real application on a random port, on SQLite and on PostgreSQL.
+//! The registry through the real application on a random port, on SQLite and on PostgreSQL: regions, TPS,
+//! agencies and units, the map's data, the OpenAPI document, health, and the pages; the map itself in a browser
+//! (`browser`).
 
-#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
+mod browser;
 
-mod common;
-
-use common::{add_user, seed_small, signed_in, spawn};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sinergi_domain::trust::auth::Role;
 use sinergi_server::ServerConfig;
 use sinergi_store::testing::TestDb;
 
+use crate::helpers::{OPS, PASSWORD, TestApp, add_user, client, seed_small};
+
 /// The small registry, an operator of the Polres of 15.07 signed in, and the application serving them.
 async fn app(db: &TestDb) -> (String, reqwest::Client) {
-    seed_small(&*db.store).await;
-    add_user(&*db.store, "ops", Role::Operator, "polres-15.07", false).await;
-    let base = spawn(db.store.clone(), ServerConfig::default()).await;
-    let client = signed_in(&base, "ops").await;
-    (base, client)
+    let app = TestApp::small(db, &[OPS]).await;
+    let client = app.signed_in("ops").await;
+    (app.base, client)
 }
 
 async fn get_json(client: &reqwest::Client, url: String) -> (StatusCode, Value) {
@@ -292,34 +291,6 @@ async fn openapi_describes_every_route(db: &TestDb) {
     }
 }
 
-/// A row written into the audit log around the application stops every audited change with a clear 503, sign-in
-/// included, and writes nothing.
-async fn a_broken_audit_chain_is_a_clear_503(db: &TestDb) {
-    let (base, client) = app(db).await;
-    db.execute_raw(
-        "INSERT INTO audit_log (seq, at_ms, actor, action, target, detail, origin, prev_hash, hash) \
-         SELECT seq + 1, 1, 'penyusup', 'x', 'x', '', 'db', 'p', 'h' FROM audit_head",
-    )
-    .await
-    .unwrap();
-    let tps = json!({"village_code": "15.07.01.2002", "number": 7, "voters": 100, "access": "road"});
-    let response = client.post(format!("{base}/api/v1/tps?lang=en")).json(&tps).send().await.unwrap();
-    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
-    let body: Value = response.json().await.unwrap();
-    assert_eq!(body["code"], "audit_chain_broken");
-    assert!(body["message"].as_str().unwrap().contains("sinergi audit verify"), "{body}");
-    let login = common::client()
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"username": "ops", "password": common::PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(login.status(), StatusCode::SERVICE_UNAVAILABLE);
-    assert_eq!(login.json::<Value>().await.unwrap()["code"], "audit_chain_broken");
-    let (_, page) = get_json(&client, format!("{base}/api/v1/tps?region=15.07.01.2002")).await;
-    assert_eq!(page["total"], 1, "nothing written");
-}
-
 /// A database that refuses writes: `/health` says the server is not ready, and a write (a sign-in) is a 503, not
 /// a 500. PostgreSQL in read-only mode cannot even be opened (its migrations need writes): the store says so,
 /// which `serve` reports.
@@ -331,14 +302,14 @@ async fn a_read_only_database_is_not_ready(db: &TestDb) {
         Err(sinergi_store::StoreError::ReadOnly(_)) if !db.url.starts_with("sqlite:") => return,
         Err(other) => panic!("{other:?}"),
     };
-    let base = spawn(store, ServerConfig::default()).await;
-    let anonymous = common::client();
+    let base = TestApp::spawn(store, ServerConfig::default()).await.base;
+    let anonymous = client();
     let health = anonymous.get(format!("{base}/api/v1/health")).send().await.unwrap();
     assert_eq!(health.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(health.json::<Value>().await.unwrap()["code"], "unavailable");
     let login = anonymous
         .post(format!("{base}/api/v1/auth/login?lang=en"))
-        .json(&json!({"username": "ops", "password": common::PASSWORD}))
+        .json(&json!({"username": "ops", "password": PASSWORD}))
         .send()
         .await
         .unwrap();
@@ -347,7 +318,7 @@ async fn a_read_only_database_is_not_ready(db: &TestDb) {
     assert_eq!(body["code"], "unavailable");
     assert!(body["message"].as_str().unwrap().contains("can only be read"), "{body}");
     // The writable database next to it is healthy.
-    let healthy = spawn(db.store.clone(), ServerConfig::default()).await;
+    let healthy = TestApp::spawn(db.store.clone(), ServerConfig::default()).await.base;
     assert_eq!(anonymous.get(format!("{healthy}/api/v1/health")).send().await.unwrap().status(), StatusCode::OK);
 }
 
@@ -422,7 +393,6 @@ async fn pages_render_in_both_languages_and_escape_text(db: &TestDb) {
 }
 
 sinergi_store::backend_tests!(
-    a_broken_audit_chain_is_a_clear_503,
     a_read_only_database_is_not_ready,
     regions_hierarchy_and_search,
     errors_are_json_with_stable_codes_in_both_languages,

@@ -3,11 +3,6 @@
 //! what was typed), an agency's queue, the escalation panel, the CSV and GeoJSON export row by row, and that a
 //! report outside the territory or above the clearance appears nowhere.
 
-#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
-
-mod common;
-
-use common::{add_user, code, seed_small, signed_in, spawn};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sinergi_domain::AgencyKind;
@@ -15,9 +10,11 @@ use sinergi_domain::LatLng;
 use sinergi_domain::incident::routing::{RouteRole, Routed};
 use sinergi_domain::incident::{Channel, ReportKind, Severity};
 use sinergi_domain::trust::auth::{Classification, Role};
-use sinergi_server::ServerConfig;
 use sinergi_store::NewReport;
 use sinergi_store::testing::TestDb;
+
+use crate::helpers::browser::Chromium;
+use crate::helpers::{OPS, OPS_SABAK, PASSWORD, PENGAMAT, TestApp, code, csrf, get_html, post_form};
 
 /// 2024-11-27 09:30 WIB.
 const NINE_THIRTY: i64 = 1_732_674_600_000;
@@ -25,7 +22,7 @@ const MINUTE: i64 = 60_000;
 
 /// The desk the tests read: three reports of November 2024 (long overdue, never moved) and the accounts.
 struct Desk {
-    base: String,
+    app: TestApp,
     /// A clash in Desa Satu (15.07.01.2001) with its own coordinates, routed to the Polsek; biasa.
     a: i64,
     /// A power outage in Kelurahan Tiga (15.07.02.1001), placed at the village's centre; biasa, from PLN.
@@ -62,12 +59,7 @@ fn report(category: &str, severity: Severity, village: &str, at: i64, descriptio
 }
 
 async fn setup(db: &TestDb) -> Desk {
-    let store = &*db.store;
-    seed_small(store).await;
-    add_user(store, "ops", Role::Operator, "polres-15.07", false).await;
-    add_user(store, "ops.sabak", Role::Operator, "polsek-15.07.01", false).await;
-    add_user(store, "pengamat", Role::Observer, "polres-15.07", false).await;
-    add_user(store, "kpu.luar", Role::External, "ppk-15.07.01", false).await;
+    let app = TestApp::small(db, &[OPS, OPS_SABAK, PENGAMAT, ("kpu.luar", Role::External, "ppk-15.07.01")]).await;
     let a = NewReport {
         location: Some(LatLng::new(-1.05, 103.85)),
         routes: vec![routed("polsek-15.07.01", RouteRole::Responsible), routed("polres-15.07", RouteRole::Informed)],
@@ -98,15 +90,8 @@ async fn setup(db: &TestDb) -> Desk {
             "Info: pembagian sembako malam ini",
         )
     };
-    let filed = store.file_reports(&[a, b, c]).await.unwrap();
-    let base = spawn(db.store.clone(), ServerConfig::default()).await;
-    Desk { base, a: filed[0].id().0, b: filed[1].id().0, c: filed[2].id().0 }
-}
-
-async fn get(client: &reqwest::Client, url: String) -> (StatusCode, String) {
-    let response = client.get(url).send().await.unwrap();
-    let status = response.status();
-    (status, response.text().await.unwrap())
+    let filed = db.store.file_reports(&[a, b, c]).await.unwrap();
+    Desk { app, a: filed[0].id().0, b: filed[1].id().0, c: filed[2].id().0 }
 }
 
 /// The references of the report rows of a page, in order.
@@ -122,26 +107,13 @@ fn li(id: i64) -> String {
     format!("LI-{id:06}")
 }
 
-/// The session's CSRF token, which page forms carry as a field.
-async fn csrf(client: &reqwest::Client, base: &str) -> String {
-    let me: Value = client.get(format!("{base}/api/v1/auth/me")).send().await.unwrap().json().await.unwrap();
-    me["csrf_token"].as_str().unwrap().to_owned()
-}
-
-/// Posts a page form; the status, the `Location` and the page.
-async fn post(client: &reqwest::Client, url: String, fields: &[(&str, &str)]) -> (StatusCode, String, String) {
-    let response = client.post(url).form(fields).send().await.unwrap();
-    let status = response.status();
-    let location = response.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or_default().to_owned();
-    (status, location, response.text().await.unwrap())
-}
-
 async fn the_list_filters_by_every_field_and_pages(db: &TestDb) {
-    let Desk { base, a, b, c } = setup(db).await;
-    let ops = signed_in(&base, "ops").await;
+    let Desk { app, a, b, c } = setup(db).await;
+    let base = &app.base;
+    let ops = app.signed_in("ops").await;
     let list = |query: &str| format!("{base}/incidents?{query}");
 
-    let (status, html) = get(&ops, list("")).await;
+    let (status, html) = get_html(&ops, list("")).await;
     assert_eq!(status, StatusCode::OK, "{html}");
     assert_eq!(references(&html), [lk(b), lk(a), li(c)], "newest event first");
     assert!(html.contains("Bentrok antarpendukung") && html.contains("Desa Satu") && html.contains("Kelurahan Tiga"));
@@ -164,12 +136,12 @@ async fn the_list_filters_by_every_field_and_pages(db: &TestDb) {
         ("open=true", vec![lk(b), lk(a), li(c)]),
         ("category=&status=&severity=&region=", vec![lk(b), lk(a), li(c)]),
     ] {
-        let (status, html) = get(&ops, list(query)).await;
+        let (status, html) = get_html(&ops, list(query)).await;
         assert_eq!((status, references(&html)), (StatusCode::OK, expected), "{query}");
     }
     // The form shows the filters in force, and the downloads carry them.
     // Askama writes `&` in attributes as `&#38;`.
-    let (_, html) = get(&ops, list("category=bentrok&open=true")).await;
+    let (_, html) = get_html(&ops, list("category=bentrok&open=true")).await;
     let html = html.replace("&#38;", "&");
     assert!(html.contains("<option value=\"bentrok\" selected>"), "{html}");
     assert!(html.contains("name=\"open\" value=\"true\" checked"));
@@ -178,14 +150,14 @@ async fn the_list_filters_by_every_field_and_pages(db: &TestDb) {
     assert!(html.contains("data-frame-url=\"/api/v1/regions/15.07/map\""), "the regency frames the map");
     // A bad filter is named on the page.
     for (query, named) in [("severity=9", "severity"), ("from=27-11-2024", "from"), ("region=15.7", "region")] {
-        let (status, html) = get(&ops, list(query)).await;
+        let (status, html) = get_html(&ops, list(query)).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{query}");
         assert!(html.contains("id=\"filter-error\"") && html.contains(named), "{query}: {html}");
     }
 
     // The map's data: the same reports as points, with what a popup shows and no more.
     let map = |query: &str| format!("{base}/incidents/map.geojson?{query}");
-    let (status, body) = get(&ops, map("")).await;
+    let (status, body) = get_html(&ops, map("")).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let points: Value = serde_json::from_str(&body).unwrap();
     assert_eq!((points["total"].as_u64(), points["shown"].as_u64()), (Some(3), Some(3)));
@@ -206,26 +178,26 @@ async fn the_list_filters_by_every_field_and_pages(db: &TestDb) {
     let popup = &points["features"][1]["properties"];
     assert_eq!((popup["status_label"].as_str(), popup["overdue"].as_bool()), (Some("dilaporkan"), Some(true)));
     assert!(popup.get("description").is_none() && popup.get("source_person").is_none(), "{popup}");
-    let (status, body) = get(&ops, map("severity=9")).await;
+    let (status, body) = get_html(&ops, map("severity=9")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["code"], "invalid_query");
 
     // Territory and clearance: the district operator sees 15.07.01 only; the observer no terbatas report.
-    let sabak = signed_in(&base, "ops.sabak").await;
-    let (_, html) = get(&sabak, list("")).await;
+    let sabak = app.signed_in("ops.sabak").await;
+    let (_, html) = get_html(&sabak, list("")).await;
     assert_eq!(references(&html), [lk(a), li(c)]);
-    let (_, html) = get(&sabak, list("region=15.07.02")).await;
+    let (_, html) = get_html(&sabak, list("region=15.07.02")).await;
     assert_eq!(references(&html), Vec::<String>::new(), "another district is empty, not an error");
-    let observer = signed_in(&base, "pengamat").await;
-    let (_, html) = get(&observer, list("")).await;
+    let observer = app.signed_in("pengamat").await;
+    let (_, html) = get_html(&observer, list("")).await;
     assert_eq!(references(&html), [lk(b), lk(a)]);
-    let (_, body) = get(&observer, map("")).await;
+    let (_, body) = get_html(&observer, map("")).await;
     assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["total"], 2);
     // The external KPU account sees only what concerns KPU: none of these Polri reports.
-    let external = signed_in(&base, "kpu.luar").await;
-    let (status, html) = get(&external, list("")).await;
+    let external = app.signed_in("kpu.luar").await;
+    let (status, html) = get_html(&external, list("")).await;
     assert_eq!((status, references(&html)), (StatusCode::OK, Vec::<String>::new()));
-    let (status, body) = get(&external, map("")).await;
+    let (status, body) = get_html(&external, map("")).await;
     assert_eq!((status, serde_json::from_str::<Value>(&body).unwrap()["total"].as_u64()), (StatusCode::OK, Some(0)));
 
     // Paging: 50 a page, with links that keep the filters.
@@ -233,23 +205,24 @@ async fn the_list_filters_by_every_field_and_pages(db: &TestDb) {
         .map(|i| report("lainnya", Severity::Low, "15.07.02.1001", NINE_THIRTY + (200 + i) * MINUTE, "Lain-lain"))
         .collect();
     db.store.file_reports(&more).await.unwrap();
-    let (_, first) = get(&ops, list("category=lainnya")).await;
+    let (_, first) = get_html(&ops, list("category=lainnya")).await;
     let first = first.replace("&#38;", "&");
     assert_eq!(references(&first).len(), 50);
     assert!(first.contains("Halaman 1 dari 2 · 51 laporan"), "{first}");
     assert!(first.contains("href=\"/incidents?category=lainnya&page=2\""));
-    let (_, second) = get(&ops, list("category=lainnya&page=2")).await;
+    let (_, second) = get_html(&ops, list("category=lainnya&page=2")).await;
     assert_eq!(references(&second).len(), 1);
     assert!(second.contains("rel=\"prev\"") && !second.contains("rel=\"next\""));
 }
 
 async fn the_report_page_moves_and_comments(db: &TestDb) {
-    let Desk { base, a, b, c } = setup(db).await;
-    let ops = signed_in(&base, "ops").await;
-    let sabak = signed_in(&base, "ops.sabak").await;
+    let Desk { app, a, b, c } = setup(db).await;
+    let base = &app.base;
+    let ops = app.signed_in("ops").await;
+    let sabak = app.signed_in("ops.sabak").await;
     let page = |id: i64| format!("{base}/incidents/{id}");
 
-    let (status, html) = get(&ops, page(a)).await;
+    let (status, html) = get_html(&ops, page(a)).await;
     assert_eq!(status, StatusCode::OK, "{html}");
     for text in [
         lk(a).as_str(),
@@ -276,18 +249,18 @@ async fn the_report_page_moves_and_comments(db: &TestDb) {
     assert!(!html.contains("<option value=\"close\""));
 
     // A move through the form: it lands in the history, with who and from → to.
-    let token = csrf(&sabak, &base).await;
+    let token = csrf(&sabak, base).await;
     let (status, location, _) =
-        post(&sabak, format!("{}/move", page(a)), &[("csrf", &token), ("action", "verify"), ("reason", "")]).await;
+        post_form(&sabak, format!("{}/move", page(a)), &[("csrf", &token), ("action", "verify"), ("reason", "")]).await;
     assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, format!("/incidents/{a}?saved=move").as_str()));
-    let (_, html) = get(&sabak, format!("{}?saved=move", page(a))).await;
+    let (_, html) = get_html(&sabak, format!("{}?saved=move", page(a))).await;
     assert!(html.contains("Langkah disimpan: status kini terverifikasi."), "{html}");
     assert!(html.contains("Petugas ops.sabak") || html.contains("ops.sabak"), "who moved it");
     assert!(html.contains("dilaporkan → terverifikasi"));
     assert!(html.contains("<option value=\"assign\">tugaskan</option>") && !html.contains("<option value=\"verify\""));
 
     // A move the workflow does not allow: refused on the page, the typed reason kept.
-    let (status, _, html) = post(
+    let (status, _, html) = post_form(
         &sabak,
         format!("{}/move", page(a)),
         &[("csrf", &token), ("action", "close"), ("reason", "Sudah aman <b>")],
@@ -299,20 +272,20 @@ async fn the_report_page_moves_and_comments(db: &TestDb) {
     let typed = html.split("name=\"reason\"").nth(1).and_then(|s| s.split("</textarea>").next()).unwrap_or_default();
     assert!(typed.ends_with(">Sudah aman &#60;b&#62;"), "the reason as typed, escaped: {typed}");
     // A rejection without its kind names the field; the reason stays.
-    let (status, _, html) = post(
+    let (status, _, html) = post_form(
         &ops,
         format!("{}/move", page(c)),
-        &[("csrf", &csrf(&ops, &base).await), ("action", "reject"), ("reject_reason", ""), ("reason", "Foto lama")],
+        &[("csrf", &csrf(&ops, base).await), ("action", "reject"), ("reject_reason", ""), ("reason", "Foto lama")],
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
     assert!(html.contains("Langkah tidak disimpan: Jenis penolakan: wajib diisi"), "{html}");
     assert!(html.contains(">Foto lama</textarea>") && html.contains("<option value=\"reject\" selected>"));
     // An unknown kind of rejection is named as a field of the API.
-    let (status, _, html) = post(
+    let (status, _, html) = post_form(
         &ops,
         format!("{}/move", page(c)),
-        &[("csrf", &csrf(&ops, &base).await), ("action", "reject"), ("reject_reason", "bohong"), ("reason", "x")],
+        &[("csrf", &csrf(&ops, base).await), ("action", "reject"), ("reject_reason", "bohong"), ("reason", "x")],
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -329,53 +302,60 @@ async fn the_report_page_moves_and_comments(db: &TestDb) {
     };
     let own = filed["report"]["id"].as_i64().unwrap();
     let (status, _, html) =
-        post(&ops, format!("{}/move", page(own)), &[("csrf", &csrf(&ops, &base).await), ("action", "verify")]).await;
+        post_form(&ops, format!("{}/move", page(own)), &[("csrf", &csrf(&ops, base).await), ("action", "verify")])
+            .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(html.contains("Pelapor tidak boleh memverifikasi atau menolak laporannya sendiri."), "{html}");
     // Without the form's CSRF token nothing moves.
-    let (status, _, _) = post(&sabak, format!("{}/move", page(own)), &[("action", "verify")]).await;
+    let (status, _, _) = post_form(&sabak, format!("{}/move", page(own)), &[("action", "verify")]).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (_, html) = get(&sabak, page(own)).await;
+    let (_, html) = get_html(&sabak, page(own)).await;
     assert!(!html.contains("terverifikasi</td>"), "not moved");
 
     // Comments: the thread, the form, and a refusal that keeps the text.
     let (status, location, _) =
-        post(&sabak, format!("{}/comment", page(a)), &[("csrf", &token), ("body", "Dua regu Sabhara dikirim")]).await;
+        post_form(&sabak, format!("{}/comment", page(a)), &[("csrf", &token), ("body", "Dua regu Sabhara dikirim")])
+            .await;
     assert_eq!((status, location), (StatusCode::SEE_OTHER, format!("/incidents/{a}?saved=comment#comments")));
-    let (_, html) = get(&ops, page(a)).await;
+    let (_, html) = get_html(&ops, page(a)).await;
     assert!(html.contains("Dua regu Sabhara dikirim") && html.contains("Petugas ops.sabak"), "{html}");
     let long = "panjang ".repeat(300);
-    let (status, _, html) = post(&sabak, format!("{}/comment", page(a)), &[("csrf", &token), ("body", &long)]).await;
+    let (status, _, html) =
+        post_form(&sabak, format!("{}/comment", page(a)), &[("csrf", &token), ("body", &long)]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("Komentar tidak disimpan: Komentar: lebih dari 2000 karakter"), "{html}");
     assert!(html.contains(&format!(">{long}</textarea>")), "the comment as typed");
 
     // Observers read the page without forms, and cannot post.
-    let observer = signed_in(&base, "pengamat").await;
-    let (status, html) = get(&observer, page(a)).await;
+    let observer = app.signed_in("pengamat").await;
+    let (status, html) = get_html(&observer, page(a)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(!html.contains("id=\"move-form\"") && !html.contains("id=\"comment-form\""));
-    let (status, _, _) =
-        post(&observer, format!("{}/move", page(a)), &[("csrf", &csrf(&observer, &base).await), ("action", "assign")])
-            .await;
+    let (status, _, _) = post_form(
+        &observer,
+        format!("{}/move", page(a)),
+        &[("csrf", &csrf(&observer, base).await), ("action", "assign")],
+    )
+    .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
     // Outside the territory or the clearance, and unknown: not found.
-    assert_eq!(get(&sabak, page(b)).await.0, StatusCode::NOT_FOUND);
-    assert_eq!(get(&observer, page(c)).await.0, StatusCode::NOT_FOUND);
-    assert_eq!(get(&ops, page(999_999)).await.0, StatusCode::NOT_FOUND);
-    assert_eq!(get(&ops, format!("{base}/incidents/abc")).await.0, StatusCode::NOT_FOUND);
-    let (status, _, _) = post(&sabak, format!("{}/comment", page(b)), &[("csrf", &token), ("body", "x")]).await;
+    assert_eq!(get_html(&sabak, page(b)).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(get_html(&observer, page(c)).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(get_html(&ops, page(999_999)).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(get_html(&ops, format!("{base}/incidents/abc")).await.0, StatusCode::NOT_FOUND);
+    let (status, _, _) = post_form(&sabak, format!("{}/comment", page(b)), &[("csrf", &token), ("body", "x")]).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     // Reading a terbatas report on its page is audited, as through the API.
-    assert_eq!(get(&ops, page(c)).await.0, StatusCode::OK);
+    assert_eq!(get_html(&ops, page(c)).await.0, StatusCode::OK);
     let audited = db.store.audit_entries(0, 1000).await.unwrap();
     let target = format!("report:{c}");
     assert!(audited.iter().any(|e| e.event.action == "report.read" && e.event.target == target));
 }
 
 async fn the_queue_and_the_escalation_panel(db: &TestDb) {
-    let Desk { base, a, b, c } = setup(db).await;
+    let Desk { app, a, b, c } = setup(db).await;
+    let base = &app.base;
     let now = sinergi_server::trust::auth::now_ms();
     let to_polsek = vec![routed("polsek-15.07.01", RouteRole::Responsible)];
     let recent = db
@@ -395,14 +375,14 @@ async fn the_queue_and_the_escalation_panel(db: &TestDb) {
         .await
         .unwrap();
     let (critical, low) = (recent[0].id().0, recent[1].id().0);
-    let sabak = signed_in(&base, "ops.sabak").await;
+    let sabak = app.signed_in("ops.sabak").await;
     let queue = |query: &str| format!("{base}/incidents/queue{query}");
     let count = |html: &str, status: &str| -> String {
         let start = html.find(&format!("id=\"queue-{status}\"><div class=\"big\">")).expect("a count per status");
         html[start..].split("<div class=\"big\">").nth(1).and_then(|s| s.split('<').next()).unwrap().to_owned()
     };
 
-    let (status, html) = get(&sabak, queue("")).await;
+    let (status, html) = get_html(&sabak, queue("")).await;
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains("data-agency=\"polri\""));
     assert_eq!(count(&html, "reported"), "3");
@@ -419,24 +399,24 @@ async fn the_queue_and_the_escalation_panel(db: &TestDb) {
             assert_eq!(response.status(), StatusCode::OK, "{action} {id}");
         }
     }
-    let (_, html) = get(&sabak, queue("?agency=polri")).await;
+    let (_, html) = get_html(&sabak, queue("?agency=polri")).await;
     assert_eq!(
         ["reported", "verified", "assigned", "in_handling", "resolved"].map(|s| count(&html, s)),
         ["1", "1", "0", "1", "0"]
     );
     assert_eq!(references(&html), [lk(critical), lk(low), lk(a)], "in handling is still open");
     // Another agency's queue; an unknown agency is named.
-    let (status, html) = get(&sabak, queue("?agency=pln")).await;
+    let (status, html) = get_html(&sabak, queue("?agency=pln")).await;
     assert_eq!((status, count(&html, "reported")), (StatusCode::OK, "0".to_owned()));
     assert!(html.contains("id=\"no-reports\""));
-    let (status, html) = get(&sabak, queue("?agency=ormas")).await;
+    let (status, html) = get_html(&sabak, queue("?agency=ormas")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(html.contains("id=\"queue-error\"") && html.contains("ormas"));
 
     // The escalation panel: the longest overdue first, with the limit missed and how far it went.
-    let ops = signed_in(&base, "ops").await;
+    let ops = app.signed_in("ops").await;
     let panel = format!("{base}/incidents/escalations");
-    let (status, html) = get(&ops, panel.clone()).await;
+    let (status, html) = get_html(&ops, panel.clone()).await;
     assert_eq!(status, StatusCode::OK, "{html}");
     // A is in handling now and B and C still await verification since 2024; the critical one is 5 minutes late;
     // the low one has been verified and has hours to go.
@@ -449,13 +429,13 @@ async fn the_queue_and_the_escalation_panel(db: &TestDb) {
         html.split("class=\"escalated-to\">").skip(1).filter_map(|s| s.split('<').next()).collect();
     assert_eq!(escalated, ["", "", "Polres 15.07"], "up from the Polsek: {html}");
     // The observer's panel leaves out what it may not read; the external role's holds none of Polri's reports.
-    let observer = signed_in(&base, "pengamat").await;
-    let (_, html) = get(&observer, panel.clone()).await;
+    let observer = app.signed_in("pengamat").await;
+    let (_, html) = get_html(&observer, panel.clone()).await;
     assert_eq!(references(&html), [lk(b), lk(critical)]);
-    let external = signed_in(&base, "kpu.luar").await;
-    let (status, html) = get(&external, panel).await;
+    let external = app.signed_in("kpu.luar").await;
+    let (status, html) = get_html(&external, panel).await;
     assert_eq!((status, references(&html)), (StatusCode::OK, Vec::<String>::new()));
-    let (status, html) = get(&external, queue("")).await;
+    let (status, html) = get_html(&external, queue("")).await;
     assert_eq!((status, references(&html)), (StatusCode::OK, Vec::<String>::new()));
 }
 
@@ -468,10 +448,11 @@ async fn export(client: &reqwest::Client, base: &str, query: &str) -> (StatusCod
 }
 
 async fn exports_hold_exactly_the_matching_reports(db: &TestDb) {
-    let Desk { base, a, b, c } = setup(db).await;
-    let ops = signed_in(&base, "ops").await;
+    let Desk { app, a, b, c } = setup(db).await;
+    let base = &app.base;
+    let ops = app.signed_in("ops").await;
 
-    let (status, headers, body) = export(&ops, &base, "region=15.07.01").await;
+    let (status, headers, body) = export(&ops, base, "region=15.07.01").await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(headers["content-type"], "text/csv; charset=utf-8");
     let disposition = headers["content-disposition"].to_str().unwrap();
@@ -503,7 +484,7 @@ async fn exports_hold_exactly_the_matching_reports(db: &TestDb) {
     assert_eq!(exports, 1, "{audited:?}");
 
     // GeoJSON: a point per report, its own coordinates or its village's centre.
-    let (status, headers, body) = export(&ops, &base, "format=geojson&lang=en").await;
+    let (status, headers, body) = export(&ops, base, "format=geojson&lang=en").await;
     assert_eq!((status, headers["content-type"].to_str().unwrap()), (StatusCode::OK, "application/geo+json"));
     assert!(headers["content-disposition"].to_str().unwrap().ends_with(".geojson\""));
     let collection: Value = serde_json::from_str(&body).unwrap();
@@ -545,7 +526,7 @@ async fn exports_hold_exactly_the_matching_reports(db: &TestDb) {
         ("open=true&status=reported", vec![lk(b), lk(a), li(c)]),
         ("status=closed", vec![]),
     ] {
-        let (status, _, body) = export(&ops, &base, &format!("format=geojson&{query}")).await;
+        let (status, _, body) = export(&ops, base, &format!("format=geojson&{query}")).await;
         let got: Vec<String> = serde_json::from_str::<Value>(&body).unwrap()["features"]
             .as_array()
             .unwrap()
@@ -562,30 +543,30 @@ async fn exports_hold_exactly_the_matching_reports(db: &TestDb) {
         ("region=15.7", "invalid_region_code"),
         ("routed_to=ormas", "invalid_query"),
     ] {
-        let (status, _, body) = export(&ops, &base, query).await;
+        let (status, _, body) = export(&ops, base, query).await;
         let body: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
         assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some(code)), "{query}");
     }
 
     // Territory and clearance: the district operator exports 15.07.01 only, the observer no terbatas report.
-    let sabak = signed_in(&base, "ops.sabak").await;
-    let (_, headers, body) = export(&sabak, &base, "").await;
+    let sabak = app.signed_in("ops.sabak").await;
+    let (_, headers, body) = export(&sabak, base, "").await;
     assert_eq!(headers["x-total-count"], "2");
     assert!(body.contains(&lk(a)) && body.contains(&li(c)) && !body.contains(&lk(b)));
-    let (_, headers, body) = export(&sabak, &base, "region=15.07.02").await;
+    let (_, headers, body) = export(&sabak, base, "region=15.07.02").await;
     assert_eq!((headers["x-total-count"].to_str().unwrap(), body.lines().count()), ("0", 1), "only the header");
-    let observer = signed_in(&base, "pengamat").await;
-    let (_, headers, body) = export(&observer, &base, "").await;
+    let observer = app.signed_in("pengamat").await;
+    let (_, headers, body) = export(&observer, base, "").await;
     assert_eq!(headers["x-total-count"], "2");
     assert!(body.contains(&lk(a)) && body.contains(&lk(b)) && !body.contains(&li(c)));
     let audited = db.store.audit_entries(0, 1000).await.unwrap();
     // Every export that held C was audited (four of the operator's, one of the district's), no other.
     assert_eq!(audited.iter().filter(|e| e.event.action == "report.export").count(), 5);
     // The external KPU account exports what concerns KPU: nothing of Polri's here (only the header).
-    let external = signed_in(&base, "kpu.luar").await;
-    let (status, headers, _) = export(&external, &base, "").await;
+    let external = app.signed_in("kpu.luar").await;
+    let (status, headers, _) = export(&external, base, "").await;
     assert_eq!((status, headers["x-total-count"].to_str().unwrap()), (StatusCode::OK, "0"));
-    assert_eq!(export(&reqwest::Client::new(), &base, "").await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(export(&reqwest::Client::new(), base, "").await.0, StatusCode::UNAUTHORIZED);
 
     // A description or a source that a spreadsheet would run as a formula is written with a `'` in front; the
     // coordinates stay numbers.
@@ -593,7 +574,7 @@ async fn exports_hold_exactly_the_matching_reports(db: &TestDb) {
         "description": "=HYPERLINK(\"http://contoh.invalid\",\"klik\")", "source_person": "@SUM(1+1)"});
     let filed = ops.post(format!("{base}/api/v1/reports")).json(&formula).send().await.unwrap();
     assert_eq!(filed.status(), StatusCode::CREATED);
-    let (_, _, body) = export(&ops, &base, "region=15.07.01.2001").await;
+    let (_, _, body) = export(&ops, base, "region=15.07.01.2001").await;
     let mut reader = csv::Reader::from_reader(body.as_bytes());
     let headers = reader.headers().unwrap().clone();
     let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
@@ -615,7 +596,7 @@ async fn exports_hold_exactly_the_matching_reports(db: &TestDb) {
     assert_eq!(types, ["application/geo+json", "text/csv"]);
 }
 
-/// The list's map in Debian's headless Chromium (as `tests/browser.rs` does for the region map): one marker per
+/// The list's map in Debian's headless Chromium (as `registry::browser` does for the region map): one marker per
 /// report in the colour of its severity, a popup that links to the report, no console error, no exception.
 #[tokio::test]
 async fn the_incident_map_draws_every_report_in_a_browser() {
@@ -624,24 +605,9 @@ async fn the_incident_map_draws_every_report_in_a_browser() {
     use std::time::Duration;
 
     let db = TestDb::sqlite().await;
-    let Desk { base, .. } = setup(&db).await;
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
-    assert!(std::path::Path::new(&chromium).exists(), "Chromium is needed: `apt-get install -y chromium`");
-    let profile = tempfile::tempdir().unwrap();
-    let config = chromiumoxide::BrowserConfig::builder()
-        .chrome_executable(chromium)
-        .no_sandbox()
-        .new_headless_mode()
-        .user_data_dir(profile.path())
-        .window_size(1280, 900)
-        .args(["--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update"])
-        .launch_timeout(Duration::from_secs(60))
-        .request_timeout(Duration::from_secs(60))
-        .build()
-        .unwrap();
-    let (mut browser, mut handler) = chromiumoxide::Browser::launch(config).await.expect("Chromium starts");
-    let events = tokio::spawn(async move { while handler.next().await.is_some() {} });
-    let page = browser.new_page("about:blank").await.unwrap();
+    let base = setup(&db).await.app.base;
+    let chromium = Chromium::launch(1280, 900).await;
+    let page = chromium.browser.new_page("about:blank").await.unwrap();
     let problems = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
     let mut console = page.event_listener::<EventConsoleApiCalled>().await.unwrap();
     let mut exceptions = page.event_listener::<EventExceptionThrown>().await.unwrap();
@@ -681,7 +647,7 @@ async fn the_incident_map_draws_every_report_in_a_browser() {
     let _ = eval(format!(
         "document.getElementById('username').value = 'ops'; document.getElementById('password').value = '{}'; \
          document.getElementById('login-submit').click(); ''",
-        common::PASSWORD
+        PASSWORD
     ))
     .await;
     assert_eq!(wait("location.pathname", "/incidents").await, "/incidents", "signed in and on the list");
@@ -703,10 +669,8 @@ async fn the_incident_map_draws_every_report_in_a_browser() {
     assert!(popup.contains("href=\"/incidents/"), "the popup links to the report: {popup}");
 
     tokio::time::sleep(Duration::from_millis(300)).await;
-    browser.close().await.unwrap();
-    let _ = browser.wait().await;
+    chromium.close().await;
     collect.abort();
-    events.abort();
     let problems = problems.lock().unwrap().clone();
     assert!(problems.is_empty(), "{problems:#?}");
 }

@@ -4,14 +4,9 @@
 //! category in use is refused, nothing of either is stored; only administrators load and read versions; the rules
 //! page shows the rules, the history and every fault, and loads a version from its form.
 
-#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
-
-mod common;
-
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{add_user, seed_small, signed_in, spawn};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sinergi_domain::incident::SHIPPED_TAXONOMY;
@@ -20,22 +15,18 @@ use sinergi_server::{AppState, ServerConfig};
 use sinergi_store::testing::TestDb;
 use sinergi_store::{NewTaxonomyVersion, Store};
 
+use crate::helpers::{TestApp, add_user, csrf, get_html, post_form, seed_small, send, test_event};
+
 /// Generous for a noisy two-core machine: instances look every two seconds.
 const ARRIVES: Duration = Duration::from_secs(20);
 
 /// An instance started as `serve` starts one: the newest stored taxonomy in force before the first request, and
 /// the watch for newer ones.
-async fn instance(store: Arc<dyn Store>) -> String {
+async fn instance(store: Arc<dyn Store>) -> TestApp {
     let state = AppState::new(store, ServerConfig::default());
     sinergi_server::incident::taxonomy::refresh(&state).await.unwrap();
     tokio::spawn(sinergi_server::incident::taxonomy::watch_forever(state.clone()));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let app = sinergi_server::app_with_state(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-        axum::serve(listener, app).await.unwrap();
-    });
-    format!("http://{addr}")
+    TestApp::serve(state).await
 }
 
 async fn accounts(db: &TestDb) {
@@ -43,12 +34,6 @@ async fn accounts(db: &TestDb) {
     add_user(&*db.store, "admin", Role::Administrator, "polres-15.07", true).await;
     add_user(&*db.store, "ops", Role::Operator, "polres-15.07", false).await;
     add_user(&*db.store, "pengamat", Role::Observer, "polres-15.07", false).await;
-}
-
-async fn send(request: reqwest::RequestBuilder) -> (StatusCode, Value) {
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
 }
 
 /// The shipped taxonomy under another version label, with clashes routed to the district's PPK (informing the
@@ -102,14 +87,15 @@ async fn in_force(client: &reqwest::Client, base: &str) -> (Option<i64>, String)
 
 async fn a_new_version_routes_at_once_and_reaches_every_instance(db: &TestDb) {
     accounts(db).await;
-    let first = instance(db.store.clone()).await;
-    let second = instance(sinergi_store::connect(&db.url).await.unwrap()).await;
-    let admin = signed_in(&first, "admin").await;
-    let ops = signed_in(&first, "ops").await;
-    let ops_second = signed_in(&second, "ops").await;
-    assert_eq!(in_force(&ops, &first).await, (None, "2024.11".to_owned()));
+    let first_app = instance(db.store.clone()).await;
+    let second_app = instance(sinergi_store::connect(&db.url).await.unwrap()).await;
+    let (first, second) = (&first_app.base, &second_app.base);
+    let admin = first_app.signed_in("admin").await;
+    let ops = first_app.signed_in("ops").await;
+    let ops_second = second_app.signed_in("ops").await;
+    assert_eq!(in_force(&ops, first).await, (None, "2024.11".to_owned()));
     let shipped_routes = pairs(&[("polsek-15.07.01", "responsible"), ("polres-15.07", "informed")]);
-    assert_eq!(file_clash(&ops, &first).await, shipped_routes);
+    assert_eq!(file_clash(&ops, first).await, shipped_routes);
 
     let text = rerouted("2024.12");
     let body = json!({"toml": text, "reason": "Uji coba: bentrok ditangani PPK"});
@@ -127,21 +113,21 @@ async fn a_new_version_routes_at_once_and_reaches_every_instance(db: &TestDb) {
     assert_eq!(version["toml"].as_str(), Some(text.as_str()));
 
     // In force on this instance at once: the next clash goes to the PPK, informing the PPS.
-    assert_eq!(in_force(&ops, &first).await, (Some(id), "2024.12".to_owned()));
+    assert_eq!(in_force(&ops, first).await, (Some(id), "2024.12".to_owned()));
     let new_routes = pairs(&[("ppk-15.07.01", "responsible"), ("pps-15.07.01.2001", "informed")]);
-    assert_eq!(file_clash(&ops, &first).await, new_routes);
+    assert_eq!(file_clash(&ops, first).await, new_routes);
 
     // The second instance takes it up within seconds, and routes by it.
     let deadline = tokio::time::Instant::now() + ARRIVES;
-    while in_force(&ops_second, &second).await.0 != Some(id) {
+    while in_force(&ops_second, second).await.0 != Some(id) {
         assert!(tokio::time::Instant::now() < deadline, "the second instance never put version {id} in force");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    assert_eq!(file_clash(&ops_second, &second).await, new_routes);
+    assert_eq!(file_clash(&ops_second, second).await, new_routes);
     // A third instance starting now has it in force before its first request.
     let third = instance(sinergi_store::connect(&db.url).await.unwrap()).await;
-    let ops_third = signed_in(&third, "ops").await;
-    assert_eq!(in_force(&ops_third, &third).await, (Some(id), "2024.12".to_owned()));
+    let ops_third = third.signed_in("ops").await;
+    assert_eq!(in_force(&ops_third, &third.base).await, (Some(id), "2024.12".to_owned()));
 
     // The history, for administrators: newest first, without the text; one version with it.
     let (status, list) = send(admin.get(format!("{second}/api/v1/report-categories/versions"))).await;
@@ -165,9 +151,10 @@ async fn a_new_version_routes_at_once_and_reaches_every_instance(db: &TestDb) {
 
 async fn bad_versions_are_refused_whole_and_only_administrators_load(db: &TestDb) {
     accounts(db).await;
-    let base = spawn(db.store.clone(), ServerConfig::default()).await;
-    let admin = signed_in(&base, "admin").await;
-    let ops = signed_in(&base, "ops").await;
+    let app = TestApp::spawn(db.store.clone(), ServerConfig::default()).await;
+    let base = &app.base;
+    let admin = app.signed_in("admin").await;
+    let ops = app.signed_in("ops").await;
     let url = format!("{base}/api/v1/report-categories?lang=en");
     let fields = |body: &Value| -> Vec<(String, String)> {
         body["fields"].as_array().map_or(Vec::new(), |f| {
@@ -234,7 +221,7 @@ async fn bad_versions_are_refused_whole_and_only_administrators_load(db: &TestDb
 
     // Only administrators load and read versions; everyone who reads reports reads the taxonomy in force.
     for who in ["ops", "pengamat"] {
-        let client = signed_in(&base, who).await;
+        let client = app.signed_in(who).await;
         let (status, body) = send(client.put(&url).json(&json!({"toml": rerouted("x"), "reason": "Uji"}))).await;
         assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")), "{who}");
         for path in ["/api/v1/report-categories/versions", "/api/v1/report-categories/versions/1"] {
@@ -264,7 +251,7 @@ async fn bad_versions_are_refused_whole_and_only_administrators_load(db: &TestDb
 
 async fn a_stored_version_that_no_longer_parses_is_passed_over(db: &TestDb) {
     accounts(db).await;
-    let event = common::test_event();
+    let event = test_event();
     let stored = |definition: &str, label: &str| NewTaxonomyVersion {
         taxonomy_id: "pilkada".into(),
         label: label.into(),
@@ -275,40 +262,21 @@ async fn a_stored_version_that_no_longer_parses_is_passed_over(db: &TestDb) {
     };
     // As if an upgrade changed the format: the stored text no longer parses. The shipped taxonomy stays.
     db.store.add_taxonomy_version(&stored("id = \"pilkada\"\nformat_lama = true\n", "lama"), &event).await.unwrap();
-    let base = instance(db.store.clone()).await;
-    let ops = signed_in(&base, "ops").await;
-    assert_eq!(in_force(&ops, &base).await, (None, "2024.11".to_owned()));
+    let app = instance(db.store.clone()).await;
+    let base = &app.base;
+    let ops = app.signed_in("ops").await;
+    assert_eq!(in_force(&ops, base).await, (None, "2024.11".to_owned()));
     // A sound version stored behind the instance's back (the command line) is taken up within seconds.
     let id = db.store.add_taxonomy_version(&stored(&rerouted("2025.01"), "2025.01"), &event).await.unwrap();
     let deadline = tokio::time::Instant::now() + ARRIVES;
-    while in_force(&ops, &base).await.0 != Some(id) {
+    while in_force(&ops, base).await.0 != Some(id) {
         assert!(tokio::time::Instant::now() < deadline, "version {id} was never put in force");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     assert_eq!(
-        file_clash(&ops, &base).await,
+        file_clash(&ops, base).await,
         pairs(&[("ppk-15.07.01", "responsible"), ("pps-15.07.01.2001", "informed")])
     );
-}
-
-/// Posts a page form; the status, the `Location` and the page.
-async fn post(client: &reqwest::Client, url: String, fields: &[(&str, &str)]) -> (StatusCode, String, String) {
-    let response = client.post(url).form(fields).send().await.unwrap();
-    let status = response.status();
-    let location = response.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or_default().to_owned();
-    (status, location, response.text().await.unwrap())
-}
-
-async fn get(client: &reqwest::Client, url: String) -> (StatusCode, String) {
-    let response = client.get(url).send().await.unwrap();
-    let status = response.status();
-    (status, response.text().await.unwrap())
-}
-
-/// The session's CSRF token, which page forms carry as a field.
-async fn csrf(client: &reqwest::Client, base: &str) -> String {
-    let me: Value = client.get(format!("{base}/api/v1/auth/me")).send().await.unwrap().json().await.unwrap();
-    me["csrf_token"].as_str().unwrap().to_owned()
 }
 
 /// The cell of a table row (`data-category="…"`) with this class.
@@ -320,13 +288,14 @@ fn cell(html: &str, category: &str, class: &str) -> String {
 
 async fn the_rules_page_shows_the_rules_and_every_fault(db: &TestDb) {
     accounts(db).await;
-    let base = spawn(db.store.clone(), ServerConfig::default()).await;
-    let admin = signed_in(&base, "admin").await;
-    let ops = signed_in(&base, "ops").await;
+    let app = TestApp::spawn(db.store.clone(), ServerConfig::default()).await;
+    let base = &app.base;
+    let admin = app.signed_in("admin").await;
+    let ops = app.signed_in("ops").await;
     let page = format!("{base}/incidents/rules");
 
     // The rules in force, readable: who acts on each category, who is informed, the limits per severity.
-    let (status, html) = get(&admin, page.clone()).await;
+    let (status, html) = get_html(&admin, page.clone()).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Aturan rute laporan"), "Indonesian first");
     assert!(html.contains("bawaan Sinergi"), "the shipped taxonomy is in force");
@@ -336,29 +305,30 @@ async fn the_rules_page_shows_the_rules_and_every_fault(db: &TestDb) {
     assert!(html.contains("data-severity=\"4\"") && html.contains("15 menit"), "the limits");
     assert!(html.contains("id=\"no-versions\""));
     assert!(html.contains("id = &quot;pilkada&quot;") || html.contains("id = &#34;pilkada&#34;"), "the text in force");
-    let (_, list) = get(&admin, format!("{base}/incidents")).await;
+    let (_, list) = get_html(&admin, format!("{base}/incidents")).await;
     assert!(list.contains("id=\"rules-link\""), "administrators find the rules from the desk");
 
     // Others may not see it, nor post to it.
-    let (status, _) = get(&ops, page.clone()).await;
+    let (status, _) = get_html(&ops, page.clone()).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (_, list) = get(&ops, format!("{base}/incidents")).await;
+    let (_, list) = get_html(&ops, format!("{base}/incidents")).await;
     assert!(!list.contains("id=\"rules-link\""));
-    let token = csrf(&ops, &base).await;
+    let token = csrf(&ops, base).await;
     let (status, _, _) =
-        post(&ops, page.clone(), &[("csrf", &token), ("toml", &rerouted("x")), ("reason", "Uji")]).await;
+        post_form(&ops, page.clone(), &[("csrf", &token), ("toml", &rerouted("x")), ("reason", "Uji")]).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
     // A broken text: every fault with its place, the text as typed, nothing stored.
-    let token = csrf(&admin, &base).await;
+    let token = csrf(&admin, base).await;
     let broken = rerouted("2024.12")
         .replace("responsible = [\"ppk\"]", "responsible = [\"ppk\", \"kodim-x\"]")
         .replace("severity = 3\n", "severity = 9\n");
-    let (status, _, html) = post(&admin, page.clone(), &[("csrf", &token), ("toml", &broken), ("reason", "")]).await;
+    let (status, _, html) =
+        post_form(&admin, page.clone(), &[("csrf", &token), ("toml", &broken), ("reason", "")]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("id=\"rules-errors\""), "{html}");
     assert!(html.contains("data-place=\"reason\"") && html.contains("Alasan perubahan: "), "the reason is named");
-    let (_, _, html) = post(&admin, page.clone(), &[("csrf", &token), ("toml", &broken), ("reason", "Uji")]).await;
+    let (_, _, html) = post_form(&admin, page.clone(), &[("csrf", &token), ("toml", &broken), ("reason", "Uji")]).await;
     for (place, message) in [
         ("category[1].severity", "kategori ke-1: tingkat keparahan harus 1 sampai 4 (tertulis 9)"),
         ("route[1]", "rute ke-1: jenis satuan `kodim-x` tidak dikenal"),
@@ -366,26 +336,26 @@ async fn the_rules_page_shows_the_rules_and_every_fault(db: &TestDb) {
         assert!(html.contains(&format!("data-place=\"{place}\">{message}")), "{place}: {message} in the page");
     }
     assert!(html.contains("kodim-x"), "the text as typed");
-    let (status, _, _) = post(&admin, page.clone(), &[("toml", &rerouted("2024.12")), ("reason", "Uji")]).await;
+    let (status, _, _) = post_form(&admin, page.clone(), &[("toml", &rerouted("2024.12")), ("reason", "Uji")]).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "no CSRF token, no change");
     assert_eq!(db.store.latest_taxonomy_version_id().await.unwrap(), None);
 
     // A sound text: stored, in force, and the page says so.
-    let (status, location, _) = post(
+    let (status, location, _) = post_form(
         &admin,
         page.clone(),
         &[("csrf", &token), ("toml", &rerouted("2024.12")), ("reason", "Bentrok ke PPK <uji>")],
     )
     .await;
     assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, "/incidents/rules?saved=1"));
-    let (_, html) = get(&admin, format!("{base}{location}")).await;
+    let (_, html) = get_html(&admin, format!("{base}{location}")).await;
     assert!(html.contains("id=\"saved\""), "a notice");
     assert!(html.contains("Versi tersimpan 1 (taksonomi versi 2024.12) disimpan dan berlaku."));
     assert_eq!(cell(&html, "bentrok", "responsible"), "PPK");
     assert!(html.contains("data-version=\"1\" class=\"in-force\""));
     assert!(html.contains("Bentrok ke PPK &#60;uji&#62;") || html.contains("Bentrok ke PPK &lt;uji&gt;"), "the reason");
     assert!(!html.contains("<uji>"), "the reason is escaped");
-    let (_, html) = get(&admin, format!("{page}?lang=en")).await;
+    let (_, html) = get_html(&admin, format!("{page}?lang=en")).await;
     assert!(html.contains("Report routing rules") && html.contains("stored version 1"), "English when chosen");
 }
 

@@ -12,63 +12,25 @@
 //! connections in flight are dropped and new ones are closed unanswered, whoever opens them, while the application
 //! and its database stay up for the test to query. Both are switched together.
 
-#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
-
-mod common;
-
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use chromiumoxide::Page;
 #[allow(deprecated)] // Network.emulateNetworkConditions: its per-rule successor is not in every Chromium yet
 use chromiumoxide::cdp::browser_protocol::network::EmulateNetworkConditionsParams;
 use chromiumoxide::cdp::browser_protocol::target::SetAutoAttachParams;
 use chromiumoxide::cdp::js_protocol::runtime::EventExceptionThrown;
-use chromiumoxide::{Browser, BrowserConfig, Page};
 use futures_util::StreamExt;
 use serde_json::Value;
 use sinergi_domain::access::Viewer;
 use sinergi_domain::trust::auth::Role;
-use sinergi_server::ServerConfig;
 use sinergi_store::testing::TestDb;
 use sinergi_store::{Page as Paging, ReportFilter, Store};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
-/// Debian's Chromium; `CHROMIUM` may name another binary. Never a downloaded browser.
-fn chromium() -> String {
-    let path = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
-    assert!(
-        std::path::Path::new(&path).exists(),
-        "Chromium is needed for the browser tests: `apt-get install -y chromium` (the README's test command does it)"
-    );
-    path
-}
-
-/// A phone's screen: 360 CSS pixels wide.
-async fn launch() -> (Browser, tokio::task::JoinHandle<()>, tempfile::TempDir) {
-    let profile = tempfile::tempdir().unwrap();
-    let config = BrowserConfig::builder()
-        .chrome_executable(chromium())
-        .no_sandbox()
-        .new_headless_mode()
-        .user_data_dir(profile.path())
-        .window_size(360, 780)
-        .args([
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ])
-        .launch_timeout(Duration::from_secs(60))
-        .request_timeout(Duration::from_secs(60))
-        .build()
-        .unwrap();
-    let (browser, mut handler) = Browser::launch(config).await.expect("Chromium starts");
-    let events = tokio::spawn(async move { while handler.next().await.is_some() {} });
-    (browser, events, profile)
-}
+use crate::helpers::browser::{Chromium, text};
+use crate::helpers::{Account, PASSWORD, PENGAMAT, TestApp, client};
 
 /// The relay between the browser and the application; see the module's comment.
 struct Relay {
@@ -115,11 +77,6 @@ impl Relay {
             .unwrap();
         page.execute(conditions).await.unwrap();
     }
-}
-
-/// Evaluates to a string; `None` while a navigation replaces the page under the evaluation.
-async fn text(page: &Page, js: &str) -> Option<String> {
-    page.evaluate(js).await.ok()?.into_value().ok()
 }
 
 /// Evaluates `js` every 100 ms until it gives `want`, for at most `tries` times; the last value.
@@ -178,6 +135,9 @@ async fn reports(store: &dyn Store) -> Vec<sinergi_store::ReportRecord> {
     items
 }
 
+/// A PTPS officer at Desa Satu: a field reporter whose territory is one village.
+const PTPS_SATU: Account = ("ptps.satu", Role::FieldReporter, "pps-15.07.01.2001");
+
 const STATUS: &str = "document.getElementById('outbox-status').textContent";
 const QUEUED: &str = "document.documentElement.dataset.outbox || ''";
 const FAILED: &str = "document.documentElement.dataset.failed || ''";
@@ -185,15 +145,13 @@ const FAILED: &str = "document.documentElement.dataset.failed || ''";
 #[tokio::test]
 async fn the_field_form_keeps_reports_offline_and_sends_each_once() {
     let db = TestDb::sqlite().await;
-    common::seed_small(&*db.store).await;
-    // A PTPS officer at Desa Satu: a field reporter whose territory is one village.
-    common::add_user(&*db.store, "ptps.satu", Role::FieldReporter, "pps-15.07.01.2001", false).await;
-    let app = common::spawn(db.store.clone(), ServerConfig::default()).await;
-    let relay = Relay::start(&app).await;
+    let app = TestApp::small(&db, &[PTPS_SATU]).await;
+    let relay = Relay::start(&app.base).await;
     let base = relay.base.clone();
 
-    let (mut browser, events, _profile) = launch().await;
-    let page = browser.new_page("about:blank").await.unwrap();
+    // A phone's screen: 360 CSS pixels wide.
+    let chromium = Chromium::launch(360, 780).await;
+    let page = chromium.browser.new_page("about:blank").await.unwrap();
     let exceptions = Arc::new(Mutex::new(Vec::<String>::new()));
     let mut thrown = page.event_listener::<EventExceptionThrown>().await.unwrap();
     let collect = {
@@ -217,7 +175,7 @@ async fn the_field_form_keeps_reports_offline_and_sends_each_once() {
             "document.getElementById('username').value = 'ptps.satu'; \
              document.getElementById('password').value = '{}'; \
              document.getElementById('login-submit').click();",
-            common::PASSWORD
+            PASSWORD
         ))
         .await;
     assert_eq!(wait_until(&page, "location.pathname", "/field", 100).await, "/field");
@@ -324,10 +282,8 @@ async fn the_field_form_keeps_reports_offline_and_sends_each_once() {
                 (await (await caches.open('sinergi-field-v1')).match('/field', {ignoreVary: true})) ? 'kept' : 'gone')()";
     assert_eq!(text(&page, kept).await.as_deref(), Some("gone"));
 
-    browser.close().await.unwrap();
-    let _ = browser.wait().await;
+    chromium.close().await;
     collect.abort();
-    events.abort();
     let exceptions = exceptions.lock().unwrap().clone();
     assert!(exceptions.is_empty(), "{exceptions:#?}");
 }
@@ -337,17 +293,15 @@ async fn the_field_form_keeps_reports_offline_and_sends_each_once() {
 #[tokio::test]
 async fn the_field_form_works_without_javascript() {
     let db = TestDb::sqlite().await;
-    common::seed_small(&*db.store).await;
-    common::add_user(&*db.store, "ptps.satu", Role::FieldReporter, "pps-15.07.01.2001", false).await;
-    common::add_user(&*db.store, "pengamat", Role::Observer, "polres-15.07", false).await;
-    let base = common::spawn(db.store.clone(), ServerConfig::default()).await;
+    let app = TestApp::small(&db, &[PTPS_SATU, PENGAMAT]).await;
+    let base = &app.base;
 
-    let worker = common::client().get(format!("{base}/sw.js")).send().await.unwrap();
+    let worker = client().get(format!("{base}/sw.js")).send().await.unwrap();
     assert_eq!(worker.status(), reqwest::StatusCode::OK, "no sign-in needed");
     assert_eq!(worker.headers()["content-type"], "text/javascript; charset=utf-8");
     assert!(worker.text().await.unwrap().contains("sinergi-field"));
 
-    let officer = common::signed_in(&base, "ptps.satu").await;
+    let officer = app.signed_in("ptps.satu").await;
     let me: Value = officer.get(format!("{base}/api/v1/auth/me")).send().await.unwrap().json().await.unwrap();
     let csrf = me["csrf_token"].as_str().unwrap().to_owned();
     let form = officer.get(format!("{base}/field")).send().await.unwrap();
@@ -402,7 +356,7 @@ async fn the_field_form_works_without_javascript() {
     let response = officer.post(format!("{base}/field")).form(&forged).send().await.unwrap();
     assert_eq!(response.status(), reqwest::StatusCode::FORBIDDEN);
     assert_eq!(reports(&*db.store).await.len(), 1);
-    let observer = common::signed_in(&base, "pengamat").await;
+    let observer = app.signed_in("pengamat").await;
     assert_eq!(observer.get(format!("{base}/field")).send().await.unwrap().status(), reqwest::StatusCode::FORBIDDEN);
     let home = observer.get(format!("{base}/")).send().await.unwrap().text().await.unwrap();
     assert!(!home.contains("id=\"nav-field\""), "no link to a form the observer may not use");

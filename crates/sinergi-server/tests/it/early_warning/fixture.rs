@@ -1,13 +1,15 @@
-//! The early warning tests' area and reports (`tests/early_warning.rs`, `tests/early_warning_pages.rs`): a
-//! regency of twelve villages with a hotspot of three, its units, and a background of reports around it.
+//! The early warning tests' area, accounts and reports (`api` and `pages`): a regency of twelve villages with a
+//! hotspot of three, its units, and a background of reports around it.
 
 use sinergi_domain::incident::{Channel, ReportKind, Severity, Status};
 use sinergi_domain::registry::agency::Contact;
-use sinergi_domain::trust::auth::Classification;
+use sinergi_domain::trust::auth::{Classification, Role};
 use sinergi_domain::{AgencyKind, LatLng, Region, Unit, UnitKind};
+use sinergi_server::ServerConfig;
+use sinergi_store::testing::TestDb;
 use sinergi_store::{NewReport, ReportMove, Store};
 
-use super::code;
+use crate::helpers::{TestApp, add_user, code};
 
 pub const HOUR: i64 = 3_600_000;
 pub const DAY: i64 = 24 * HOUR;
@@ -67,6 +69,19 @@ pub async fn seed(store: &dyn Store) -> Vec<String> {
         .await
         .unwrap();
     villages
+}
+
+/// The area ([`seed`]) with its accounts — the regency's operator (runs scans), the operators of its two
+/// districts, an observer of the regency (reads, does not run) and the operator of the other regency — and the
+/// application serving them; the villages.
+pub async fn setup(db: &TestDb) -> (TestApp, Vec<String>) {
+    let villages = seed(&*db.store).await;
+    add_user(&*db.store, "ops", Role::Operator, "polres-15.07", false).await;
+    add_user(&*db.store, "ops.timur", Role::Operator, "polsek-15.07.01", false).await;
+    add_user(&*db.store, "ops.barat", Role::Operator, "polsek-15.07.02", false).await;
+    add_user(&*db.store, "pengamat", Role::Observer, "polres-15.07", false).await;
+    add_user(&*db.store, "luar", Role::Operator, "polres-15.06", false).await;
+    (TestApp::spawn(db.store.clone(), ServerConfig::default()).await, villages)
 }
 
 pub fn report(village: &str, at: i64) -> NewReport {

@@ -2,31 +2,18 @@
 //! instance on the same database (resumed with `Last-Event-ID`, filtered per user), sharing and revoking, probable
 //! duplicates for the verifier, and the escalation sweep's entries in the history.
 
-#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
-
-mod common;
-
 use std::time::Duration;
 
-use common::{add_user, seed_small, signed_in, spawn};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sinergi_domain::trust::auth::Role;
 use sinergi_server::ServerConfig;
 use sinergi_store::testing::TestDb;
 
-async fn setup(db: &TestDb) -> String {
-    seed_small(&*db.store).await;
-    add_user(&*db.store, "ops", Role::Operator, "polres-15.07", false).await;
-    add_user(&*db.store, "ops.sabak", Role::Operator, "polsek-15.07.01", false).await;
-    add_user(&*db.store, "kpu.ops", Role::Operator, "ppk-15.07.01", false).await;
-    spawn(db.store.clone(), ServerConfig::default()).await
-}
+use crate::helpers::{OPS, OPS_SABAK, TestApp, code, csrf, get_html, seed_small, send};
 
-async fn send(request: reqwest::RequestBuilder) -> (StatusCode, Value) {
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
+async fn setup(db: &TestDb) -> TestApp {
+    TestApp::small(db, &[OPS, OPS_SABAK, ("kpu.ops", Role::Operator, "ppk-15.07.01")]).await
 }
 
 /// One server-sent event: its id, its name and its data as JSON.
@@ -92,19 +79,20 @@ async fn file(client: &reqwest::Client, base: &str, body: Value) -> Value {
 }
 
 async fn the_feed_reaches_a_second_instance_and_resumes_exactly(db: &TestDb) {
-    let first = setup(db).await;
+    let first_app = setup(db).await;
     // A second instance: its own connection pool on the same database, its own poller.
     let other_store = sinergi_store::connect(&db.url).await.unwrap();
-    let second = spawn(other_store, ServerConfig::default()).await;
-    let ops = signed_in(&first, "ops").await;
-    let sabak = signed_in(&second, "ops.sabak").await;
-    let kpu = signed_in(&second, "kpu.ops").await;
+    let second_app = TestApp::spawn(other_store, ServerConfig::default()).await;
+    let (first, second) = (&first_app.base, &second_app.base);
+    let ops = first_app.signed_in("ops").await;
+    let sabak = second_app.signed_in("ops.sabak").await;
+    let kpu = second_app.signed_in("kpu.ops").await;
 
-    let mut watch = Feed::open(&sabak, &second, None).await;
-    let mut kpu_watch = Feed::open(&kpu, &second, None).await;
+    let mut watch = Feed::open(&sabak, second, None).await;
+    let mut kpu_watch = Feed::open(&kpu, second, None).await;
     let ordinary = file(
         &ops,
-        &first,
+        first,
         json!({"category": "bentrok", "village_code": "15.07.01.2001", "description": "Saling dorong di TPS 01"}),
     )
     .await;
@@ -119,7 +107,7 @@ async fn the_feed_reaches_a_second_instance_and_resumes_exactly(db: &TestDb) {
     // A restricted report: its owner's agency sees that it changed, without its text; another agency nothing.
     let secret = file(
         &ops,
-        &first,
+        first,
         json!({"kind": "intelligence", "category": "politik_uang", "village_code": "15.07.01.2001",
                "description": "Info: pembagian sembako malam ini"}),
     )
@@ -157,11 +145,11 @@ async fn the_feed_reaches_a_second_instance_and_resumes_exactly(db: &TestDb) {
     assert_eq!(comment.status(), StatusCode::CREATED);
     let later = file(
         &ops,
-        &first,
+        first,
         json!({"category": "listrik_padam", "village_code": "15.07.01.2002", "description": "Padam"}),
     )
     .await;
-    let mut resumed = Feed::open(&sabak, &second, Some(verified.id)).await;
+    let mut resumed = Feed::open(&sabak, second, Some(verified.id)).await;
     let a = resumed.next(ARRIVES).await.unwrap();
     let b = resumed.next(ARRIVES).await.unwrap();
     assert_eq!((a.data["kind"].as_str(), a.data["report"]["id"].as_i64()), (Some("commented"), Some(id)));
@@ -187,12 +175,13 @@ async fn the_feed_reaches_a_second_instance_and_resumes_exactly(db: &TestDb) {
 }
 
 async fn reports_are_shared_and_revoked_by_their_owner(db: &TestDb) {
-    let base = setup(db).await;
-    let ops = signed_in(&base, "ops").await;
-    let kpu = signed_in(&base, "kpu.ops").await;
+    let app = setup(db).await;
+    let base = &app.base;
+    let ops = app.signed_in("ops").await;
+    let kpu = app.signed_in("kpu.ops").await;
     let secret = file(
         &ops,
-        &base,
+        base,
         json!({"kind": "intelligence", "category": "politik_uang", "village_code": "15.07.01.2001",
                "description": "Info: pembagian sembako malam ini"}),
     )
@@ -248,8 +237,9 @@ async fn reports_are_shared_and_revoked_by_their_owner(db: &TestDb) {
 
 /// An external agency (PLN) reads what is shared with it, restricted or not, and its queue; nothing else.
 async fn an_external_agency_reads_what_is_shared_with_it(db: &TestDb) {
-    let base = setup(db).await;
-    let territory = common::code("15.07");
+    let app = setup(db).await;
+    let base = &app.base;
+    let territory = code("15.07");
     let pln = sinergi_domain::Unit {
         code: sinergi_domain::Unit::conventional_code(sinergi_domain::UnitKind::PlnUp3, &territory),
         kind: sinergi_domain::UnitKind::PlnUp3,
@@ -261,19 +251,18 @@ async fn an_external_agency_reads_what_is_shared_with_it(db: &TestDb) {
     };
     let pln_code = pln.code.clone();
     db.store.upsert_units(&[pln]).await.unwrap();
-    add_user(&*db.store, "pln", Role::External, &pln_code, false).await;
-    let ops = signed_in(&base, "ops").await;
-    let pln = signed_in(&base, "pln").await;
+    app.add_user("pln", Role::External, &pln_code, false).await;
+    let ops = app.signed_in("ops").await;
+    let pln = app.signed_in("pln").await;
     let gardu = file(
         &ops,
-        &base,
+        base,
         json!({"kind": "intelligence", "category": "logistik", "village_code": "15.07.01.2001",
                "description": "Info: ancaman sabotase gardu listrik dekat gudang logistik"}),
     )
     .await;
     let other =
-        file(&ops, &base, json!({"category": "bentrok", "village_code": "15.07.01.2001", "description": "Ricuh"}))
-            .await;
+        file(&ops, base, json!({"category": "bentrok", "village_code": "15.07.01.2001", "description": "Ricuh"})).await;
     let url = |id: &Value| format!("{base}/api/v1/reports/{id}");
     assert_eq!(send(pln.get(url(&gardu["id"]))).await.0, StatusCode::NOT_FOUND, "not shared yet");
     let shares = format!("{base}/api/v1/reports/{}/shares", gardu["id"]);
@@ -300,19 +289,20 @@ async fn an_external_agency_reads_what_is_shared_with_it(db: &TestDb) {
 /// One account cannot hold open more than eight feeds (the ninth is told to wait), and a resume from far behind is
 /// told to reload instead of replaying everything.
 async fn feeds_are_bounded_per_account_and_in_what_they_replay(db: &TestDb) {
-    let base = setup(db).await;
-    let ops = signed_in(&base, "ops").await;
+    let app = setup(db).await;
+    let base = &app.base;
+    let ops = app.signed_in("ops").await;
     let mut open = Vec::new();
     for _ in 0..sinergi_server::incident::feed::FEEDS_PER_ACCOUNT {
-        open.push(Feed::open(&ops, &base, None).await);
+        open.push(Feed::open(&ops, base, None).await);
     }
     let refused = ops.get(format!("{base}/api/v1/reports/feed")).send().await.unwrap();
     assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(refused.headers()["retry-after"], "30");
     assert_eq!(refused.json::<Value>().await.unwrap()["code"], "too_many_feeds");
     // Another account of the same address is not affected; a closed feed frees its place at once.
-    let sabak = signed_in(&base, "ops.sabak").await;
-    let _theirs = Feed::open(&sabak, &base, None).await;
+    let sabak = app.signed_in("ops.sabak").await;
+    let _theirs = Feed::open(&sabak, base, None).await;
     drop(open.pop());
     let mut reopened = None;
     for _ in 0..50 {
@@ -349,7 +339,7 @@ async fn feeds_are_bounded_per_account_and_in_what_they_replay(db: &TestDb) {
     assert_eq!(first.name, "reset");
     assert_eq!(first.data["reason"], "too_far_behind");
     let filed =
-        file(&ops, &base, json!({"category": "bentrok", "village_code": "15.07.01.2001", "description": "Baru"})).await;
+        file(&ops, base, json!({"category": "bentrok", "village_code": "15.07.01.2001", "description": "Baru"})).await;
     let next = feed.next(ARRIVES).await.expect("the new report");
     assert_eq!((next.name.as_str(), &next.data["report"]["id"]), ("report", &filed["id"]));
 }
@@ -385,13 +375,14 @@ async fn what_a_stop_left_unsearched_is_searched_at_the_start(db: &TestDb) {
 }
 
 async fn probable_duplicates_wait_for_the_verifier(db: &TestDb) {
-    let base = setup(db).await;
-    let ops = signed_in(&base, "ops").await;
-    let sabak = signed_in(&base, "ops.sabak").await;
+    let app = setup(db).await;
+    let base = &app.base;
+    let ops = app.signed_in("ops").await;
+    let sabak = app.signed_in("ops.sabak").await;
     let clash = |description: &str, lng: f64| json!({"category": "bentrok", "location": {"lat": -1.05, "lng": lng}, "description": description});
-    let first = file(&ops, &base, clash("Bentrok di TPS 01", 103.85)).await;
-    let second = file(&ops, &base, clash("Keributan dekat balai desa", 103.853)).await;
-    let far = file(&ops, &base, clash("Bentrok di ujung desa", 103.88)).await;
+    let first = file(&ops, base, clash("Bentrok di TPS 01", 103.85)).await;
+    let second = file(&ops, base, clash("Keributan dekat balai desa", 103.853)).await;
+    let far = file(&ops, base, clash("Bentrok di ujung desa", 103.88)).await;
     let (id1, id2, id3) = (first["id"].as_i64().unwrap(), second["id"].as_i64().unwrap(), far["id"].as_i64().unwrap());
 
     // Linked just after filing (the writer does it once the reports are acknowledged).
@@ -438,11 +429,12 @@ async fn probable_duplicates_wait_for_the_verifier(db: &TestDb) {
 }
 
 async fn the_sweep_writes_escalations_into_the_history(db: &TestDb) {
-    let base = setup(db).await;
-    let ops = signed_in(&base, "ops").await;
+    let app = setup(db).await;
+    let base = &app.base;
+    let ops = app.signed_in("ops").await;
     let report = file(
         &ops,
-        &base,
+        base,
         json!({"category": "bentrok", "severity": 4, "village_code": "15.07.01.2001", "description": "Bentrok besar"}),
     )
     .await;
@@ -474,39 +466,28 @@ async fn the_sweep_writes_escalations_into_the_history(db: &TestDb) {
     );
 }
 
-/// The session's CSRF token, which page forms carry as a field.
-async fn csrf(client: &reqwest::Client, base: &str) -> String {
-    let me: Value = client.get(format!("{base}/api/v1/auth/me")).send().await.unwrap().json().await.unwrap();
-    me["csrf_token"].as_str().unwrap().to_owned()
-}
-
-async fn page(client: &reqwest::Client, url: String) -> (StatusCode, String) {
-    let response = client.get(url).send().await.unwrap();
-    let status = response.status();
-    (status, response.text().await.unwrap())
-}
-
 async fn the_report_page_shares_and_decides_duplicates(db: &TestDb) {
-    let base = setup(db).await;
-    let ops = signed_in(&base, "ops").await;
-    let sabak = signed_in(&base, "ops.sabak").await;
-    let kpu = signed_in(&base, "kpu.ops").await;
+    let app = setup(db).await;
+    let base = &app.base;
+    let ops = app.signed_in("ops").await;
+    let sabak = app.signed_in("ops.sabak").await;
+    let kpu = app.signed_in("kpu.ops").await;
     let clash = json!({"category": "bentrok", "location": {"lat": -1.05, "lng": 103.85}, "description": "Bentrok"});
-    let first = file(&ops, &base, clash.clone()).await["id"].as_i64().unwrap();
-    let second = file(&ops, &base, clash).await["id"].as_i64().unwrap();
+    let first = file(&ops, base, clash.clone()).await["id"].as_i64().unwrap();
+    let second = file(&ops, base, clash).await["id"].as_i64().unwrap();
     let url = format!("{base}/incidents/{second}?lang=en");
 
     // The owner's agency gets the share form; the live-feed banner waits for changes.
-    let (status, html) = page(&ops, url.clone()).await;
+    let (status, html) = get_html(&ops, url.clone()).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("id=\"share-form\"") && html.contains("id=\"live-feed\""), "{html}");
     assert!(!html.contains("<option value=\"polri\""), "not with its own agency");
-    let (_, html) = page(&kpu, url.clone()).await;
+    let (_, html) = get_html(&kpu, url.clone()).await;
     assert!(!html.contains("id=\"share-form\""));
     assert!(html.contains("owning agency may share it."), "{html}");
 
     // A share without a reason is refused on the page, as typed; with one it is listed and in the history.
-    let token = csrf(&ops, &base).await;
+    let token = csrf(&ops, base).await;
     let share = format!("{base}/incidents/{second}/share?lang=en");
     let response =
         ops.post(&share).form(&[("csrf", token.as_str()), ("agency", "kpu"), ("reason", " ")]).send().await.unwrap();
@@ -520,7 +501,7 @@ async fn the_report_page_shares_and_decides_duplicates(db: &TestDb) {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let (_, html) = page(&ops, url.clone()).await;
+    let (_, html) = get_html(&ops, url.clone()).await;
     assert!(html.contains("data-agency=\"kpu\"") && html.contains("Pengamanan logistik"), "{html}");
     assert!(html.contains("shared with"), "the history names the share");
     // Without the form's CSRF field: refused.
@@ -534,20 +515,20 @@ async fn the_report_page_shares_and_decides_duplicates(db: &TestDb) {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let (_, html) = page(&ops, url.clone()).await;
+    let (_, html) = get_html(&ops, url.clone()).await;
     assert!(html.contains("revoked") && html.contains("Selesai"), "{html}");
 
     // The duplicate, once linked, is confirmed from the copy's page by another officer: the copy is rejected.
     let mut html = String::new();
     for _ in 0..50 {
-        html = page(&sabak, url.clone()).await.1;
+        html = get_html(&sabak, url.clone()).await.1;
         if html.contains("id=\"duplicate-list\"") {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(html.contains(&format!("data-other=\"{first}\"")), "{html}");
-    let token = csrf(&sabak, &base).await;
+    let token = csrf(&sabak, base).await;
     let other = first.to_string();
     let response = sabak
         .post(format!("{base}/incidents/{second}/duplicate?lang=en"))

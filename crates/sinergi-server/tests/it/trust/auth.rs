@@ -1,10 +1,5 @@
 //! Signing in and out, sessions, and the first access rules, through the real application on both backends.
 
-#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
-
-mod common;
-
-use common::{PASSWORD, add_user, client, seed_small, signed_in, spawn};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sinergi_domain::trust::auth::{Role, secret_digest};
@@ -12,12 +7,13 @@ use sinergi_server::ServerConfig;
 use sinergi_store::NewSession;
 use sinergi_store::testing::TestDb;
 
-async fn setup(db: &TestDb) -> String {
-    seed_small(&*db.store).await;
-    add_user(&*db.store, "ops", Role::Operator, "polres-15.07", false).await;
-    add_user(&*db.store, "ops.sabak", Role::Operator, "polsek-15.07.01", false).await;
-    add_user(&*db.store, "pengamat", Role::Observer, "polres-15.07", false).await;
-    spawn(db.store.clone(), ServerConfig::default()).await
+use crate::helpers::{
+    self, OPS, OPS_SABAK, PASSWORD, PENGAMAT, TestApp, add_user, all, bearer, client, code, seed_small, send,
+    test_event,
+};
+
+async fn setup(db: &TestDb) -> TestApp {
+    TestApp::small(db, &[OPS, OPS_SABAK, PENGAMAT]).await
 }
 
 async fn audit_actions(db: &TestDb) -> Vec<(String, String, String)> {
@@ -26,7 +22,7 @@ async fn audit_actions(db: &TestDb) -> Vec<(String, String, String)> {
 }
 
 async fn everything_but_the_login_asks_for_one(db: &TestDb) {
-    let base = setup(db).await;
+    let base = setup(db).await.base;
     let anonymous = client();
     for path in ["/api/v1/regions", "/api/v1/tps?region=15", "/api/v1/agencies", "/api/v1/auth/me", "/api/v1/nope"] {
         let response = anonymous.get(format!("{base}{path}")).send().await.unwrap();
@@ -57,11 +53,11 @@ async fn everything_but_the_login_asks_for_one(db: &TestDb) {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(db.store.tps_stats(&all(), &common::code("15")).await.unwrap().tps, 5, "nothing written");
+    assert_eq!(db.store.tps_stats(&all(), &code("15")).await.unwrap().tps, 5, "nothing written");
 }
 
 async fn api_login_sets_a_strict_cookie_and_logout_revokes_it(db: &TestDb) {
-    let base = setup(db).await;
+    let base = setup(db).await.base;
     let client = client();
     let response = client
         .post(format!("{base}/api/v1/auth/login"))
@@ -117,14 +113,12 @@ async fn api_login_sets_a_strict_cookie_and_logout_revokes_it(db: &TestDb) {
 }
 
 async fn get(client: &reqwest::Client, url: String) -> (StatusCode, Value) {
-    let response = client.get(url).send().await.unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
+    send(client.get(url)).await
 }
 
 async fn wrong_credentials_get_one_answer_and_are_audited(db: &TestDb) {
-    let base = setup(db).await;
-    db.store.set_user_disabled("pengamat", true, &common::test_event()).await.unwrap();
+    let base = setup(db).await.base;
+    db.store.set_user_disabled("pengamat", true, &test_event()).await.unwrap();
     for (username, password) in
         [("ops", "salah sekali kata sandinya"), ("nobody", PASSWORD), ("pengamat", PASSWORD), ("ops", "")]
     {
@@ -161,7 +155,7 @@ async fn wrong_credentials_get_one_answer_and_are_audited(db: &TestDb) {
 }
 
 async fn forged_expired_and_idle_sessions_open_nothing(db: &TestDb) {
-    let base = setup(db).await;
+    let base = setup(db).await.base;
     let me = |cookie: String| {
         let url = format!("{base}/api/v1/auth/me");
         async move { reqwest::Client::new().get(url).header("cookie", cookie).send().await.unwrap().status() }
@@ -190,15 +184,16 @@ async fn forged_expired_and_idle_sessions_open_nothing(db: &TestDb) {
     assert!(db.store.session(&secret_digest(&expired)).await.unwrap().is_none(), "an expired session is removed");
 
     // Disabling the account ends its live session.
-    db.store.set_user_disabled("ops", true, &common::test_event()).await.unwrap();
+    db.store.set_user_disabled("ops", true, &test_event()).await.unwrap();
     assert_eq!(me(format!("sinergi_session={live}")).await, StatusCode::UNAUTHORIZED);
 }
 
 async fn only_editors_write_and_only_in_their_scope(db: &TestDb) {
-    let base = setup(db).await;
+    let app = setup(db).await;
+    let base = &app.base;
     let tps = |village: &str, number: u32| json!({"village_code": village, "number": number, "voters": 300, "access": "road"});
 
-    let observer = signed_in(&base, "pengamat").await;
+    let observer = app.signed_in("pengamat").await;
     let response = observer.post(format!("{base}/api/v1/tps")).json(&tps("15.07.01.2002", 7)).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     assert_eq!(response.json::<Value>().await.unwrap()["code"], "forbidden");
@@ -206,7 +201,7 @@ async fn only_editors_write_and_only_in_their_scope(db: &TestDb) {
     assert_eq!(status, StatusCode::OK, "an observer reads");
 
     // A Polsek operator of 15.07.01 writes there, and not in 15.07.02.
-    let polsek = signed_in(&base, "ops.sabak").await;
+    let polsek = app.signed_in("ops.sabak").await;
     let response = polsek.post(format!("{base}/api/v1/tps")).json(&tps("15.07.01.2002", 7)).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::CREATED);
     let created = response.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
@@ -214,8 +209,7 @@ async fn only_editors_write_and_only_in_their_scope(db: &TestDb) {
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["fields"][0]["field"], "village_code", "outside scope looks like an unknown village");
-    let outside =
-        db.store.list_tps(&all(), &common::code("15.07.02"), sinergi_store::Page::new(1, 10)).await.unwrap().0[0].id;
+    let outside = db.store.list_tps(&all(), &code("15.07.02"), sinergi_store::Page::new(1, 10)).await.unwrap().0[0].id;
     let response =
         polsek.put(format!("{base}/api/v1/tps/{outside}")).json(&tps("15.07.01.2002", 8)).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::NOT_FOUND, "a TPS outside scope does not exist for this user");
@@ -242,7 +236,7 @@ async fn only_editors_write_and_only_in_their_scope(db: &TestDb) {
 }
 
 async fn the_web_form_signs_in_and_out(db: &TestDb) {
-    let base = setup(db).await;
+    let base = setup(db).await.base;
     let browser = client();
     let response = browser.get(format!("{base}/login?next=/regions/15.07")).send().await.unwrap();
     let html = response.text().await.unwrap();
@@ -323,7 +317,7 @@ async fn login_status(base: &str, username: &str, password: &str) -> (StatusCode
 }
 
 async fn repeated_failures_lock_the_username_and_say_for_how_long(db: &TestDb) {
-    let base = setup(db).await;
+    let base = setup(db).await.base;
     for attempt in 1..=4 {
         let (status, body, _) = login_status(&base, "ops", "bukan kata sandinya").await;
         assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("login_failed")), "{attempt}");
@@ -386,7 +380,7 @@ async fn checked_passwords(db: &TestDb) -> usize {
 /// A burst of concurrent guesses gets exactly as many password checks as guesses one after another: five per
 /// username, even with the right password last in the burst.
 async fn a_burst_of_sign_ins_gets_no_more_checks_than_a_sequence(db: &TestDb) {
-    let base = setup(db).await;
+    let base = setup(db).await.base;
     let mut attempts: Vec<(String, String)> = (0..40).map(|_| ("ops".into(), "tebakan salah".into())).collect();
     attempts.push(("ops".into(), PASSWORD.into()));
     let answers = burst(&base, attempts).await;
@@ -405,7 +399,7 @@ async fn a_burst_of_sign_ins_gets_no_more_checks_than_a_sequence(db: &TestDb) {
 
 /// The same from one address with a different username each time: twenty checks, then the address is locked.
 async fn a_burst_from_one_address_gets_twenty_checks(db: &TestDb) {
-    let base = setup(db).await;
+    let base = setup(db).await.base;
     let attempts = (0..30).map(|i| (format!("tamu{i}"), "tebakan salah".to_owned())).collect();
     let answers = burst(&base, attempts).await;
     assert_eq!(checked_passwords(db).await, 20, "{answers:?}");
@@ -416,26 +410,23 @@ async fn a_burst_from_one_address_gets_twenty_checks(db: &TestDb) {
 /// An administrator of a regency lists and revokes the tokens of that regency's accounts only; another regency's
 /// gateway is out of reach (404, as if it did not exist); a national administrator reaches every token.
 async fn a_regional_administrator_acts_on_the_tokens_of_its_territory(db: &TestDb) {
-    let base = setup(db).await;
-    let riau = sinergi_domain::Region {
-        code: common::code("14.04"),
-        name: "Kabupaten Indragiri Hilir".into(),
-        centroid: None,
-    };
+    let app = setup(db).await;
+    let base = &app.base;
+    let riau = sinergi_domain::Region { code: code("14.04"), name: "Kabupaten Indragiri Hilir".into(), centroid: None };
     db.store.upsert_regions(&[riau]).await.unwrap();
     let unit = sinergi_domain::Unit {
         code: "polres-14.04".into(),
         kind: sinergi_domain::UnitKind::Polres,
         name: "Polres Indragiri Hilir".into(),
-        territory: common::code("14.04"),
+        territory: code("14.04"),
         parent: None,
         contact: Default::default(),
         personnel: 600,
     };
     db.store.upsert_units(&[unit]).await.unwrap();
-    add_user(&*db.store, "admin.tanjab", Role::Administrator, "polres-15.07", false).await;
-    add_user(&*db.store, "admin.pusat", Role::Administrator, "polres-15.07", true).await;
-    let gateway_owner = add_user(&*db.store, "ops.inhil", Role::Operator, "polres-14.04", false).await;
+    app.add_user("admin.tanjab", Role::Administrator, "polres-15.07", false).await;
+    app.add_user("admin.pusat", Role::Administrator, "polres-15.07", true).await;
+    let gateway_owner = app.add_user("ops.inhil", Role::Operator, "polres-14.04", false).await;
     let ops = db.store.user_by_name("ops").await.unwrap().unwrap();
     let request = |name: &str| sinergi_server::trust::tokens::TokenRequest {
         name: name.into(),
@@ -459,7 +450,7 @@ async fn a_regional_administrator_acts_on_the_tokens_of_its_territory(db: &TestD
             .await
             .unwrap();
 
-    let regional = signed_in(&base, "admin.tanjab").await;
+    let regional = app.signed_in("admin.tanjab").await;
     let (status, list) = get(&regional, format!("{base}/api/v1/tokens?all=true")).await;
     assert_eq!(status, StatusCode::OK);
     let names: Vec<&str> = list.as_array().unwrap().iter().filter_map(|t| t["name"].as_str()).collect();
@@ -469,7 +460,7 @@ async fn a_regional_administrator_acts_on_the_tokens_of_its_territory(db: &TestD
     let response = regional.delete(format!("{base}/api/v1/tokens/{}", near.id)).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
 
-    let national = signed_in(&base, "admin.pusat").await;
+    let national = app.signed_in("admin.pusat").await;
     let (_, list) = get(&national, format!("{base}/api/v1/tokens?all=true")).await;
     assert_eq!(list.as_array().unwrap().len(), 2, "{list}");
     let response = national.delete(format!("{base}/api/v1/tokens/{}", far.id)).send().await.unwrap();
@@ -477,8 +468,9 @@ async fn a_regional_administrator_acts_on_the_tokens_of_its_territory(db: &TestD
 }
 
 async fn tokens_act_for_their_account_within_their_limits(db: &TestDb) {
-    let base = setup(db).await;
-    let session = signed_in(&base, "ops").await;
+    let app = setup(db).await;
+    let base = &app.base;
+    let session = app.signed_in("ops").await;
     let make = |body: Value| {
         let session = session.clone();
         let url = format!("{base}/api/v1/tokens");
@@ -508,11 +500,6 @@ async fn tokens_act_for_their_account_within_their_limits(db: &TestDb) {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{what}: {body}");
     }
 
-    let bearer = |token: &str| {
-        let mut headers = reqwest::header::HeaderMap::new();
-        headers.insert("authorization", format!("Bearer {token}").parse().unwrap());
-        reqwest::Client::builder().default_headers(headers).build().unwrap()
-    };
     let machine = bearer(&full_token);
     let (status, me) = get(&machine, format!("{base}/api/v1/auth/me")).await;
     assert_eq!((status, me["username"].as_str()), (StatusCode::OK, Some("ops")));
@@ -555,7 +542,7 @@ async fn tokens_act_for_their_account_within_their_limits(db: &TestDb) {
         .as_str()
         .unwrap()
         .to_owned();
-    let other = signed_in(&base, "ops.sabak").await;
+    let other = app.signed_in("ops.sabak").await;
     let response = other.delete(format!("{base}/api/v1/tokens/{id}")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::NOT_FOUND, "nobody revokes another's token");
     let response = session.delete(format!("{base}/api/v1/tokens/{id}")).send().await.unwrap();
@@ -567,7 +554,7 @@ async fn tokens_act_for_their_account_within_their_limits(db: &TestDb) {
 
     // Disabling the account stops its tokens too. Done in the database (as the command line does), it reaches a
     // running server within the time the server trusts what it read of a token.
-    db.store.set_user_disabled("ops", true, &common::test_event()).await.unwrap();
+    db.store.set_user_disabled("ops", true, &test_event()).await.unwrap();
     let deadline =
         std::time::Instant::now() + sinergi_server::trust::auth::TOKEN_TTL + std::time::Duration::from_secs(2);
     loop {
@@ -584,7 +571,7 @@ async fn tokens_act_for_their_account_within_their_limits(db: &TestDb) {
 }
 
 async fn an_expired_token_opens_nothing(db: &TestDb) {
-    let base = setup(db).await;
+    let base = setup(db).await.base;
     let user = db.store.user_by_name("ops").await.unwrap().unwrap();
     let request =
         sinergi_server::trust::tokens::TokenRequest { name: "lama".into(), region: None, read_only: true, days: 1 };
@@ -599,12 +586,13 @@ async fn an_expired_token_opens_nothing(db: &TestDb) {
 async fn only_the_trusted_proxy_may_say_where_a_request_came_from(db: &TestDb) {
     seed_small(&*db.store).await;
     add_user(&*db.store, "ops", Role::Operator, "polres-15.07", false).await;
-    let direct = spawn(db.store.clone(), ServerConfig::default()).await;
-    let proxied = spawn(
+    let direct = TestApp::spawn(db.store.clone(), ServerConfig::default()).await.base;
+    let proxied = TestApp::spawn(
         db.store.clone(),
         ServerConfig { trusted_proxy: Some("127.0.0.1".parse().unwrap()), ..ServerConfig::default() },
     )
-    .await;
+    .await
+    .base;
     for base in [&direct, &proxied] {
         client()
             .post(format!("{base}/api/v1/auth/login"))
@@ -627,7 +615,37 @@ async fn only_the_trusted_proxy_may_say_where_a_request_came_from(db: &TestDb) {
     assert_eq!(origins, ["127.0.0.1", "10.20.30.40"]);
 }
 
+/// A row written into the audit log around the application stops every audited change with a clear 503, sign-in
+/// included, and writes nothing.
+async fn a_broken_audit_chain_is_a_clear_503(db: &TestDb) {
+    let app = TestApp::small(db, &[OPS]).await;
+    let (base, client) = (&app.base, app.signed_in("ops").await);
+    db.execute_raw(
+        "INSERT INTO audit_log (seq, at_ms, actor, action, target, detail, origin, prev_hash, hash) \
+         SELECT seq + 1, 1, 'penyusup', 'x', 'x', '', 'db', 'p', 'h' FROM audit_head",
+    )
+    .await
+    .unwrap();
+    let tps = json!({"village_code": "15.07.01.2002", "number": 7, "voters": 100, "access": "road"});
+    let response = client.post(format!("{base}/api/v1/tps?lang=en")).json(&tps).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["code"], "audit_chain_broken");
+    assert!(body["message"].as_str().unwrap().contains("sinergi audit verify"), "{body}");
+    let login = helpers::client()
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"username": "ops", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(login.json::<Value>().await.unwrap()["code"], "audit_chain_broken");
+    let (_, page) = get(&client, format!("{base}/api/v1/tps?region=15.07.01.2002")).await;
+    assert_eq!(page["total"], 1, "nothing written");
+}
+
 sinergi_store::backend_tests!(
+    a_broken_audit_chain_is_a_clear_503,
     everything_but_the_login_asks_for_one,
     api_login_sets_a_strict_cookie_and_logout_revokes_it,
     wrong_credentials_get_one_answer_and_are_audited,
@@ -642,8 +660,3 @@ sinergi_store::backend_tests!(
     an_expired_token_opens_nothing,
     only_the_trusted_proxy_may_say_where_a_request_came_from,
 );
-
-/// Reads as the command line does: everything.
-fn all() -> sinergi_domain::access::Viewer {
-    sinergi_domain::access::Viewer::system("test")
-}

@@ -1,29 +1,106 @@
-//! Shared by the server's tests: fixture data and the real application on a random port.
+//! Shared by the server's tests: the real application on a random port ([`TestApp`]), its accounts and signed-in
+//! clients, fixture data, and the requests most tests make.
 
-#![allow(dead_code)] // each test binary uses a different part of this module
-
-pub mod scan_fixture;
+pub mod browser;
 
 use std::sync::Arc;
 
+use reqwest::StatusCode;
+use serde_json::Value;
 use sinergi_domain::registry::agency::Contact;
 use sinergi_domain::registry::import::{parse_boundaries, parse_regions};
 use sinergi_domain::registry::synthetic::{AccessProfile, VillageInput, generate_tps};
 use sinergi_domain::trust::auth::{Role, Scope};
 use sinergi_domain::{AccessMode, Boundary, LatLng, Level, Region, RegionCode, Tps, Unit, UnitKind};
-use sinergi_server::ServerConfig;
+use sinergi_server::{AppState, ServerConfig};
+use sinergi_store::testing::TestDb;
 use sinergi_store::{NewUser, Store, UserRecord};
 
 pub fn code(text: &str) -> RegionCode {
     RegionCode::parse(text).unwrap()
 }
 
-/// Starts the whole application on 127.0.0.1 with an OS-chosen port and returns its base URL.
-pub async fn spawn(store: Arc<dyn Store>, config: ServerConfig) -> String {
+/// Reads as the command line does: everything.
+pub fn all() -> sinergi_domain::access::Viewer {
+    sinergi_domain::access::Viewer::system("test")
+}
+
+/// An account the tests make: username, role and unit; its scope is the unit's territory.
+pub type Account = (&'static str, Role, &'static str);
+
+/// The operator of the Polres of 15.07 (scope: the regency).
+pub const OPS: Account = ("ops", Role::Operator, "polres-15.07");
+/// The operator of the Polsek of 15.07.01 (scope: the district).
+pub const OPS_SABAK: Account = ("ops.sabak", Role::Operator, "polsek-15.07.01");
+/// An observer at the Polres of 15.07 (scope: the regency).
+pub const PENGAMAT: Account = ("pengamat", Role::Observer, "polres-15.07");
+
+/// The whole application on 127.0.0.1 with an OS-chosen port, and the store behind it.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`, for the URLs the tests ask for.
+    pub base: String,
+    pub store: Arc<dyn Store>,
+}
+
+impl TestApp {
+    /// Starts the application on `store` with `config`.
+    pub async fn spawn(store: Arc<dyn Store>, config: ServerConfig) -> TestApp {
+        let base = listen(sinergi_server::app(store.clone(), config)).await;
+        TestApp { base, store }
+    }
+
+    /// Starts the application on a state made beforehand (one shared with background tasks, as `serve` does).
+    pub async fn serve(state: AppState) -> TestApp {
+        let store = state.store.clone();
+        let base = listen(sinergi_server::app_with_state(state)).await;
+        TestApp { base, store }
+    }
+
+    /// The small registry ([`seed_small`]) with these accounts, served with the default configuration.
+    pub async fn small(db: &TestDb, accounts: &[Account]) -> TestApp {
+        seed_small(&*db.store).await;
+        for (username, role, unit) in accounts {
+            add_user(&*db.store, username, *role, unit, false).await;
+        }
+        TestApp::spawn(db.store.clone(), ServerConfig::default()).await
+    }
+
+    /// Creates an account, as [`add_user`] does.
+    pub async fn add_user(&self, username: &str, role: Role, unit: &str, national: bool) -> UserRecord {
+        add_user(&*self.store, username, role, unit, national).await
+    }
+
+    /// A client signed in as `username` through the API, sending the session's CSRF token on every request (as
+    /// the web UI's scripts do).
+    pub async fn signed_in(&self, username: &str) -> reqwest::Client {
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        let login = reqwest::Client::builder().cookie_provider(jar.clone()).build().unwrap();
+        let response = login
+            .post(format!("{}/api/v1/auth/login", self.base))
+            .json(&serde_json::json!({"username": username, "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "login as {username}");
+        let me: Value = response.json().await.unwrap();
+        let csrf = me["csrf_token"].as_str().expect("a session has a CSRF token").to_owned();
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("x-csrf-token", csrf.parse().unwrap());
+        reqwest::Client::builder()
+            .cookie_provider(jar)
+            .default_headers(headers)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+}
+
+/// Serves `app` on 127.0.0.1 with an OS-chosen port; its base URL.
+async fn listen(app: axum::Router) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
-        let app = sinergi_server::app(store, config).into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
         axum::serve(listener, app).await.unwrap();
     });
     format!("http://{addr}")
@@ -52,28 +129,39 @@ pub fn client() -> reqwest::Client {
     reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
 }
 
-/// A client signed in as `username` through the API, sending the session's CSRF token on every request (as
-/// the web UI's scripts do).
-pub async fn signed_in(base: &str, username: &str) -> reqwest::Client {
-    let jar = Arc::new(reqwest::cookie::Jar::default());
-    let login = reqwest::Client::builder().cookie_provider(jar.clone()).build().unwrap();
-    let response = login
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&serde_json::json!({"username": username, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), reqwest::StatusCode::OK, "login as {username}");
-    let me: serde_json::Value = response.json().await.unwrap();
-    let csrf = me["csrf_token"].as_str().expect("a session has a CSRF token").to_owned();
+/// A client that sends this API token on every request and does not follow redirects.
+pub fn bearer(secret: &str) -> reqwest::Client {
     let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert("x-csrf-token", csrf.parse().unwrap());
-    reqwest::Client::builder()
-        .cookie_provider(jar)
-        .default_headers(headers)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
+    headers.insert(reqwest::header::AUTHORIZATION, format!("Bearer {secret}").parse().unwrap());
+    reqwest::Client::builder().default_headers(headers).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+/// Sends a request; its status and its body as JSON (`null` when the body is not JSON).
+pub async fn send(request: reqwest::RequestBuilder) -> (StatusCode, Value) {
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// Asks for a page; its status and its HTML.
+pub async fn get_html(client: &reqwest::Client, url: String) -> (StatusCode, String) {
+    let response = client.get(url).send().await.unwrap();
+    let status = response.status();
+    (status, response.text().await.unwrap())
+}
+
+/// Posts a page form; the status, the `Location` and the page.
+pub async fn post_form(client: &reqwest::Client, url: String, fields: &[(&str, &str)]) -> (StatusCode, String, String) {
+    let response = client.post(url).form(fields).send().await.unwrap();
+    let status = response.status();
+    let location = response.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or_default().to_owned();
+    (status, location, response.text().await.unwrap())
+}
+
+/// The session's CSRF token, which page forms carry as a field.
+pub async fn csrf(client: &reqwest::Client, base: &str) -> String {
+    let me: Value = client.get(format!("{base}/api/v1/auth/me")).send().await.unwrap().json().await.unwrap();
+    me["csrf_token"].as_str().unwrap().to_owned()
 }
 
 /// An audit event for changes the tests make directly in the store.
@@ -202,9 +290,4 @@ pub async fn seed_regency(store: &dyn Store, regency: &str) -> usize {
     let tps = generate_tps(&villages, 370, AccessProfile::for_regency(&regency_code), 1);
     store.upsert_tps(&tps).await.unwrap();
     tps.iter().filter(|t| t.location.is_some()).count()
-}
-
-/// Reads as the command line does: everything.
-fn all() -> sinergi_domain::access::Viewer {
-    sinergi_domain::access::Viewer::system("test")
 }

@@ -4,36 +4,16 @@
 //! reports and bad parameters say so; users outside the territory see nothing; and the schedule of two instances
 //! on one database runs each regency's slot once.
 
-#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
-
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::scan_fixture::*;
-use common::{add_user, signed_in, spawn};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sinergi_domain::incident::Status;
-use sinergi_domain::trust::auth::Role;
-use sinergi_server::ServerConfig;
 use sinergi_server::early_warning::{EarlyWarningConfig, scheduled_round};
 use sinergi_store::testing::TestDb;
 
-async fn send(request: reqwest::RequestBuilder) -> (StatusCode, Value) {
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
-async fn setup(db: &TestDb) -> (String, Vec<String>) {
-    let villages = seed(&*db.store).await;
-    add_user(&*db.store, "ops", Role::Operator, "polres-15.07", false).await;
-    add_user(&*db.store, "ops.barat", Role::Operator, "polsek-15.07.02", false).await;
-    add_user(&*db.store, "pengamat", Role::Observer, "polres-15.07", false).await;
-    add_user(&*db.store, "luar", Role::Operator, "polres-15.06", false).await;
-    (spawn(db.store.clone(), ServerConfig::default()).await, villages)
-}
+use super::fixture::*;
+use crate::helpers::send;
 
 /// "3,5" in Indonesian, one decimal.
 fn decimal_id(value: f64) -> String {
@@ -41,10 +21,11 @@ fn decimal_id(value: f64) -> String {
 }
 
 async fn a_cluster_raises_one_alert_refreshed_then_gone(db: &TestDb) {
-    let (base, villages) = setup(db).await;
+    let (app, villages) = setup(db).await;
+    let base = &app.base;
     let now = sinergi_server::trust::auth::now_ms();
     let cluster_ids = file_reports(&*db.store, &villages, now).await;
-    let ops = signed_in(&base, "ops").await;
+    let ops = app.signed_in("ops").await;
 
     let (status, answer) = send(ops.post(format!("{base}/api/v1/scans")).json(&json!({"regency": "15.07"}))).await;
     assert_eq!(status, StatusCode::CREATED, "{answer}");
@@ -141,7 +122,7 @@ async fn a_cluster_raises_one_alert_refreshed_then_gone(db: &TestDb) {
     assert_eq!((status, one["id"].as_i64()), (StatusCode::OK, Some(run_id)));
 
     // Outside the territory: nothing at all.
-    let outsider = signed_in(&base, "luar").await;
+    let outsider = app.signed_in("luar").await;
     let (status, body) = send(outsider.get(format!("{base}/api/v1/alerts/{id}"))).await;
     assert_eq!((status, body["code"].as_str()), (StatusCode::NOT_FOUND, Some("alert_not_found")));
     let (_, list) = send(outsider.get(format!("{base}/api/v1/alerts?status=all"))).await;
@@ -155,11 +136,11 @@ async fn a_cluster_raises_one_alert_refreshed_then_gone(db: &TestDb) {
     let (status, body) = send(outsider.post(format!("{base}/api/v1/scans")).json(&json!({"regency": "15.07"}))).await;
     assert_eq!((status, body["code"].as_str()), (StatusCode::NOT_FOUND, Some("region_not_found")));
     // The other district of the regency holds none of the alert's villages.
-    let west = signed_in(&base, "ops.barat").await;
+    let west = app.signed_in("ops.barat").await;
     let (status, _) = send(west.get(format!("{base}/api/v1/alerts/{id}"))).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     // Observers read but do not run.
-    let observer = signed_in(&base, "pengamat").await;
+    let observer = app.signed_in("pengamat").await;
     let (status, body) = send(observer.post(format!("{base}/api/v1/scans")).json(&json!({"regency": "15.07"}))).await;
     assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")));
     let (status, _) = send(observer.get(format!("{base}/api/v1/alerts/{id}"))).await;
@@ -183,12 +164,13 @@ async fn a_cluster_raises_one_alert_refreshed_then_gone(db: &TestDb) {
 }
 
 async fn too_few_reports_and_bad_parameters_say_so(db: &TestDb) {
-    let (base, _) = setup(db).await;
+    let (app, _) = setup(db).await;
+    let base = &app.base;
     let now = sinergi_server::trust::auth::now_ms();
     file_and_move(&*db.store, &[report("15.06.01.2001", now - DAY)], &[VERIFY]).await;
     // Not verified: not counted.
     file_and_move(&*db.store, &[report("15.06.01.2001", now - DAY)], &[]).await;
-    let luar = signed_in(&base, "luar").await;
+    let luar = app.signed_in("luar").await;
     let (status, answer) = send(luar.post(format!("{base}/api/v1/scans")).json(&json!({"regency": "15.06"}))).await;
     assert_eq!(status, StatusCode::CREATED, "{answer}");
     assert_eq!(answer["run"]["status"], "too_few");

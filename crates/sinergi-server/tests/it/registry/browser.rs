@@ -4,60 +4,18 @@
 //! that it renders every TPS marker and every boundary, with no console error and no uncaught exception, and
 //! without a single request leaving the machine.
 
-#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
-
-mod common;
-
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chromiumoxide::cdp::browser_protocol::log::{EventEntryAdded, LogEntryLevel};
 use chromiumoxide::cdp::browser_protocol::network::EventRequestWillBeSent;
 use chromiumoxide::cdp::js_protocol::runtime::{ConsoleApiCalledType, EventConsoleApiCalled, EventExceptionThrown};
-use chromiumoxide::{Browser, BrowserConfig};
 use futures_util::StreamExt;
 use sinergi_server::ServerConfig;
 use sinergi_store::testing::TestDb;
 
-/// Debian's Chromium; `CHROMIUM` may name another binary. Never a downloaded browser.
-fn chromium() -> String {
-    let path = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
-    assert!(
-        std::path::Path::new(&path).exists(),
-        "Chromium is needed for the browser tests: `apt-get install -y chromium` (the README's test command does it)"
-    );
-    path
-}
-
-async fn launch() -> (Browser, tokio::task::JoinHandle<()>, tempfile::TempDir) {
-    let profile = tempfile::tempdir().unwrap();
-    let config = BrowserConfig::builder()
-        .chrome_executable(chromium())
-        .no_sandbox()
-        .new_headless_mode()
-        .user_data_dir(profile.path())
-        .window_size(1280, 900)
-        .args([
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ])
-        .launch_timeout(Duration::from_secs(60))
-        .request_timeout(Duration::from_secs(60))
-        .build()
-        .unwrap();
-    let (browser, mut handler) = Browser::launch(config).await.expect("Chromium starts");
-    let events = tokio::spawn(async move { while handler.next().await.is_some() {} });
-    (browser, events, profile)
-}
-
-/// Evaluates to a string; `None` while a navigation replaces the page under the evaluation.
-async fn text(page: &chromiumoxide::Page, js: &str) -> Option<String> {
-    page.evaluate(js).await.ok()?.into_value().ok()
-}
+use crate::helpers::browser::{Chromium, text};
+use crate::helpers::{PASSWORD, TestApp, add_user, all, code, seed_regency, test_event};
 
 /// Evaluates `js` every 100 ms until it gives a non-empty string (a page still loading, or replaced by a
 /// navigation, gives none), for at most `tries` times; the last value, empty if it never came.
@@ -75,14 +33,12 @@ async fn wait_for(page: &chromiumoxide::Page, js: &str, tries: usize) -> String 
 #[tokio::test]
 async fn the_map_shows_every_tps_and_boundary_without_console_errors() {
     let db = TestDb::sqlite().await;
-    let markers = common::seed_regency(&*db.store, "15.07").await;
+    let markers = seed_regency(&*db.store, "15.07").await;
     assert!(markers > 300, "fixture has {markers} TPS");
-    let village_boundaries =
-        db.store.boundaries(&all(), &common::code("15.07"), sinergi_domain::Level::Village).await.unwrap();
+    let village_boundaries = db.store.boundaries(&all(), &code("15.07"), sinergi_domain::Level::Village).await.unwrap();
     let boundaries = village_boundaries.len();
-    let districts =
-        db.store.boundaries(&all(), &common::code("15.07"), sinergi_domain::Level::District).await.unwrap().len();
-    let territory = common::code("15.07");
+    let districts = db.store.boundaries(&all(), &code("15.07"), sinergi_domain::Level::District).await.unwrap().len();
+    let territory = code("15.07");
     let polres = sinergi_domain::Unit {
         code: "polres-15.07".into(),
         kind: sinergi_domain::UnitKind::Polres,
@@ -93,12 +49,12 @@ async fn the_map_shows_every_tps_and_boundary_without_console_errors() {
         personnel: 500,
     };
     db.store.upsert_units(&[polres]).await.unwrap();
-    common::add_user(&*db.store, "kabag.ops", sinergi_domain::trust::auth::Role::Operator, "polres-15.07", false).await;
+    add_user(&*db.store, "kabag.ops", sinergi_domain::trust::auth::Role::Operator, "polres-15.07", false).await;
     // The vulnerability view: the Bawaslu set and one synthetic assessment of every TPS.
     let (_, text_of_set) = sinergi_domain::vulnerability::SHIPPED[0];
     let set = sinergi_domain::vulnerability::IndicatorSet::from_toml(text_of_set).unwrap();
-    db.store.put_indicator_set(&set, text_of_set, &common::test_event()).await.unwrap();
-    let every_tps = db.store.all_tps(&all(), &common::code("15.07")).await.unwrap();
+    db.store.put_indicator_set(&set, text_of_set, &test_event()).await.unwrap();
+    let every_tps = db.store.all_tps(&all(), &code("15.07")).await.unwrap();
     let items: Vec<sinergi_store::NewAssessment> = every_tps
         .iter()
         .map(|t| sinergi_store::NewAssessment {
@@ -118,12 +74,12 @@ async fn the_map_shows_every_tps_and_boundary_without_console_errors() {
             photo: None,
         })
         .collect();
-    db.store.add_assessments(&set, &items, &common::test_event()).await.unwrap();
+    db.store.add_assessments(&set, &items, &test_event()).await.unwrap();
     // An active early warning over three villages with boundaries (recorded as a run would record it).
     let alert_villages: Vec<sinergi_domain::RegionCode> =
         village_boundaries.iter().take(3).map(|b| b.code.clone()).collect();
     let run = sinergi_store::NewScanRun {
-        regency: common::code("15.07"),
+        regency: code("15.07"),
         trigger: sinergi_domain::early_warning::alerts::RunTrigger::Schedule,
         requested_by: "sinergi".into(),
         account_id: None,
@@ -153,10 +109,10 @@ async fn the_map_shows_every_tps_and_boundary_without_console_errors() {
         routes: Vec::new(),
     };
     db.store.record_scan(&run, &[cluster], None).await.unwrap();
-    let base = common::spawn(db.store.clone(), ServerConfig::default()).await;
+    let base = TestApp::spawn(db.store.clone(), ServerConfig::default()).await.base;
 
-    let (mut browser, events, _profile) = launch().await;
-    let page = browser.new_page("about:blank").await.unwrap();
+    let chromium = Chromium::launch(1280, 900).await;
+    let page = chromium.browser.new_page("about:blank").await.unwrap();
     let problems = Arc::new(Mutex::new(Vec::<String>::new()));
     let mut console = page.event_listener::<EventConsoleApiCalled>().await.unwrap();
     let mut exceptions = page.event_listener::<EventExceptionThrown>().await.unwrap();
@@ -199,7 +155,7 @@ async fn the_map_shows_every_tps_and_boundary_without_console_errors() {
             "document.getElementById('username').value = 'kabag.ops'; \
              document.getElementById('password').value = '{}'; \
              document.getElementById('login-submit').click();",
-            common::PASSWORD
+            PASSWORD
         ))
         .await;
     let mut path = String::new();
@@ -317,15 +273,8 @@ async fn the_map_shows_every_tps_and_boundary_without_console_errors() {
     assert!(saved.contains("penilaian disimpan"), "{saved:?}");
 
     tokio::time::sleep(Duration::from_millis(300)).await;
-    browser.close().await.unwrap();
-    let _ = browser.wait().await;
+    chromium.close().await;
     collect.abort();
-    events.abort();
     let problems = problems.lock().unwrap().clone();
     assert!(problems.is_empty(), "{problems:#?}");
-}
-
-/// Reads as the command line does: everything.
-fn all() -> sinergi_domain::access::Viewer {
-    sinergi_domain::access::Viewer::system("test")
 }

@@ -5,60 +5,29 @@
 //! field; users of other territories see nothing of the alert; observers get no form and a 403 for a post; and a
 //! post without the form's CSRF token is refused.
 
-#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
-
-mod common;
-
-use common::scan_fixture::*;
-use common::{add_user, signed_in, spawn};
 use reqwest::StatusCode;
 use serde_json::Value;
 use sinergi_domain::incident::Status;
-use sinergi_domain::trust::auth::Role;
-use sinergi_server::ServerConfig;
 use sinergi_store::testing::TestDb;
 
-/// The accounts: the regency's operator (runs scans), the operators of its two districts, an observer of the
-/// regency (reads, does not run) and the operator of the other regency.
-async fn setup(db: &TestDb) -> (String, Vec<String>) {
-    let villages = seed(&*db.store).await;
-    add_user(&*db.store, "ops", Role::Operator, "polres-15.07", false).await;
-    add_user(&*db.store, "ops.timur", Role::Operator, "polsek-15.07.01", false).await;
-    add_user(&*db.store, "ops.barat", Role::Operator, "polsek-15.07.02", false).await;
-    add_user(&*db.store, "pengamat", Role::Observer, "polres-15.07", false).await;
-    add_user(&*db.store, "luar", Role::Operator, "polres-15.06", false).await;
-    (spawn(db.store.clone(), ServerConfig::default()).await, villages)
-}
+use super::fixture::*;
+use crate::helpers::{csrf, get_html, post_form};
 
+/// A page, with `&` as written in its attributes (Askama writes it `&#38;`).
 async fn get(client: &reqwest::Client, url: String) -> (StatusCode, String) {
-    let response = client.get(url).send().await.unwrap();
-    let status = response.status();
-    // Askama writes `&` in attributes as `&#38;`.
-    (status, response.text().await.unwrap().replace("&#38;", "&"))
+    let (status, html) = get_html(client, url).await;
+    (status, html.replace("&#38;", "&"))
 }
 
 async fn api(client: &reqwest::Client, url: String) -> Value {
     client.get(url).send().await.unwrap().json().await.unwrap()
 }
 
-/// The session's CSRF token, which page forms carry as a field.
-async fn csrf(client: &reqwest::Client, base: &str) -> String {
-    api(client, format!("{base}/api/v1/auth/me")).await["csrf_token"].as_str().unwrap().to_owned()
-}
-
-/// Posts a page form; the status, the `Location` and the page.
-async fn post(client: &reqwest::Client, url: String, fields: &[(&str, &str)]) -> (StatusCode, String, String) {
-    let response = client.post(url).form(fields).send().await.unwrap();
-    let status = response.status();
-    let location = response.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or_default().to_owned();
-    (status, location, response.text().await.unwrap())
-}
-
 /// Runs the regency's scan from the page's form, as `client`; the run's id, from where the page sends it.
 async fn run_from_form(client: &reqwest::Client, base: &str, regency: &str) -> i64 {
     let token = csrf(client, base).await;
     let (status, location, html) =
-        post(client, format!("{base}/early-warning/run"), &[("csrf", &token), ("regency", regency)]).await;
+        post_form(client, format!("{base}/early-warning/run"), &[("csrf", &token), ("regency", regency)]).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{html}");
     location.strip_prefix("/early-warning/runs/").and_then(|id| id.parse().ok()).expect(&location)
 }
@@ -89,10 +58,11 @@ async fn runs_in_store(db: &TestDb) -> u64 {
 }
 
 async fn the_form_runs_the_scan_and_the_pages_show_the_alert_and_its_history(db: &TestDb) {
-    let (base, villages) = setup(db).await;
+    let (app, villages) = setup(db).await;
+    let base = &app.base;
     let now = sinergi_server::trust::auth::now_ms();
     let cluster = file_reports(&*db.store, &villages, now).await;
-    let ops = signed_in(&base, "ops").await;
+    let ops = app.signed_in("ops").await;
 
     // The page before any run: the navigation leads here, the form offers the regency with the defaults.
     let (status, html) = get(&ops, format!("{base}/early-warning")).await;
@@ -105,7 +75,7 @@ async fn the_form_runs_the_scan_and_the_pages_show_the_alert_and_its_history(db:
     assert!(html.contains("bawaan: 90") && html.contains("bawaan: 999"), "the server's defaults are shown");
 
     // The first run: on to its page, which shows its parameters, the clusters and the alert it raised.
-    let first = run_from_form(&ops, &base, "15.07").await;
+    let first = run_from_form(&ops, base, "15.07").await;
     let (status, html) = get(&ops, format!("{base}/early-warning/runs/{first}")).await;
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains(&format!("Pemindaian {first} · Tanjung Jabung Timur (15.07)")), "{html}");
@@ -141,13 +111,13 @@ async fn the_form_runs_the_scan_and_the_pages_show_the_alert_and_its_history(db:
     assert!(html.contains(english["explanation"].as_str().unwrap()) && html.contains("still active"), "{html}");
 
     // A second run finds it again; then its reports turn out to be hoaxes, and a third run ends it.
-    let second = run_from_form(&ops, &base, "15.07").await;
+    let second = run_from_form(&ops, base, "15.07").await;
     let (_, html) = get(&ops, format!("{base}/early-warning/runs/{second}")).await;
     assert!(html.contains(&format!("memperbarui peringatan {id}")), "{html}");
     for &report in &cluster {
         step(&*db.store, report, Status::Verified, Status::Rejected, "reject").await;
     }
-    let third = run_from_form(&ops, &base, "15.07").await;
+    let third = run_from_form(&ops, base, "15.07").await;
     let (_, html) = get(&ops, format!("{base}/early-warning/runs/{third}")).await;
     assert!(html.contains("id=\"gone\"") && html.contains(&format!("data-alert=\"{id}\"")), "{html}");
 
@@ -196,9 +166,10 @@ async fn the_form_runs_the_scan_and_the_pages_show_the_alert_and_its_history(db:
 }
 
 async fn bad_input_is_named_by_field(db: &TestDb) {
-    let (base, _) = setup(db).await;
-    let ops = signed_in(&base, "ops").await;
-    let token = csrf(&ops, &base).await;
+    let (app, _) = setup(db).await;
+    let base = &app.base;
+    let ops = app.signed_in("ops").await;
+    let token = csrf(&ops, base).await;
     let run = format!("{base}/early-warning/run");
     for (fields, named, message) in [
         (vec![("regency", "15.07"), ("days", "0")], "days", "Periode (hari terakhir): 0 di luar rentang 1–366"),
@@ -225,7 +196,7 @@ async fn bad_input_is_named_by_field(db: &TestDb) {
     ] {
         let mut form = vec![("csrf", token.as_str())];
         form.extend(fields.iter().copied());
-        let (status, location, html) = post(&ops, run.clone(), &form).await;
+        let (status, location, html) = post_form(&ops, run.clone(), &form).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{fields:?}: {location} {html}");
         assert!(html.contains(&format!("id=\"run-error-{named}\"")), "{fields:?}: {html}");
         assert!(html.contains(message), "{fields:?} should say {message}: {html}");
@@ -234,21 +205,24 @@ async fn bad_input_is_named_by_field(db: &TestDb) {
         assert!(html.contains("href=\"/lang/en?next=/early-warning\""), "the language switch returns to the page");
     }
     // Several at once, each named, with what was typed kept.
-    let (status, _, html) =
-        post(&ops, run.clone(), &[("csrf", &token), ("regency", "15.07"), ("days", "0"), ("replications", "x<b>")])
-            .await;
+    let (status, _, html) = post_form(
+        &ops,
+        run.clone(),
+        &[("csrf", &token), ("regency", "15.07"), ("days", "0"), ("replications", "x<b>")],
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("id=\"run-error-days\"") && html.contains("id=\"run-error-replications\""), "{html}");
     assert!(html.contains("value=\"x&#60;b&#62;\""), "typed text kept, escaped: {html}");
     assert!(html.contains("<option value=\"15.07\" selected>"));
     // In English when asked.
     let (_, _, html) =
-        post(&ops, format!("{run}?lang=en"), &[("csrf", &token), ("regency", "15.07"), ("days", "0")]).await;
+        post_form(&ops, format!("{run}?lang=en"), &[("csrf", &token), ("regency", "15.07"), ("days", "0")]).await;
     assert!(html.contains("Period (last days): 0 is outside 1–366"), "{html}");
     assert_eq!(runs_in_store(db).await, 0, "nothing was run");
 
     // Too few reports is a run, shown with its reason.
-    let id = run_from_form(&ops, &base, "15.07").await;
+    let id = run_from_form(&ops, base, "15.07").await;
     let (status, html) = get(&ops, format!("{base}/early-warning/runs/{id}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("data-status=\"too_few\"") && html.contains("laporan terlalu sedikit"), "{html}");
@@ -256,17 +230,18 @@ async fn bad_input_is_named_by_field(db: &TestDb) {
 }
 
 async fn access_follows_territory_and_role(db: &TestDb) {
-    let (base, villages) = setup(db).await;
+    let (app, villages) = setup(db).await;
+    let base = &app.base;
     let now = sinergi_server::trust::auth::now_ms();
     file_reports(&*db.store, &villages, now).await;
-    let ops = signed_in(&base, "ops").await;
-    let run = run_from_form(&ops, &base, "15.07").await;
+    let ops = app.signed_in("ops").await;
+    let run = run_from_form(&ops, base, "15.07").await;
     let id = api(&ops, format!("{base}/api/v1/alerts")).await["items"][0]["id"].as_i64().unwrap();
     let alert_page = format!("{base}/early-warning/alerts/{id}");
     let run_page = format!("{base}/early-warning/runs/{run}");
 
     // The other regency's operator: nothing of the alert or the run; their own regency to run.
-    let luar = signed_in(&base, "luar").await;
+    let luar = app.signed_in("luar").await;
     let (status, html) = get(&luar, format!("{base}/early-warning?state=all")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(listed(&html).is_empty() && !html.contains("Muara Sabak Timur") && !html.contains("Desa Satu"), "{html}");
@@ -274,21 +249,21 @@ async fn access_follows_territory_and_role(db: &TestDb) {
     assert!(html.contains("<option value=\"15.06\">") && !html.contains("<option value=\"15.07\">"), "{html}");
     assert_eq!(get(&luar, alert_page.clone()).await.0, StatusCode::NOT_FOUND);
     assert_eq!(get(&luar, run_page.clone()).await.0, StatusCode::NOT_FOUND);
-    let token = csrf(&luar, &base).await;
+    let token = csrf(&luar, base).await;
     let (status, _, html) =
-        post(&luar, format!("{base}/early-warning/run"), &[("csrf", &token), ("regency", "15.07")]).await;
+        post_form(&luar, format!("{base}/early-warning/run"), &[("csrf", &token), ("regency", "15.07")]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("Kabupaten/kota: Wilayah dengan kode 15.07 tidak ada."), "{html}");
 
     // The other district of the regency: the circle does not touch it; no whole regency to run.
-    let barat = signed_in(&base, "ops.barat").await;
+    let barat = app.signed_in("ops.barat").await;
     let (_, html) = get(&barat, format!("{base}/early-warning?state=all")).await;
     assert!(listed(&html).is_empty(), "{html}");
     assert!(html.contains("id=\"run-no-regency\"") && !html.contains("id=\"run-form\""), "{html}");
     assert_eq!(get(&barat, alert_page.clone()).await.0, StatusCode::NOT_FOUND);
 
     // The district the circle lies in: the alert, its map, its history (without links to the regency's runs).
-    let timur = signed_in(&base, "ops.timur").await;
+    let timur = app.signed_in("ops.timur").await;
     let (_, html) = get(&timur, format!("{base}/early-warning")).await;
     assert_eq!(listed(&html), [id]);
     assert!(html.contains("href=\"/map/15.07.01\" class=\"map-link\""), "{html}");
@@ -299,15 +274,15 @@ async fn access_follows_territory_and_role(db: &TestDb) {
     assert_eq!(get(&timur, run_page.clone()).await.0, StatusCode::NOT_FOUND);
 
     // The observer reads everything but gets no form, and a post is refused with a page.
-    let observer = signed_in(&base, "pengamat").await;
+    let observer = app.signed_in("pengamat").await;
     let (status, html) = get(&observer, format!("{base}/early-warning")).await;
     assert_eq!((status, listed(&html)), (StatusCode::OK, vec![id]));
     assert!(!html.contains("id=\"run-form\"") && !html.contains("action=\"/early-warning/run\""), "{html}");
     assert_eq!(get(&observer, run_page.clone()).await.0, StatusCode::OK);
     assert_eq!(get(&observer, alert_page.clone()).await.0, StatusCode::OK);
-    let token = csrf(&observer, &base).await;
+    let token = csrf(&observer, base).await;
     let (status, _, html) =
-        post(&observer, format!("{base}/early-warning/run"), &[("csrf", &token), ("regency", "15.07")]).await;
+        post_form(&observer, format!("{base}/early-warning/run"), &[("csrf", &token), ("regency", "15.07")]).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(html.contains("Peran Anda tidak mengizinkan tindakan ini.") && !html.contains("id=\"run-form\""), "{html}");
 

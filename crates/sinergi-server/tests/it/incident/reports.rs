@@ -2,29 +2,15 @@
 //! coordinates; once per idempotency key), every bad-input path named, reading within territory and clearance,
 //! the workflow with its rules, comments.
 
-#![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
-
-mod common;
-
-use common::{add_user, seed_small, signed_in, spawn};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sinergi_domain::trust::auth::Role;
-use sinergi_server::ServerConfig;
 use sinergi_store::testing::TestDb;
 
-async fn setup(db: &TestDb) -> String {
-    seed_small(&*db.store).await;
-    add_user(&*db.store, "ops", Role::Operator, "polres-15.07", false).await;
-    add_user(&*db.store, "ops.sabak", Role::Operator, "polsek-15.07.01", false).await;
-    add_user(&*db.store, "pengamat", Role::Observer, "polres-15.07", false).await;
-    spawn(db.store.clone(), ServerConfig::default()).await
-}
+use crate::helpers::{OPS, OPS_SABAK, PENGAMAT, TestApp, code, send, test_event};
 
-async fn send(request: reqwest::RequestBuilder) -> (StatusCode, Value) {
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
+async fn setup(db: &TestDb) -> TestApp {
+    TestApp::small(db, &[OPS, OPS_SABAK, PENGAMAT]).await
 }
 
 fn fields(body: &Value) -> Vec<String> {
@@ -34,8 +20,9 @@ fn fields(body: &Value) -> Vec<String> {
 }
 
 async fn reports_are_filed_placed_and_replayed_once(db: &TestDb) {
-    let base = setup(db).await;
-    let ops = signed_in(&base, "ops").await;
+    let app = setup(db).await;
+    let base = &app.base;
+    let ops = app.signed_in("ops").await;
     let url = format!("{base}/api/v1/reports?lang=en");
 
     let (status, filed) = send(ops.post(&url).json(&json!({
@@ -86,7 +73,7 @@ async fn reports_are_filed_placed_and_replayed_once(db: &TestDb) {
     // By TPS: its village and location.
     let tps: Vec<i64> = db
         .store
-        .all_tps(&sinergi_domain::access::Viewer::system("t"), &common::code("15.07.02"))
+        .all_tps(&sinergi_domain::access::Viewer::system("t"), &code("15.07.02"))
         .await
         .unwrap()
         .iter()
@@ -155,7 +142,7 @@ async fn reports_are_filed_placed_and_replayed_once(db: &TestDb) {
     assert_eq!((status, fields(&body)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["classification".to_owned()]));
     assert!(body["fields"][0]["message"].as_str().unwrap().ends_with("choose one of: biasa, terbatas"), "{body}");
     // A district operator cannot file for another district.
-    let sabak = signed_in(&base, "ops.sabak").await;
+    let sabak = app.signed_in("ops.sabak").await;
     let (status, body) = send(
         sabak.post(&url).json(&json!({"category": "bentrok", "village_code": "15.07.02.1001", "description": "x y z"})),
     )
@@ -163,7 +150,7 @@ async fn reports_are_filed_placed_and_replayed_once(db: &TestDb) {
     assert_eq!((status, fields(&body)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["village_code".to_owned()]));
     assert!(body["fields"][0]["message"].as_str().unwrap().contains("outside your territory"), "{body}");
     // Observers read but do not file.
-    let observer = signed_in(&base, "pengamat").await;
+    let observer = app.signed_in("pengamat").await;
     let (status, _) = send(
         observer.post(&url).json(&json!({"category": "bentrok", "village_code": "15.07.01.2001", "description": "x"})),
     )
@@ -201,9 +188,10 @@ async fn reports_are_filed_placed_and_replayed_once(db: &TestDb) {
 }
 
 async fn the_workflow_through_the_api(db: &TestDb) {
-    let base = setup(db).await;
-    let ops = signed_in(&base, "ops").await;
-    let sabak = signed_in(&base, "ops.sabak").await;
+    let app = setup(db).await;
+    let base = &app.base;
+    let ops = app.signed_in("ops").await;
+    let sabak = app.signed_in("ops.sabak").await;
     let (_, filed) = send(ops.post(format!("{base}/api/v1/reports")).json(&json!({
         "category": "bentrok", "village_code": "15.07.01.2001", "description": "Bentrok di depan balai desa"})))
     .await;
@@ -284,7 +272,7 @@ async fn the_workflow_through_the_api(db: &TestDb) {
     assert_eq!((status, c["agency"].as_str()), (StatusCode::CREATED, Some("polri")));
     let (status, body) = send(sabak.post(&comments).json(&json!({"body": "  "}))).await;
     assert_eq!((status, fields(&body)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["body".to_owned()]));
-    let observer = signed_in(&base, "pengamat").await;
+    let observer = app.signed_in("pengamat").await;
     let (status, _) = send(observer.post(&comments).json(&json!({"body": "x"}))).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (_, detail) = send(observer.get(format!("{base}/api/v1/reports/{id}"))).await;
@@ -295,10 +283,11 @@ async fn the_workflow_through_the_api(db: &TestDb) {
 }
 
 async fn messages_from_a_gateway_are_filed_as_their_sender(db: &TestDb) {
-    let base = setup(db).await;
-    let reporter = add_user(&*db.store, "pelapor", Role::FieldReporter, "pps-15.07.01.2001", false).await;
-    let gateway = add_user(&*db.store, "gerbang.sms", Role::Operator, "polres-15.07", false).await;
-    let event = common::test_event();
+    let app = setup(db).await;
+    let base = &app.base;
+    let reporter = app.add_user("pelapor", Role::FieldReporter, "pps-15.07.01.2001", false).await;
+    let gateway = app.add_user("gerbang.sms", Role::Operator, "polres-15.07", false).await;
+    let event = test_event();
     assert!(db.store.set_phone("pelapor", Some("+6281234567890"), &event).await.unwrap());
     assert!(matches!(
         db.store.set_phone("ops", Some("+6281234567890"), &event).await,
@@ -396,13 +385,13 @@ async fn messages_from_a_gateway_are_filed_as_their_sender(db: &TestDb) {
         send(client.post(&url).json(&message("081234567890", "INFO politik_uang amplop dibagikan", "gw-4"))).await;
     assert_eq!(reply["accepted"], true, "{reply}");
     let own = format!("{base}/api/v1/reports/{}", reply["report_id"]);
-    let (status, detail) = send(signed_in(&base, "pelapor").await.get(&own)).await;
+    let (status, detail) = send(app.signed_in("pelapor").await.get(&own)).await;
     assert_eq!((status, detail["report"]["classification"].as_str()), (StatusCode::OK, Some("terbatas")), "{detail}");
-    add_user(&*db.store, "pelapor.lain", Role::FieldReporter, "pps-15.07.01.2001", false).await;
-    assert_eq!(send(signed_in(&base, "pelapor.lain").await.get(&own)).await.0, StatusCode::NOT_FOUND);
+    app.add_user("pelapor.lain", Role::FieldReporter, "pps-15.07.01.2001", false).await;
+    assert_eq!(send(app.signed_in("pelapor.lain").await.get(&own)).await.0, StatusCode::NOT_FOUND);
 
     // A browser session may not use the webhook; a bad token is a 401.
-    let ops = signed_in(&base, "ops").await;
+    let ops = app.signed_in("ops").await;
     let (status, _) = send(ops.post(&url).json(&message("081234567890", "LAPOR bentrok ricuh sekali", "gw-2"))).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let stranger = reqwest::Client::new();
@@ -416,12 +405,13 @@ async fn messages_from_a_gateway_are_filed_as_their_sender(db: &TestDb) {
 }
 
 async fn overdue_reports_are_escalated_up_the_chain(db: &TestDb) {
-    let base = setup(db).await;
+    let app = setup(db).await;
+    let base = &app.base;
     let polda = sinergi_domain::Unit {
         code: "polda-15".into(),
         kind: sinergi_domain::UnitKind::Polda,
         name: "Polda Jambi".into(),
-        territory: common::code("15"),
+        territory: code("15"),
         parent: None,
         contact: Default::default(),
         personnel: 1000,
@@ -435,7 +425,7 @@ async fn overdue_reports_are_escalated_up_the_chain(db: &TestDb) {
         severity,
         occurred_at_ms: now - minutes_ago * minute,
         reported_at_ms: now - minutes_ago * minute,
-        village: common::code("15.07.01.2001"),
+        village: code("15.07.01.2001"),
         tps_id: None,
         location: None,
         description: description.into(),
@@ -461,7 +451,7 @@ async fn overdue_reports_are_escalated_up_the_chain(db: &TestDb) {
         .iter()
         .map(|f| f.id().0)
         .collect();
-    let ops = signed_in(&base, "ops").await;
+    let ops = app.signed_in("ops").await;
     let (status, panel) = send(ops.get(format!("{base}/api/v1/reports/escalations"))).await;
     assert_eq!(status, StatusCode::OK, "{panel}");
     let rows: Vec<(i64, u64, Vec<&str>)> = panel
@@ -482,7 +472,7 @@ async fn overdue_reports_are_escalated_up_the_chain(db: &TestDb) {
     let (_, calm) = send(ops.get(format!("{base}/api/v1/reports/{}", ids[2]))).await;
     assert_eq!(calm["report"]["overdue"], Value::Null);
     // Verified now: the action limit (30 minutes for critical) starts afresh; the panel empties of it.
-    let sabak = signed_in(&base, "ops.sabak").await;
+    let sabak = app.signed_in("ops.sabak").await;
     let (status, _) =
         send(sabak.post(format!("{base}/api/v1/reports/{}/moves", ids[0])).json(&json!({"action": "verify"}))).await;
     assert_eq!(status, StatusCode::OK);
