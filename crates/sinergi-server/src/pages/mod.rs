@@ -43,6 +43,30 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for CheckedForm {
 }
 pub(crate) use crate::vulnerability::pages::wib;
 
+/// What every page of a signed-in user needs from its request, read once by one extractor: the application, the
+/// page's language, the URI (for the navigation and the language switch), the user and where the request came from.
+/// A page handler takes this, its path and query, and (for a form) a [`CheckedForm`].
+pub struct PageRequest {
+    pub state: AppState,
+    pub lang: Lang,
+    pub uri: Uri,
+    pub current: CurrentUser,
+    pub origin: auth::Origin,
+}
+
+impl axum::extract::FromRequestParts<AppState> for PageRequest {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &AppState) -> Result<Self, Response> {
+        let PageLang(lang) = PageLang::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+        let Extension(current) =
+            Extension::<CurrentUser>::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+        let Extension(origin) =
+            Extension::<auth::Origin>::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+        Ok(PageRequest { state: state.clone(), lang, uri: parts.uri.clone(), current, origin })
+    }
+}
+
 pub fn router() -> Router<AppState> {
     // One line per capability: each registers its own pages (see `routes` in its `pages` module).
     Router::new()

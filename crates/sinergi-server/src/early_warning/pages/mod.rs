@@ -35,8 +35,8 @@ use crate::early_warning::run_scan;
 use crate::early_warning::views::{self, AlertDto, ScanInput, ScanRunDto, checked_run};
 use crate::error::ApiError;
 use crate::lang::PageLang;
-use crate::pages::{CheckedForm, Chrome, PageError, internal, percent_encode, wib};
-use crate::trust::auth::{CurrentUser, Origin};
+use crate::pages::{CheckedForm, Chrome, PageError, PageRequest, internal, percent_encode, wib};
+use crate::trust::auth::CurrentUser;
 use alert::alert;
 use run::run;
 
@@ -563,15 +563,8 @@ fn field_label(lang: Lang, field: &str) -> String {
 /// Runs a regency's scan from the page's form (`regency`, `days`, `replications`): checked by the API's own
 /// `checked_run` (the right, every field, the territory) and run by `run_scan`, then on to the run's page (303).
 /// A refused form is shown again as typed, each fault under its field's label.
-#[allow(clippy::too_many_arguments)] // one per axum extractor
-pub async fn run_submit(
-    State(state): State<AppState>,
-    PageLang(lang): PageLang,
-    uri: Uri,
-    Extension(current): Extension<CurrentUser>,
-    Extension(origin): Extension<Origin>,
-    CheckedForm(fields): CheckedForm,
-) -> Result<Response, PageError> {
+pub async fn run_submit(request: PageRequest, CheckedForm(fields): CheckedForm) -> Result<Response, PageError> {
+    let PageRequest { state, lang, uri, current, origin } = request;
     // A refused form is shown on the early warning page, whose address the language switch must come back to (the
     // form's own address answers posts only).
     let page_uri = uri.query().map_or_else(

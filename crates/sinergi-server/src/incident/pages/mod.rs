@@ -36,7 +36,7 @@ use crate::incident::service::{self, Actor, DeskError, MoveFields};
 use crate::incident::views::{self, OverdueDto, ReportDto};
 use crate::incident::views::{FilterText, places, villages};
 use crate::lang::PageLang;
-use crate::pages::{CheckedForm, Chrome, PageError, internal, percent_encode, wib};
+use crate::pages::{CheckedForm, Chrome, PageError, PageRequest, internal, percent_encode, wib};
 use crate::registry::pages::region_href;
 use crate::trust::auth::{self, CurrentUser, Origin};
 use queue::{escalations, queue};

@@ -304,16 +304,12 @@ async fn render(
 }
 
 /// A report's page.
-#[allow(clippy::too_many_arguments)] // one per axum extractor
 pub async fn report(
-    State(state): State<AppState>,
-    PageLang(lang): PageLang,
-    uri: Uri,
-    Extension(current): Extension<CurrentUser>,
-    Extension(origin): Extension<Origin>,
+    request: PageRequest,
     Path(id): Path<String>,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<IncidentPage, PageError> {
+    let PageRequest { state, lang, uri, current, origin } = request;
     let chrome = Chrome::new(&state, lang, &uri, "incidents", Some(&current)).await;
     let Ok(id) = id.parse::<i64>().map(ReportId) else { return Err(no_such_report(&chrome, &id)) };
     let saved = params.into_iter().rev().find(|(k, _)| k == "saved").map(|(_, v)| v);
@@ -355,16 +351,12 @@ fn shown_on_form(e: &ApiError) -> bool {
 
 /// Moves a report from its page's form, through the incident service; a refusal is shown on the page with the form
 /// as typed.
-#[allow(clippy::too_many_arguments)] // one per axum extractor
 pub async fn move_submit(
-    State(state): State<AppState>,
-    PageLang(lang): PageLang,
-    uri: Uri,
-    Extension(current): Extension<CurrentUser>,
-    Extension(origin): Extension<Origin>,
+    request: PageRequest,
     Path(id): Path<String>,
     CheckedForm(fields): CheckedForm,
 ) -> Result<Response, PageError> {
+    let PageRequest { state, lang, uri, current, origin } = request;
     let chrome = Chrome::new(&state, lang, &uri, "incidents", Some(&current)).await;
     let Ok(id) = id.parse::<i64>().map(ReportId) else { return Err(no_such_report(&chrome, &id)) };
     let field = |name: &str| fields.get(name).cloned().unwrap_or_default();
@@ -402,16 +394,12 @@ pub async fn move_submit(
 }
 
 /// Adds a comment from a report's page, through the incident service; a refusal is shown with the text as typed.
-#[allow(clippy::too_many_arguments)] // one per axum extractor
 pub async fn comment_submit(
-    State(state): State<AppState>,
-    PageLang(lang): PageLang,
-    uri: Uri,
-    Extension(current): Extension<CurrentUser>,
-    Extension(origin): Extension<Origin>,
+    request: PageRequest,
     Path(id): Path<String>,
     CheckedForm(fields): CheckedForm,
 ) -> Result<Response, PageError> {
+    let PageRequest { state, lang, uri, current, origin } = request;
     let chrome = Chrome::new(&state, lang, &uri, "incidents", Some(&current)).await;
     let Ok(id) = id.parse::<i64>().map(ReportId) else { return Err(no_such_report(&chrome, &id)) };
     let body = fields.get("body").cloned().unwrap_or_default();
@@ -430,16 +418,12 @@ pub async fn comment_submit(
 
 /// Shares the report with an agency (`agency`, `reason`), or revokes a share (`revoke` = the agency, `reason`),
 /// from its page, through the incident service; a refusal is shown beside the share form, as typed.
-#[allow(clippy::too_many_arguments)] // one per axum extractor
 pub async fn share_submit(
-    State(state): State<AppState>,
-    PageLang(lang): PageLang,
-    uri: Uri,
-    Extension(current): Extension<CurrentUser>,
-    Extension(origin): Extension<Origin>,
+    request: PageRequest,
     Path(id): Path<String>,
     CheckedForm(fields): CheckedForm,
 ) -> Result<Response, PageError> {
+    let PageRequest { state, lang, uri, current, origin } = request;
     let chrome = Chrome::new(&state, lang, &uri, "incidents", Some(&current)).await;
     let Ok(id) = id.parse::<i64>().map(ReportId) else { return Err(no_such_report(&chrome, &id)) };
     let field = |name: &str| fields.get(name).cloned().unwrap_or_default();
@@ -467,16 +451,12 @@ pub async fn share_submit(
 
 /// Confirms or dismisses a probable duplicate (`other`, `decision`) from the report's page, through the incident
 /// service.
-#[allow(clippy::too_many_arguments)] // one per axum extractor
 pub async fn duplicate_submit(
-    State(state): State<AppState>,
-    PageLang(lang): PageLang,
-    uri: Uri,
-    Extension(current): Extension<CurrentUser>,
-    Extension(origin): Extension<Origin>,
+    request: PageRequest,
     Path(id): Path<String>,
     CheckedForm(fields): CheckedForm,
 ) -> Result<Response, PageError> {
+    let PageRequest { state, lang, uri, current, origin } = request;
     let chrome = Chrome::new(&state, lang, &uri, "incidents", Some(&current)).await;
     let Ok(id) = id.parse::<i64>().map(ReportId) else { return Err(no_such_report(&chrome, &id)) };
     let other = fields.get("other").and_then(|o| o.trim().parse::<i64>().ok()).map(ReportId);
