@@ -436,3 +436,8 @@ pub(crate) async fn places(
         })
         .collect())
 }
+
+/// A severity by its label in `lang` (empty for a number outside 1–4), for the pages and the exports alike.
+pub(crate) fn severity_label(lang: Lang, severity: u8) -> &'static str {
+    Severity::from_number(i64::from(severity)).map_or("", |s| s.label(lang))
+}

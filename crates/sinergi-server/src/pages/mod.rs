@@ -227,6 +227,24 @@ impl IntoResponse for PageError {
     }
 }
 
+/// The page for an error the capability's service or views answered: not found (with its message), forbidden, or
+/// the internal error page. Every capability's pages show refusals the same way.
+pub(crate) fn page_error(chrome: Chrome, e: crate::error::ApiError) -> PageError {
+    match e.status() {
+        StatusCode::NOT_FOUND => {
+            let message = e.body(chrome.lang).message;
+            PageError::NotFound(chrome, message)
+        }
+        StatusCode::FORBIDDEN => PageError::Forbidden(chrome),
+        _ => PageError::Internal(chrome),
+    }
+}
+
+/// An agency by its name in the page's language (the stored word when it names none).
+pub(crate) fn agency_label(lang: Lang, agency: &str) -> String {
+    sinergi_domain::AgencyKind::parse(agency).map_or_else(|| agency.to_owned(), |a| a.name(lang).to_owned())
+}
+
 /// Logs a storage failure and turns it into the error page.
 pub(crate) fn internal(chrome: &Chrome) -> impl FnOnce(sinergi_store::StoreError) -> PageError + '_ {
     move |e| {

@@ -22,7 +22,7 @@ use sinergi_domain::access::{Action, Viewer};
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_domain::import::Problem;
 use sinergi_domain::trust::auth::Scope;
-use sinergi_domain::{AgencyKind, Level, RegionCode};
+use sinergi_domain::{Level, RegionCode};
 use sinergi_store::{Page, RegionInfo, StoreError};
 
 mod alert;
@@ -33,9 +33,10 @@ use crate::early_warning::AlertState;
 use crate::early_warning::history::{clusters_of, replay};
 use crate::early_warning::run_scan;
 use crate::early_warning::views::{self, AlertDto, ScanInput, ScanRunDto, checked_run};
-use crate::error::ApiError;
 use crate::lang::PageLang;
-use crate::pages::{CheckedForm, Chrome, PageError, PageRequest, internal, percent_encode, wib};
+use crate::pages::{
+    CheckedForm, Chrome, PageError, PageRequest, agency_label, internal, page_error, percent_encode, wib,
+};
 use crate::trust::auth::CurrentUser;
 use alert::alert;
 use run::run;
@@ -173,10 +174,6 @@ fn run_status_label(lang: Lang, status: &str) -> String {
         "failed" => lang.t(Msg::EwStatusFailed).to_owned(),
         other => other.to_owned(),
     }
-}
-
-fn agency_label(lang: Lang, agency: &str) -> String {
-    AgencyKind::parse(agency).map_or_else(|| agency.to_owned(), |a| a.name(lang).to_owned())
 }
 
 fn role_label(lang: Lang, role: &str) -> String {
@@ -420,18 +417,6 @@ async fn regency_names(
         }
     }
     Ok(names)
-}
-
-/// An API error as a page: not found, forbidden, or (anything else) an internal failure.
-fn page_error(chrome: Chrome, e: ApiError) -> PageError {
-    match e.status() {
-        StatusCode::NOT_FOUND => {
-            let message = e.body(chrome.lang).message;
-            PageError::NotFound(chrome, message)
-        }
-        StatusCode::FORBIDDEN => PageError::Forbidden(chrome),
-        _ => PageError::Internal(chrome),
-    }
 }
 
 /// The early warning page with these filters and this run form (a fresh one unless the form was refused).

@@ -14,7 +14,6 @@ use sinergi_domain::access::Viewer;
 use sinergi_domain::csv_out::CsvOut;
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_domain::incident::ReportId;
-use sinergi_domain::incident::Severity;
 use sinergi_domain::trust::auth::Classification;
 use sinergi_store::{Page, ReportFilter, ReportRecord};
 use utoipa::{IntoParams, ToSchema};
@@ -137,10 +136,6 @@ pub const CSV_COLUMNS: [&str; 25] = [
     "description",
 ];
 
-fn severity_label(severity: u8, lang: Lang) -> &'static str {
-    Severity::from_number(i64::from(severity)).map_or("", |s| s.label(lang))
-}
-
 /// Every report in the user's territory and clearance that matches the filters of `GET /reports` (and `open`),
 /// newest event first, as CSV (RFC 4180, a header row, one row per report) or as GeoJSON points. Nothing is left
 /// out: when more than 100,000 reports match, the export is refused with 422 `export_too_large`. `X-Total-Count`
@@ -247,7 +242,7 @@ fn csv_body<'a>(
             r.category.clone(),
             r.category_label.clone(),
             r.severity.to_string(),
-            severity_label(r.severity, lang).to_owned(),
+            severity_label(lang, r.severity).to_owned(),
             r.status.clone(),
             r.status_label.clone(),
             wib(r.occurred_at_ms),
@@ -287,7 +282,7 @@ fn feature(r: &ReportDto, place: Option<&Place>, lang: Lang) -> serde_json::Valu
             "category": r.category,
             "category_label": r.category_label,
             "severity": r.severity,
-            "severity_label": severity_label(r.severity, lang),
+            "severity_label": severity_label(lang, r.severity),
             "status": r.status,
             "status_label": r.status_label,
             "occurred_at_ms": r.occurred_at_ms,

@@ -33,10 +33,12 @@ use sinergi_store::{Page, RegionInfo, ReportFilter, StoreError};
 use crate::AppState;
 use crate::error::{ApiError, Code};
 use crate::incident::service::{self, Actor, DeskError, MoveFields};
-use crate::incident::views::{self, OverdueDto, ReportDto};
+use crate::incident::views::{self, OverdueDto, ReportDto, severity_label};
 use crate::incident::views::{FilterText, places, villages};
 use crate::lang::PageLang;
-use crate::pages::{CheckedForm, Chrome, PageError, PageRequest, internal, percent_encode, wib};
+use crate::pages::{
+    CheckedForm, Chrome, PageError, PageRequest, agency_label, internal, page_error, percent_encode, wib,
+};
 use crate::registry::pages::region_href;
 use crate::trust::auth::{self, CurrentUser, Origin};
 use queue::{escalations, queue};
@@ -76,10 +78,6 @@ pub struct ReportRow {
     pub village: String,
     pub occurred: String,
     pub overdue: Option<String>,
-}
-
-fn severity_label(lang: Lang, severity: u8) -> &'static str {
-    Severity::from_number(i64::from(severity)).map_or("", |s| s.label(lang))
 }
 
 fn kind_label(lang: Lang, kind: &str) -> &'static str {
@@ -127,10 +125,6 @@ fn reject_label(lang: Lang, kind: &str) -> String {
     REJECT_KINDS.iter().find(|(k, _)| *k == kind).map_or_else(|| kind.to_owned(), |(_, m)| lang.t(*m).to_owned())
 }
 
-fn agency_label(lang: Lang, agency: &str) -> String {
-    AgencyKind::parse(agency).map_or_else(|| agency.to_owned(), |a| a.name(lang).to_owned())
-}
-
 fn overdue_text(lang: Lang, o: &OverdueDto) -> String {
     let limit = lang.t(if o.stage == "act" { Msg::OverdueAct } else { Msg::OverdueVerify });
     lang.format(Msg::OverdueFlag, &[("limit", &limit), ("steps", &o.steps)])
@@ -163,18 +157,6 @@ async fn rows(state: &AppState, viewer: &Viewer, dtos: &[ReportDto], lang: Lang)
             row(d, name, lang)
         })
         .collect())
-}
-
-/// An API error as a page: not found, forbidden, or (anything else) an internal failure.
-fn page_error(chrome: Chrome, e: ApiError) -> PageError {
-    match e.status() {
-        StatusCode::NOT_FOUND => {
-            let message = e.body(chrome.lang).message;
-            PageError::NotFound(chrome, message)
-        }
-        StatusCode::FORBIDDEN => PageError::Forbidden(chrome),
-        _ => PageError::Internal(chrome),
-    }
 }
 
 /// The "not found" page of a path that names no report id (`/incidents/abc`).
