@@ -6,8 +6,9 @@
 //! and the connection set-up differ. One behaviour suite (the crate's tests) runs against both.
 //!
 //! Each capability has a folder holding its records, its storage trait and its SQL: `registry`, `trust`,
-//! `vulnerability`, `incident` (with the report taxonomy) and `early_warning`. [`Store`] is their sum; bring the
-//! traits into scope with `use sinergi_store::prelude::*`.
+//! `vulnerability`, `incident` (with the report taxonomy) and `early_warning`. [`Store`] is their sum: on a
+//! `dyn Store` every method is at hand; on a concrete store (`SqliteStore`, `PgStore`) bring the traits into scope
+//! with `use sinergi_store::prelude::*`.
 
 use std::sync::Arc;
 
@@ -35,7 +36,7 @@ pub use sqlite::SqliteStore;
 pub use trust::*;
 pub use vulnerability::*;
 
-/// The storage traits of every capability, to bring their methods into scope on a `dyn Store`.
+/// The storage traits of every capability, to bring their methods into scope on a concrete store.
 pub mod prelude {
     pub use crate::{
         EarlyWarningStore, IncidentDeskStore, IncidentStore, RegistryStore, Store, TaxonomyStore, TrustStore,
