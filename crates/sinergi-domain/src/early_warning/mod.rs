@@ -30,13 +30,7 @@ impl Day {
         if !(1..=9999).contains(&year) || !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
             return None;
         }
-        // Howard Hinnant's days_from_civil: years start in March, so the leap day ends the year.
-        let (y, m) = if month <= 2 { (year - 1, month + 9) } else { (year, month - 3) };
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let doy = (153 * m as i32 + 2) / 5 + day as i32 - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        Some(Day(era * 146_097 + doe - 719_468))
+        Some(Day(days_from_civil(year, month, day)))
     }
 
     /// Reads exactly `YYYY-MM-DD`; anything else, and dates no calendar has (2024-02-30), is `None`.
@@ -53,16 +47,7 @@ impl Day {
 
     /// Year, month and day (Hinnant's civil_from_days).
     pub fn ymd(self) -> (i32, u32, u32) {
-        let z = self.0 + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        let year = yoe + era * 400 + i32::from(month <= 2);
-        (year, month, day)
+        civil_from_days(self.0)
     }
 
     /// Days since 1970-01-01.
@@ -76,7 +61,33 @@ impl Day {
     }
 }
 
-fn days_in_month(year: i32, month: u32) -> u32 {
+/// Days since 1970-01-01 of a civil date, taken as valid (Howard Hinnant's `days_from_civil`: years start in
+/// March, so the leap day ends the year). Shared with the election calendar's `Date`.
+pub(crate) fn days_from_civil(year: i32, month: u32, day: u32) -> i32 {
+    let (y, m) = if month <= 2 { (year - 1, month + 9) } else { (year, month - 3) };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * m as i32 + 2) / 5 + day as i32 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Year, month and day of a count of days since 1970-01-01 (Hinnant's `civil_from_days`), the inverse of
+/// [`days_from_civil`].
+pub(crate) fn civil_from_days(days: i32) -> (i32, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i32::from(month <= 2);
+    (year, month, day)
+}
+
+pub(crate) const fn days_in_month(year: i32, month: u32) -> u32 {
     let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
     match month {
         2 if leap => 29,

@@ -1,8 +1,11 @@
 //! A civil date of the proleptic Gregorian calendar, without a time or a zone: the day a stage starts, the voting
-//! day. Arithmetic counts days from 1970-01-01 (Howard Hinnant's `days_from_civil` and `civil_from_days`), so a
-//! period is a plain integer range and a difference of dates a plain subtraction.
+//! day. Arithmetic counts days from 1970-01-01 with the same conversions as the early warning's `Day`
+//! (`early_warning::days_from_civil` and `civil_from_days`), so a period is a plain integer range and a difference of
+//! dates a plain subtraction.
 
 use std::fmt;
+
+use crate::early_warning::{civil_from_days, days_from_civil, days_in_month};
 
 /// A date from 0001-01-01 to 9999-12-31. Ordered as the calendar orders days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -24,10 +27,6 @@ pub enum Weekday {
     Saturday,
     Sunday,
 }
-
-/// Days from 0000-03-01 to 1970-01-01 in Hinnant's algorithms.
-const EPOCH_SHIFT: i64 = 719_468;
-const DAYS_PER_ERA: i64 = 146_097;
 
 impl Date {
     /// The first date: 0001-01-01.
@@ -84,17 +83,7 @@ impl Date {
 
     /// Days since 1970-01-01 (negative before it).
     pub fn days_since_epoch(self) -> i64 {
-        // Years start in March, so the leap day ends the year.
-        let (y, m) = if self.month <= 2 {
-            (i64::from(self.year) - 1, i64::from(self.month) + 9)
-        } else {
-            (i64::from(self.year), i64::from(self.month) - 3)
-        };
-        let era = y.div_euclid(400);
-        let year_of_era = y - era * 400;
-        let day_of_year = (153 * m + 2) / 5 + i64::from(self.day) - 1;
-        let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-        era * DAYS_PER_ERA + day_of_era - EPOCH_SHIFT
+        i64::from(days_from_civil(self.year, self.month(), self.day()))
     }
 
     /// The date `days` after 1970-01-01, when it lies between [`Date::MIN`] and [`Date::MAX`].
@@ -102,16 +91,8 @@ impl Date {
         if !(Date::MIN.days_since_epoch()..=Date::MAX.days_since_epoch()).contains(&days) {
             return None;
         }
-        let z = days + EPOCH_SHIFT;
-        let era = z.div_euclid(DAYS_PER_ERA);
-        let day_of_era = z - era * DAYS_PER_ERA;
-        let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-        let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-        let mp = (5 * day_of_year + 2) / 153;
-        let day = day_of_year - (153 * mp + 2) / 5 + 1;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 };
-        let year = year_of_era + era * 400 + i64::from(month <= 2);
-        Some(Date { year: year as i32, month: month as u8, day: day as u8 })
+        let (year, month, day) = civil_from_days(i32::try_from(days).ok()?);
+        Some(Date { year, month: month as u8, day: day as u8 })
     }
 
     /// The date `days` later (earlier when negative), unless that leaves the years 1 to 9999.
@@ -140,16 +121,6 @@ impl Date {
     /// `YYYYMMDD`, iCalendar's DATE.
     pub fn basic(self) -> String {
         format!("{:04}{:02}{:02}", self.year, self.month, self.day)
-    }
-}
-
-const fn days_in_month(year: i32, month: u32) -> u32 {
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    match month {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
     }
 }
 
