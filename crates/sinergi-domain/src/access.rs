@@ -47,10 +47,17 @@ pub enum Action {
     Administer,
     /// Load a new version of the report taxonomy (categories, routes, time limits) and read the versions loaded.
     ManageTaxonomy,
+    /// Read the coordination meetings of the territory and their follow-up (within clearance).
+    ReadMeetings,
+    /// Convene and manage meetings for one's unit (coordination; `coordination::meeting::may_manage`).
+    ConveneMeetings,
+    /// Take part in meetings one's unit is invited to: record its attendance and briefing, update its action
+    /// items (`coordination::meeting::may_record_for`).
+    TakePart,
 }
 
 impl Action {
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 15] = [
         Action::ReadRegions,
         Action::ReadUnits,
         Action::ReadTps,
@@ -63,6 +70,9 @@ impl Action {
         Action::ManageOwnTokens,
         Action::Administer,
         Action::ManageTaxonomy,
+        Action::ReadMeetings,
+        Action::ConveneMeetings,
+        Action::TakePart,
     ];
 
     /// True for actions that change something (refused to read-only tokens).
@@ -76,6 +86,8 @@ impl Action {
                 | Action::ManageOwnTokens
                 | Action::Administer
                 | Action::ManageTaxonomy
+                | Action::ConveneMeetings
+                | Action::TakePart
         )
     }
 }
@@ -90,17 +102,32 @@ pub fn role_permits(role: Role, action: Action) -> bool {
         Role::Operator => !matches!(action, Administer | ManageTaxonomy),
         // Field reporters are the officers at the village: they answer the questionnaires and file reports.
         Role::FieldReporter => {
-            matches!(action, ReadRegions | ReadUnits | ReadTps | Assess | ReadReports | FileReports | ManageOwnTokens)
+            matches!(
+                action,
+                ReadRegions | ReadUnits | ReadTps | Assess | ReadReports | FileReports | ManageOwnTokens | ReadMeetings
+            )
         }
         // Commanders direct: they read everything of their territory, file, and move reports along.
         Role::Commander => {
             matches!(
                 action,
-                ReadRegions | ReadUnits | ReadTps | ReadReports | FileReports | HandleReports | ManageOwnTokens
+                ReadRegions
+                    | ReadUnits
+                    | ReadTps
+                    | ReadReports
+                    | FileReports
+                    | HandleReports
+                    | ManageOwnTokens
+                    | ReadMeetings
+                    | ConveneMeetings
+                    | TakePart
             )
         }
-        Role::Observer => matches!(action, ReadRegions | ReadUnits | ReadTps | ReadReports | ManageOwnTokens),
-        Role::External => matches!(action, ReadRegions | ReadSharedReports | ManageOwnTokens),
+        Role::Observer => {
+            matches!(action, ReadRegions | ReadUnits | ReadTps | ReadReports | ManageOwnTokens | ReadMeetings)
+        }
+        // Another agency (PLN, Telkom) takes part in the meetings it is invited to and reads only those.
+        Role::External => matches!(action, ReadRegions | ReadSharedReports | ManageOwnTokens | TakePart),
     }
 }
 
@@ -276,14 +303,33 @@ mod tests {
     #[test]
     fn the_role_table() {
         use Action::*;
-        let expected: [(Role, [bool; 12]); 6] = [
+        let expected: [(Role, [bool; 15]); 6] = [
             //                     regions units tps   write assess rd-rep shared file  handle tokens admin taxonomy
-            (Role::Administrator, [true, true, true, true, true, true, true, true, true, true, true, true]),
-            (Role::Commander, [true, true, true, false, false, true, false, true, true, true, false, false]),
-            (Role::Operator, [true, true, true, true, true, true, true, true, true, true, false, false]),
-            (Role::FieldReporter, [true, true, true, false, true, true, false, true, false, true, false, false]),
-            (Role::Observer, [true, true, true, false, false, true, false, false, false, true, false, false]),
-            (Role::External, [true, false, false, false, false, false, true, false, false, true, false, false]),
+            //                     rd-meet convene take-part
+            (
+                Role::Administrator,
+                [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true],
+            ),
+            (
+                Role::Commander,
+                [true, true, true, false, false, true, false, true, true, true, false, false, true, true, true],
+            ),
+            (
+                Role::Operator,
+                [true, true, true, true, true, true, true, true, true, true, false, false, true, true, true],
+            ),
+            (
+                Role::FieldReporter,
+                [true, true, true, false, true, true, false, true, false, true, false, false, true, false, false],
+            ),
+            (
+                Role::Observer,
+                [true, true, true, false, false, true, false, false, false, true, false, false, true, false, false],
+            ),
+            (
+                Role::External,
+                [true, false, false, false, false, false, true, false, false, true, false, false, false, false, true],
+            ),
         ];
         for (role, row) in expected {
             let actions = [
@@ -299,6 +345,9 @@ mod tests {
                 ManageOwnTokens,
                 Administer,
                 ManageTaxonomy,
+                ReadMeetings,
+                ConveneMeetings,
+                TakePart,
             ];
             for (action, allowed) in actions.iter().zip(row) {
                 assert_eq!(role_permits(role, *action), allowed, "{role} {action:?}");

@@ -132,6 +132,48 @@ pub enum Problem {
     Scan(crate::early_warning::ScanError),
     /// Not a regency (or city) code.
     NotRegency(String),
+    /// A meeting is held for a province, a regency or a district, not for this region.
+    MeetingLevel(String),
+    /// Not a forum key (lowercase letters, digits and '-').
+    BadForum(String),
+    /// Not a web address (http:// or https://).
+    BadLink(String),
+    /// An end at or before the start.
+    EndsBeforeStart {
+        start: String,
+        end: String,
+    },
+    /// A meeting longer than two days.
+    MeetingTooLong,
+    /// A unit that is not invited to the meeting.
+    NotInvited(String),
+    /// The owner of an action item is not invited to the meeting.
+    OwnerNotInvited(String),
+    /// Not a time of day `HH:MM`.
+    BadClock(String),
+    /// More entries than a list holds.
+    TooMany(usize),
+    /// A status move that is not allowed (from, to).
+    BadMove {
+        from: String,
+        to: String,
+    },
+    /// A deadline before the meeting that set it.
+    DeadlineBeforeMeeting {
+        deadline: String,
+        meeting: String,
+    },
+    /// A unit outside the reach of the meeting: neither in its region nor above it.
+    OutOfReach(String),
+    /// The convening unit's territory does not hold the meeting's region.
+    ConvenerOutOfReach(String),
+    /// A file that is not one of the allowed kinds (by its first bytes).
+    BadAttachment(String),
+    /// A file larger than allowed (bytes, the limit).
+    AttachmentTooLarge {
+        size: u64,
+        max: u64,
+    },
 }
 
 impl Problem {
@@ -204,6 +246,27 @@ impl Problem {
             BadKey => lang.t(Msg::ProblemBadKey).to_owned(),
             Scan(error) => error.message(lang),
             NotRegency(code) => lang.format(Msg::ProblemNotRegency, &[("code", code)]),
+            MeetingLevel(code) => lang.format(Msg::ProblemMeetingLevel, &[("code", code)]),
+            BadForum(value) => lang.format(Msg::ProblemBadForum, &[("value", value)]),
+            BadLink(value) => lang.format(Msg::ProblemBadLink, &[("value", value)]),
+            EndsBeforeStart { start, end } => {
+                lang.format(Msg::ProblemEndsBeforeStart, &[("start", start), ("end", end)])
+            }
+            MeetingTooLong => lang.t(Msg::ProblemMeetingTooLong).to_owned(),
+            NotInvited(unit) => lang.format(Msg::ProblemNotInvited, &[("unit", unit)]),
+            OwnerNotInvited(unit) => lang.format(Msg::ProblemOwnerNotInvited, &[("unit", unit)]),
+            BadClock(value) => lang.format(Msg::ProblemBadClock, &[("value", value)]),
+            TooMany(max) => lang.format(Msg::ProblemTooMany, &[("max", max)]),
+            BadMove { from, to } => lang.format(Msg::ProblemBadMove, &[("from", from), ("to", to)]),
+            DeadlineBeforeMeeting { deadline, meeting } => {
+                lang.format(Msg::ProblemDeadlineBeforeMeeting, &[("deadline", deadline), ("meeting", meeting)])
+            }
+            OutOfReach(unit) => lang.format(Msg::ProblemOutOfReach, &[("unit", unit)]),
+            ConvenerOutOfReach(unit) => lang.format(Msg::ProblemConvenerOutOfReach, &[("unit", unit)]),
+            BadAttachment(kind) => lang.format(Msg::ProblemBadAttachment, &[("kind", kind)]),
+            AttachmentTooLarge { size, max } => {
+                lang.format(Msg::ProblemAttachmentTooLarge, &[("size", &(size / 1024)), ("max", &(max / 1024))])
+            }
             AreaLevel { indicator, level } => lang.format(
                 Msg::ProblemAreaLevel,
                 &[

@@ -4,6 +4,33 @@
 //! slices), and everything that needs randomness takes a seed, so that the same input always yields the same
 //! output. Storage, HTTP and the command line build on this crate; it knows nothing of them.
 
+/// Generates a small enum of stored words, with `as_str` and `parse`.
+macro_rules! word_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $word:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        impl $name {
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $word),+
+                }
+            }
+
+            pub fn parse(text: &str) -> Option<$name> {
+                match text {
+                    $($word => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
 // One module per capability, under the name it has in every crate.
 pub mod coordination;
 pub mod early_warning;

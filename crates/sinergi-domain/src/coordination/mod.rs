@@ -4,3 +4,5 @@
 //! iCalendar export and import.
 
 pub mod calendar;
+pub mod follow_up;
+pub mod meeting;
