@@ -6,7 +6,7 @@
 //! and the connection set-up differ. One behaviour suite (the crate's tests) runs against both.
 //!
 //! Each capability has a folder holding its records, its storage trait and its SQL: `registry`, `trust`,
-//! `vulnerability`, `incident` (with the report taxonomy) and `early_warning`. [`Store`] is their sum: on a
+//! `vulnerability`, `incident` (with the report taxonomy), `early_warning` and `coordination`. [`Store`] is their sum: on a
 //! `dyn Store` every method is at hand; on a concrete store (`SqliteStore`, `PgStore`) bring the traits into scope
 //! with `use sinergi_store::prelude::*`.
 
@@ -16,6 +16,7 @@ use async_trait::async_trait;
 use serde::Serialize;
 
 mod common;
+pub mod coordination;
 pub mod early_warning;
 pub mod incident;
 mod postgres;
@@ -28,6 +29,7 @@ pub mod trust;
 pub mod vulnerability;
 
 pub(crate) use common::*;
+pub use coordination::*;
 pub use early_warning::*;
 pub use incident::*;
 pub use postgres::PgStore;
@@ -39,8 +41,8 @@ pub use vulnerability::*;
 /// The storage traits of every capability, to bring their methods into scope on a concrete store.
 pub mod prelude {
     pub use crate::{
-        EarlyWarningStore, IncidentDeskStore, IncidentStore, RegistryStore, Store, TaxonomyStore, TrustStore,
-        VulnerabilityStore,
+        CoordinationStore, EarlyWarningStore, IncidentDeskStore, IncidentStore, RegistryStore, Store, TaxonomyStore,
+        TrustStore, VulnerabilityStore,
     };
 }
 
@@ -178,7 +180,14 @@ pub fn redact(url: &str) -> String {
 /// happens entirely or not at all.
 #[async_trait]
 pub trait Store:
-    RegistryStore + TrustStore + VulnerabilityStore + IncidentStore + IncidentDeskStore + TaxonomyStore + EarlyWarningStore
+    RegistryStore
+    + TrustStore
+    + VulnerabilityStore
+    + IncidentStore
+    + IncidentDeskStore
+    + TaxonomyStore
+    + EarlyWarningStore
+    + CoordinationStore
 {
     fn backend(&self) -> Backend;
     async fn meta(&self, key: &str) -> Result<Option<String>>;
