@@ -119,11 +119,15 @@ codes! {
     ScanNotFound = "scan_not_found", NOT_FOUND, "no such early warning run, or outside your territory";
     AlertNotFound = "alert_not_found", NOT_FOUND, "no such alert, or outside your territory";
     TaxonomyVersionNotFound = "taxonomy_version_not_found", NOT_FOUND, "no stored taxonomy version with that id";
+    MeetingNotFound = "meeting_not_found", NOT_FOUND, "no such meeting, or not one you may read";
+    ActionItemNotFound = "action_item_not_found", NOT_FOUND, "no such action item, or not one you may read";
     Conflict = "conflict", CONFLICT, "the TPS number is already taken in that village";
     TransitionNotAllowed = "transition_not_allowed", CONFLICT, "a move the workflow does not allow now";
     AlreadyShared = "already_shared", CONFLICT, "a share that exists already";
     NotShared = "not_shared", CONFLICT, "a share that does not exist";
     DuplicateDecided = "duplicate_decided", CONFLICT, "a pair of probable duplicates decided already";
+    MeetingClosed = "meeting_closed", CONFLICT, "a change to a cancelled meeting";
+    ChangedMeanwhile = "changed_meanwhile", CONFLICT, "others kept changing the meeting or moved the item meanwhile";
     PayloadTooLarge = "payload_too_large", PAYLOAD_TOO_LARGE, "the body is over 1 MiB";
     UnsupportedMediaType = "unsupported_media_type", UNSUPPORTED_MEDIA_TYPE, "the body is not application/json";
     ValidationFailed = "validation_failed", UNPROCESSABLE_ENTITY, "the values break a rule; fields lists each";

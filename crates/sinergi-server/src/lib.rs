@@ -19,6 +19,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 // One module per capability, under the name it has in every crate: its service, API and pages.
+pub mod coordination;
 pub mod early_warning;
 pub mod incident;
 pub mod registry;

@@ -10,6 +10,7 @@
 
 mod helpers;
 
+mod coordination;
 mod early_warning;
 mod incident;
 mod registry;

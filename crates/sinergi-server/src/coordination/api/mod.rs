@@ -1,0 +1,46 @@
+//! The coordination API (docs/coordination.md; docs/api.md): meetings (convene, invite, attendance, agenda,
+//! briefings, minutes, decisions, moves) and their action items.
+//!
+//! Access (`sinergi_domain::coordination::meeting`): meetings are read by those who read meetings in their region
+//! (within clearance) and by every unit invited; they are managed by the convening unit's commanders and
+//! operators and by administrators of the region; an invited unit records its own attendance and briefing and
+//! moves its own action items. A meeting one may not read is not found.
+
+mod items;
+mod meetings;
+
+use sinergi_domain::coordination::calendar::Date;
+use sinergi_domain::coordination::meeting::wib_day;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+use crate::coordination::service::Actor;
+use crate::trust::auth::{CurrentUser, Origin};
+
+/// Today in WIB: the day overdue is judged on.
+pub(crate) fn today() -> Date {
+    wib_day(crate::trust::auth::now_ms()).unwrap_or(Date::MIN)
+}
+
+fn actor<'a>(current: &'a CurrentUser, origin: &'a Origin) -> Actor<'a> {
+    Actor::of(current, &origin.0)
+}
+
+/// Registers coordination's routes.
+pub(crate) fn routes(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
+    router
+        .routes(routes!(meetings::list, meetings::create))
+        .routes(routes!(meetings::get, meetings::update))
+        .routes(routes!(meetings::move_meeting))
+        .routes(routes!(meetings::invite))
+        .routes(routes!(meetings::attendance))
+        .routes(routes!(meetings::walk_in))
+        .routes(routes!(meetings::agenda))
+        .routes(routes!(meetings::briefing))
+        .routes(routes!(meetings::minutes))
+        .routes(routes!(meetings::decide))
+        .routes(routes!(items::list))
+        .routes(routes!(items::get))
+        .routes(routes!(items::update))
+}
