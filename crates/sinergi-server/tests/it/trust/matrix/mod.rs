@@ -227,6 +227,10 @@ struct World {
     report_b: i64,
     /// The field reporter's own intelligence report (terbatas, by SMS) in 15.07.01.2001.
     report_c: i64,
+    /// A rakor of 15.07 convened by its Polres, with the Polsek of 15.07.01 and the PPK of 15.07.01 invited, and
+    /// an action item owned by the PPK.
+    meeting: i64,
+    item: i64,
 }
 
 async fn token(db: &TestDb, user: &UserRecord, name: &str, region: Option<&str>, read_only: bool) -> (String, String) {
@@ -317,6 +321,8 @@ async fn setup(db: &TestDb) -> World {
     };
     store.share_report(&share).await.unwrap();
 
+    let (meeting, item) = seed_meeting(store).await;
+
     let app = TestApp::spawn(db.store.clone(), ServerConfig::default()).await;
     let mut clients = HashMap::new();
     clients.insert(Anonymous, client());
@@ -364,7 +370,46 @@ async fn setup(db: &TestDb) -> World {
         report_a: filed[0].id().0,
         report_b: filed[1].id().0,
         report_c: filed[2].id().0,
+        meeting,
+        item,
     }
+}
+
+/// The matrix's rakor: of the regency 15.07, convened by its Polres, the Polsek and the PPK of 15.07.01 invited,
+/// one decision with one item owned by the PPK.
+async fn seed_meeting(store: &dyn sinergi_store::Store) -> (i64, i64) {
+    use sinergi_domain::coordination::calendar::Date;
+    use sinergi_domain::coordination::meeting::{Decision, Meeting, MeetingHead};
+    use sinergi_store::{ItemFilter, MeetingUnit, MeetingWrite, NewItem, Page};
+    let unit = |code_: &str, agency, territory: &str| MeetingUnit {
+        code: code_.into(),
+        name: code_.into(),
+        agency,
+        territory: code(territory),
+    };
+    let polres = unit("polres-15.07", sinergi_domain::AgencyKind::Polri, "15.07");
+    let polsek = unit("polsek-15.07.01", sinergi_domain::AgencyKind::Polri, "15.07.01");
+    let ppk = unit("ppk-15.07.01", sinergi_domain::AgencyKind::Kpu, "15.07.01");
+    let head = MeetingHead {
+        title: "Rakor".into(),
+        theme: None,
+        region: code("15.07"),
+        convening_unit: polres.code.clone(),
+        forum: "rakor-15-07".into(),
+        place: Some("Aula".into()),
+        online_link: None,
+        starts_at_ms: 1_796_868_000_000,
+        ends_at_ms: 1_796_878_800_000,
+        classification: sinergi_domain::trust::auth::Classification::Biasa,
+    };
+    let mut meeting = Meeting::new(head, &[polsek.code.clone(), ppk.code.clone()]);
+    meeting.decisions.push(Decision { number: 1, text: "Logistik aman".into() });
+    let items = [NewItem { decision_number: 1, owner: ppk.clone(), task: "Gudang".into(), deadline: Date::MAX }];
+    let units = [polres, polsek, ppk];
+    let write = MeetingWrite { meeting: &meeting, units: &units, new_items: &items, actor: "test", at_ms: 0 };
+    let id = store.create_meeting(&write, &test_event()).await.unwrap();
+    let (items, _) = store.items(&Viewer::system("test"), &ItemFilter::default(), Page::new(1, 10)).await.unwrap();
+    (id, items[0].id)
 }
 
 /// The body that replaces a TPS with what it already is.

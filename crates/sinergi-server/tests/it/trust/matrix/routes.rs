@@ -283,6 +283,49 @@ pub(super) fn matrix(world: &World) -> Table {
     let bad_scan = Body::Json(json!({"regency": "15.07", "max_fraction": 0.9}));
     t.api(Method::POST, "/api/v1/scans", bad_scan, |w| if handles(w) { invalid() } else { forbidden() });
 
+    // Coordination: meetings are read by those who read meetings in the region and by the invited units' chains
+    // (the district operator for the Polsek, the external KPU account for the PPK); managed by the convener's
+    // commanders and operators and the administrator; an invited unit records for itself. One that may not be
+    // read is not found.
+    let (m, item) = (world.meeting, world.item);
+    let reads_meeting = |w: Who| !matches!(w, FieldReporter | ScopedToken);
+    let manages = |w: Who| matches!(w, Admin | Commander | Operator);
+    t.api(get(), "/api/v1/meetings", Body::None, |_| ok());
+    t.api(get(), "/api/v1/meetings?status=later", Body::None, |_| Want::Error(400, "invalid_query"));
+    for path in [format!("/api/v1/meetings/{m}"), format!("/api/v1/action-items/{item}")] {
+        let missing = if path.contains("meetings") { "meeting_not_found" } else { "action_item_not_found" };
+        t.api(get(), &path, Body::None, |w| if reads_meeting(w) { ok() } else { not_found(missing) });
+    }
+    t.api(get(), "/api/v1/meetings/999999", Body::None, |_| not_found("meeting_not_found"));
+    t.api(get(), "/api/v1/action-items", Body::None, |_| ok());
+    t.api(get(), "/api/v1/action-items?mine=true&state=overdue", Body::None, |_| ok());
+    let minutes = Body::Json(json!({"text": "Rapat dibuka pukul 09.00."}));
+    t.api(Method::PUT, &format!("/api/v1/meetings/{m}/minutes"), minutes, |w| match w {
+        _ if manages(w) => ok(),
+        _ if reads_meeting(w) => forbidden(),
+        _ => not_found("meeting_not_found"),
+    });
+    let present = Body::Json(json!({"status": "present", "name": "Ketua PPK"}));
+    t.api(Method::PUT, &format!("/api/v1/meetings/{m}/attendance/ppk-15.07.01"), present, |w| match w {
+        _ if manages(w) || w == External => ok(),
+        _ if reads_meeting(w) => forbidden(),
+        _ => not_found("meeting_not_found"),
+    });
+    // Moving an open item to open is no move: those who may move it learn that (422), others may not.
+    let no_move = Body::Json(json!({"status": "open"}));
+    t.api(Method::POST, &format!("/api/v1/action-items/{item}/status"), no_move, |w| match w {
+        _ if manages(w) || w == External => invalid(),
+        _ if reads_meeting(w) => forbidden(),
+        _ => not_found("action_item_not_found"),
+    });
+    let convene = Body::Json(json!({"title": "Rakor", "region": "15.07", "convening_unit": "polres-15.07",
+        "place": "Aula", "starts_at": "2026-12-10 09:00", "ends_at": "2026-12-10 11:00", "invitees": ["polda-15"]}));
+    t.api(Method::POST, "/api/v1/meetings", convene, |w| match w {
+        _ if manages(w) => created(),
+        DistrictOperator | ScopedToken => invalid(),
+        _ => forbidden(),
+    });
+
     // The gateway webhook takes API tokens only (a browser session is refused), of accounts that file reports;
     // an unregistered sender is answered with a reply, not an error.
     let message = Body::Json(json!({"sender": "0899-1111-2222", "text": "LAPOR bentrok ricuh", "message_id": "m-1"}));
