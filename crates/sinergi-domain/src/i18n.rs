@@ -66,6 +66,65 @@ impl Lang {
         out
     }
 
+    /// A date written out as people write it in letters and minutes: "Kamis, 10 Desember 2026", "Thursday,
+    /// 10 December 2026".
+    pub fn long_date(self, date: crate::coordination::calendar::Date) -> String {
+        use crate::coordination::calendar::Weekday::*;
+        let (days, months): (&[&str; 7], &[&str; 12]) = match self {
+            Lang::Id => (
+                &["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"],
+                &[
+                    "Januari",
+                    "Februari",
+                    "Maret",
+                    "April",
+                    "Mei",
+                    "Juni",
+                    "Juli",
+                    "Agustus",
+                    "September",
+                    "Oktober",
+                    "November",
+                    "Desember",
+                ],
+            ),
+            Lang::En => (
+                &["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+                &[
+                    "January",
+                    "February",
+                    "March",
+                    "April",
+                    "May",
+                    "June",
+                    "July",
+                    "August",
+                    "September",
+                    "October",
+                    "November",
+                    "December",
+                ],
+            ),
+        };
+        let weekday = match date.weekday() {
+            Monday => 0,
+            Tuesday => 1,
+            Wednesday => 2,
+            Thursday => 3,
+            Friday => 4,
+            Saturday => 5,
+            Sunday => 6,
+        };
+        let month = months.get(date.month() as usize - 1).copied().unwrap_or("");
+        format!("{}, {} {} {}", days[weekday], date.day(), month, date.year())
+    }
+
+    /// A date without its weekday: "10 Desember 2026".
+    pub fn day_month_year(self, date: crate::coordination::calendar::Date) -> String {
+        let long = self.long_date(date);
+        long.split_once(", ").map_or(long.clone(), |(_, rest)| rest.to_owned())
+    }
+
     /// A decimal with `places` digits after the separator: `12,5` in Bahasa Indonesia, `12.5` in English.
     pub fn decimal(self, value: f64, places: usize) -> String {
         let text = format!("{value:.places$}");
@@ -821,6 +880,87 @@ messages! {
     ProblemConvenerOutOfReach => "wilayah unit {unit} tidak mencakup wilayah rapat" / "the territory of the unit {unit} does not hold the meeting's region",
     ProblemBadAttachment => "jenis berkas tidak diterima ({kind}); yang diterima: PDF, JPEG, PNG, WebP, DOCX, XLSX, PPTX" / "file type not accepted ({kind}); accepted: PDF, JPEG, PNG, WebP, DOCX, XLSX, PPTX",
     ProblemAttachmentTooLarge => "berkas {size} KB, lebih besar dari batas {max} KB" / "the file is {size} KB, larger than the limit of {max} KB",
+    // Coordination pages (server coordination/pages; issue 18)
+    NavMeetings => "Rapat" / "Meetings",
+    MeetingsTitle => "Rapat koordinasi" / "Coordination meetings",
+    MeetingsIntro => "Rapat koordinasi lintas sektoral wilayah Anda dan rapat yang mengundang unit Anda, terbaru di atas." / "The cross-sector coordination meetings of your territory and those your unit is invited to, latest first.",
+    MeetingsCount => "{count} rapat" / "{count} meetings",
+    MeetingsNone => "Belum ada rapat." / "No meetings yet.",
+    MeetNewTitle => "Rapat baru" / "New meeting",
+    MeetNoRegion => "Wilayah Anda bukan provinsi, kabupaten/kota atau kecamatan: rapat diadakan oleh unit di tingkat itu." / "Your territory is not a province, regency/city or district: meetings are convened by units at those levels.",
+    MeetChooseRegion => "Pilih wilayah" / "Choose the region",
+    MeetDefaultTitle => "Rapat Koordinasi Lintas Sektoral Pengamanan Pemilihan" / "Cross-sector coordination meeting on election security",
+    MeetTitle => "Judul" / "Title",
+    MeetTheme => "Tema" / "Theme",
+    MeetRegion => "Wilayah" / "Region",
+    MeetConvener => "Unit penyelenggara" / "Convening unit",
+    MeetForum => "Forum" / "Forum",
+    MeetPlace => "Tempat" / "Place",
+    MeetOnline => "Tautan daring" / "Online link",
+    MeetDate => "Tanggal" / "Date",
+    MeetStarts => "Mulai" / "Starts",
+    MeetEnds => "Selesai" / "Ends",
+    MeetWhen => "Waktu" / "When",
+    MeetInvitees => "Unit yang diundang" / "Invited units",
+    MeetInviteesHint => "Unit di wilayah rapat atau di atasnya. Unit penyelenggara selalu diundang." / "Units in the meeting's region or above it. The convening unit is always invited.",
+    MeetUnitsAbove => "Di atas wilayah ini" / "Above this region",
+    MeetUnitsAt => "Di wilayah ini" / "In this region",
+    MeetUnitsBelow => "Di kecamatan" / "In its districts",
+    MeetConvene => "Buat rapat dan undang" / "Convene and invite",
+    MeetRefused => "Tidak disimpan:" / "Not saved:",
+    MeetReason => "Alasan" / "Reason",
+    MeetMoveTo => "Ubah status ke" / "Move to",
+    MeetTurnoutLabel => "Kehadiran" / "Turnout",
+    MeetTurnout => "{units} dari {invited} unit hadir, {agencies} dari {of} instansi" / "{units} of {invited} units attended, {agencies} of {of} agencies",
+    MeetWalkInCount => ", {count} peserta tanpa undangan" / ", {count} walk-in attendees",
+    MeetAttendance => "Daftar hadir" / "Attendance",
+    MeetUnit => "Unit" / "Unit",
+    MeetWho => "Yang hadir" / "Who attended",
+    MeetRecordAttendance => "Catat kehadiran" / "Record attendance",
+    MeetPersonName => "Nama" / "Name",
+    MeetPosition => "Pangkat/jabatan" / "Rank/position",
+    MeetOrganisation => "Instansi/organisasi" / "Agency/organisation",
+    MeetWalkIn => "Tanpa undangan" / "Walk-in",
+    MeetAddWalkIn => "Tambah peserta tanpa undangan" / "Add a walk-in attendee",
+    MeetInviteMore => "Undang unit lain" / "Invite more units",
+    MeetInvite => "Undang" / "Invite",
+    MeetAgenda => "Susunan acara" / "Agenda",
+    MeetAgendaNone => "Susunan acara belum diisi." / "No agenda yet.",
+    MeetEditAgenda => "Ubah susunan acara" / "Edit the agenda",
+    MeetAgendaHint => "Satu acara per baris: JJ:MM | acara | unit yang memaparkan (jam dan unit boleh kosong)" / "One item per line: HH:MM | item | presenting unit (time and unit optional)",
+    MeetPresenter => "Pemapar" / "Presenter",
+    MeetTime => "Jam" / "Time",
+    MeetBriefings => "Paparan" / "Briefings",
+    MeetBriefingsNone => "Belum ada paparan." / "No briefings yet.",
+    MeetWriteBriefing => "Tulis paparan unit" / "Write the unit's briefing",
+    MeetText => "Isi" / "Text",
+    MeetMinutes => "Notulen" / "Minutes",
+    MeetMinutesNone => "Notulen belum ditulis." / "No minutes yet.",
+    MeetWriteMinutes => "Tulis notulen" / "Write the minutes",
+    MeetChair => "Pimpinan rapat" / "Chair",
+    MeetSecretary => "Notulis" / "Secretary",
+    MeetDecisions => "Keputusan dan rencana tindak lanjut" / "Decisions and action items",
+    MeetDecisionsNone => "Belum ada keputusan." / "No decisions yet.",
+    MeetDecision => "Keputusan" / "Decision",
+    MeetDecisionsWord => "keputusan" / "decisions",
+    MeetAddDecision => "Tambah keputusan" / "Add a decision",
+    MeetFollowUp => "Tindak lanjut rapat sebelumnya" / "Follow-up of the previous meeting",
+    MeetFollowUpSummary => "{total} rencana tindak lanjut: {done} selesai, {overdue} lewat batas waktu" / "{total} action items: {done} done, {overdue} overdue",
+    ItemsTitle => "Rencana tindak lanjut" / "Action items",
+    ItemsIntro => "Tindak lanjut keputusan rapat yang boleh Anda lihat, batas waktu terdekat di atas." / "The follow-up of the decisions of meetings you may read, nearest deadline first.",
+    ItemsCount => "{count} rencana tindak lanjut" / "{count} action items",
+    ItemsNone => "Tidak ada rencana tindak lanjut." / "No action items.",
+    ItemsMine => "Hanya milik unit saya" / "Only my unit's",
+    ItemAgency => "Instansi" / "Agency",
+    ItemOwner => "Penanggung jawab" / "Owner",
+    ItemTask => "Tugas" / "Task",
+    ItemDeadline => "Batas waktu" / "Deadline",
+    ItemNote => "Bukti/keterangan" / "Evidence/remark",
+    ItemMoveTo => "Status baru" / "New status",
+    ItemSave => "Simpan" / "Save",
+    ItemDueToday => "batas waktu hari ini" / "due today",
+    ItemDaysLeft => "{days} hari lagi" / "{days} days left",
+    ItemDaysLate => "terlambat {days} hari" / "{days} days late",
     // The election calendar: stages and operation phases as data, the countdown, iCalendar (domain
     // coordination/calendar; issue 18)
     CalKindStage => "tahapan" / "election stage",
@@ -898,6 +1038,14 @@ mod tests {
         assert_eq!(Lang::parse("fr"), None);
         assert_eq!(Lang::from_accept_language("fr-FR, en;q=0.8, id;q=0.5"), Some(Lang::En));
         assert_eq!(Lang::from_accept_language("de"), None);
+    }
+
+    #[test]
+    fn writes_dates_out() {
+        let d = crate::coordination::calendar::Date::new(2026, 12, 10).unwrap();
+        assert_eq!(Lang::Id.long_date(d), "Kamis, 10 Desember 2026");
+        assert_eq!(Lang::En.long_date(d), "Thursday, 10 December 2026");
+        assert_eq!(Lang::Id.day_month_year(d), "10 Desember 2026");
     }
 
     #[test]

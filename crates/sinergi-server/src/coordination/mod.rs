@@ -3,5 +3,6 @@
 //! the pages (`pages/`) call it; `views.rs` holds the JSON shapes.
 
 pub mod api;
+pub(crate) mod pages;
 pub mod service;
 pub mod views;

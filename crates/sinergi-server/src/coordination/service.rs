@@ -577,3 +577,43 @@ pub async fn previous_meeting(
     list.retain(|m| m.id != record.id && m.meeting.status != MeetingStatus::Cancelled);
     Ok(list.into_iter().next())
 }
+
+/// The units a meeting of `region` may invite, in three groups: above the region (its province, …), at it, and one
+/// level below it (the districts' units of a regency). Units of villages are left out of the choice (a rakor of a
+/// regency does not invite every PPS); the API still takes any unit in reach.
+pub async fn invite_candidates(store: &dyn Store, region: &RegionCode) -> Result<[Vec<MeetingUnit>; 3]> {
+    let system = Viewer::system("coordination");
+    let at = |code: RegionCode| sinergi_store::UnitFilter { at: Some(code), ..Default::default() };
+    let page = sinergi_store::Page::new(1, 500);
+    let mut above = Vec::new();
+    for ancestor in region.ancestors() {
+        above.extend(store.list_units(&system, &at(ancestor), page).await?.0.into_iter().map(meeting_unit));
+    }
+    let here: Vec<MeetingUnit> =
+        store.list_units(&system, &at(region.clone()), page).await?.0.into_iter().map(meeting_unit).collect();
+    let mut below = Vec::new();
+    if region.level() != sinergi_domain::Level::District {
+        for child in store.children(&system, Some(region)).await? {
+            below.extend(store.list_units(&system, &at(child.code), page).await?.0.into_iter().map(meeting_unit));
+        }
+    }
+    Ok([above, here, below])
+}
+
+/// The units the viewer may convene a meeting of `region` for: those whose territory holds the region and for
+/// which the viewer manages (its own agency's chain; an administrator any).
+pub async fn convener_choices(store: &dyn Store, viewer: &Viewer, region: &RegionCode) -> Result<Vec<MeetingUnit>> {
+    let [above, here, _] = invite_candidates(store, region).await?;
+    Ok(here
+        .into_iter()
+        .chain(above)
+        .filter(|u| {
+            let facts = MeetingFacts {
+                region,
+                classification: sinergi_domain::trust::auth::Classification::Biasa,
+                convener: (u.agency, &u.territory),
+            };
+            meeting::may_manage(viewer, &facts)
+        })
+        .collect())
+}

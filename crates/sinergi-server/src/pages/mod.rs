@@ -75,6 +75,7 @@ pub fn router() -> Router<AppState> {
         .merge(crate::vulnerability::pages::routes())
         .merge(crate::incident::pages::routes())
         .merge(crate::early_warning::pages::routes())
+        .merge(crate::coordination::pages::routes())
         .route("/lang/{code}", get(switch_language))
         .merge(crate::trust::pages::routes())
 }
@@ -98,6 +99,8 @@ pub struct Chrome {
     pub manages_taxonomy: bool,
     /// The user reads the early warning scan (which counts every report of the territory): the navigation links it.
     pub reads_early_warning: bool,
+    /// The user reads meetings or takes part in them: the navigation links the meetings.
+    pub reads_meetings: bool,
 }
 
 type User = Option<Extension<CurrentUser>>;
@@ -117,6 +120,10 @@ impl Chrome {
         let files_reports = user.is_some_and(|u| u.viewer.may(sinergi_domain::access::Action::FileReports));
         let manages_taxonomy = user.is_some_and(|u| u.viewer.may(sinergi_domain::access::Action::ManageTaxonomy));
         let reads_early_warning = user.is_some_and(|u| u.viewer.may(sinergi_domain::access::Action::ReadReports));
+        let reads_meetings = user.is_some_and(|u| {
+            u.viewer.may(sinergi_domain::access::Action::ReadMeetings)
+                || u.viewer.may(sinergi_domain::access::Action::TakePart)
+        });
         let user = user.map(|u| (u.user.display_name.clone(), u.user.role.as_str()));
         Chrome {
             lang,
@@ -129,6 +136,7 @@ impl Chrome {
             files_reports,
             manages_taxonomy,
             reads_early_warning,
+            reads_meetings,
         }
     }
 

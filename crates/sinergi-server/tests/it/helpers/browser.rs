@@ -35,6 +35,24 @@ pub struct Chromium {
 impl Chromium {
     /// Waits for the browser turn, then starts Chromium.
     pub async fn launch(width: u32, height: u32) -> Chromium {
+        Chromium::start(width, height, None).await
+    }
+
+    /// A phone: the page is laid out `width` CSS pixels wide (headless Chromium keeps a window at least 500 px
+    /// wide, so the width is emulated), with touch.
+    pub async fn phone(width: u32, height: u32) -> Chromium {
+        let viewport = chromiumoxide::handler::viewport::Viewport {
+            width,
+            height,
+            device_scale_factor: Some(2.0),
+            emulating_mobile: true,
+            is_landscape: false,
+            has_touch: true,
+        };
+        Chromium::start(width.max(500), height, Some(viewport)).await
+    }
+
+    async fn start(width: u32, height: u32, viewport: Option<chromiumoxide::handler::viewport::Viewport>) -> Chromium {
         let turn = ONE_AT_A_TIME.lock().await;
         let profile = tempfile::tempdir().unwrap();
         let config = BrowserConfig::builder()
@@ -43,6 +61,7 @@ impl Chromium {
             .new_headless_mode()
             .user_data_dir(profile.path())
             .window_size(width, height)
+            .viewport(viewport)
             .args([
                 "--disable-gpu",
                 "--disable-quic",

@@ -512,6 +512,33 @@ pub(super) fn matrix(world: &World) -> Table {
         Body::None,
         |w| if w == Anonymous { login_page("/early-warning/run") } else { Want::Error(403, "csrf_failed") },
     );
+    // Coordination pages: read like the API; the form that convenes for those who convene; every form refused
+    // without the form's CSRF token.
+    t.page("/meetings", |_| ok());
+    t.page("/action-items", |_| ok());
+    t.page(&format!("/meetings/{}", world.meeting), |w| {
+        if matches!(w, FieldReporter | ScopedToken) { Want::Status(404) } else { ok() }
+    });
+    t.page("/meetings/999999", |_| Want::Status(404));
+    t.page("/meetings/new", |w| {
+        if matches!(w, Admin | Commander | Operator | DistrictOperator | ScopedToken | NoCsrf) {
+            ok()
+        } else {
+            Want::Status(403)
+        }
+    });
+    for path in [
+        "/meetings/new".to_owned(),
+        format!("/meetings/{}/minutes", world.meeting),
+        format!("/action-items/{}", world.item),
+    ] {
+        t.each(
+            Method::POST,
+            |_| path.clone(),
+            Body::None,
+            |w| if w == Anonymous { login_page(&path) } else { Want::Error(403, "csrf_failed") },
+        );
+    }
     // The field form: for those who file reports.
     t.page("/field", |w| match w {
         Admin | Commander | Operator | DistrictOperator | FieldReporter | ScopedToken | NoCsrf => ok(),

@@ -12,7 +12,7 @@ use sinergi_store::testing::TestDb;
 
 use crate::helpers::{OPS, OPS_SABAK, PENGAMAT, TestApp, code, send};
 
-async fn setup(db: &TestDb) -> TestApp {
+pub(crate) async fn setup(db: &TestDb) -> TestApp {
     let app = TestApp::small(db, &[OPS, OPS_SABAK, PENGAMAT]).await;
     let region =
         |c: &str| Region { code: code(c), name: format!("Wilayah {c}"), centroid: Some(LatLng::new(-1.0, 103.9)) };
