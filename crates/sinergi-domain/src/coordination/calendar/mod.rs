@@ -14,6 +14,7 @@
 //! such a file back (`ics.rs`); [`Date`] is the calendar's own date type (`date.rs`).
 
 pub mod date;
+pub mod edit;
 pub mod ics;
 
 use serde::Deserialize;
@@ -23,6 +24,7 @@ use crate::import::Problem;
 use crate::text::{self, Lines};
 
 pub use date::{Date, Weekday};
+pub use edit::ImportFaults;
 pub use ics::{IcsError, IcsEvent, IcsProblem, from_ics};
 
 /// A text in Bahasa Indonesia and English.
