@@ -52,6 +52,36 @@ enum Detail {
     /// A taxonomy refused whole: every fault with its place, rendered into `fields` (the place's path and the
     /// fault) and `{detail}` in the response's language.
     Taxonomy(Vec<TaxonomyError>),
+    /// A calendar refused whole (a calendar file, or an iCalendar file and what it would make of the calendar):
+    /// every fault with its place.
+    Calendar(Vec<CalendarFault>),
+}
+
+/// A fault of a calendar being loaded, with its place.
+#[derive(Debug, Clone)]
+pub enum CalendarFault {
+    File(sinergi_domain::coordination::calendar::CalendarError),
+    Ics(sinergi_domain::coordination::calendar::IcsError),
+    /// An event of an iCalendar file that cannot be placed (`line N`).
+    Event(String, Problem),
+}
+
+impl CalendarFault {
+    fn place(&self, lang: Lang) -> String {
+        match self {
+            CalendarFault::File(e) => e.path(),
+            CalendarFault::Ics(e) => lang.format(Msg::IcsPlaceLine, &[("line", &e.line)]),
+            CalendarFault::Event(place, _) => place.clone(),
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            CalendarFault::File(e) => e.message(lang),
+            CalendarFault::Ics(e) => e.message(lang),
+            CalendarFault::Event(_, p) => p.message(lang),
+        }
+    }
 }
 
 /// Declares [`Code`]: every error code of the API with its status and what it means, in one table.
@@ -133,6 +163,7 @@ codes! {
     ValidationFailed = "validation_failed", UNPROCESSABLE_ENTITY, "the values break a rule; fields lists each";
     InvalidReference = "invalid_reference", UNPROCESSABLE_ENTITY, "the change names a record that does not exist";
     InvalidTaxonomy = "invalid_taxonomy", UNPROCESSABLE_ENTITY, "a taxonomy text with faults";
+    InvalidCalendar = "invalid_calendar", UNPROCESSABLE_ENTITY, "a calendar (TOML or iCalendar) with faults";
     CategoryInUse = "category_in_use", UNPROCESSABLE_ENTITY, "a new taxonomy drops categories reports use";
     ReasonRequired = "reason_required", UNPROCESSABLE_ENTITY, "a rejection or reopening without a reason";
     ShareOwnAgency = "share_own_agency", UNPROCESSABLE_ENTITY, "sharing a report with its own agency";
@@ -215,6 +246,14 @@ impl ApiError {
         e
     }
 
+    /// 422 `invalid_calendar`: a calendar (file or iCalendar) with every fault named, each with its place.
+    pub fn calendar(faults: Vec<CalendarFault>) -> ApiError {
+        let mut e = ApiError::new(Code::InvalidCalendar, Msg::ErrInvalidCalendar);
+        e.0.args.push(("count", faults.len().to_string()));
+        e.0.detail = Detail::Calendar(faults);
+        e
+    }
+
     pub fn conflict(detail: impl ToString) -> ApiError {
         ApiError::new(Code::Conflict, Msg::ErrConflict).arg("detail", detail)
     }
@@ -230,6 +269,9 @@ impl ApiError {
             Detail::Problem(Problem::BadCode(e)) => Some(e.message(lang)),
             Detail::Problem(p) => Some(p.message(lang)),
             Detail::Taxonomy(errors) => Some(errors.iter().map(|e| e.message(lang)).collect::<Vec<_>>().join("; ")),
+            Detail::Calendar(faults) => Some(
+                faults.iter().map(|f| format!("{}: {}", f.place(lang), f.message(lang))).collect::<Vec<_>>().join("; "),
+            ),
             _ => None,
         };
         let mut args: Vec<(&str, &dyn std::fmt::Display)> =
@@ -244,6 +286,9 @@ impl ApiError {
                 .collect(),
             Detail::Taxonomy(errors) => {
                 errors.iter().map(|e| FieldErrorBody { field: e.path(), message: e.message(lang) }).collect()
+            }
+            Detail::Calendar(faults) => {
+                faults.iter().map(|f| FieldErrorBody { field: f.place(lang), message: f.message(lang) }).collect()
             }
             Detail::None | Detail::Problem(_) => Vec::new(),
         };

@@ -3,6 +3,7 @@
 //! the pages (`pages/`) call it; `views.rs` holds the JSON shapes.
 
 pub mod api;
+pub mod calendar;
 pub(crate) mod pages;
 pub mod service;
 pub mod views;

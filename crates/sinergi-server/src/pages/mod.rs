@@ -101,6 +101,8 @@ pub struct Chrome {
     pub reads_early_warning: bool,
     /// The user reads meetings or takes part in them: the navigation links the meetings.
     pub reads_meetings: bool,
+    /// The election calendar of the user's territory today: the stage in force and the days to voting day.
+    pub stage: Option<String>,
 }
 
 type User = Option<Extension<CurrentUser>>;
@@ -124,6 +126,20 @@ impl Chrome {
             u.viewer.may(sinergi_domain::access::Action::ReadMeetings)
                 || u.viewer.may(sinergi_domain::access::Action::TakePart)
         });
+        // Left out, rather than the page, when the calendar cannot be read.
+        let stage = match user {
+            Some(u) => {
+                let region = crate::coordination::calendar::home_region(&u.viewer);
+                crate::coordination::calendar::in_force(&*state.store, region.as_ref()).await.ok().map(|in_force| {
+                    crate::coordination::calendar::banner(
+                        &in_force.calendar,
+                        crate::coordination::calendar::today(),
+                        lang,
+                    )
+                })
+            }
+            None => None,
+        };
         let user = user.map(|u| (u.user.display_name.clone(), u.user.role.as_str()));
         Chrome {
             lang,
@@ -137,6 +153,7 @@ impl Chrome {
             manages_taxonomy,
             reads_early_warning,
             reads_meetings,
+            stage,
         }
     }
 

@@ -229,12 +229,31 @@ pub type TokenCache = crate::cache::TtlMap<String, (TokenRecord, UserRecord)>;
 /// The user behind an `Authorization: Bearer` token. `Ok(None)` when the request carries no such header; an
 /// error when it carries one that does not open (malformed, unknown, wrong secret, revoked, expired, or its
 /// account disabled), all with one answer.
-async fn token_user(state: &AppState, headers: &HeaderMap) -> Result<Option<CurrentUser>, ApiError> {
-    let Some(value) = headers.get(header::AUTHORIZATION) else { return Ok(None) };
-    let text = value.to_str().map_err(|_| bad_token())?;
-    let Some(bearer) = text.strip_prefix("Bearer ").or_else(|| text.strip_prefix("bearer ")) else {
-        return Err(bad_token());
-    };
+/// The one path that takes a token in its query (`?token=`): the calendar feed, which a phone's calendar app
+/// subscribes to by its address alone and can send no header with. Only a read-only token is taken there.
+pub const FEED_WITH_TOKEN: &str = "/api/v1/calendar.ics";
+
+/// The token a request carries: in `Authorization: Bearer`, or for [`FEED_WITH_TOKEN`] in its query.
+fn offered_token(headers: &HeaderMap, uri: &axum::http::Uri) -> Result<Option<(String, bool)>, ApiError> {
+    if let Some(value) = headers.get(header::AUTHORIZATION) {
+        let text = value.to_str().map_err(|_| bad_token())?;
+        let bearer = text.strip_prefix("Bearer ").or_else(|| text.strip_prefix("bearer ")).ok_or_else(bad_token)?;
+        return Ok(Some((bearer.trim().to_owned(), false)));
+    }
+    if uri.path() == FEED_WITH_TOKEN {
+        let token = uri.query().unwrap_or("").split('&').find_map(|p| p.strip_prefix("token="));
+        return Ok(token.map(|t| (t.trim().to_owned(), true)));
+    }
+    Ok(None)
+}
+
+async fn token_user(
+    state: &AppState,
+    headers: &HeaderMap,
+    uri: &axum::http::Uri,
+) -> Result<Option<CurrentUser>, ApiError> {
+    let Some((bearer, in_query)) = offered_token(headers, uri)? else { return Ok(None) };
+    let bearer = bearer.as_str();
     let parts = parse_token(bearer.trim()).ok_or_else(bad_token)?;
     let found = match state.tokens.get(parts.id) {
         Some(hit) => hit,
@@ -252,6 +271,10 @@ async fn token_user(state: &AppState, headers: &HeaderMap) -> Result<Option<Curr
         return Err(bad_token());
     }
     let viewer = token.viewer(user, &*state.policy().await?).ok_or_else(bad_token)?;
+    // An address is copied, logged and shared: only a token that can change nothing may ride in one.
+    if in_query && !viewer.read_only {
+        return Err(bad_token());
+    }
     if token.last_used_at_ms.is_none_or(|at| now - at >= TOUCH_EVERY_MS) {
         state.store.touch_token(&token.id, now).await?;
         let mut touched = token.clone();
@@ -298,7 +321,7 @@ fn is_unsafe(method: &Method) -> bool {
 /// `X-CSRF-Token`. Page forms carry it as a field, which their handlers check (see [`csrf_matches`]).
 pub async fn authenticate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
-    let token = match token_user(&state, request.headers()).await {
+    let token = match token_user(&state, request.headers(), request.uri()).await {
         Ok(token) => token,
         // The open paths answer whatever credentials come along.
         Err(_) if is_public(&path) => None,

@@ -186,6 +186,30 @@ pub struct AttachmentMeta {
     pub uploaded_at_ms: i64,
 }
 
+/// A calendar version to store.
+#[derive(Debug, Clone)]
+pub struct NewCalendarVersion {
+    pub region: RegionCode,
+    pub calendar_id: String,
+    /// The calendar file (TOML), checked.
+    pub definition: String,
+    pub loaded_by: String,
+    pub loaded_at_ms: i64,
+    pub reason: String,
+}
+
+/// A stored calendar version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredCalendar {
+    pub id: i64,
+    pub region: RegionCode,
+    pub calendar_id: String,
+    pub definition: String,
+    pub loaded_by: String,
+    pub loaded_at_ms: i64,
+    pub reason: String,
+}
+
 /// Meetings, their follow-up and their files. Reads of lists take the viewer and apply the reading rule of
 /// `coordination::meeting::may_read` in SQL; a single meeting is returned whole and the service applies the rule
 /// (with the same function), so both agree. Writes take their audit event and append it in the same transaction.
@@ -239,4 +263,16 @@ pub trait CoordinationStore: Send + Sync {
 
     /// A file with its content.
     async fn attachment(&self, id: i64) -> Result<Option<(AttachmentMeta, Vec<u8>)>>;
+
+    // The election calendar per region.
+
+    /// Stores a calendar version for a region; returns its id.
+    async fn add_calendar_version(&self, version: &NewCalendarVersion, audit: &AuditEvent) -> Result<i64>;
+
+    /// The calendar in force for the first of `regions` that has one (pass a region and its ancestors, nearest
+    /// first): its newest version. `None`: the shipped default is in force.
+    async fn calendar_in_force(&self, regions: &[RegionCode]) -> Result<Option<StoredCalendar>>;
+
+    /// The versions stored for one region, newest first.
+    async fn calendar_versions(&self, region: &RegionCode) -> Result<Vec<StoredCalendar>>;
 }

@@ -281,6 +281,21 @@ macro_rules! impl_coordination_store {
             }
         }
 
+        type CalendarRow = (i64, String, String, String, String, i64, String);
+
+        fn stored_calendar(row: CalendarRow) -> $crate::Result<$crate::StoredCalendar> {
+            let (id, region, calendar_id, definition, loaded_by, loaded_at_ms, reason) = row;
+            Ok($crate::StoredCalendar {
+                id,
+                region: $crate::stored_code(&region)?,
+                calendar_id,
+                definition,
+                loaded_by,
+                loaded_at_ms,
+                reason,
+            })
+        }
+
         #[async_trait::async_trait]
         impl $crate::CoordinationStore for $store {
             #[tracing::instrument(skip_all, fields(title = %write.meeting.head.title))]
@@ -583,6 +598,70 @@ macro_rules! impl_coordination_store {
                     .fetch_one(&self.pool)
                     .await?;
                 Ok(Some((attachment_meta(row)?, content)))
+            }
+
+            #[tracing::instrument(skip_all, fields(region = %version.region))]
+            async fn add_calendar_version(
+                &self,
+                version: &$crate::NewCalendarVersion,
+                audit: &sinergi_domain::trust::audit::AuditEvent,
+            ) -> $crate::Result<i64> {
+                let mut tx = begin_write(&self.pool).await?;
+                lock_audit_head(&mut tx).await?;
+                let (id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO calendar_version (region_code, calendar_id, definition, loaded_by, loaded_at_ms, reason) \
+                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                )
+                .bind(version.region.as_str())
+                .bind(version.calendar_id.as_str())
+                .bind(version.definition.as_str())
+                .bind(version.loaded_by.as_str())
+                .bind(version.loaded_at_ms)
+                .bind(version.reason.as_str())
+                .fetch_one(&mut *tx)
+                .await?;
+                let mut event = audit.clone();
+                event.target = format!("calendar_version:{id}");
+                append_in(&mut tx, &event).await?;
+                tx.commit().await?;
+                Ok(id)
+            }
+
+            #[tracing::instrument(skip(self))]
+            async fn calendar_in_force(
+                &self,
+                regions: &[sinergi_domain::RegionCode],
+            ) -> $crate::Result<Option<$crate::StoredCalendar>> {
+                if regions.is_empty() {
+                    return Ok(None);
+                }
+                // The nearest region is the one with the longest code (regions nest by prefix).
+                let mut qb = sqlx::QueryBuilder::<$db>::new(
+                    "SELECT id, region_code, calendar_id, definition, loaded_by, loaded_at_ms, reason \
+                     FROM calendar_version WHERE region_code IN (",
+                );
+                let mut list = qb.separated(", ");
+                for region in regions {
+                    list.push_bind(region.to_string());
+                }
+                qb.push(") ORDER BY LENGTH(region_code) DESC, id DESC LIMIT 1");
+                let row: Option<CalendarRow> = qb.build_query_as().fetch_optional(&self.pool).await?;
+                row.map(stored_calendar).transpose()
+            }
+
+            #[tracing::instrument(skip(self))]
+            async fn calendar_versions(
+                &self,
+                region: &sinergi_domain::RegionCode,
+            ) -> $crate::Result<Vec<$crate::StoredCalendar>> {
+                let rows: Vec<CalendarRow> = sqlx::query_as(
+                    "SELECT id, region_code, calendar_id, definition, loaded_by, loaded_at_ms, reason \
+                     FROM calendar_version WHERE region_code = $1 ORDER BY id DESC",
+                )
+                .bind(region.as_str())
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map(stored_calendar).collect()
             }
         }
     };

@@ -238,7 +238,36 @@ async fn files_are_kept_byte_for_byte(db: &TestDb) {
     assert!(targets.contains(&format!("meeting:{id}")) && targets.contains(&format!("attachment:{file_id}")));
 }
 
+async fn the_nearest_regions_calendar_is_in_force(db: &TestDb) {
+    seed(db).await;
+    let version = |region: &str, id: &str| sinergi_store::NewCalendarVersion {
+        region: code(region),
+        calendar_id: id.into(),
+        definition: format!("id = \"{id}\""),
+        loaded_by: "admin".into(),
+        loaded_at_ms: T0,
+        reason: "Jadwal KPU".into(),
+    };
+    let chain = |c: &str| {
+        let c = code(c);
+        let mut v = vec![c.clone()];
+        v.extend(c.ancestors());
+        v
+    };
+    assert_eq!(db.store.calendar_in_force(&chain("15.07.01")).await.unwrap(), None);
+    db.store.add_calendar_version(&version("15", "provinsi"), &event("calendar.load")).await.unwrap();
+    db.store.add_calendar_version(&version("15.07", "kabupaten_lama"), &event("calendar.load")).await.unwrap();
+    db.store.add_calendar_version(&version("15.07", "kabupaten"), &event("calendar.load")).await.unwrap();
+    let in_force =
+        |c: &'static str| async move { db.store.calendar_in_force(&chain(c)).await.unwrap().unwrap().calendar_id };
+    assert_eq!(in_force("15.07.01").await, "kabupaten", "the regency's newest, nearer than the province's");
+    assert_eq!(in_force("15.08").await, "provinsi");
+    let versions = db.store.calendar_versions(&code("15.07")).await.unwrap();
+    assert_eq!(versions.iter().map(|v| v.calendar_id.as_str()).collect::<Vec<_>>(), ["kabupaten", "kabupaten_lama"]);
+}
+
 sinergi_store::backend_tests!(
+    the_nearest_regions_calendar_is_in_force,
     meetings_are_written_whole_with_a_version,
     lists_show_each_viewer_its_meetings,
     items_are_followed_to_closure,

@@ -6,11 +6,11 @@
 //! operators and by administrators of the region; an invited unit records its own attendance and briefing and
 //! moves its own action items. A meeting one may not read is not found.
 
+mod calendar;
 mod items;
 mod meetings;
 
 use sinergi_domain::coordination::calendar::Date;
-use sinergi_domain::coordination::meeting::wib_day;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -20,7 +20,7 @@ use crate::trust::auth::{CurrentUser, Origin};
 
 /// Today in WIB: the day overdue is judged on.
 pub(crate) fn today() -> Date {
-    wib_day(crate::trust::auth::now_ms()).unwrap_or(Date::MIN)
+    crate::coordination::calendar::today()
 }
 
 fn actor<'a>(current: &'a CurrentUser, origin: &'a Origin) -> Actor<'a> {
@@ -43,4 +43,7 @@ pub(crate) fn routes(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState>
         .routes(routes!(items::list))
         .routes(routes!(items::get))
         .routes(routes!(items::update))
+        .routes(routes!(calendar::get))
+        .routes(routes!(calendar::feed))
+        .routes(routes!(calendar::load))
 }

@@ -2,6 +2,7 @@
 //! input) and through its pages (`pages`: the same with the forms, and the meeting's page on a phone in Chromium).
 
 mod api;
+mod calendar;
 mod pages;
 
 pub(crate) use api::setup;

@@ -326,6 +326,17 @@ pub(super) fn matrix(world: &World) -> Table {
         _ => forbidden(),
     });
 
+    // The election calendar: read by everyone signed in, for a region they see; loaded by administrators.
+    t.api(get(), "/api/v1/calendar", Body::None, |_| ok());
+    t.api(get(), "/api/v1/calendar.ics", Body::None, |_| ok());
+    t.api(get(), "/api/v1/calendar?region=15.07.02", Body::None, |w| {
+        if sees("15.07.02", w) { ok() } else { not_found("region_not_found") }
+    });
+    let bad_calendar = Body::Json(json!({"toml": "id = 1", "reason": "Jadwal KPU"}));
+    t.api(Method::PUT, "/api/v1/calendar/15.07", bad_calendar, |w| {
+        if w == Admin { Want::Error(422, "invalid_calendar") } else { forbidden() }
+    });
+
     // The gateway webhook takes API tokens only (a browser session is refused), of accounts that file reports;
     // an unregistered sender is answered with a reply, not an error.
     let message = Body::Json(json!({"sender": "0899-1111-2222", "text": "LAPOR bentrok ricuh", "message_id": "m-1"}));
