@@ -217,7 +217,7 @@ pub(crate) fn map_svg_sized(data: &MapData) -> (String, f64) {
         num(frame_h)
     );
     let _ = write!(out, r##"<rect x="0" y="0" width="{}" height="{}" fill="#ffffff"/>"##, num(WIDTH), num(height));
-    text(&mut out, MARGIN, 22.0, 15.0, "start", r#" font-weight="bold""#, &data.title);
+    text(&mut out, MARGIN, 23.0, 17.0, "start", r#" font-weight="bold""#, &data.title);
     out.push_str(&body);
     let _ = write!(
         out,
@@ -407,8 +407,8 @@ fn draw(data: &MapData, p: &Projection, frame_w: f64, frame_h: f64, out: &mut St
         text(
             out,
             x,
-            y + 3.5,
-            10.0,
+            y + 4.0,
+            12.0,
             "middle",
             r##" fill="#1a1a1a" stroke="#ffffff" stroke-width="2.5" stroke-linejoin="round" paint-order="stroke""##,
             name,
@@ -499,16 +499,16 @@ fn scale_bar(p: &Projection, frame_h: f64, out: &mut String) {
         y0 = num(y),
         h = num(half),
     );
-    text(out, x, y - 3.0, 9.0, "middle", "", "0");
-    text(out, x + len, y - 3.0, 9.0, "middle", "", &format!("{} km", num(km)));
+    text(out, x, y - 3.0, 11.0, "middle", "", "0");
+    text(out, x + len, y - 3.0, 11.0, "middle", "", &format!("{} km", num(km)));
 }
 
 /// Appends the legend at `top`; returns it and its height.
 fn legend(labels: &MapLegend, needs: &LegendNeeds, top: f64) -> (String, f64) {
     let mut out = String::new();
     let mut y = top;
-    let row_h = 18.0;
-    let size = 10.0;
+    let row_h = 21.0;
+    let size = 12.0;
     let max_x = WIDTH - MARGIN;
     // Each row: a title and entries of (swatch, label), wrapped to the width.
     let mut rows: Vec<(String, Vec<(Swatch, String)>)> = Vec::new();
