@@ -240,19 +240,15 @@ pub fn districts(vertices: usize) -> Vec<MapArea> {
         .map(|i| {
             let (col, row) = ((i % 4) as f64, (i / 4) as f64);
             let (cx, cy) = (110.62 + col * 0.09 + 0.045, -6.45 - row * 0.08 - 0.04);
+            // Closed: the last vertex repeats the first (v % vertices).
             let ring: Vec<(f64, f64)> = (0..=vertices)
                 .map(|v| {
                     let t = (v % vertices) as f64 / vertices as f64 * std::f64::consts::TAU;
-                    let r = 0.042 * (1.0 + 0.07 * (t * 9.0 + i as f64).sin()) + 0.0008 * rng.next();
+                    let jitter = if v % vertices == 0 { 0.0 } else { 0.0008 * rng.next() };
+                    let r = 0.042 * (1.0 + 0.07 * (t * 9.0 + i as f64).sin()) + jitter;
                     (cx + r * t.cos() * 1.05, cy + r * t.sin() * 0.95)
                 })
                 .collect();
-            let mut ring = ring;
-            if let Some(first) = ring.first().copied() {
-                if let Some(last) = ring.last_mut() {
-                    *last = first;
-                }
-            }
             MapArea {
                 name: JEPARA_DISTRICTS[i].into(),
                 rings: vec![ring],
