@@ -244,7 +244,7 @@ pub fn districts(vertices: usize) -> Vec<MapArea> {
             let ring: Vec<(f64, f64)> = (0..=vertices)
                 .map(|v| {
                     let t = (v % vertices) as f64 / vertices as f64 * std::f64::consts::TAU;
-                    let jitter = if v % vertices == 0 { 0.0 } else { 0.0008 * rng.next() };
+                    let jitter = if v % vertices == 0 { 0.0 } else { 0.0002 * rng.next() };
                     let r = 0.042 * (1.0 + 0.07 * (t * 9.0 + i as f64).sin()) + jitter;
                     (cx + r * t.cos() * 1.05, cy + r * t.sin() * 0.95)
                 })

@@ -190,7 +190,12 @@ fn minutes_in_both_languages() {
 
 #[test]
 fn regency_and_province_situation_reports() {
-    let pdf = sitrep_pdf(&regency_sitrep(Lang::Id, 5_000, 300)).unwrap();
+    let doc = regency_sitrep(Lang::Id, 5_000, 300);
+    // 80,000 vertices (about 2.5 MB as JSON) become a small SVG.
+    let svg = map_svg(doc.map.as_ref().unwrap());
+    eprintln!("regency map: {} bytes of SVG", svg.len());
+    assert!(svg.len() < 100_000, "{} bytes", svg.len());
+    let pdf = sitrep_pdf(&doc).unwrap();
     assert!(pdf.len() < 2_000_000, "{} bytes", pdf.len());
     if !poppler() {
         return;
