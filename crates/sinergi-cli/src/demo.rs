@@ -156,6 +156,7 @@ pub async fn seed(store: &dyn Store, data: &Path, lang: Lang) -> anyhow::Result<
     );
     seed_accounts(store).await?;
     seed_assessments(store, lang).await?;
+    crate::coordination::seed_demo_forum(store, lang).await?;
     println!("{}", lang.format(Msg::DemoAccounts, &[("password", &DEMO_PASSWORD)]));
     for (username, unit, role, _) in DEMO_ACCOUNTS {
         println!("  {username:<22} {:<15} {unit:<25} {}", role.as_str(), lang.t(may_do(role)));

@@ -3,6 +3,7 @@
 //! taxonomy), the early warning scan, deployment planning, and the demo that seeds them all. A library so that
 //! benchmarks and tests can build exactly what `sinergi demo` builds.
 
+pub mod coordination;
 pub mod demo;
 pub mod deployment;
 pub mod early_warning;

@@ -14,7 +14,7 @@ use sinergi_server::ServerConfig;
 use sinergi_cli::incident::taxonomy;
 use sinergi_cli::registry::{export, import};
 use sinergi_cli::trust::{audit, token, user};
-use sinergi_cli::{demo, deployment, early_warning, vulnerability};
+use sinergi_cli::{coordination, demo, deployment, early_warning, vulnerability};
 
 /// Every request allocates and frees dozens of small buffers on two busy threads; mimalloc's per-thread pages
 /// serve those more cheaply than glibc's arenas.
@@ -105,6 +105,16 @@ enum Command {
     Taxonomy {
         #[command(subcommand)]
         what: TaxonomyWhat,
+    },
+    /// Coordination meetings (rakor): list, convene, their PDF documents, action items (docs/coordination.md)
+    Meeting {
+        #[command(subcommand)]
+        what: coordination::MeetingWhat,
+    },
+    /// The election calendar per region: show, export as iCalendar, check, load (docs/coordination.md)
+    Calendar {
+        #[command(subcommand)]
+        what: coordination::CalendarWhat,
     },
     /// Deployment planning (issue 20): for now its routing engine on a benchmark file
     Plan {
@@ -487,6 +497,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             taxonomy::load(&*store, &file, &reason, by.as_deref(), lang).await
         }
         Command::Plan { what } => deployment::run(what),
+        Command::Meeting { what } => {
+            let store = sinergi_store::connect(&database("sqlite://sinergi.db")).await?;
+            coordination::meeting(&*store, what, lang).await
+        }
+        Command::Calendar { what } => coordination::calendar(&database("sqlite://sinergi.db"), what, lang).await,
         Command::Audit { what } => {
             let store = sinergi_store::connect(&database("sqlite://sinergi.db")).await?;
             match what {

@@ -8,6 +8,7 @@
 
 mod helpers;
 
+mod coordination;
 mod database;
 mod deployment;
 mod early_warning;

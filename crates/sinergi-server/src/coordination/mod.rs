@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod calendar;
+pub mod documents;
 pub(crate) mod pages;
 pub mod service;
 pub mod views;

@@ -103,6 +103,8 @@ pub struct Chrome {
     pub reads_meetings: bool,
     /// The election calendar of the user's territory today: the stage in force and the days to voting day.
     pub stage: Option<String>,
+    /// The action items of the user's units past their deadline, as a banner (`None`: none).
+    pub overdue: Option<String>,
 }
 
 type User = Option<Extension<CurrentUser>>;
@@ -140,6 +142,22 @@ impl Chrome {
             }
             None => None,
         };
+        // The action items of the units the user acts for, past their deadline: a banner on every page.
+        let overdue = match user {
+            Some(u) if reads_meetings => {
+                let filter = sinergi_store::ItemFilter {
+                    mine: true,
+                    state: Some(sinergi_domain::coordination::follow_up::ItemState::Overdue),
+                    today: Some(crate::coordination::calendar::today()),
+                    ..Default::default()
+                };
+                match state.store.items(&u.viewer, &filter, sinergi_store::Page::new(1, 1)).await {
+                    Ok((_, n)) if n > 0 => Some(lang.format(Msg::ItemsOverdueBanner, &[("count", &n)])),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
         let user = user.map(|u| (u.user.display_name.clone(), u.user.role.as_str()));
         Chrome {
             lang,
@@ -154,6 +172,7 @@ impl Chrome {
             reads_early_warning,
             reads_meetings,
             stage,
+            overdue,
         }
     }
 

@@ -260,3 +260,39 @@ pub async fn decide(
     let view = service::decide(&*state.store, &actor(&current, &origin), id, &input.fields()).await?;
     Ok((StatusCode::CREATED, ApiJson(MeetingDto::new(&view))))
 }
+
+/// A meeting's document as PDF, in the usual Indonesian layout: `undangan` (the invitation), `daftar-hadir` (the
+/// attendance list, with an empty signature column for the paper copy) or `notulen` (the minutes, with decisions,
+/// action items and the previous meeting's follow-up); in the request's language.
+#[utoipa::path(get, path = "/meetings/{id}/documents/{kind}", tag = "coordination", operation_id = "meeting_document",
+    params(("id" = i64, Path, description = "The meeting's id"),
+        ("kind" = String, Path, description = "`undangan`, `daftar-hadir` or `notulen`")),
+    responses((status = 200, description = "The document", content_type = "application/pdf"),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn document(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    crate::lang::ApiLang(lang): crate::lang::ApiLang,
+    ApiPath((id, kind)): ApiPath<(i64, String)>,
+) -> Result<axum::response::Response, ApiError> {
+    use crate::coordination::documents::{self, Document};
+    use axum::response::IntoResponse;
+    let Some(kind) = Document::parse(&kind) else {
+        return Err(ApiError::bad_request(
+            Code::InvalidPath,
+            Msg::ErrBadRequest,
+            "kind: undangan, daftar-hadir or notulen",
+        ));
+    };
+    let view = service::meeting(&*state.store, &current.viewer, id).await?;
+    let bytes = documents::render(&*state.store, &view, kind, lang).await?;
+    let disposition = format!("inline; filename=\"{}\"", documents::file_name(kind, id));
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -40,6 +40,7 @@ pub(crate) fn routes(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState>
         .routes(routes!(meetings::briefing))
         .routes(routes!(meetings::minutes))
         .routes(routes!(meetings::decide))
+        .routes(routes!(meetings::document))
         .routes(routes!(items::list))
         .routes(routes!(items::get))
         .routes(routes!(items::update))

@@ -3,6 +3,7 @@
 
 mod api;
 mod calendar;
+mod documents;
 mod pages;
 
 pub(crate) use api::setup;

@@ -130,6 +130,19 @@ async fn a_rakor_through_its_forms(db: &TestDb) {
     let next = convene(&app, &ops, &token, "2026-12-17").await;
     let (_, page) = get_html(&ops, format!("{base}/meetings/{next}")).await;
     assert!(page.contains(r#"id="follow-up""#) && page.contains("1 rencana tindak lanjut: 1 selesai"), "{page}");
+
+    // An item past its deadline: a banner on every page of its owner, leading to the overdue items.
+    let (_, banner) = get_html(&tni, format!("{base}/meetings")).await;
+    assert!(!banner.contains("overdue-banner"));
+    let past = convene(&app, &ops, &token, "2026-11-20").await;
+    let late = as_refs(&decision("2026-11-25"));
+    let late: Vec<(&str, &str)> = late.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _, _) = post_form(&ops, format!("{base}/meetings/{past}/decision"), &late).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, page) = get_html(&tni, format!("{base}/meetings")).await;
+    assert!(page.contains("1 rencana tindak lanjut unit Anda lewat batas waktu"), "{page}");
+    let (_, queue) = get_html(&tni, format!("{base}/action-items?mine=1&state=overdue")).await;
+    assert!(queue.contains("terlambat") && queue.contains("Lewat batas waktu"), "{queue}");
 }
 
 sinergi_store::backend_tests!(a_rakor_through_its_forms);
