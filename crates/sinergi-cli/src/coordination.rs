@@ -361,6 +361,7 @@ pub async fn seed_demo_forum(store: &dyn Store, lang: Lang) -> anyhow::Result<()
     let day_ms =
         |offset: i64, hour: i64| -> i64 { (today.days_since_epoch() + offset) * 86_400_000 + (hour - 7) * 3_600_000 };
     let date = |offset: i64| today.plus_days(offset).unwrap_or(today);
+    let event = |action: &str, detail: String| crate::trust::audit::cli_event(action, "-", detail);
     let head = |title: &str, theme: &str, offset: i64| MeetingHead {
         title: title.to_owned(),
         theme: Some(theme.to_owned()),
@@ -373,6 +374,31 @@ pub async fn seed_demo_forum(store: &dyn Store, lang: Lang) -> anyhow::Result<()
         ends_at_ms: day_ms(offset, 12),
         classification: Classification::Biasa,
     };
+    // The demo's calendar: the Pilkada 2024 schedule moved so that voting day falls ten days from today, so that every
+    // page counts down to something (synthetic, and labelled so).
+    let mut demo_calendar = sinergi_domain::coordination::calendar::Calendar::shipped();
+    let shift = demo_calendar.voting_day.days_until(date(10));
+    demo_calendar.id = "demo_pilkada_jepara".into();
+    demo_calendar.label.id = "Pilkada Jepara (demo: jadwal Pilkada 2024 digeser)".into();
+    demo_calendar.label.en = "Jepara regional election (demo: the 2024 schedule shifted)".into();
+    demo_calendar.voting_day = date(10);
+    for e in &mut demo_calendar.entries {
+        e.start = e.start.plus_days(shift).unwrap_or(e.start);
+        e.end = e.end.plus_days(shift).unwrap_or(e.end);
+    }
+    let version = sinergi_store::NewCalendarVersion {
+        region: regency.clone(),
+        calendar_id: demo_calendar.id.clone(),
+        definition: demo_calendar.to_toml(
+            "Sinergi's demo calendar (synthetic): the stages of Pilkada Serentak 2024 (PKPU 2/2024; sources in the\n\
+             shipped calendars/pilkada-2024.toml) moved so that voting day falls ten days after the demo was made.",
+        ),
+        loaded_by: "demo".into(),
+        loaded_at_ms: now,
+        reason: "demo".into(),
+    };
+    store.add_calendar_version(&version, &event("calendar.load", "demo calendar".into())).await?;
+
     let invited: Vec<String> = codes.iter().skip(1).map(|c| (*c).to_owned()).collect();
     let people = [
         ("polres-33.20", "AKBP Wiratama Putra", "Kapolres Jepara"),
@@ -424,7 +450,6 @@ pub async fn seed_demo_forum(store: &dyn Store, lang: Lang) -> anyhow::Result<()
             deadline: date(deadline),
         })
     };
-    let event = |action: &str, detail: String| crate::trust::audit::cli_event(action, "-", detail);
 
     // The first rakor, three weeks ago.
     let mut first = Meeting::new(
@@ -603,4 +628,56 @@ pub async fn seed_demo_forum(store: &dyn Store, lang: Lang) -> anyhow::Result<()
 
     println!("{}", lang.format(sinergi_domain::i18n::Msg::DemoForum, &[("meetings", &3), ("items", &items.len())]));
     Ok(())
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum ReportWhat {
+    /// The situation report of an area for a day or a week, as PDF (map, charts, classification mark)
+    Sitrep {
+        /// The province, regency or district
+        #[arg(long)]
+        region: String,
+        /// The report's day, YYYY-MM-DD [default: today, WIB]
+        #[arg(long)]
+        date: Option<String>,
+        /// 24h (the day) or 7d (the week ending with it)
+        #[arg(long, default_value = "24h")]
+        period: String,
+        /// The issuing unit, whose letterhead the report carries (e.g. polres-33.20)
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+pub async fn report(store: &dyn Store, what: ReportWhat, lang: Lang) -> anyhow::Result<ExitCode> {
+    use sinergi_server::coordination::sitrep::{self, Period, SitrepError};
+    let ReportWhat::Sitrep { region: r, date, period, unit, out } = what;
+    let r = region(&r)?;
+    let day = match date.as_deref() {
+        None => calendar::today(),
+        Some(d) => sinergi_domain::coordination::calendar::Date::parse(d.trim())
+            .with_context(|| format!("--date {d}: a date YYYY-MM-DD"))?,
+    };
+    let period = Period::parse(&period).with_context(|| format!("--period {period}: 24h or 7d"))?;
+    let viewer = Viewer::system("cli");
+    let issuer = match unit.as_deref() {
+        None => None,
+        Some(code) => Some(sitrep::issuer(store, code).await?.with_context(|| format!("--unit {code}: no such unit"))?),
+    };
+    let report = match sitrep::build(store, &viewer, &r, day, period, lang, issuer.as_ref()).await {
+        Ok(report) => report,
+        Err(SitrepError::OutOfScope(code)) => {
+            eprintln!(
+                "--region {code}: {}",
+                lang.format(sinergi_domain::i18n::Msg::ErrRegionNotFound, &[("code", &code)])
+            );
+            return Ok(ExitCode::from(REFUSED));
+        }
+        Err(e) => return Err(anyhow::anyhow!("{e:?}")),
+    };
+    let bytes = sitrep::pdf(report).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    std::fs::write(&out, bytes).with_context(|| format!("cannot write {}", out.display()))?;
+    Ok(ExitCode::SUCCESS)
 }

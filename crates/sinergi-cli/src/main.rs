@@ -116,6 +116,11 @@ enum Command {
         #[command(subcommand)]
         what: coordination::CalendarWhat,
     },
+    /// Reports: the situation report of an area (docs/coordination.md)
+    Report {
+        #[command(subcommand)]
+        what: coordination::ReportWhat,
+    },
     /// Deployment planning (issue 20): for now its routing engine on a benchmark file
     Plan {
         #[command(subcommand)]
@@ -500,6 +505,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Meeting { what } => {
             let store = sinergi_store::connect(&database("sqlite://sinergi.db")).await?;
             coordination::meeting(&*store, what, lang).await
+        }
+        Command::Report { what } => {
+            let store = sinergi_store::connect(&database("sqlite://sinergi.db")).await?;
+            coordination::report(&*store, what, lang).await
         }
         Command::Calendar { what } => coordination::calendar(&database("sqlite://sinergi.db"), what, lang).await,
         Command::Audit { what } => {

@@ -58,6 +58,27 @@ async fn meetings_and_the_calendar_from_the_command_line() {
     db.run(&["meeting", "document", &id, "--kind", "notulen", "--out", &pdf.display().to_string()]).expect_code(0);
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
 
+    // The situation report of the regency, under the Polres's letterhead; an unknown area refused.
+    let lapsit = db.path("lapsit.pdf");
+    let lapsit_name = lapsit.display().to_string();
+    db.run(&[
+        "report",
+        "sitrep",
+        "--region",
+        "33.20",
+        "--date",
+        "2026-12-07",
+        "--period",
+        "7d",
+        "--unit",
+        "polres-33.20",
+        "--out",
+        &lapsit_name,
+    ])
+    .expect_code(0);
+    assert!(std::fs::read(&lapsit).unwrap().starts_with(b"%PDF"));
+    db.run(&["report", "sitrep", "--region", "99.99", "--out", &lapsit_name]).expect_code(2);
+
     // The calendar: a faulty file named, a sound one loaded for the regency and in force below it.
     let broken = db.write("rusak.toml", "id = \"x\"\nlabel = \"X\"\n");
     let run = db.run_in("en", &["calendar", "check", &broken]);

@@ -57,7 +57,7 @@ impl Document {
 }
 
 /// The official name of an agency, as its letterheads print it (a proper name, the same in both languages).
-fn official_name(agency: AgencyKind) -> &'static str {
+pub(crate) fn official_name(agency: AgencyKind) -> &'static str {
     match agency {
         AgencyKind::Polri => "KEPOLISIAN NEGARA REPUBLIK INDONESIA",
         AgencyKind::Tni => "TENTARA NASIONAL INDONESIA",

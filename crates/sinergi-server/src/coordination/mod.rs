@@ -7,4 +7,5 @@ pub mod calendar;
 pub mod documents;
 pub(crate) mod pages;
 pub mod service;
+pub mod sitrep;
 pub mod views;

@@ -9,6 +9,7 @@
 mod calendar;
 mod items;
 mod meetings;
+pub(crate) mod sitrep;
 
 use sinergi_domain::coordination::calendar::Date;
 use utoipa_axum::router::OpenApiRouter;
@@ -47,4 +48,5 @@ pub(crate) fn routes(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState>
         .routes(routes!(calendar::get))
         .routes(routes!(calendar::feed))
         .routes(routes!(calendar::load))
+        .routes(routes!(sitrep::get))
 }

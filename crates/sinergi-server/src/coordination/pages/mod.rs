@@ -7,6 +7,7 @@
 //! fields named.
 
 mod meeting;
+mod sitrep;
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -351,7 +352,7 @@ pub struct NewQuery {
 
 /// The regions a meeting may be convened for from this form: the user's own territory when it is a province,
 /// regency or district, and its districts; for a national account, the regencies with a map.
-async fn region_choices(
+pub(crate) async fn region_choices(
     state: &crate::AppState,
     viewer: &Viewer,
 ) -> Result<Vec<(RegionCode, String)>, sinergi_store::StoreError> {
@@ -617,4 +618,5 @@ pub(crate) fn routes() -> axum::Router<crate::AppState> {
         .route("/meetings/{id}/{form}", post(meeting::submit))
         .route("/action-items", get(items))
         .route("/action-items/{id}", post(item_submit))
+        .route("/sitrep", get(sitrep::page))
 }

@@ -204,7 +204,7 @@ pub(crate) async fn map_geojson(
         None => Vec::new(),
     };
     let facts = match set {
-        Some(set) => crate::vulnerability::views::area_facts(state, viewer, set, &code).await?,
+        Some(set) => crate::vulnerability::views::area_facts(&*state.store, viewer, set, &code).await?,
         None => Default::default(),
     };
     let class_of: std::collections::HashMap<i64, &sinergi_store::TpsClassRecord> =

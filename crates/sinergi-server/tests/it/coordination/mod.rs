@@ -5,5 +5,6 @@ mod api;
 mod calendar;
 mod documents;
 mod pages;
+mod sitrep;
 
 pub(crate) use api::setup;

@@ -337,6 +337,14 @@ pub(super) fn matrix(world: &World) -> Table {
         if w == Admin { Want::Error(422, "invalid_calendar") } else { forbidden() }
     });
 
+    // The situation report: for those who read reports, of an area their territory holds.
+    t.api(get(), "/api/v1/sitreps?region=15.07&period=7d", Body::None, |w| match w {
+        External => forbidden(),
+        DistrictOperator | FieldReporter | ScopedToken => not_found("region_not_found"),
+        _ => ok(),
+    });
+    t.page("/sitrep", |w| if w == External { Want::Status(403) } else { ok() });
+
     // The gateway webhook takes API tokens only (a browser session is refused), of accounts that file reports;
     // an unregistered sender is answered with a reply, not an error.
     let message = Body::Json(json!({"sender": "0899-1111-2222", "text": "LAPOR bentrok ricuh", "message_id": "m-1"}));
