@@ -157,6 +157,11 @@ pub async fn seed(store: &dyn Store, data: &Path, lang: Lang) -> anyhow::Result<
     seed_accounts(store).await?;
     seed_assessments(store, lang).await?;
     crate::coordination::seed_demo_forum(store, lang).await?;
+    let jepara = RegionCode::parse("33.20").map_err(|e| anyhow::anyhow!("{e}"))?;
+    let filed = crate::incident::synthetic::seed_demo_reports(store, &jepara, crate::trust::audit::now_ms()).await?;
+    if filed > 0 {
+        println!("{}", lang.format(Msg::DemoReports, &[("count", &lang.number(filed as u64))]));
+    }
     println!("{}", lang.format(Msg::DemoAccounts, &[("password", &DEMO_PASSWORD)]));
     for (username, unit, role, _) in DEMO_ACCOUNTS {
         println!("  {username:<22} {:<15} {unit:<25} {}", role.as_str(), lang.t(may_do(role)));

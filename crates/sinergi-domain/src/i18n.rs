@@ -949,6 +949,7 @@ messages! {
     MeetFollowUpSummary => "{total} rencana tindak lanjut: {done} selesai, {overdue} lewat batas waktu" / "{total} action items: {done} done, {overdue} overdue",
     ItemsTitle => "Rencana tindak lanjut" / "Action items",
     ItemsOverdueBanner => "{count} rencana tindak lanjut unit Anda lewat batas waktu" / "{count} of your units' action items are overdue",
+    DemoReports => "{count} laporan kejadian sintetis di Kabupaten Jepara selama tiga minggu terakhir." / "{count} synthetic incident reports in the Jepara regency over the last three weeks.",
     DemoForum => "Forum rakor Kabupaten Jepara (sintetis): {meetings} rapat, {items} rencana tindak lanjut." / "The Jepara regency's rakor forum (synthetic): {meetings} meetings, {items} action items.",
     DocNatureUrgent => "Segera" / "Urgent",
     DocInvitationSubject => "Undangan rapat koordinasi lintas sektoral" / "Invitation to a cross-sector coordination meeting",
