@@ -297,6 +297,9 @@ struct ServeArgs {
     /// several instances on one database run each scheduled scan once
     #[arg(long, env = "SINERGI_SCAN_EVERY_MINUTES", default_value_t = 60, value_parser = clap::value_parser!(u64).range(0..=10080))]
     scan_every_minutes: u64,
+    /// The largest file a meeting takes (a briefing's slides, an action item's evidence), in MiB (at most 64)
+    #[arg(long, env = "SINERGI_ATTACHMENT_MAX_MIB", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=64))]
+    attachment_max_mib: u64,
 }
 
 #[derive(Subcommand)]
@@ -541,6 +544,7 @@ async fn serve_until_stopped(
             every: std::time::Duration::from_secs(args.scan_every_minutes * 60),
             ..Default::default()
         },
+        attachment_max_bytes: args.attachment_max_mib * 1024 * 1024,
     };
     let addr = SocketAddr::new(args.bind, args.port);
     sinergi_server::serve(store, config, addr, |local| {

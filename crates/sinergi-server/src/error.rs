@@ -151,6 +151,7 @@ codes! {
     TaxonomyVersionNotFound = "taxonomy_version_not_found", NOT_FOUND, "no stored taxonomy version with that id";
     MeetingNotFound = "meeting_not_found", NOT_FOUND, "no such meeting, or not one you may read";
     ActionItemNotFound = "action_item_not_found", NOT_FOUND, "no such action item, or not one you may read";
+    AttachmentNotFound = "attachment_not_found", NOT_FOUND, "no such file of a meeting, or not one you may open";
     Conflict = "conflict", CONFLICT, "the TPS number is already taken in that village";
     TransitionNotAllowed = "transition_not_allowed", CONFLICT, "a move the workflow does not allow now";
     AlreadyShared = "already_shared", CONFLICT, "a share that exists already";

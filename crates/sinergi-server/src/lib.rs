@@ -59,6 +59,9 @@ pub struct ServerConfig {
     pub tile_attribution: Option<String>,
     /// The early warning scan on the live reports: its schedule, period, threshold and parameters.
     pub early_warning: early_warning::EarlyWarningConfig,
+    /// The largest file a meeting takes (a briefing's slides, an item's evidence), in bytes; at most
+    /// [`coordination::api::ATTACHMENT_BODY_LIMIT`].
+    pub attachment_max_bytes: u64,
 }
 
 impl Default for ServerConfig {
@@ -72,6 +75,7 @@ impl Default for ServerConfig {
             tile_url: None,
             tile_attribution: None,
             early_warning: early_warning::EarlyWarningConfig::default(),
+            attachment_max_bytes: sinergi_domain::coordination::attachment::DEFAULT_MAX_BYTES,
         }
     }
 }

@@ -30,6 +30,7 @@ pub enum CoordinationError {
     Forbidden,
     MeetingNotFound(i64),
     ItemNotFound(i64),
+    AttachmentNotFound(i64),
     /// Faults in what was typed, each with its field.
     Invalid(Faults),
     /// The meeting is cancelled: nothing more is recorded.
@@ -54,6 +55,9 @@ impl From<CoordinationError> for ApiError {
             }
             CoordinationError::ItemNotFound(id) => {
                 ApiError::not_found(Code::ActionItemNotFound, Msg::ErrActionItemNotFound, ("id", id.to_string()))
+            }
+            CoordinationError::AttachmentNotFound(id) => {
+                ApiError::not_found(Code::AttachmentNotFound, Msg::ErrAttachmentNotFound, ("id", id.to_string()))
             }
             CoordinationError::Invalid(faults) => ApiError::validation(faults),
             CoordinationError::Closed => ApiError::new(Code::MeetingClosed, Msg::ErrMeetingClosed),
@@ -616,4 +620,131 @@ pub async fn convener_choices(store: &dyn Store, viewer: &Viewer, region: &Regio
             meeting::may_manage(viewer, &facts)
         })
         .collect())
+}
+
+/// A file sent for a meeting: for an invited unit's briefing, or as the evidence of an action item (then its unit is
+/// the item's owner).
+pub struct FileFields<'a> {
+    pub unit: &'a str,
+    pub item: Option<i64>,
+    pub name: &'a str,
+    pub bytes: Vec<u8>,
+    pub classification: Option<&'a str>,
+}
+
+/// Stores a file of a meeting (the unit itself or those who manage the meeting): accepted by its first bytes, up to
+/// `max_bytes`, with its SHA-256; classified as the meeting unless said otherwise (never above what the sender may
+/// read).
+pub async fn attach(
+    store: &dyn Store,
+    actor: &Actor<'_>,
+    meeting_id: i64,
+    file: FileFields<'_>,
+    max_bytes: u64,
+) -> Result<sinergi_store::AttachmentMeta> {
+    use sinergi_domain::coordination::attachment;
+    let view = meeting(store, actor.viewer, meeting_id).await?;
+    let unit = match file.item {
+        Some(item_id) => {
+            let item = store.item(item_id).await?.filter(|i| i.meeting_id == meeting_id);
+            item.ok_or(CoordinationError::ItemNotFound(item_id))?.owner.code
+        }
+        None => file.unit.trim().to_owned(),
+    };
+    if !view.record.meeting.is_invited(&unit) {
+        return Err(CoordinationError::Invalid(vec![("unit".into(), Problem::NotInvited(unit))]));
+    }
+    if !view.may_record_for(&unit) {
+        return Err(CoordinationError::Forbidden);
+    }
+    if !view.record.meeting.open_for_records() {
+        return Err(CoordinationError::Closed);
+    }
+    let mut faults = Vec::new();
+    let classification = match file.classification.map(str::trim).filter(|c| !c.is_empty()) {
+        None => view.record.meeting.head.classification,
+        Some(text) => match sinergi_domain::trust::auth::Classification::parse(text) {
+            Some(c) if actor.viewer.may_read(c) => c,
+            _ => {
+                faults.push(("classification".to_owned(), Problem::one_of(text, &["biasa", "terbatas", "rahasia"])));
+                view.record.meeting.head.classification
+            }
+        },
+    };
+    let checked = attachment::check(file.name, &file.bytes, max_bytes);
+    let (name, kind) = match checked {
+        Ok(ok) if faults.is_empty() => ok,
+        Ok(_) => return Err(CoordinationError::Invalid(faults)),
+        Err(mut more) => {
+            faults.append(&mut more);
+            return Err(CoordinationError::Invalid(faults));
+        }
+    };
+    let new = sinergi_store::NewAttachment {
+        meeting_id,
+        unit_code: unit.clone(),
+        item_id: file.item,
+        file_name: name.clone(),
+        media_type: kind.media_type().to_owned(),
+        sha256: attachment::digest(&file.bytes),
+        classification,
+        content: file.bytes,
+        uploaded_by: actor.name.clone(),
+        at_ms: auth::now_ms(),
+    };
+    let detail = format!("{unit}: {name} ({} bytes)", new.content.len());
+    let id = store.add_attachment(&new, &actor.event("meeting.attachment", detail)).await?;
+    Ok(sinergi_store::AttachmentMeta {
+        id,
+        meeting_id,
+        unit_code: unit,
+        item_id: new.item_id,
+        file_name: name,
+        media_type: new.media_type,
+        size: new.content.len() as u64,
+        sha256: new.sha256,
+        classification,
+        uploaded_by: new.uploaded_by,
+        uploaded_at_ms: new.at_ms,
+    })
+}
+
+/// Whether the viewer may open a file of a meeting it reads: within its clearance, or the file of a unit it records
+/// for (its own briefing).
+fn may_open(view: &MeetingView, viewer: &Viewer, meta: &sinergi_store::AttachmentMeta) -> bool {
+    viewer.may_read(meta.classification) || view.may_record_for(&meta.unit_code)
+}
+
+/// The files of a meeting the viewer may open.
+pub async fn attachments(
+    store: &dyn Store,
+    viewer: &Viewer,
+    view: &MeetingView,
+) -> Result<Vec<sinergi_store::AttachmentMeta>> {
+    let all = store.attachments(view.record.id).await?;
+    Ok(all.into_iter().filter(|a| may_open(view, viewer, a)).collect())
+}
+
+/// A file with its content, when the viewer may open it; checked against its SHA-256 (a damaged file is an error,
+/// logged, never served).
+pub async fn attachment(
+    store: &dyn Store,
+    viewer: &Viewer,
+    id: i64,
+) -> Result<(sinergi_store::AttachmentMeta, Vec<u8>)> {
+    let (meta, bytes) = store.attachment(id).await?.ok_or(CoordinationError::AttachmentNotFound(id))?;
+    let view = match meeting(store, viewer, meta.meeting_id).await {
+        Ok(view) => view,
+        Err(CoordinationError::MeetingNotFound(_)) => return Err(CoordinationError::AttachmentNotFound(id)),
+        Err(e) => return Err(e),
+    };
+    if !may_open(&view, viewer, &meta) {
+        return Err(CoordinationError::AttachmentNotFound(id));
+    }
+    if sinergi_domain::coordination::attachment::digest(&bytes) != meta.sha256 {
+        return Err(CoordinationError::Store(StoreError::Internal(format!(
+            "attachment {id} does not match its SHA-256"
+        ))));
+    }
+    Ok((meta, bytes))
 }

@@ -7,6 +7,7 @@
 //! moves its own action items. A meeting one may not read is not found.
 
 mod calendar;
+mod files;
 mod items;
 mod meetings;
 pub(crate) mod sitrep;
@@ -27,6 +28,10 @@ pub(crate) fn today() -> Date {
 fn actor<'a>(current: &'a CurrentUser, origin: &'a Origin) -> Actor<'a> {
     Actor::of(current, &origin.0)
 }
+
+/// The largest body a file upload may have, whatever the configuration (64 MiB); the configured size is checked
+/// below it, with the field named.
+pub const ATTACHMENT_BODY_LIMIT: usize = 64 * 1024 * 1024;
 
 /// Registers coordination's routes.
 pub(crate) fn routes(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
@@ -49,4 +54,10 @@ pub(crate) fn routes(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState>
         .routes(routes!(calendar::feed))
         .routes(routes!(calendar::load))
         .routes(routes!(sitrep::get))
+        .routes(routes!(files::get))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(files::upload, files::list))
+                .layer(axum::extract::DefaultBodyLimit::max(ATTACHMENT_BODY_LIMIT)),
+        )
 }

@@ -49,6 +49,8 @@ pub struct BriefingRow {
     pub text: String,
     pub by: String,
     pub editable: bool,
+    /// The unit's files the user may open: (href, name, size).
+    pub files: Vec<(String, String, String)>,
 }
 
 pub struct DecisionRow {
@@ -207,6 +209,8 @@ async fn build(
         Ok(None) => None,
         Err(e) => return Err(page_error(chrome, e.into())),
     };
+    let files =
+        service::attachments(&*state.store, viewer, &view).await.map_err(|e| page_error(chrome.clone(), e.into()))?;
     let t = crate::coordination::views::turnout(r);
     let moves = MeetingStatus::ALL
         .iter()
@@ -314,7 +318,16 @@ async fn build(
             .filter_map(|i| {
                 let b = m.briefings.iter().find(|b| b.unit == i.unit);
                 let editable = view.may_record_for(&i.unit) && m.open_for_records();
-                (b.is_some() || editable).then(|| BriefingRow {
+                let own: Vec<(String, String, String)> = files
+                    .iter()
+                    .filter(|f| f.unit_code == i.unit && f.item_id.is_none())
+                    .map(|f| {
+                        let size = format!("{} KB", lang.number(f.size.div_ceil(1024)));
+                        (format!("/api/v1/attachments/{}", f.id), f.file_name.clone(), size)
+                    })
+                    .collect();
+                (b.is_some() || editable || !own.is_empty()).then(|| BriefingRow {
+                    files: own,
                     unit: i.unit.clone(),
                     name: name_of(&i.unit),
                     text: b.map(|b| b.text.clone()).unwrap_or_default(),
@@ -442,6 +455,52 @@ pub async fn submit(
                 .await
                 .map_err(|e| page_error(chrome.clone(), e.into()))?;
             let page = build(&request, chrome, view, &form, faults).await?;
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+/// A file for a unit's briefing from the meeting's page (a multipart form: `csrf`, `unit`, `file`): back to the
+/// briefings (303), or the page again with the faults named.
+pub async fn upload(
+    request: PageRequest,
+    Path(id): Path<i64>,
+    form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, PageError> {
+    let page_uri: axum::http::Uri =
+        format!("/meetings/{id}").parse().unwrap_or_else(|_| axum::http::Uri::from_static("/meetings"));
+    let lang = request.lang;
+    let chrome = Chrome::new(&request.state, lang, &page_uri, "meetings", Some(&request.current)).await;
+    let (mut csrf, mut unit, mut name, mut bytes) = (String::new(), String::new(), String::new(), Vec::new());
+    // A body that is no multipart form, or breaks off, leaves the fields empty: refused below (no CSRF token) like
+    // any other form without one.
+    let Ok(mut form) = form else { return Ok(crate::trust::auth::csrf_failed().into_response()) };
+    while let Ok(Some(field)) = form.next_field().await {
+        match field.name().unwrap_or("") {
+            "csrf" => csrf = field.text().await.unwrap_or_default(),
+            "unit" => unit = field.text().await.unwrap_or_default(),
+            "file" => {
+                name = field.file_name().unwrap_or("").to_owned();
+                bytes = field.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
+            }
+            _ => {}
+        }
+    }
+    if !crate::trust::auth::csrf_matches(&request.current, &csrf) {
+        return Ok(crate::trust::auth::csrf_failed().into_response());
+    }
+    let actor = Actor::of(&request.current, &request.origin.0);
+    let file =
+        crate::coordination::service::FileFields { unit: &unit, item: None, name: &name, bytes, classification: None };
+    let max = request.state.config.attachment_max_bytes;
+    match service::attach(&*request.state.store, &actor, id, file, max).await {
+        Ok(_) => Ok(Redirect::to(&format!("/meetings/{id}#briefing")).into_response()),
+        Err(e) => {
+            let faults = refusal(lang, e).map_err(|e| page_error(chrome.clone(), e))?;
+            let view = service::meeting(&*request.state.store, &request.current.viewer, id)
+                .await
+                .map_err(|e| page_error(chrome.clone(), e.into()))?;
+            let page = build(&request, chrome, view, "briefing", faults).await?;
             Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }

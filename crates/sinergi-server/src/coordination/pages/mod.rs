@@ -616,6 +616,11 @@ pub(crate) fn routes() -> axum::Router<crate::AppState> {
         .route("/meetings/new", get(new_form).post(new_submit))
         .route("/meetings/{id}", get(meeting::page))
         .route("/meetings/{id}/{form}", post(meeting::submit))
+        .route(
+            "/meetings/{id}/files",
+            post(meeting::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::coordination::api::ATTACHMENT_BODY_LIMIT)),
+        )
         .route("/action-items", get(items))
         .route("/action-items/{id}", post(item_submit))
         .route("/sitrep", get(sitrep::page))

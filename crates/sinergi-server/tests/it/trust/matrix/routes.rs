@@ -318,6 +318,19 @@ pub(super) fn matrix(world: &World) -> Table {
         _ if reads_meeting(w) => forbidden(),
         _ => not_found("action_item_not_found"),
     });
+    t.api(get(), &format!("/api/v1/meetings/{m}/attachments"), Body::None, |w| {
+        if reads_meeting(w) { ok() } else { not_found("meeting_not_found") }
+    });
+    t.api(get(), "/api/v1/attachments/999999", Body::None, |_| not_found("attachment_not_found"));
+    // A body that is no file of an accepted kind: those who may add one learn that (422), others may not.
+    let not_a_file = Body::Json(json!({"bukan": "berkas"}));
+    t.api(Method::POST, &format!("/api/v1/meetings/{m}/attachments?unit=ppk-15.07.01&name=x.pdf"), not_a_file, |w| {
+        match w {
+            _ if manages(w) || w == External => invalid(),
+            _ if reads_meeting(w) => forbidden(),
+            _ => not_found("meeting_not_found"),
+        }
+    });
     let convene = Body::Json(json!({"title": "Rakor", "region": "15.07", "convening_unit": "polres-15.07",
         "place": "Aula", "starts_at": "2026-12-10 09:00", "ends_at": "2026-12-10 11:00", "invitees": ["polda-15"]}));
     t.api(Method::POST, "/api/v1/meetings", convene, |w| match w {
