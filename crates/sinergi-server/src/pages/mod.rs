@@ -147,6 +147,7 @@ impl Chrome {
             Some(u) if reads_meetings => {
                 let filter = sinergi_store::ItemFilter {
                     mine: true,
+                    or_convened: true,
                     state: Some(sinergi_domain::coordination::follow_up::ItemState::Overdue),
                     today: Some(crate::coordination::calendar::today()),
                     ..Default::default()

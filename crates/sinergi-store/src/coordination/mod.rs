@@ -138,6 +138,9 @@ pub struct ItemFilter {
     pub owner_unit: Option<String>,
     /// Only the items of units the viewer acts for (`coordination::meeting::acts_for`): "my items".
     pub mine: bool,
+    /// With `mine`: also the items of the meetings convened by units the viewer acts for (what the convener follows
+    /// up).
+    pub or_convened: bool,
     /// In this state as seen on `today` (overdue: pending with the deadline before today).
     pub state: Option<ItemState>,
     /// The day overdue is judged on (WIB).

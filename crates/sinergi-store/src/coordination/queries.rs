@@ -255,10 +255,18 @@ macro_rules! impl_coordination_store {
             }
             if filter.mine {
                 let t = $crate::territory(viewer);
-                qb.push(" AND a.owner_agency = ").push_bind(viewer.agency.as_str());
-                qb.push(" AND (a.owner_territory = ").push_bind(t.exact);
-                qb.push(" OR (a.owner_territory >= ").push_bind(t.from);
-                qb.push(" AND a.owner_territory < ").push_bind(t.to).push("))");
+                qb.push(" AND ((a.owner_agency = ").push_bind(viewer.agency.as_str());
+                qb.push(" AND (a.owner_territory = ").push_bind(t.exact.clone());
+                qb.push(" OR (a.owner_territory >= ").push_bind(t.from.clone());
+                qb.push(" AND a.owner_territory < ").push_bind(t.to.clone()).push(")))");
+                if filter.or_convened {
+                    qb.push(" OR EXISTS (SELECT 1 FROM unit cu WHERE cu.code = m.convening_unit AND cu.agency = ");
+                    qb.push_bind(viewer.agency.as_str());
+                    qb.push(" AND (cu.territory = ").push_bind(t.exact);
+                    qb.push(" OR (cu.territory >= ").push_bind(t.from);
+                    qb.push(" AND cu.territory < ").push_bind(t.to).push(")))");
+                }
+                qb.push(")");
             }
             if let Some(state) = filter.state {
                 let today = filter.today.map(|d| d.to_string()).unwrap_or_default();

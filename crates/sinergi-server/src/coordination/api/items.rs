@@ -29,6 +29,8 @@ pub struct ItemQuery {
     pub state: Option<String>,
     /// Only the items of units you act for.
     pub mine: Option<bool>,
+    /// With `mine`: also the items of meetings your units convened.
+    pub convened: Option<bool>,
     /// Items of meetings held for this region or inside it.
     pub within: Option<String>,
     pub page: Option<u32>,
@@ -52,6 +54,7 @@ pub(crate) fn item_filter(query: &ItemQuery) -> Result<ItemFilter, ApiError> {
         owner_agency,
         owner_unit: None,
         mine: query.mine.unwrap_or(false),
+        or_convened: query.convened.unwrap_or(false),
         state,
         today: Some(today()),
         within: query.within.as_deref().map(|r| parse_code(r, "within")).transpose()?,

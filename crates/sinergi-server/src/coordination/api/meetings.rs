@@ -101,7 +101,8 @@ pub async fn get(
 }
 
 /// Changes a meeting's title, theme, place, times or classification (those who manage it). The region and the
-/// convening unit stay; `invitees` must be empty (invite with `POST /meetings/{id}/invitees`).
+/// convening unit stay; `invitees` must be empty or absent (invite with `POST /meetings/{id}/invitees`; 422 naming
+/// `invitees` otherwise).
 #[utoipa::path(put, path = "/meetings/{id}", tag = "coordination", operation_id = "update_meeting",
     params(("id" = i64, Path, description = "The meeting's id")), request_body = MeetingInput,
     responses((status = 200, body = MeetingDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
@@ -114,6 +115,11 @@ pub async fn update(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<MeetingInput>,
 ) -> Result<ApiJson<MeetingDto>, ApiError> {
+    if !input.invitees.is_empty() {
+        // Inviting is its own move (`POST /meetings/{id}/invitees`): a change of the head never drops or adds one.
+        let problem = sinergi_domain::import::Problem::TooMany(0);
+        return Err(ApiError::validation(vec![("invitees".into(), problem)]));
+    }
     let view = service::update_head(&*state.store, &actor(&current, &origin), id, &input.fields()).await?;
     Ok(ApiJson(MeetingDto::new(&view)))
 }

@@ -169,6 +169,15 @@ async fn build(
     let err = |e| crate::pages::internal(&chrome)(e);
     let filter = ItemFilter { meeting_id: Some(r.id), today: Some(today), ..Default::default() };
     let (items, _) = state.store.items(viewer, &filter, Page::new(1, 1000)).await.map_err(err)?;
+    let files =
+        service::attachments(&*state.store, viewer, &view).await.map_err(|e| page_error(chrome.clone(), e.into()))?;
+    let evidence = |item: i64| -> Vec<(String, String)> {
+        files
+            .iter()
+            .filter(|f| f.item_id == Some(item))
+            .map(|f| (format!("/api/v1/attachments/{}", f.id), f.file_name.clone()))
+            .collect()
+    };
     let decisions = m
         .decisions
         .iter()
@@ -178,7 +187,10 @@ async fn build(
             items: items
                 .iter()
                 .filter(|i| i.decision_number == d.number)
-                .map(|i| item_row(lang, i, today, view.may_record_for(&i.owner.code), view.manages))
+                .map(|i| ItemRow {
+                    files: evidence(i.id),
+                    ..item_row(lang, i, today, view.may_record_for(&i.owner.code), view.manages)
+                })
                 .collect(),
         })
         .collect();
@@ -472,6 +484,8 @@ pub async fn upload(
     let lang = request.lang;
     let chrome = Chrome::new(&request.state, lang, &page_uri, "meetings", Some(&request.current)).await;
     let (mut csrf, mut unit, mut name, mut bytes) = (String::new(), String::new(), String::new(), Vec::new());
+    let mut item: Option<i64> = None;
+    let mut back = String::new();
     // A body that is no multipart form, or breaks off, leaves the fields empty: refused below (no CSRF token) like
     // any other form without one.
     let Ok(mut form) = form else { return Ok(crate::trust::auth::csrf_failed().into_response()) };
@@ -479,6 +493,8 @@ pub async fn upload(
         match field.name().unwrap_or("") {
             "csrf" => csrf = field.text().await.unwrap_or_default(),
             "unit" => unit = field.text().await.unwrap_or_default(),
+            "item" => item = field.text().await.ok().and_then(|t| t.trim().parse().ok()),
+            "back" => back = field.text().await.unwrap_or_default(),
             "file" => {
                 name = field.file_name().unwrap_or("").to_owned();
                 bytes = field.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
@@ -494,7 +510,14 @@ pub async fn upload(
         crate::coordination::service::FileFields { unit: &unit, item: None, name: &name, bytes, classification: None };
     let max = request.state.config.attachment_max_bytes;
     match service::attach(&*request.state.store, &actor, id, file, max).await {
-        Ok(_) => Ok(Redirect::to(&format!("/meetings/{id}#briefing")).into_response()),
+        Ok(_) => {
+            let to = match item {
+                // Evidence goes back to where the item was moved from (the queue or the meeting).
+                Some(item) => format!("{}#item-{item}", crate::pages::local_path(Some(back).filter(|b| !b.is_empty()))),
+                None => format!("/meetings/{id}#briefing"),
+            };
+            Ok(Redirect::to(&to).into_response())
+        }
         Err(e) => {
             let faults = refusal(lang, e).map_err(|e| page_error(chrome.clone(), e))?;
             let view = service::meeting(&*request.state.store, &request.current.viewer, id)

@@ -196,10 +196,13 @@ pub struct ItemRow {
     pub state_label: &'static str,
     pub meeting_title: String,
     pub meeting_href: String,
+    pub meeting_id: i64,
     pub decision: u32,
     pub note: String,
     /// The moves this user may offer (empty: none).
     pub moves: Vec<Choice>,
+    /// Its evidence files the user may open: (href, name).
+    pub files: Vec<(String, String)>,
 }
 
 pub(crate) fn item_row(lang: Lang, r: &ItemRecord, today: Date, may_update: bool, manages: bool) -> ItemRow {
@@ -236,9 +239,11 @@ pub(crate) fn item_row(lang: Lang, r: &ItemRecord, today: Date, may_update: bool
         state_label: state.label(lang),
         meeting_title: r.meeting_title.clone(),
         meeting_href: format!("/meetings/{}", r.meeting_id),
+        meeting_id: r.meeting_id,
         decision: r.decision_number,
         note: r.note.clone().unwrap_or_default(),
         moves,
+        files: Vec::new(),
     }
 }
 
@@ -536,6 +541,7 @@ async fn items_page(request: &PageRequest, query: &ItemsQuery, faults: Vec<Fault
         state: ItemState::parse(&chosen),
         owner_agency: sinergi_domain::AgencyKind::parse(&agency),
         mine,
+        or_convened: mine,
         today: Some(today),
         ..Default::default()
     };

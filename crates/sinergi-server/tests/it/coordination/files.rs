@@ -99,6 +99,20 @@ async fn a_meetings_files(db: &TestDb) {
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     let page = pln.get(format!("{base}/meetings/{id}")).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Genset.png") && page.contains("Paparan PLN.pdf"), "{page}");
+
+    // The evidence of PLN's action item, sent by PLN, shown with the item.
+    let decision = json!({"text": "Genset siaga", "items": [{"owner_unit": "pln-up3-15.07", "task": "Pasang genset", "deadline": "2026-12-20"}]});
+    send(ops.post(format!("{base}/api/v1/meetings/{id}/decisions")).json(&decision)).await;
+    let (_, items) = send(pln.get(format!("{base}/api/v1/action-items?mine=true"))).await;
+    let item = items["items"][0]["id"].as_i64().unwrap();
+    let (status, evidence) =
+        send(pln.post(format!("{url}?item={item}&name=Foto%20genset.jpg")).body(vec![0xFF, 0xD8, 0xFF, 0xE0, 1, 2]))
+            .await;
+    assert_eq!((status, evidence["unit"].as_str()), (StatusCode::CREATED, Some("pln-up3-15.07")), "{evidence}");
+    let (status, _) = send(pln.post(format!("{url}?item=999999&name=x.jpg")).body(vec![0xFF, 0xD8, 0xFF])).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let page = ops.get(format!("{base}/meetings/{id}")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Foto genset.jpg"), "{page}");
 }
 
 sinergi_store::backend_tests!(a_meetings_files);

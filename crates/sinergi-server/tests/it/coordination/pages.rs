@@ -140,7 +140,10 @@ async fn a_rakor_through_its_forms(db: &TestDb) {
     let (status, _, _) = post_form(&ops, format!("{base}/meetings/{past}/decision"), &late).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, page) = get_html(&tni, format!("{base}/meetings")).await;
-    assert!(page.contains("1 rencana tindak lanjut unit Anda lewat batas waktu"), "{page}");
+    let banner = "1 rencana tindak lanjut unit Anda (atau rapat yang unit Anda selenggarakan) lewat batas waktu";
+    assert!(page.contains(banner), "the owner sees it: {page}");
+    let (_, page) = get_html(&ops, format!("{base}/meetings")).await;
+    assert!(page.contains(banner), "the convener sees it: {page}");
     let (_, queue) = get_html(&tni, format!("{base}/action-items?mine=1&state=overdue")).await;
     assert!(queue.contains("terlambat") && queue.contains("Lewat batas waktu"), "{queue}");
 }
