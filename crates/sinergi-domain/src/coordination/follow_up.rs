@@ -5,8 +5,6 @@
 //! an item not done and not dropped whose deadline (a WIB day, included) has passed ([`ItemState`]). So an item
 //! becomes overdue at midnight WIB without any job writing it, and everyone sees the same thing at the same time.
 
-use serde::Serialize;
-
 use crate::coordination::calendar::Date;
 use crate::coordination::meeting::{Checked, Decision, Faults, MAX_ENTRIES, MAX_ITEM, Meeting};
 use crate::i18n::{Lang, Msg};
@@ -36,15 +34,15 @@ impl ItemStatus {
     }
 }
 
-/// What an action item is in, as everyone sees it: its status, or overdue when pending past its deadline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ItemState {
-    Open,
-    InProgress,
-    Done,
-    Overdue,
-    Dropped,
+word_enum! {
+    /// What an action item is in, as everyone sees it: its status, or overdue when pending past its deadline.
+    ItemState {
+        Open => "open",
+        InProgress => "in_progress",
+        Done => "done",
+        Overdue => "overdue",
+        Dropped => "dropped",
+    }
 }
 
 impl ItemState {
@@ -56,22 +54,6 @@ impl ItemState {
             ItemStatus::Done => ItemState::Done,
             ItemStatus::Dropped => ItemState::Dropped,
         }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ItemState::Open => "open",
-            ItemState::InProgress => "in_progress",
-            ItemState::Done => "done",
-            ItemState::Overdue => "overdue",
-            ItemState::Dropped => "dropped",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<ItemState> {
-        [ItemState::Open, ItemState::InProgress, ItemState::Done, ItemState::Overdue, ItemState::Dropped]
-            .into_iter()
-            .find(|s| s.as_str() == text)
     }
 
     pub fn label(self, lang: Lang) -> &'static str {

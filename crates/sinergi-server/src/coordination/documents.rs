@@ -18,6 +18,7 @@ use sinergi_store::{ItemFilter, ItemRecord, Page, Store, StoreError};
 
 use crate::coordination::calendar;
 use crate::coordination::service::{self, MeetingView};
+use crate::coordination::views::clock;
 
 /// Which document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,10 +80,6 @@ const ROMAN: [&str; 12] = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX
 fn number(kind: Document, id: i64, day: Option<Date>) -> String {
     let (month, year) = day.map_or(("-", 0), |d| (ROMAN.get(d.month() as usize - 1).copied().unwrap_or("-"), d.year()));
     format!("B/{}-{id}/{month}/{year}", kind.code())
-}
-
-fn clock(ms: i64) -> String {
-    crate::pages::wib(ms).get(11..16).unwrap_or("").replace(':', ".")
 }
 
 /// Everything a document needs beyond the meeting: its items, the previous meeting's, the calendar's stage.
@@ -288,15 +285,7 @@ pub async fn render(
                 chair: m.chair.clone().unwrap_or_default(),
                 secretary: m.secretary.clone().unwrap_or_default(),
                 stage: ctx.stage.clone(),
-                attendance_summary: lang.format(
-                    Msg::MeetTurnout,
-                    &[
-                        ("units", &t.units_attended),
-                        ("invited", &t.units_invited),
-                        ("agencies", &t.agencies_attended),
-                        ("of", &t.agencies_invited),
-                    ],
-                ),
+                attendance_summary: crate::coordination::views::turnout_text(lang, &t),
                 attendees: attendance_rows(view, lang),
                 agenda: agenda(view),
                 briefings: m

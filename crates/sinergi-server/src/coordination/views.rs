@@ -81,6 +81,36 @@ pub struct TurnoutDto {
     pub walk_ins: usize,
 }
 
+impl From<sinergi_domain::coordination::meeting::Turnout> for TurnoutDto {
+    fn from(t: sinergi_domain::coordination::meeting::Turnout) -> TurnoutDto {
+        TurnoutDto {
+            units_invited: t.units_invited,
+            units_attended: t.units_attended,
+            agencies_invited: t.agencies_invited,
+            agencies_attended: t.agencies_attended,
+            walk_ins: t.walk_ins,
+        }
+    }
+}
+
+/// The turnout in words: "8 dari 10 unit hadir, 8 dari 10 instansi" (the pages and the minutes).
+pub fn turnout_text(lang: sinergi_domain::i18n::Lang, t: &sinergi_domain::coordination::meeting::Turnout) -> String {
+    lang.format(
+        sinergi_domain::i18n::Msg::MeetTurnout,
+        &[
+            ("units", &t.units_attended),
+            ("invited", &t.units_invited),
+            ("agencies", &t.agencies_attended),
+            ("of", &t.agencies_invited),
+        ],
+    )
+}
+
+/// A WIB time of day as Indonesian letters write it: `09.00`.
+pub fn clock(ms: i64) -> String {
+    crate::pages::wib(ms).get(11..16).unwrap_or("").replace(':', ".")
+}
+
 /// A meeting, whole, with what the asking account may do to it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct MeetingDto {
@@ -197,13 +227,7 @@ impl MeetingDto {
             chair: m.chair.clone(),
             secretary: m.secretary.clone(),
             decisions: m.decisions.iter().map(|d| DecisionDto { number: d.number, text: d.text.clone() }).collect(),
-            turnout: TurnoutDto {
-                units_invited: t.units_invited,
-                units_attended: t.units_attended,
-                agencies_invited: t.agencies_invited,
-                agencies_attended: t.agencies_attended,
-                walk_ins: t.walk_ins,
-            },
+            turnout: TurnoutDto::from(t),
             manages: view.manages,
             records_for: view.records_for.clone(),
             created_by: r.created_by.clone(),
@@ -244,13 +268,7 @@ impl MeetingSummaryDto {
             ends_at_ms: r.meeting.head.ends_at_ms,
             classification: r.meeting.head.classification.as_str().to_owned(),
             status: r.meeting.status.as_str().to_owned(),
-            turnout: TurnoutDto {
-                units_invited: t.units_invited,
-                units_attended: t.units_attended,
-                agencies_invited: t.agencies_invited,
-                agencies_attended: t.agencies_attended,
-                walk_ins: t.walk_ins,
-            },
+            turnout: TurnoutDto::from(t),
             decisions: r.meeting.decisions.len(),
         }
     }

@@ -9,9 +9,10 @@ use sinergi_domain::i18n::Msg;
 use sinergi_store::ItemFilter;
 use utoipa::IntoParams;
 
-use super::{actor, today};
+use super::actor;
 use crate::AppState;
 use crate::api::{ApiJson, ApiPath, ApiQuery, page_param, parse_code};
+use crate::coordination::calendar::today;
 use crate::coordination::service;
 use crate::coordination::views::*;
 use crate::error::{ApiError, Code, ErrorBody};

@@ -12,18 +12,12 @@ mod items;
 mod meetings;
 pub(crate) mod sitrep;
 
-use sinergi_domain::coordination::calendar::Date;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::coordination::service::Actor;
 use crate::trust::auth::{CurrentUser, Origin};
-
-/// Today in WIB: the day overdue is judged on.
-pub(crate) fn today() -> Date {
-    crate::coordination::calendar::today()
-}
 
 fn actor<'a>(current: &'a CurrentUser, origin: &'a Origin) -> Actor<'a> {
     Actor::of(current, &origin.0)

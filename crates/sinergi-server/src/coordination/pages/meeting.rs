@@ -12,7 +12,7 @@ use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_store::{ItemFilter, Page};
 
 use super::{Choice, Fault, ItemRow, classification_label, item_row, refusal, status_label, when};
-use crate::coordination::api::today;
+use crate::coordination::calendar::today;
 use crate::coordination::service::{self, Actor, MeetingView, MinutesFields};
 use crate::pages::{CheckedForm, Chrome, PageError, PageRequest, agency_label, page_error};
 
@@ -289,19 +289,12 @@ async fn build(
         status: m.status.as_str(),
         status_label: status_label(lang, m.status),
         cancel_reason: m.cancel_reason.clone().unwrap_or_default(),
-        turnout: lang.format(
-            Msg::MeetTurnout,
-            &[
-                ("units", &t.units_attended),
-                ("invited", &t.units_invited),
-                ("agencies", &t.agencies_attended),
-                ("of", &t.agencies_invited),
-            ],
-        ) + &if t.walk_ins > 0 {
-            lang.format(Msg::MeetWalkInCount, &[("count", &t.walk_ins)])
-        } else {
-            String::new()
-        },
+        turnout: crate::coordination::views::turnout_text(lang, &t)
+            + &if t.walk_ins > 0 {
+                lang.format(Msg::MeetWalkInCount, &[("count", &t.walk_ins)])
+            } else {
+                String::new()
+            },
         manages: view.manages && m.open_for_records(),
         moves,
         invitees,

@@ -24,7 +24,7 @@ use sinergi_domain::import::Problem;
 use sinergi_domain::trust::auth::Scope;
 use sinergi_store::{ItemFilter, ItemRecord, MeetingFilter, MeetingRecord, MeetingUnit, Page};
 
-use crate::coordination::api::today;
+use crate::coordination::calendar::today;
 use crate::coordination::service::{self, Actor, CoordinationError};
 use crate::pages::{CheckedForm, Chrome, PageError, PageRequest, agency_label, page_error};
 
@@ -124,7 +124,7 @@ pub(crate) fn refusal(lang: Lang, e: CoordinationError) -> Result<Vec<Fault>, cr
 
 /// `Kamis, 10 Desember 2026, 09.00–12.00 WIB`.
 pub(crate) fn when(lang: Lang, starts_ms: i64, ends_ms: i64) -> String {
-    let clock = |ms: i64| crate::pages::wib(ms).get(11..16).unwrap_or("").replace(':', ".");
+    use crate::coordination::views::clock;
     let (d1, d2) = (wib_day(starts_ms), wib_day(ends_ms));
     match (d1, d2) {
         (Some(a), Some(b)) if a == b => format!("{}, {}–{} WIB", lang.long_date(a), clock(starts_ms), clock(ends_ms)),
@@ -171,15 +171,7 @@ pub(crate) fn meeting_row(lang: Lang, r: &MeetingRecord) -> MeetingRow {
         convener: r.convener.name.clone(),
         status: r.meeting.status.as_str(),
         status_label: status_label(lang, r.meeting.status),
-        turnout: lang.format(
-            Msg::MeetTurnout,
-            &[
-                ("units", &t.units_attended),
-                ("invited", &t.units_invited),
-                ("agencies", &t.agencies_attended),
-                ("of", &t.agencies_invited),
-            ],
-        ),
+        turnout: crate::coordination::views::turnout_text(lang, &t),
         decisions: r.meeting.decisions.len(),
     }
 }
