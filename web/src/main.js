@@ -336,6 +336,16 @@ function initLiveFeed(banner) {
   };
   // Away for longer than the server replays: the page is out of date as a whole.
   source.addEventListener('reset', () => show(banner.dataset.labelReset));
+  // Action items past their deadline: the same banner as every page's, kept current without a reload.
+  source.addEventListener('action_items', (event) => {
+    let data;
+    try {
+      data = JSON.parse(event.data);
+    } catch (_) {
+      return;
+    }
+    if (data) showOverdue(data.overdue, data.message, data.url);
+  });
   source.addEventListener('report', (event) => {
     let data;
     try {
@@ -350,4 +360,27 @@ function initLiveFeed(banner) {
     if (row) row.classList.add('changed');
     show(only !== null ? banner.dataset.labelOne : banner.dataset.label.replace('{count}', changed.size));
   });
+}
+
+// The overdue banner at the top of the page: created, changed or hidden as the count the feed tells changes.
+function showOverdue(count, message, url) {
+  let overdue = document.getElementById('overdue-banner');
+  if (!count) {
+    if (overdue) overdue.hidden = true;
+    return;
+  }
+  if (!overdue) {
+    overdue = document.createElement('p');
+    overdue.id = 'overdue-banner';
+    overdue.className = 'banner late';
+    overdue.setAttribute('role', 'alert');
+    const main = document.querySelector('main');
+    if (!main) return;
+    main.prepend(overdue);
+  }
+  const link = document.createElement('a');
+  link.href = url;
+  link.textContent = message;
+  overdue.replaceChildren(link);
+  overdue.hidden = false;
 }

@@ -57,7 +57,7 @@ fn build_fixture() -> Fixture {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
     let (db, cookie) = rt.block_on(async {
         let db = TestDb::sqlite().await;
-        sinergi_cli::demo::seed(&*db.store, std::path::Path::new(DATA), Lang::En).await.expect("demo seed");
+        sinergi_cli::demo::seed(&*db.store, std::path::Path::new(DATA), Lang::En, None).await.expect("demo seed");
         // A session of a demo account, as a browser would hold after signing in.
         let user = db.store.user_by_name("demo.polri").await.expect("store").expect("demo account");
         let id = "B".repeat(43);

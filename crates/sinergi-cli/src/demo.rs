@@ -59,7 +59,10 @@ pub async fn is_demo(store: &dyn Store) -> anyhow::Result<bool> {
     Ok(store.meta(DEMO_MARK).await?.as_deref() == Some("1"))
 }
 
-pub async fn seed(store: &dyn Store, data: &Path, lang: Lang) -> anyhow::Result<()> {
+/// Builds the demo. `province`: also fill every regency of that province with synthetic TPS, units, assessments
+/// and three weeks of reports at the demo's density (a province-wide look, and the province benchmark of the
+/// situation report; Jawa Tengah, 33, has 35 regencies and about 70,000 TPS).
+pub async fn seed(store: &dyn Store, data: &Path, lang: Lang, province: Option<&RegionCode>) -> anyhow::Result<()> {
     let wilayah = data.join("wilayah.csv");
     if !wilayah.exists() {
         bail!("{}", lang.format(Msg::DemoDataMissing, &[("dir", &data.display())]));
@@ -104,11 +107,21 @@ pub async fn seed(store: &dyn Store, data: &Path, lang: Lang) -> anyhow::Result<
     println!("{}", lang.format(Msg::DemoBoundaries, &[("count", &lang.number(boundaries.len() as u64))]));
 
     // 3. Synthetic TPS, as many as a regional election would have for the regency's population.
+    let mut regencies: Vec<RegionCode> = REGENCIES.iter().map(|c| RegionCode::parse(c)).collect::<Result<_, _>>()?;
+    if let Some(province) = province {
+        if province.level() != Level::Province || !names.contains_key(province) {
+            bail!("--province {province}: not a province of the region list");
+        }
+        for r in &regions {
+            if r.code.level() == Level::Regency && province.contains(&r.code) && !regencies.contains(&r.code) {
+                regencies.push(r.code.clone());
+            }
+        }
+    }
     let population = read_population(&data.join("population.csv"))?;
     let mut total_tps = 0;
     let mut units = Vec::new();
-    for regency in REGENCIES {
-        let regency = RegionCode::parse(regency)?;
+    for regency in &regencies {
         let villages: Vec<VillageInput> = regions
             .iter()
             .filter(|r| r.code.level() == Level::Village && regency.contains(&r.code))
@@ -120,10 +133,10 @@ pub async fn seed(store: &dyn Store, data: &Path, lang: Lang) -> anyhow::Result<
             })
             .collect();
         let people = population.get(regency.as_str()).copied().unwrap_or(250_000);
-        let tps = generate_tps(&villages, expected_tps(people), AccessProfile::for_regency(&regency), SEED);
+        let tps = generate_tps(&villages, expected_tps(people), AccessProfile::for_regency(regency), SEED);
         store.upsert_tps(&tps).await?;
         total_tps += tps.len();
-        let name = names.get(&regency).cloned().unwrap_or_default();
+        let name = names.get(regency).cloned().unwrap_or_default();
         println!("{}", lang.format(Msg::DemoTps, &[("count", &lang.number(tps.len() as u64)), ("regency", &name)]));
 
         // 4. The agencies' units in the regency, its districts and its villages.
@@ -131,7 +144,7 @@ pub async fn seed(store: &dyn Store, data: &Path, lang: Lang) -> anyhow::Result<
         for t in &tps {
             *tps_per_village.entry(&t.village).or_default() += 1;
         }
-        units.extend(units_of(&regency, &regions, &names, &tps_per_village));
+        units.extend(units_of(regency, &regions, &names, &tps_per_village));
     }
     units.sort_by(|a, b| a.code.cmp(&b.code));
     units.dedup_by(|a, b| a.code == b.code);
@@ -155,10 +168,13 @@ pub async fn seed(store: &dyn Store, data: &Path, lang: Lang) -> anyhow::Result<
         )
     );
     seed_accounts(store).await?;
-    seed_assessments(store, lang).await?;
+    seed_assessments(store, lang, &regencies).await?;
     crate::coordination::seed_demo_forum(store, lang).await?;
-    let jepara = RegionCode::parse("33.20").map_err(|e| anyhow::anyhow!("{e}"))?;
-    let filed = crate::incident::synthetic::seed_demo_reports(store, &jepara, crate::trust::audit::now_ms()).await?;
+    // Reports in Jepara; with a province, in each of its regencies too.
+    let mut filed = 0;
+    for regency in regencies.iter().filter(|r| r.as_str() == "33.20" || province.is_some_and(|p| p.contains(r))) {
+        filed += crate::incident::synthetic::seed_demo_reports(store, regency, crate::trust::audit::now_ms()).await?;
+    }
     if filed > 0 {
         println!("{}", lang.format(Msg::DemoReports, &[("count", &lang.number(filed as u64))]));
     }
@@ -184,7 +200,7 @@ fn may_do(role: Role) -> Msg {
 /// Loads the shipped indicator sets and, for every demo TPS that has none yet, one synthetic assessment by the
 /// village's Panwaslu (Bawaslu set) and one by its Bhabinkamtibmas (Polri set), so that the vulnerability views
 /// have something to show. A second run adds nothing.
-async fn seed_assessments(store: &dyn Store, lang: Lang) -> anyhow::Result<()> {
+async fn seed_assessments(store: &dyn Store, lang: Lang, regencies: &[RegionCode]) -> anyhow::Result<()> {
     use sinergi_domain::vulnerability::IndicatorSet;
     crate::vulnerability::load_shipped(store).await?;
     let everything = Viewer::system("cli");
@@ -194,13 +210,12 @@ async fn seed_assessments(store: &dyn Store, lang: Lang) -> anyhow::Result<()> {
         ("polri-kelas-tps", AgencyKind::Polri, "Bhabinkamtibmas (demo)"),
     ] {
         let set: IndicatorSet = crate::vulnerability::loaded(store, set_id, lang).await?;
-        for regency in REGENCIES {
-            let regency = RegionCode::parse(regency)?;
-            if !store.tps_classes(&everything, set_id, &regency).await?.is_empty() {
+        for regency in regencies {
+            if !store.tps_classes(&everything, set_id, regency).await?.is_empty() {
                 continue;
             }
             let items: Vec<NewAssessment> = store
-                .all_tps(&everything, &regency)
+                .all_tps(&everything, regency)
                 .await?
                 .into_iter()
                 .map(|t| NewAssessment {
@@ -227,13 +242,12 @@ async fn seed_assessments(store: &dyn Store, lang: Lang) -> anyhow::Result<()> {
     }
     // The area indicators of every village with TPS and of every district, by Bawaslu's supervisors.
     let set: IndicatorSet = crate::vulnerability::loaded(store, "bawaslu-pilkada-2024", lang).await?;
-    for regency in REGENCIES {
-        let regency = RegionCode::parse(regency)?;
-        if !store.area_assessments(&everything, &set.id, &regency).await?.is_empty() {
+    for regency in regencies {
+        if !store.area_assessments(&everything, &set.id, regency).await?.is_empty() {
             continue;
         }
         let mut regions = std::collections::BTreeSet::new();
-        for t in store.all_tps(&everything, &regency).await? {
+        for t in store.all_tps(&everything, regency).await? {
             regions.extend(t.tps.village.at_level(sinergi_domain::Level::District));
             regions.insert(t.tps.village);
         }

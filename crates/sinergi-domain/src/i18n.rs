@@ -494,6 +494,7 @@ messages! {
     ErrWorkflow => "{detail}" / "{detail}",
     ErrMovedMeanwhile => "Laporan ini sudah dipindahkan orang lain; muat ulang dan periksa statusnya." / "Someone moved this report meanwhile; reload it and check its status.",
     // Sharing, duplicates and the live feed of the incident desk.
+    ErrNotResponsible => "Laporan ini dipindahkan oleh instansi pemiliknya ({owner}) dan instansi yang bertanggung jawab ({responsible}); instansi lain dapat memberi komentar atau mengeskalasinya." / "This report is moved by its owning agency ({owner}) and the agencies responsible for it ({responsible}); other agencies may comment on it or escalate it.",
     ErrNotOwner => "Hanya instansi pemilik laporan ({agency}) yang dapat membagikan atau mencabut pembagiannya." / "Only the report's owning agency ({agency}) may share it or revoke a share.",
     ErrShareOwnAgency => "Laporan ini milik {agency} sendiri; bagikan ke instansi lain." / "This report belongs to {agency} already; share it with another agency.",
     ErrAlreadyShared => "Laporan ini sudah dibagikan ke {agency}." / "This report is already shared with {agency}.",

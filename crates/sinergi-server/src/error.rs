@@ -137,6 +137,7 @@ codes! {
     CsrfFailed = "csrf_failed", FORBIDDEN, "a change made with the session cookie without the right CSRF token";
     OwnReport = "own_report", FORBIDDEN, "the reporter may not verify or reject their own report";
     NotOwner = "not_owner", FORBIDDEN, "only the owning agency shares a report or revokes a share";
+    NotResponsible = "not_responsible", FORBIDDEN, "only the owning and the responsible agencies move a report";
     RegionNotFound = "region_not_found", NOT_FOUND, "no such region, or not in your territory";
     TpsNotFound = "tps_not_found", NOT_FOUND, "no such TPS, or not in your territory";
     UnitNotFound = "unit_not_found", NOT_FOUND, "no such unit";

@@ -28,7 +28,7 @@ pub mod vulnerability;
 
 // What the capabilities share: the API's extractors and router, the pages' chrome, errors, language, assets.
 pub mod api;
-mod assets;
+pub mod assets;
 mod cache;
 pub mod error;
 pub mod lang;
@@ -62,6 +62,8 @@ pub struct ServerConfig {
     /// The largest file a meeting takes (a briefing's slides, an item's evidence), in bytes; at most
     /// [`coordination::api::ATTACHMENT_BODY_LIMIT`].
     pub attachment_max_bytes: u64,
+    /// How often an open live feed counts the user's overdue action items (they turn overdue as deadlines pass).
+    pub overdue_check: std::time::Duration,
 }
 
 impl Default for ServerConfig {
@@ -76,6 +78,7 @@ impl Default for ServerConfig {
             tile_attribution: None,
             early_warning: early_warning::EarlyWarningConfig::default(),
             attachment_max_bytes: sinergi_domain::coordination::attachment::DEFAULT_MAX_BYTES,
+            overdue_check: std::time::Duration::from_secs(60),
         }
     }
 }
@@ -206,6 +209,7 @@ pub fn app_with_state(state: AppState) -> Router {
         .route("/favicon.svg", get(assets::favicon))
         .route("/sw.js", get(assets::service_worker))
         .route("/favicon.ico", get(assets::favicon))
+        .route("/robots.txt", get(assets::robots))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::authenticate))
         .layer(axum::middleware::from_fn_with_state(state.clone(), error::localize))

@@ -188,6 +188,26 @@ pub fn next(from: Status, transition: Transition) -> Option<Status> {
     }
 }
 
+/// Whether an agency moves a report through its workflow: the agency that filed it (its owner) and the agencies
+/// its routes make responsible for it. Any other agency that reads the report comments on it, shares it (when it
+/// owns it) or escalates it, but does not verify, assign or resolve another agency's work (docs/security.md).
+pub fn agency_may_move(agency: crate::AgencyKind, owner: crate::AgencyKind, responsible: &[crate::AgencyKind]) -> bool {
+    agency == owner || responsible.contains(&agency)
+}
+
+/// The moves an account may offer on a report now: those the workflow allows from `from`, without verifying or
+/// rejecting its own report (`own`: the account filed it). Empty when its agency may not move the report at all.
+pub fn offered(from: Status, own: bool, agency_may_move: bool) -> Vec<Transition> {
+    if !agency_may_move {
+        return Vec::new();
+    }
+    Transition::ALL
+        .into_iter()
+        .filter(|t| next(from, *t).is_some())
+        .filter(|t| !(own && matches!(t, Transition::Verify | Transition::Reject)))
+        .collect()
+}
+
 /// Checks a move by an account and returns the new status. `reporter` is the account that filed the report
 /// (`None` for reports from SMS or a gateway, which anyone else may verify); `reason` and `reject` are what the
 /// move says.
@@ -215,6 +235,20 @@ pub fn apply(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_owning_and_responsible_agencies_move_a_report_and_nobody_else() {
+        use crate::AgencyKind::*;
+        assert!(agency_may_move(Polri, Polri, &[]), "the owner");
+        assert!(agency_may_move(Tni, Polri, &[Polri, Tni]), "a responsible agency");
+        assert!(!agency_may_move(Kpu, Polri, &[Polri, Tni]), "an agency only informed or shared with");
+        // The reporter is not offered the verification of its own report; nobody is offered a move at all when
+        // its agency may not move the report.
+        assert_eq!(offered(Status::Reported, true, true), Vec::<Transition>::new());
+        assert_eq!(offered(Status::Reported, false, true), vec![Transition::Verify, Transition::Reject]);
+        assert!(offered(Status::Verified, true, true).contains(&Transition::Assign));
+        assert!(offered(Status::Verified, false, false).is_empty());
+    }
     use proptest::prelude::*;
 
     #[test]

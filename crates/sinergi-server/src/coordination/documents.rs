@@ -6,7 +6,7 @@
 //! write them. Rendering is CPU work (a few tens of milliseconds) and runs on the blocking pool.
 
 use sinergi_domain::AgencyKind;
-use sinergi_domain::coordination::calendar::Date;
+use sinergi_domain::coordination::calendar::{Calendar, Date};
 use sinergi_domain::coordination::meeting::{Attendance, wib_day};
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_domain::trust::auth::Classification;
@@ -88,6 +88,8 @@ struct Context {
     previous: Vec<ItemRecord>,
     stage: Option<String>,
     region_name: String,
+    /// The region's calendar, to count deadlines from voting day.
+    calendar: sinergi_domain::coordination::calendar::Calendar,
 }
 
 async fn context(store: &dyn Store, view: &MeetingView, lang: Lang) -> Result<Context, StoreError> {
@@ -111,7 +113,7 @@ async fn context(store: &dyn Store, view: &MeetingView, lang: Lang) -> Result<Co
         .region(&system, &r.meeting.head.region)
         .await?
         .map_or_else(|| r.meeting.head.region.to_string(), |x| x.name);
-    Ok(Context { items, previous, stage, region_name })
+    Ok(Context { items, previous, stage, region_name, calendar: in_force.calendar })
 }
 
 fn letterhead(view: &MeetingView) -> Letterhead {
@@ -129,11 +131,12 @@ fn classification(view: &MeetingView) -> Option<String> {
     }
 }
 
-fn action_line(lang: Lang, item: &ItemRecord, today: Date) -> ActionLine {
+fn action_line(lang: Lang, item: &ItemRecord, today: Date, calendar: &Calendar) -> ActionLine {
     ActionLine {
         owner: item.owner.name.clone(),
         task: item.task.clone(),
-        deadline: lang.day_month_year(item.deadline),
+        // As officers write it: "12 Desember 2026 (H-3)".
+        deadline: format!("{} ({})", lang.day_month_year(item.deadline), calendar.h_day(item.deadline)),
         status: item.state(today).label(lang).to_owned(),
     }
 }
@@ -317,11 +320,11 @@ pub async fn render(
                             .items
                             .iter()
                             .filter(|i| i.decision_number == d.number)
-                            .map(|i| action_line(lang, i, today))
+                            .map(|i| action_line(lang, i, today, &ctx.calendar))
                             .collect(),
                     })
                     .collect(),
-                follow_up: ctx.previous.iter().map(|i| action_line(lang, i, today)).collect(),
+                follow_up: ctx.previous.iter().map(|i| action_line(lang, i, today, &ctx.calendar)).collect(),
                 signatories: vec![
                     signatory(lang, view, m.chair.as_ref(), Msg::MeetChair),
                     Signatory {

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod calendar;
 pub mod documents;
+pub mod overdue;
 pub(crate) mod pages;
 pub mod service;
 pub mod sitrep;

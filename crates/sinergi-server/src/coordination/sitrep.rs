@@ -357,7 +357,11 @@ pub async fn build(
             columns: vec![t(lang, Msg::ItemOwner), t(lang, Msg::ItemTask), t(lang, Msg::ItemDeadline)],
             rows: overdue
                 .iter()
-                .map(|i| vec![i.owner.name.clone(), i.task.clone(), lang.day_month_year(i.deadline)])
+                .map(|i| {
+                    let deadline =
+                        format!("{} ({})", lang.day_month_year(i.deadline), in_force.calendar.h_day(i.deadline));
+                    vec![i.owner.name.clone(), i.task.clone(), deadline]
+                })
                 .collect(),
             numeric: vec![false; 3],
         }),

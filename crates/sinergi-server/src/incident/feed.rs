@@ -16,6 +16,10 @@
 //! meanwhile is judged as it is now. The credential the feed was opened with is checked again every
 //! [`RECHECK`]; when it no longer holds (signed out, revoked, disabled), the feed ends.
 //!
+//! *Overdue action items.* The feed also carries `action_items` events (no id: they are a count, not a change to
+//! replay): the number of the user's overdue items, told at once and again whenever it changes (see
+//! `coordination::overdue`).
+//!
 //! *Bounded.* Each feed holds a database reader now and then and a task always, so one account may keep at most
 //! [`FEEDS_PER_ACCOUNT`] open and one address [`FEEDS_PER_ADDRESS`] (more are answered 429 with `Retry-After`),
 //! and a resume replays at most [`MAX_REPLAY`] rows: a client further behind is told to reload its list (a
@@ -203,6 +207,11 @@ pub async fn run_subscriber(
     if catch_up(&state, &current, lang, &mut cursor, &out).await.is_err() {
         return;
     }
+    // Overdue action items are counted now and then (they turn overdue as deadlines pass, with no change to
+    // feed); the first tick is at once.
+    let mut overdue = crate::coordination::overdue::Watch::of(&current.viewer);
+    let mut overdue_ticks = tokio::time::interval(state.config.overdue_check);
+    overdue_ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         let batch = tokio::select! {
             batch = batches.recv() => batch,
@@ -210,6 +219,15 @@ pub async fn run_subscriber(
             () = out.closed() => return,
             // A quiet feed still re-checks its credential.
             () = tokio::time::sleep(RECHECK) => Err(broadcast::error::RecvError::Lagged(0)),
+            _ = overdue_ticks.tick(), if overdue.is_some() => {
+                if let Some(watch) = overdue.as_mut()
+                    && let Some(event) = watch.check(&*state.store, &current.viewer, lang).await
+                    && out.send(Ok(event)).await.is_err()
+                {
+                    return;
+                }
+                continue;
+            }
         };
         if checked.elapsed() >= RECHECK {
             if !crate::trust::auth::still_valid(&state, &current).await {

@@ -179,6 +179,11 @@ pub enum DeskError {
     Workflow(TransitionError),
     /// Someone moved the report first.
     MovedMeanwhile,
+    /// Only the agency that filed the report and those responsible for it move it.
+    NotResponsible {
+        owner: AgencyKind,
+        responsible: Vec<AgencyKind>,
+    },
     /// Only the agency that filed the report shares it or revokes a share.
     NotOwner {
         agency: String,
@@ -225,6 +230,12 @@ impl DeskError {
             }
             DeskError::MovedMeanwhile => ApiError::new(Code::TransitionNotAllowed, Msg::ErrWorkflow)
                 .arg("detail", lang.t(Msg::ErrMovedMeanwhile)),
+            DeskError::NotResponsible { owner, responsible } => {
+                let names: Vec<String> = responsible.iter().map(|a| a.as_str().to_uppercase()).collect();
+                ApiError::new(Code::NotResponsible, Msg::ErrNotResponsible)
+                    .arg("owner", owner.as_str().to_uppercase())
+                    .arg("responsible", if names.is_empty() { "–".to_owned() } else { names.join(", ") })
+            }
             DeskError::NotOwner { agency } => {
                 ApiError::new(Code::NotOwner, Msg::ErrNotOwner).arg("agency", agency.to_uppercase())
             }
@@ -324,6 +335,11 @@ pub async fn move_report(
     let (Some(transition), true) = (transition, problems.is_empty()) else {
         return Err(DeskError::Invalid(problems));
     };
+    // The owning and the responsible agencies move a report; others comment, share or escalate.
+    let responsible = responsible_agencies(state, id).await?;
+    if !workflow::agency_may_move(actor.viewer.agency, record.source_agency, &responsible) {
+        return Err(DeskError::NotResponsible { owner: record.source_agency, responsible });
+    }
     let from = record.status;
     let to = workflow::apply(from, transition, actor.user.id, record.reporter_account, &reason, reject)
         .map_err(DeskError::Workflow)?;
@@ -343,6 +359,21 @@ pub async fn move_report(
         other => other.into(),
     })?;
     readable(state, actor.viewer, id).await
+}
+
+/// The agencies a report's routes make responsible for it (its units' agencies, each once).
+pub(crate) async fn responsible_agencies(state: &AppState, id: ReportId) -> Result<Vec<AgencyKind>, DeskError> {
+    let mut agencies: Vec<AgencyKind> = state
+        .store
+        .report_routes(id)
+        .await?
+        .into_iter()
+        .filter(|r| r.role == "responsible")
+        .filter_map(|r| AgencyKind::parse(&r.agency))
+        .collect();
+    agencies.sort_by_key(|a| a.as_str());
+    agencies.dedup();
+    Ok(agencies)
 }
 
 /// A comment as added.

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use sinergi_domain::access::{Action, Viewer};
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_domain::import::parse_wib_time;
-use sinergi_domain::incident::{ReportId, Severity, Status, Transition, workflow};
+use sinergi_domain::incident::{ReportId, Severity, Status, workflow};
 use sinergi_domain::{AgencyKind, LatLng, Level, RegionCode};
 use sinergi_store::{ReportFilter, ReportRecord, StoreError};
 use utoipa::ToSchema;
@@ -139,7 +139,8 @@ pub struct ReportDetailDto {
     pub routes: Vec<RouteDto>,
     pub history: Vec<ReportEventDto>,
     pub comments: Vec<CommentDto>,
-    /// The moves the user may make now (the workflow's, before the reporter rule).
+    /// The moves the user may make now: the workflow's from the status, for the owning and responsible agencies,
+    /// without verifying or rejecting one's own report.
     pub moves: Vec<String>,
     /// The agencies it was shared with, revoked shares too, oldest first.
     pub shares: Vec<ShareDto>,
@@ -221,12 +222,17 @@ pub(crate) async fn detail(
     let history = state.store.report_history(id).await?;
     let comments = state.store.comments(id).await?;
     let routes = state.store.report_routes(id).await?;
+    // Only the moves this user may make now: its agency owns or is responsible for the report, the workflow
+    // allows them from the status, and nobody verifies or rejects their own report.
     let moves = if current.viewer.may(Action::HandleReports) {
-        Transition::ALL
-            .into_iter()
-            .filter(|t| workflow::next(status, *t).is_some())
-            .map(|t| t.as_str().to_owned())
-            .collect()
+        let responsible: Vec<sinergi_domain::AgencyKind> = routes
+            .iter()
+            .filter(|r| r.role == "responsible")
+            .filter_map(|r| sinergi_domain::AgencyKind::parse(&r.agency))
+            .collect();
+        let agency_moves = workflow::agency_may_move(current.viewer.agency, record.source_agency, &responsible);
+        let own = record.reporter_account == Some(current.user.id);
+        workflow::offered(status, own, agency_moves).into_iter().map(|t| t.as_str().to_owned()).collect()
     } else {
         Vec::new()
     };

@@ -124,10 +124,7 @@ impl Chrome {
         let files_reports = user.is_some_and(|u| u.viewer.may(sinergi_domain::access::Action::FileReports));
         let manages_taxonomy = user.is_some_and(|u| u.viewer.may(sinergi_domain::access::Action::ManageTaxonomy));
         let reads_early_warning = user.is_some_and(|u| u.viewer.may(sinergi_domain::access::Action::ReadReports));
-        let reads_meetings = user.is_some_and(|u| {
-            u.viewer.may(sinergi_domain::access::Action::ReadMeetings)
-                || u.viewer.may(sinergi_domain::access::Action::TakePart)
-        });
+        let reads_meetings = user.is_some_and(|u| crate::coordination::overdue::follows_items(&u.viewer));
         // Left out, rather than the page, when the calendar cannot be read.
         let stage = match user {
             Some(u) => {
@@ -142,21 +139,13 @@ impl Chrome {
             }
             None => None,
         };
-        // The action items of the units the user acts for, past their deadline: a banner on every page.
+        // The action items of the units the user acts for, past their deadline: a banner on every page (left out
+        // when they cannot be counted).
         let overdue = match user {
-            Some(u) if reads_meetings => {
-                let filter = sinergi_store::ItemFilter {
-                    mine: true,
-                    or_convened: true,
-                    state: Some(sinergi_domain::coordination::follow_up::ItemState::Overdue),
-                    today: Some(crate::coordination::calendar::today()),
-                    ..Default::default()
-                };
-                match state.store.items(&u.viewer, &filter, sinergi_store::Page::new(1, 1)).await {
-                    Ok((_, n)) if n > 0 => Some(lang.format(Msg::ItemsOverdueBanner, &[("count", &n)])),
-                    _ => None,
-                }
-            }
+            Some(u) if reads_meetings => crate::coordination::overdue::count(&*state.store, &u.viewer)
+                .await
+                .ok()
+                .and_then(|n| crate::coordination::overdue::banner(lang, n)),
             _ => None,
         };
         let user = user.map(|u| (u.user.display_name.clone(), u.user.role.as_str()));

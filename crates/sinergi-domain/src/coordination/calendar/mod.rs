@@ -444,6 +444,25 @@ impl Calendar {
         today.days_until(self.voting_day)
     }
 
+    /// A day as officers count it from voting day: `H-3` three days before, `H` on the day, `H+2` two days after
+    /// (*hari H*; the same in English, as a term of the field).
+    pub fn h_day(&self, day: Date) -> String {
+        match self.days_to_voting(day) {
+            0 => "H".to_owned(),
+            n if n > 0 => format!("H-{n}"),
+            n => format!("H+{}", n.unsigned_abs()),
+        }
+    }
+
+    /// The stage in force on `day` (the most specific) with the day counted from voting day, for the head of a
+    /// meeting or a report: "Masa Kampanye · H-12"; only the count when no stage holds that day.
+    pub fn stage_on(&self, day: Date, lang: Lang) -> String {
+        match self.current(day).stages.first() {
+            Some(stage) => format!("{} · {}", stage.label.get(lang), self.h_day(day)),
+            None => self.h_day(day),
+        }
+    }
+
     /// The stages and phases in force on `today`, the next stage, and the days to voting day.
     pub fn current(&self, today: Date) -> Current<'_> {
         // The most specific first: the shortest, then the one that started last; a stable sort keeps the file's

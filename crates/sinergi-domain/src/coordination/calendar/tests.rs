@@ -606,3 +606,12 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn days_are_counted_from_voting_day_as_officers_do() {
+    let c = Calendar::shipped();
+    assert_eq!(c.h_day(d("2024-11-24")), "H-3");
+    assert_eq!(c.h_day(d("2024-11-27")), "H");
+    assert_eq!(c.h_day(d("2024-11-29")), "H+2");
+    assert_eq!(c.stage_on(d("2024-11-25"), Lang::Id), "Masa tenang · H-2");
+}

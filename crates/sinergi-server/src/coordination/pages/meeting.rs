@@ -100,6 +100,8 @@ pub struct MeetingPage {
     pub units: Vec<Choice>,
     pub uninvited: Vec<Choice>,
     pub day: String,
+    /// The stage in force on the meeting's day and the day counted from voting day ("Masa kampanye · H-12").
+    pub stage_on_day: String,
     pub previous: Option<Previous>,
     /// The form that was refused, and why.
     pub failed: String,
@@ -167,6 +169,9 @@ async fn build(
     let name_of = |code: &str| r.unit(code).map_or_else(|| code.to_owned(), |u| u.name.clone());
     let today = today();
     let err = |e| crate::pages::internal(&chrome)(e);
+    // The calendar of the meeting's region: its day and its items' deadlines counted from voting day.
+    let in_force = crate::coordination::calendar::in_force(&*state.store, Some(&m.head.region)).await.map_err(err)?;
+    let calendar = Some(&in_force.calendar);
     let filter = ItemFilter { meeting_id: Some(r.id), today: Some(today), ..Default::default() };
     let (items, _) = state.store.items(viewer, &filter, Page::new(1, 1000)).await.map_err(err)?;
     let files =
@@ -189,7 +194,7 @@ async fn build(
                 .filter(|i| i.decision_number == d.number)
                 .map(|i| ItemRow {
                     files: evidence(i.id),
-                    ..item_row(lang, i, today, view.may_record_for(&i.owner.code), view.manages)
+                    ..item_row(lang, i, today, calendar, view.may_record_for(&i.owner.code), view.manages)
                 })
                 .collect(),
         })
@@ -204,7 +209,7 @@ async fn build(
                 .map(|i| {
                     let (may, manages) =
                         prev_view.as_ref().map_or((false, false), |v| (v.may_record_for(&i.owner.code), v.manages));
-                    item_row(lang, i, today, may, manages)
+                    item_row(lang, i, today, calendar, may, manages)
                 })
                 .collect();
             let done = rows.iter().filter(|i| i.state == "done").count();
@@ -221,8 +226,6 @@ async fn build(
         Ok(None) => None,
         Err(e) => return Err(page_error(chrome, e.into())),
     };
-    let files =
-        service::attachments(&*state.store, viewer, &view).await.map_err(|e| page_error(chrome.clone(), e.into()))?;
     let t = crate::coordination::views::turnout(r);
     let moves = MeetingStatus::ALL
         .iter()
@@ -350,6 +353,7 @@ async fn build(
         units,
         uninvited,
         day: m.head.day().map(|d| d.to_string()).unwrap_or_default(),
+        stage_on_day: m.head.day().map(|d| in_force.calendar.stage_on(d, lang)).unwrap_or_default(),
         previous,
         failed: failed.to_owned(),
         faults,

@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sinergi_domain::RegionCode;
 use sinergi_domain::access::{Action, Viewer};
-use sinergi_domain::coordination::calendar::Date;
+use sinergi_domain::coordination::calendar::{Calendar, Date};
 use sinergi_domain::coordination::follow_up::{ItemState, ItemStatus};
 use sinergi_domain::coordination::meeting::{MeetingFields, MeetingStatus, wib_day};
 use sinergi_domain::i18n::{Lang, Msg};
@@ -183,6 +183,8 @@ pub struct ItemRow {
     pub owner: String,
     pub agency: String,
     pub deadline: String,
+    /// The deadline counted from voting day (`H-3`), when a calendar is known.
+    pub h_day: String,
     pub days_left: String,
     pub state: &'static str,
     pub state_label: &'static str,
@@ -197,7 +199,14 @@ pub struct ItemRow {
     pub files: Vec<(String, String)>,
 }
 
-pub(crate) fn item_row(lang: Lang, r: &ItemRecord, today: Date, may_update: bool, manages: bool) -> ItemRow {
+pub(crate) fn item_row(
+    lang: Lang,
+    r: &ItemRecord,
+    today: Date,
+    calendar: Option<&Calendar>,
+    may_update: bool,
+    manages: bool,
+) -> ItemRow {
     let state = r.state(today);
     let days = today.days_until(r.deadline);
     let days_left = match days {
@@ -226,6 +235,7 @@ pub(crate) fn item_row(lang: Lang, r: &ItemRecord, today: Date, may_update: bool
         owner: r.owner.name.clone(),
         agency: r.owner.agency.name(lang).to_owned(),
         deadline: lang.day_month_year(r.deadline),
+        h_day: calendar.map(|c| c.h_day(r.deadline)).unwrap_or_default(),
         days_left: if state.as_str() == "done" || state.as_str() == "dropped" { String::new() } else { days_left },
         state: state.as_str(),
         state_label: state.label(lang),
@@ -529,6 +539,10 @@ async fn items_page(request: &PageRequest, query: &ItemsQuery, faults: Vec<Fault
     let agency = query.agency.clone().unwrap_or_default();
     let mine = query.mine.as_deref() == Some("1");
     let today = today();
+    // Deadlines counted from the voting day of the user's territory (left out when the calendar cannot be read).
+    let home = crate::coordination::calendar::home_region(&current.viewer);
+    let in_force = crate::coordination::calendar::in_force(&*state.store, home.as_ref()).await.ok();
+    let calendar = in_force.as_ref().map(|f| &f.calendar);
     let filter = ItemFilter {
         state: ItemState::parse(&chosen),
         owner_agency: sinergi_domain::AgencyKind::parse(&agency),
@@ -553,7 +567,7 @@ async fn items_page(request: &PageRequest, query: &ItemsQuery, faults: Vec<Fault
             .get(&r.meeting_id)
             .and_then(|v| v.as_ref())
             .map_or((false, false), |v| (v.may_record_for(&r.owner.code), v.manages));
-        rows.push(item_row(lang, r, today, may, manages));
+        rows.push(item_row(lang, r, today, calendar, may, manages));
     }
     let mut states = vec![Choice::new("", lang.t(Msg::FilterAll), &chosen)];
     for s in [ItemState::Overdue, ItemState::Open, ItemState::InProgress, ItemState::Done, ItemState::Dropped] {

@@ -36,7 +36,9 @@ pub struct FeedQuery {
 /// where a restricted or secret report comes without its description (`redacted`: read it on its own, audited).
 /// A resume more than 2,000 rows behind replays nothing: it gets one `reset` event (`{reason, max_replay, seq}`),
 /// which says to reload the list, and goes on from the newest row. One account may keep 8 feeds open and one
-/// address 64; more are refused `429` with `Retry-After`.
+/// address 64; more are refused `429` with `Retry-After`. A user who follows action items also gets
+/// `action_items` events (no id): `{overdue, message, url}`, the count of their overdue items, at once and whenever
+/// it changes.
 #[utoipa::path(get, path = "/reports/feed", tag = "reports", operation_id = "report_feed", params(FeedQuery,
         ("Last-Event-ID" = Option<i64>, Header, description = "The id of the last event received")),
     responses((status = 200, description = "Server-sent events", content_type = "text/event-stream", body = String),

@@ -93,8 +93,9 @@ pub struct IncidentPage {
     pub moves: Vec<Opt>,
     pub reject_kinds: Vec<Opt>,
     pub can_move: bool,
-    /// The user moves reports, but none is possible from this status.
-    pub no_moves: bool,
+    /// The user moves reports but may make no move on this one now: why (another agency's report, or none from
+    /// this status).
+    pub no_moves: Option<String>,
     pub move_form: MoveForm,
     pub can_comment: bool,
     pub comment_form: CommentForm,
@@ -240,6 +241,28 @@ async fn render(
         .collect();
     let overdue = r.overdue.as_ref().map(|o| format!("{} ({})", overdue_text(lang, o), wib(o.due_at_ms)));
     let can_move = viewer.may(Action::HandleReports) && !detail.moves.is_empty();
+    let no_moves = (viewer.may(Action::HandleReports) && detail.moves.is_empty()).then(|| {
+        let responsible: Vec<sinergi_domain::AgencyKind> = detail
+            .routes
+            .iter()
+            .filter(|r| r.role == "responsible")
+            .filter_map(|r| sinergi_domain::AgencyKind::parse(&r.agency))
+            .collect();
+        let owner = sinergi_domain::AgencyKind::parse(&r.source_agency);
+        match owner {
+            Some(owner) if !sinergi_domain::incident::workflow::agency_may_move(viewer.agency, owner, &responsible) => {
+                let names: Vec<&str> = responsible.iter().map(|a| a.name(lang)).collect();
+                lang.format(
+                    Msg::ErrNotResponsible,
+                    &[
+                        ("owner", &owner.name(lang)),
+                        ("responsible", &if names.is_empty() { "–".to_owned() } else { names.join(", ") }),
+                    ],
+                )
+            }
+            _ => lang.t(Msg::MoveNone).to_owned(),
+        }
+    });
     let can_comment = viewer.may(Action::FileReports) || viewer.may(Action::HandleReports);
     Ok(IncidentPage {
         title: format!("{} · {}", r.reference, r.category_label),
@@ -288,7 +311,7 @@ async fn render(
         moves: detail.moves.iter().map(|m| Opt::new(m.as_str(), move_label(lang, m), &move_form.action)).collect(),
         reject_kinds: REJECT_KINDS.iter().map(|(k, m)| Opt::new(*k, lang.t(*m), &move_form.reject_reason)).collect(),
         can_move,
-        no_moves: viewer.may(Action::HandleReports) && detail.moves.is_empty(),
+        no_moves,
         move_form,
         can_comment,
         comment_form,

@@ -4,6 +4,7 @@
 mod api;
 mod calendar;
 mod documents;
+mod feed;
 mod files;
 mod pages;
 mod sitrep;

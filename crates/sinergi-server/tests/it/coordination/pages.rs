@@ -13,7 +13,7 @@ use sinergi_store::testing::TestDb;
 
 use super::setup;
 use crate::helpers::browser::{Chromium, text};
-use crate::helpers::{PASSWORD, TestApp, csrf, get_html, post_form};
+use crate::helpers::{PASSWORD, TestApp, csrf, day, get_html, post_form, wib};
 
 /// Convenes the meeting from the form as `ops`; its id.
 async fn convene(app: &TestApp, client: &reqwest::Client, token: &str, date: &str) -> i64 {
@@ -39,6 +39,8 @@ async fn a_rakor_through_its_forms(db: &TestDb) {
     let base = &app.base;
     let ops = app.signed_in("ops").await;
     let token = csrf(&ops, base).await;
+    // Dated from today, as a forum works: the meeting in five days, the next a week later, one held a fortnight ago.
+    let (meeting_day, next_day, past_day) = (day(5), day(12), day(-15));
 
     // The form offers the regency and its units, the regency's own ticked.
     let (status, form) = get_html(&ops, format!("{base}/meetings/new")).await;
@@ -53,7 +55,7 @@ async fn a_rakor_through_its_forms(db: &TestDb) {
         ("region", "15.07"),
         ("title", "Rakor A"),
         ("convening_unit", "polres-15.07"),
-        ("date", "2026-12-10"),
+        ("date", meeting_day.as_str()),
         ("start", "12:00"),
         ("end", "09:00"),
         ("place", "Aula"),
@@ -63,10 +65,11 @@ async fn a_rakor_through_its_forms(db: &TestDb) {
     assert!(page.contains(r#"data-field="ends_at""#) && page.contains("tidak sesudah mulai"), "{page}");
     assert!(page.contains(r#"value="Rakor A""#));
 
-    let id = convene(&app, &ops, &token, "2026-12-10").await;
+    let id = convene(&app, &ops, &token, &meeting_day).await;
     let (status, page) = get_html(&ops, format!("{base}/meetings/{id}")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("Kamis, 10 Desember 2026, 09.00–12.00 WIB"), "the date as people write it");
+    let written = format!("{}, 09.00–12.00 WIB", sinergi_domain::i18n::Lang::Id.long_date(wib(5)));
+    assert!(page.contains(&written), "the date as people write it: {written}");
     assert!(page.contains("Kodim 15.07") && page.contains("Diundang"));
 
     // The Kodim records its own attendance; the page shows it.
@@ -85,7 +88,7 @@ async fn a_rakor_through_its_forms(db: &TestDb) {
     assert!(page.contains("Letkol Inf. Hartono, Dandim"));
 
     // A decision whose item is due before the meeting: refused on the page, the field named.
-    let decision = |deadline: &'static str| {
+    let decision = |deadline: &str| {
         vec![
             ("csrf", token.clone()),
             ("text", "Patroli gabungan di TPS sangat rawan".to_owned()),
@@ -95,12 +98,12 @@ async fn a_rakor_through_its_forms(db: &TestDb) {
         ]
     };
     let as_refs = |v: &Vec<(&'static str, String)>| v.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>();
-    let bad = as_refs(&decision("2026-12-01"));
+    let bad = as_refs(&decision(&day(-4)));
     let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let (status, _, page) = post_form(&ops, format!("{base}/meetings/{id}/decision"), &bad).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains(r#"data-field="items[1].deadline""#) && page.contains("sebelum hari rapat"), "{page}");
-    let good = as_refs(&decision("2026-12-12"));
+    let good = as_refs(&decision(&day(7)));
     let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let (status, _, _) = post_form(&ops, format!("{base}/meetings/{id}/decision"), &good).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
@@ -127,15 +130,15 @@ async fn a_rakor_through_its_forms(db: &TestDb) {
     assert!(queue.contains("Patroli 11/12 selesai"));
 
     // The next meeting of the forum shows the follow-up of this one.
-    let next = convene(&app, &ops, &token, "2026-12-17").await;
+    let next = convene(&app, &ops, &token, &next_day).await;
     let (_, page) = get_html(&ops, format!("{base}/meetings/{next}")).await;
     assert!(page.contains(r#"id="follow-up""#) && page.contains("1 rencana tindak lanjut: 1 selesai"), "{page}");
 
     // An item past its deadline: a banner on every page of its owner, leading to the overdue items.
     let (_, banner) = get_html(&tni, format!("{base}/meetings")).await;
     assert!(!banner.contains("overdue-banner"));
-    let past = convene(&app, &ops, &token, "2026-11-20").await;
-    let late = as_refs(&decision("2026-11-25"));
+    let past = convene(&app, &ops, &token, &past_day).await;
+    let late = as_refs(&decision(&day(-10)));
     let late: Vec<(&str, &str)> = late.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let (status, _, _) = post_form(&ops, format!("{base}/meetings/{past}/decision"), &late).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
@@ -156,7 +159,7 @@ async fn the_meeting_page_fits_a_phone() {
     let app = setup(&db).await;
     let ops = app.signed_in("ops").await;
     let token = csrf(&ops, &app.base).await;
-    let id = convene(&app, &ops, &token, "2026-12-10").await;
+    let id = convene(&app, &ops, &token, &day(5)).await;
 
     let chromium = Chromium::phone(360, 780).await;
     let page = chromium.browser.new_page("about:blank").await.unwrap();

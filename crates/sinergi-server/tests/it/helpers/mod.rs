@@ -21,6 +21,17 @@ pub fn code(text: &str) -> RegionCode {
 }
 
 /// Reads as the command line does: everything.
+/// The day `offset` days from today (WIB), as `YYYY-MM-DD`: tests that meet deadlines and overdue items date
+/// them from the day they run, so that they hold on any later day.
+pub fn day(offset: i64) -> String {
+    wib(offset).to_string()
+}
+
+/// The date `offset` days from today (WIB).
+pub fn wib(offset: i64) -> sinergi_domain::coordination::calendar::Date {
+    sinergi_server::coordination::calendar::today().plus_days(offset).expect("a date within the calendar's range")
+}
+
 pub fn all() -> sinergi_domain::access::Viewer {
     sinergi_domain::access::Viewer::system("test")
 }

@@ -218,6 +218,15 @@ async fn reports_are_shared_and_revoked_by_their_owner(db: &TestDb) {
     let (status, body) = send(kpu.post(&shares).json(&json!({"agency": "bawaslu", "reason": "teruskan"}))).await;
     assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("not_owner")));
     assert!(body["message"].as_str().unwrap().contains("POLRI"), "{body}");
+    // Nor does it handle Polri's report: no move offered, and a move refused with who moves it.
+    assert_eq!(detail["moves"], json!([]), "{detail}");
+    let (status, body) =
+        send(kpu.post(format!("{base}/api/v1/reports/{id}/moves?lang=en")).json(&json!({"action": "verify"}))).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("not_responsible")), "{body}");
+    assert!(body["message"].as_str().unwrap().contains("owning agency (POLRI)"), "{body}");
+    // The owner, who filed it, may not verify its own report either: not offered, though other moves are.
+    let (_, own) = send(ops.get(&report_url)).await;
+    assert_eq!(own["moves"], json!([]), "the reporter is not offered verify or reject: {own}");
 
     // Revoked, with a reason: gone from KPU; revoking again is a conflict; the history keeps both.
     let revoke = format!("{base}/api/v1/reports/{id}/shares/kpu/revoke?lang=en");

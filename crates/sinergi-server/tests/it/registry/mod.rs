@@ -390,6 +390,17 @@ async fn pages_render_in_both_languages_and_escape_text(db: &TestDb) {
     assert_eq!(status, StatusCode::OK);
     assert!(headers["content-type"].to_str().unwrap().starts_with("text/javascript"));
     assert!(body.len() > 10_000, "Leaflet is bundled");
+    // Linked with the current version (as every page links it), kept for a year; otherwise for an hour.
+    assert_eq!(headers["cache-control"], "public, max-age=3600");
+    let version = sinergi_server::assets::ASSET_VERSION;
+    let (_, headers, _) = page(&format!("/assets/main.js?v={version}")).await;
+    assert_eq!(headers["cache-control"], "public, max-age=31536000, immutable");
+    let (_, _, home) = page("/").await;
+    assert!(home.contains(&format!("/assets/main.js?v={version}")), "pages link the current version");
+    assert!(home.contains(r#"<meta name="description" content=""#), "a page description");
+    // Nothing of Sinergi belongs in a search engine.
+    let (status, _, robots) = page("/robots.txt").await;
+    assert_eq!((status, robots.as_str()), (StatusCode::OK, "User-agent: *\nDisallow: /\n"));
 }
 
 sinergi_store::backend_tests!(
