@@ -20,6 +20,7 @@
 //! 5. The population restarts after `restart_after` iterations without improving the best solution.
 
 use crate::individual::Individual;
+use crate::layout::node_order;
 use crate::local_search::LocalSearch;
 use crate::population::{PopParams, Population};
 use crate::problem::Problem;
@@ -286,8 +287,15 @@ fn solve_inner(problem: &Problem, params: &Params, stats: &mut SolveStats) -> Re
     if problem.num_customers() == 0 {
         return Ok(Solution { routes: Vec::new(), cost: 0.0 });
     }
-    let data = Data::new(problem);
-    let neigh = neighbours(problem, params.num_neighbours);
+    let neigh_p = neighbours(problem, params.num_neighbours);
+    let order = node_order(problem, &neigh_p);
+    let mut internal = vec![0u32; order.len()];
+    for (k, &o) in order.iter().enumerate() {
+        internal[o] = k as u32;
+    }
+    let neigh: Vec<Vec<u32>> =
+        order.iter().map(|&o| neigh_p[o].iter().map(|&v| internal[v as usize]).collect()).collect();
+    let data = Data::new(problem, order);
     let pen = Penalties { load: params.init_load_penalty, tw: params.init_tw_penalty };
     let mut s = Search {
         data: &data,
@@ -373,14 +381,15 @@ fn solve_inner(problem: &Problem, params: &Params, stats: &mut SolveStats) -> Re
     match s.best {
         Some(best) => {
             let ids = problem.nodes();
+            let order = &data.order;
             let routes: Vec<Vec<usize>> =
-                best.routes.iter().map(|r| r.iter().map(|&c| ids[c as usize].id).collect()).collect();
+                best.routes.iter().map(|r| r.iter().map(|&c| ids[order[c as usize]].id).collect()).collect();
             let mut cost = 0.0;
             for r in &best.routes {
                 let mut prev = 0usize;
                 for &c in r {
-                    cost += problem.dist(prev, c as usize);
-                    prev = c as usize;
+                    cost += problem.dist(prev, order[c as usize]);
+                    prev = order[c as usize];
                 }
                 cost += problem.dist(prev, 0);
             }
