@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! cargo run --release --example vrptw_bench -- [--time SECS] [--seed N] [--iters N]
-//!     [--bks /path/BKS.json] [--show] [--verbose] [--neighbours K] [--min-pop MU] [--rbx SHARE] FILE_OR_DIR...
+//!     [--bks /path/BKS.json] [--show] [--verbose] [--neighbours K] [--min-pop MU] [--rbx SHARE]
+//!     [--no-swap-star] FILE_OR_DIR...
 //! ```
 //! For each instance prints name, cost, vehicles, seconds, the best-known cost used and the gap.
 //! The best-known value is `NAME_distance` from BKS.json when present (distance-only), otherwise
@@ -43,6 +44,7 @@ fn main() {
             "--seed" => seed = args.next().and_then(|v| v.parse().ok()).unwrap_or(seed),
             "--iters" => iters = args.next().and_then(|v| v.parse().ok()),
             "--show" => show = true,
+            "--no-swap-star" => defaults.swap_star = false,
             "--verbose" => verbose = true,
             "--neighbours" => {
                 defaults.num_neighbours = args.next().and_then(|v| v.parse().ok()).unwrap_or(defaults.num_neighbours)

@@ -19,6 +19,7 @@
 //! ```
 
 mod individual;
+mod layout;
 mod local_search;
 mod population;
 mod problem;

@@ -58,6 +58,8 @@ pub enum ProblemError {
     DemandExceedsCapacity { node: usize, demand: u32, capacity: u32 },
     /// Two nodes share the same external id.
     DuplicateId { node: usize, id: usize },
+    /// Coordinates were given for a different number of nodes, or one is not finite.
+    BadCoordinates { node: usize },
 }
 
 impl fmt::Display for ProblemError {
@@ -83,6 +85,9 @@ impl fmt::Display for ProblemError {
                 write!(f, "node {node}: demand {demand} exceeds vehicle capacity {capacity}")
             }
             ProblemError::DuplicateId { node, id } => write!(f, "node {node}: id {id} is used by an earlier node"),
+            ProblemError::BadCoordinates { node } => {
+                write!(f, "coordinates: node {node} is missing or not finite (one finite (x, y) per node is required)")
+            }
         }
     }
 }
@@ -91,8 +96,10 @@ impl std::error::Error for ProblemError {}
 
 /// A VRPTW instance. Node 0 is the depot; matrices are row-major `(n+1) x (n+1)`.
 ///
-/// The solver uses only the matrices, never coordinates, so asymmetric road/river/sea travel
-/// times are supported. Service at a node must start within `[ready, due]`; waiting is allowed.
+/// Costs and times come only from the matrices, so asymmetric road/river/sea travel times are
+/// supported. Coordinates are optional ([`Problem::with_coordinates`]; the Solomon parser sets
+/// them): the solver uses them only to number the nodes internally so that nearby nodes are
+/// near in memory, which makes the search faster but does not change what it optimises. Service at a node must start within `[ready, due]`; waiting is allowed.
 /// Every vehicle leaves the depot no earlier than the depot's `ready` and returns by its `due`.
 #[derive(Clone, Debug)]
 pub struct Problem {
@@ -102,6 +109,7 @@ pub struct Problem {
     time: Vec<f64>,
     capacity: u32,
     num_vehicles: usize,
+    coords: Option<Vec<(f64, f64)>>,
 }
 
 fn check_matrix(m: &[f64], which: Matrix, size: usize) -> Result<(), ProblemError> {
@@ -160,7 +168,33 @@ impl Problem {
                 return Err(ProblemError::DuplicateId { node: i, id: nd.id });
             }
         }
-        Ok(Problem { name: name.into(), nodes, dist: distance, time: travel_time, capacity, num_vehicles })
+        Ok(Problem {
+            name: name.into(),
+            nodes,
+            dist: distance,
+            time: travel_time,
+            capacity,
+            num_vehicles,
+            coords: None,
+        })
+    }
+
+    /// Attaches planar coordinates, one `(x, y)` per node (depot first). They never enter the
+    /// objective; the solver uses them only for a memory layout in which nearby nodes are near.
+    pub fn with_coordinates(mut self, coords: Vec<(f64, f64)>) -> Result<Problem, ProblemError> {
+        if coords.len() != self.nodes.len() {
+            return Err(ProblemError::BadCoordinates { node: coords.len().min(self.nodes.len()) });
+        }
+        if let Some(node) = coords.iter().position(|c| !(c.0.is_finite() && c.1.is_finite())) {
+            return Err(ProblemError::BadCoordinates { node });
+        }
+        self.coords = Some(coords);
+        Ok(self)
+    }
+
+    /// The coordinates, when given.
+    pub fn coordinates(&self) -> Option<&[(f64, f64)]> {
+        self.coords.as_deref()
     }
 
     /// Parses the Solomon / Gehring–Homberger text format. Distances and travel times are the
@@ -330,5 +364,5 @@ fn parse_solomon(text: &str) -> Result<Problem, SolomonError> {
         }
     }
     let time = dist.clone();
-    Ok(Problem::new(name, nodes, dist, time, capacity, vehicles)?)
+    Ok(Problem::new(name, nodes, dist, time, capacity, vehicles)?.with_coordinates(coords)?)
 }

@@ -29,31 +29,44 @@ pub(crate) struct Penalties {
     pub tw: f64,
 }
 
-/// Solver-side copy of the problem in flat arrays.
+/// Solver-side copy of the problem in flat arrays, in the solver's own node numbering: internal
+/// node `k` is the problem's node `order[k]` (the depot stays 0). A numbering in which nearby
+/// nodes have nearby numbers keeps the matrix rows the search reads in cache.
 pub(crate) struct Data {
     pub size: usize,
     pub dist: Vec<f64>,
-    pub time: Vec<f64>,
+    /// Travel times; empty when they equal the distances (then only one matrix is read).
+    time: Vec<f64>,
     pub node_seg: Vec<Seg>,
     pub capacity: f64,
     pub fleet: usize,
+    /// Problem index of each internal node.
+    pub order: Vec<usize>,
 }
 
 impl Data {
-    pub fn new(p: &Problem) -> Data {
+    /// `order` must be a permutation of the problem's node indices with `order[0] == 0`.
+    pub fn new(p: &Problem, order: Vec<usize>) -> Data {
         let size = p.num_nodes();
         let mut dist = Vec::with_capacity(size * size);
         let mut time = Vec::with_capacity(size * size);
-        for i in 0..size {
-            for j in 0..size {
-                dist.push(p.dist(i, j));
-                time.push(p.time(i, j));
+        let mut same = true;
+        for &i in &order {
+            for &j in &order {
+                let (d, t) = (p.dist(i, j), p.time(i, j));
+                same &= d.to_bits() == t.to_bits();
+                dist.push(d);
+                time.push(t);
             }
         }
-        let node_seg = p
-            .nodes()
+        if same {
+            time = Vec::new();
+        }
+        let nodes = p.nodes();
+        let node_seg = order
             .iter()
             .enumerate()
+            .map(|(i, &o)| (i, &nodes[o]))
             .map(|(i, nd)| Seg {
                 first: i as u32,
                 last: i as u32,
@@ -65,7 +78,7 @@ impl Data {
                 late: nd.due,
             })
             .collect();
-        Data { size, dist, time, node_seg, capacity: p.capacity() as f64, fleet: p.num_vehicles() }
+        Data { size, dist, time, node_seg, capacity: p.capacity() as f64, fleet: p.num_vehicles(), order }
     }
 
     #[inline]
@@ -80,7 +93,8 @@ impl Data {
             (0.0, 0.0)
         } else {
             let k = a.last as usize * self.size + b.first as usize;
-            (self.dist[k], self.time[k])
+            let d = self.dist[k];
+            (d, if self.time.is_empty() { d } else { self.time[k] })
         };
         let at_second = a.dur - a.tw + et;
         let diff_wait = (b.early - at_second - a.late).max(0.0);

@@ -19,7 +19,8 @@
 //! 4. Survivor selection per subpopulation (feasible / infeasible) by biased fitness.
 //! 5. The population restarts after `restart_after` iterations without improving the best solution.
 
-use crate::individual::Individual;
+use crate::individual::{FEAS_EPS, Individual};
+use crate::layout::node_order;
 use crate::local_search::LocalSearch;
 use crate::population::{PopParams, Population};
 use crate::problem::Problem;
@@ -72,6 +73,8 @@ pub struct Params {
     pub route_crossover_share: Option<f64>,
     /// Iterations without improvement before a restart.
     pub restart_after: u64,
+    /// Whether the local search uses SWAP* (Vidal 2022) between nearby routes.
+    pub swap_star: bool,
 }
 
 impl Default for Params {
@@ -80,7 +83,7 @@ impl Default for Params {
             time_limit: Duration::from_secs(10),
             seed: 0,
             max_iterations: None,
-            num_neighbours: 40,
+            num_neighbours: 25,
             min_pop_size: 25,
             generation_size: 40,
             nb_elite: 4,
@@ -95,6 +98,7 @@ impl Default for Params {
             penalty_decrease: 0.32,
             restart_after: 20_000,
             route_crossover_share: None,
+            swap_star: false,
         }
     }
 }
@@ -208,9 +212,11 @@ impl Search<'_> {
     }
 
     /// Local search, registration, insertion and (possibly) repair of one offspring.
-    fn educate(&mut self, routes: Vec<Vec<u32>>) {
+    /// `origin` (optional, one per route): routes with the same non-zero origin are unchanged
+    /// routes of one parent, a local optimum already (see `LocalSearch::run`).
+    fn educate(&mut self, routes: Vec<Vec<u32>>, origin: &[u8]) {
         let pen = self.pm.pen;
-        let improved = self.ls.run(&mut self.rng, &routes, pen);
+        let improved = self.ls.run(&mut self.rng, &routes, origin, pen);
         let ind = Individual::new(self.data, improved);
         self.pm.register(&ind);
         self.consider(&ind);
@@ -222,7 +228,17 @@ impl Search<'_> {
         {
             let boosted =
                 Penalties { load: pen.load * self.params.repair_booster, tw: pen.tw * self.params.repair_booster };
-            let repaired = self.ls.run(&mut self.rng, &r, boosted);
+            // The offspring is a local optimum under `pen`; boosting the penalties cannot make a
+            // move between (or within) routes that are already feasible improving, so those pairs
+            // start as if unchanged (one origin tag for all feasible routes).
+            let origin: Vec<u8> = r
+                .iter()
+                .map(|route| {
+                    let s = self.data.route_seg(route);
+                    u8::from(s.tw < FEAS_EPS && s.load <= self.data.capacity)
+                })
+                .collect();
+            let repaired = self.ls.run(&mut self.rng, &r, &origin, boosted);
             let rep = Individual::new(self.data, repaired);
             if rep.is_feasible() {
                 self.consider(&rep);
@@ -235,7 +251,7 @@ impl Search<'_> {
         let mut tour: Vec<u32> = (1..self.data.size as u32).collect();
         self.rng.shuffle(&mut tour);
         let routes = split(self.data, &self.pm.pen, &tour);
-        self.educate(routes);
+        self.educate(routes, &[]);
     }
 }
 
@@ -286,14 +302,23 @@ fn solve_inner(problem: &Problem, params: &Params, stats: &mut SolveStats) -> Re
     if problem.num_customers() == 0 {
         return Ok(Solution { routes: Vec::new(), cost: 0.0 });
     }
-    let data = Data::new(problem);
-    let neigh = neighbours(problem, params.num_neighbours);
+    let neigh_p = neighbours(problem, params.num_neighbours);
+    let order = node_order(problem, &neigh_p);
+    let mut internal = vec![0u32; order.len()];
+    for (k, &o) in order.iter().enumerate() {
+        internal[o] = k as u32;
+    }
+    let neigh: Vec<Vec<u32>> =
+        order.iter().map(|&o| neigh_p[o].iter().map(|&v| internal[v as usize]).collect()).collect();
+    let data = Data::new(problem, order);
     let pen = Penalties { load: params.init_load_penalty, tw: params.init_tw_penalty };
+    let mut ls = LocalSearch::new(&data, &neigh);
+    ls.swap_star = params.swap_star;
     let mut s = Search {
         data: &data,
         params,
         rng: Rng::new(params.seed),
-        ls: LocalSearch::new(&data, &neigh),
+        ls,
         pm: PenaltyManager {
             pen,
             load_feas: Vec::new(),
@@ -342,17 +367,18 @@ fn solve_inner(problem: &Problem, params: &Params, stats: &mut SolveStats) -> Re
             iter += 1;
             let pen = s.pm.pen;
             let (p1, p2) = s.pop.select(&mut s.rng, &pen, &s.pp);
-            let mut routes = if s.rng.unit() < rbx_share {
+            let (mut routes, mut origin) = if s.rng.unit() < rbx_share {
                 route_crossover(&mut s.rng, &p1.routes, &p2.routes, &neigh, data.size)
             } else {
-                Vec::new()
+                (Vec::new(), Vec::new())
             };
             if routes.is_empty() || routes.len() > data.fleet {
                 let child = order_crossover(&mut s.rng, &p1.giant_tour(), &p2.giant_tour(), data.size);
                 routes = split(&data, &pen, &child);
+                origin.clear();
             }
             s.improved = false;
-            s.educate(routes);
+            s.educate(routes, &origin);
             if s.improved {
                 since_improvement = 0;
                 stats.best_found_secs = Some(start.elapsed().as_secs_f64());
@@ -373,14 +399,15 @@ fn solve_inner(problem: &Problem, params: &Params, stats: &mut SolveStats) -> Re
     match s.best {
         Some(best) => {
             let ids = problem.nodes();
+            let order = &data.order;
             let routes: Vec<Vec<usize>> =
-                best.routes.iter().map(|r| r.iter().map(|&c| ids[c as usize].id).collect()).collect();
+                best.routes.iter().map(|r| r.iter().map(|&c| ids[order[c as usize]].id).collect()).collect();
             let mut cost = 0.0;
             for r in &best.routes {
                 let mut prev = 0usize;
                 for &c in r {
-                    cost += problem.dist(prev, c as usize);
-                    prev = c as usize;
+                    cost += problem.dist(prev, order[c as usize]);
+                    prev = order[c as usize];
                 }
                 cost += problem.dist(prev, 0);
             }

@@ -145,13 +145,16 @@ pub(crate) fn order_crossover(rng: &mut Rng, p1: &[u32], p2: &[u32], size: usize
 /// Kobayashi 2010): the routes of parent `a` that serve a random customer and its nearest
 /// neighbours (between 1 and half of `a`'s routes) are copied; the routes of parent `b` follow,
 /// with the customers already copied removed. Every customer appears exactly once.
+///
+/// Also returns each child route's origin: 1 for a route of `a`, 2 for a route of `b` that lost
+/// no customer, 0 for a route of `b` that lost some (see `LocalSearch::run`).
 pub(crate) fn route_crossover(
     rng: &mut Rng,
     a: &[Vec<u32>],
     b: &[Vec<u32>],
     neigh: &[Vec<u32>],
     size: usize,
-) -> Vec<Vec<u32>> {
+) -> (Vec<Vec<u32>>, Vec<u8>) {
     let mut route_of = vec![usize::MAX; size];
     for (k, r) in a.iter().enumerate() {
         for &c in r {
@@ -174,17 +177,20 @@ pub(crate) fn route_crossover(
     }
     let mut taken = vec![false; size];
     let mut child: Vec<Vec<u32>> = Vec::new();
+    let mut origin = Vec::new();
     for (k, r) in a.iter().enumerate() {
         if chosen[k] {
             r.iter().for_each(|&c| taken[c as usize] = true);
             child.push(r.clone());
+            origin.push(1);
         }
     }
     for r in b {
         let rest: Vec<u32> = r.iter().copied().filter(|&c| !taken[c as usize]).collect();
         if !rest.is_empty() {
+            origin.push(if rest.len() == r.len() { 2 } else { 0 });
             child.push(rest);
         }
     }
-    child
+    (child, origin)
 }

@@ -88,3 +88,15 @@ fn fleet_and_size_faults() {
     n[2].id = 1;
     assert_eq!(build(n, matrix(), matrix(), 10, 2).unwrap_err(), ProblemError::DuplicateId { node: 2, id: 1 });
 }
+
+#[test]
+fn coordinates_are_checked() {
+    let p = build(nodes(), matrix(), matrix(), 10, 2).unwrap();
+    assert!(p.coordinates().is_none());
+    let e = p.clone().with_coordinates(vec![(0.0, 0.0), (1.0, 0.0)]).unwrap_err();
+    assert_eq!(e, ProblemError::BadCoordinates { node: 2 });
+    let e = p.clone().with_coordinates(vec![(0.0, 0.0), (1.0, f64::NAN), (2.0, 0.0)]).unwrap_err();
+    assert_eq!(e, ProblemError::BadCoordinates { node: 1 });
+    let p = p.with_coordinates(vec![(0.0, 0.0), (1.0, 0.0), (2.0, 0.0)]).unwrap();
+    assert_eq!(p.coordinates().map(<[_]>::len), Some(3));
+}

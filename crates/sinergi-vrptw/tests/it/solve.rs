@@ -72,10 +72,14 @@ fn matches_brute_force_on_tiny_instances() {
     for seed in 0..6u64 {
         let p = random_problem(seed, 6, 20, 3, seed % 2 == 1);
         let Some(opt) = brute_force(&p) else { continue };
-        let sol = solve(&p, &params(300, seed)).unwrap_or_else(|e| panic!("seed {seed}: opt {opt}: {e}"));
-        let cost = check(&p, &sol).expect("solution passes the checker");
-        assert!((cost - sol.cost).abs() < 1e-6);
-        assert!((cost - opt).abs() < 1e-6, "seed {seed}: solver {cost}, optimum {opt}");
+        // Without coordinates, and with (scrambled) ones: they only change the internal numbering.
+        let xy: Vec<(f64, f64)> = (0..p.num_nodes()).map(|i| ((i * 7 % 5) as f64, (i * 3 % 4) as f64)).collect();
+        for p in [p.clone(), p.with_coordinates(xy).unwrap()] {
+            let sol = solve(&p, &params(300, seed)).unwrap_or_else(|e| panic!("seed {seed}: opt {opt}: {e}"));
+            let cost = check(&p, &sol).expect("solution passes the checker");
+            assert!((cost - sol.cost).abs() < 1e-6);
+            assert!((cost - opt).abs() < 1e-6, "seed {seed}: solver {cost}, optimum {opt}");
+        }
         compared += 1;
     }
     assert!(compared >= 3, "too few feasible random instances ({compared})");
