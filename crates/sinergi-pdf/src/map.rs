@@ -402,8 +402,11 @@ fn draw(data: &MapData, p: &Projection, frame_w: f64, frame_h: f64, out: &mut St
         needs.incidents = true;
         marker(out, severity, c);
     }
-    // Names on top of everything, with a white halo.
+    // Names on top of everything, with a white halo, kept inside the frame (about 0.55 em a character).
     for ((x, y), name) in labels {
+        let half = name.chars().count() as f64 * 12.0 * 0.55 / 2.0;
+        let (left, right) = (MARGIN + half + 2.0, MARGIN + frame_w - half - 2.0);
+        let x = if left < right { x.clamp(left, right) } else { x };
         text(
             out,
             x,

@@ -425,7 +425,8 @@ pub async fn build(
     for child in &children {
         if !boundaries.iter().any(|b| b.code == child.code) {
             areas.push(MapArea {
-                name: child.name.clone(),
+                // A province's map names its regencies as maps do: "Jepara", and "Kota Semarang" for the city.
+                name: child.name.strip_prefix("Kabupaten ").unwrap_or(&child.name).to_owned(),
                 rings: Vec::new(),
                 centroid: child.centroid.map(|c| (c.lng, c.lat)),
                 shade: index_of.get(&child.code).copied(),
