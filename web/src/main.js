@@ -5,6 +5,7 @@
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import './app.css';
+import { initMenu } from './menu';
 
 const ACCESS_COLOURS = { road: '#1f6feb', river: '#0f9d8a', sea: '#7b3fe4', foot: '#d9480f' };
 // Vulnerability: areas by band, TPS by the severity of their class (0 not vulnerable … 2 very vulnerable).
@@ -308,6 +309,7 @@ function makeSortable(table) {
 }
 
 document.addEventListener('DOMContentLoaded', () => {
+  initMenu();
   const container = document.getElementById('map');
   if (container && container.dataset.mapUrl) initMap(container);
   const incidents = document.getElementById('incident-map');

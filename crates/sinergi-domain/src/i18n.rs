@@ -184,6 +184,9 @@ macro_rules! messages {
 
 messages! {
     // Shell and navigation
+    NavMenu => "Menu" / "Menu",
+    Home => "Beranda" / "Home",
+    NavMain => "Navigasi utama" / "Main navigation",
     AppTagline => "Koordinasi lintas sektoral pengamanan pemilihan" / "Cross-sector coordination of election security",
     NavRegions => "Wilayah" / "Regions",
     NavMap => "Peta" / "Map",
@@ -399,7 +402,7 @@ messages! {
     VulnTpsHeading => "TPS yang dinilai" / "Assessed TPS",
     VulnNoTps => "Tidak ada TPS yang cocok." / "No TPS matches.",
     VulnNoSets => "Belum ada set indikator yang dimuat (sinergi indicator-set load FILE)." / "No indicator set is loaded yet (sinergi indicator-set load FILE).",
-    VulnMoreTps => "Menampilkan {shown} dari {total} TPS; saring, atau unduh untuk semuanya." / "Showing {shown} of {total} TPS; filter, or download them all.",
+    VulnMoreTps => "TPS {from}–{to} dari {total}; saring, atau unduh untuk semuanya." / "TPS {from}–{to} of {total}; filter, or download them all.",
     VulnAssessLink => "Isi penilaian TPS desa ini" / "Assess this village's TPS",
     VulnMethod => "Cara menghitung: docs/vulnerability.md. Kelas TPS = kelas terberat dari penilaian terakhir tiap instansi." / "Method: docs/vulnerability.md. A TPS's class is the gravest of each agency's latest assessment.",
     FilterAll => "semua" / "all",

@@ -240,7 +240,10 @@ pub async fn build(
         ReportFilter { within: Some(region.clone()), from_ms: Some(from_ms), to_ms: Some(to_ms), ..Default::default() };
     let (reports, total) = store.reports(viewer, &filter, Page::new(1, MAX_REPORTS)).await?;
     key_figures.push((t(lang, Msg::SitrepIncidents), lang.number(total)));
-    let taxonomy = sinergi_domain::incident::Taxonomy::shipped();
+    // The taxonomy in force (the newest stored version, else the shipped one): its labels for the categories.
+    let taxonomy = crate::incident::taxonomy::newest_stored(store)
+        .await?
+        .unwrap_or_else(sinergi_domain::incident::Taxonomy::shipped);
     let category_label =
         |id: &str| taxonomy.category(id).map_or_else(|| id.to_owned(), |c| c.label.get(lang).to_owned());
     let district_name = |village: &RegionCode| {

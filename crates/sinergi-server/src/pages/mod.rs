@@ -101,6 +101,10 @@ pub struct Chrome {
     pub reads_early_warning: bool,
     /// The user reads meetings or takes part in them: the navigation links the meetings.
     pub reads_meetings: bool,
+    /// The user reads TPS (and so the regions' figures and the vulnerability mapping): the navigation links them.
+    pub reads_tps: bool,
+    /// The user reads reports, all of the territory's or only its agency's: the navigation links the desk.
+    pub reads_incidents: bool,
     /// The election calendar of the user's territory today: the stage in force and the days to voting day.
     pub stage: Option<String>,
     /// The action items of the user's units past their deadline, as a banner (`None`: none).
@@ -125,6 +129,11 @@ impl Chrome {
         let manages_taxonomy = user.is_some_and(|u| u.viewer.may(sinergi_domain::access::Action::ManageTaxonomy));
         let reads_early_warning = user.is_some_and(|u| u.viewer.may(sinergi_domain::access::Action::ReadReports));
         let reads_meetings = user.is_some_and(|u| crate::coordination::overdue::follows_items(&u.viewer));
+        let reads_tps = user.is_some_and(|u| u.viewer.may(sinergi_domain::access::Action::ReadTps));
+        let reads_incidents = user.is_some_and(|u| {
+            u.viewer.may(sinergi_domain::access::Action::ReadReports)
+                || u.viewer.may(sinergi_domain::access::Action::ReadSharedReports)
+        });
         // Left out, rather than the page, when the calendar cannot be read.
         let stage = match user {
             Some(u) => {
@@ -161,6 +170,8 @@ impl Chrome {
             manages_taxonomy,
             reads_early_warning,
             reads_meetings,
+            reads_tps,
+            reads_incidents,
             stage,
             overdue,
         }

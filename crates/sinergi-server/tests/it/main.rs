@@ -4,7 +4,8 @@
 //!
 //! `registry` (regions, TPS, units, the map and the API's basics), `trust` (sign-in, sessions, tokens, the audit
 //! chain, and `trust::matrix`, every route as every role, territory and token), `vulnerability`, `incident`
-//! (reports, SMS intake, the desk, the taxonomy, the incident pages and the field form) and `early_warning`.
+//! (reports, SMS intake, the desk, the taxonomy, the incident pages and the field form), `early_warning`,
+//! `coordination`, and `phone` (every page at 360 px as every role, with axe-core).
 
 #![allow(clippy::unwrap_used)] // a test's helpers may unwrap: a failure is a failed test
 
@@ -13,6 +14,7 @@ mod helpers;
 mod coordination;
 mod early_warning;
 mod incident;
+mod phone;
 mod registry;
 mod trust;
 mod vulnerability;
