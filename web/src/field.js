@@ -8,7 +8,7 @@
 
 import './app.css';
 import './field.css';
-import { initMenu } from './menu';
+import { initMenu, initScrollingTables } from './menu';
 import { SHELL_CACHE, SYNC_TAG, flush, hasStorage, newKey, queue, remove, sent, waiting } from './outbox';
 
 const RETRY_MS = 30000;
@@ -347,6 +347,7 @@ function init(form) {
 
 document.addEventListener('DOMContentLoaded', () => {
   initMenu();
+  initScrollingTables();
   const form = document.getElementById('field-form');
   // Without IndexedDB there is no outbox: the form then posts itself, as without this script.
   if (form && hasStorage()) init(form);

@@ -5,7 +5,7 @@
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import './app.css';
-import { initMenu } from './menu';
+import { initMenu, initScrollingTables } from './menu';
 
 const ACCESS_COLOURS = { road: '#1f6feb', river: '#0f9d8a', sea: '#7b3fe4', foot: '#d9480f' };
 // Vulnerability: areas by band, TPS by the severity of their class (0 not vulnerable … 2 very vulnerable).
@@ -310,6 +310,9 @@ function makeSortable(table) {
 
 document.addEventListener('DOMContentLoaded', () => {
   initMenu();
+  initScrollingTables();
+  const dashboard = document.getElementById('dashboard');
+  if (dashboard && dashboard.dataset.tilesUrl) initDashboard(dashboard);
   const container = document.getElementById('map');
   if (container && container.dataset.mapUrl) initMap(container);
   const incidents = document.getElementById('incident-map');
@@ -385,4 +388,51 @@ function showOverdue(count, message, url) {
   link.textContent = message;
   overdue.replaceChildren(link);
   overdue.hidden = false;
+}
+
+// The command dashboard keeps itself current: it fetches its tiles again when the live feed tells of a changed
+// report or a changed count of overdue action items (a burst of changes fetches once), and on a wall screen also
+// every minute; when the last good fetch is older than three minutes, it says its data may be stale.
+function initDashboard(box) {
+  const url = box.dataset.tilesUrl;
+  let lastOk = Date.now();
+  let pending = null;
+  const refresh = async () => {
+    pending = null;
+    try {
+      const response = await fetch(url, { credentials: 'same-origin', headers: { Accept: 'text/html' } });
+      if (!response.ok) return;
+      box.innerHTML = await response.text();
+      lastOk = Date.now();
+    } catch (_) {
+      // No signal: the next event, tick or reconnect tries again.
+    }
+  };
+  const soon = () => {
+    if (!pending) pending = setTimeout(refresh, 1500);
+  };
+  if (box.dataset.feedUrl && window.EventSource) {
+    const source = new EventSource(box.dataset.feedUrl);
+    source.addEventListener('report', soon);
+    source.addEventListener('reset', soon);
+    source.addEventListener('action_items', (event) => {
+      soon();
+      try {
+        const data = JSON.parse(event.data);
+        if (data) showOverdue(data.overdue, data.message, data.url);
+      } catch (_) {
+        // A malformed event changes nothing.
+      }
+    });
+  }
+  if (box.dataset.wall) {
+    setInterval(refresh, 60000);
+    setInterval(() => {
+      const note = document.getElementById('dash-updated');
+      if (!note) return;
+      const stale = Date.now() - lastOk > 180000;
+      note.classList.toggle('stale', stale);
+      if (stale) note.textContent = box.dataset.stale.replace('{time}', note.dataset.at || '');
+    }, 15000);
+  }
 }

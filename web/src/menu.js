@@ -10,3 +10,16 @@ export function initMenu() {
     button.setAttribute('aria-expanded', open ? 'true' : 'false');
   });
 }
+
+// A table wider than the phone scrolls inside its own box (app.css); a box that scrolls must be reachable from the
+// keyboard too, so it takes the focus when (and only when) it scrolls.
+export function initScrollingTables() {
+  const mark = () => {
+    for (const table of document.querySelectorAll('main table')) {
+      if (table.scrollWidth > table.clientWidth + 1) table.tabIndex = 0;
+      else table.removeAttribute('tabindex');
+    }
+  };
+  mark();
+  window.addEventListener('resize', mark);
+}

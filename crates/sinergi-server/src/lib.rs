@@ -30,6 +30,7 @@ pub mod vulnerability;
 pub mod api;
 pub mod assets;
 mod cache;
+pub mod dashboard;
 pub mod error;
 pub mod lang;
 mod pages;

@@ -41,6 +41,23 @@ pub const MAX_STEPS: u8 = 2;
 /// Whether a report is overdue now. `entered_ms` is when it entered its current status (reported, or verified
 /// / assigned for the action limit).
 pub fn overdue(limit: Limit, status: Status, entered_ms: i64, now_ms: i64) -> Option<Overdue> {
+    let (stage, due_at_ms, span) = due(limit, status, entered_ms)?;
+    if now_ms < due_at_ms {
+        return None;
+    }
+    let late_spans = (now_ms - due_at_ms) / span;
+    let steps = if late_spans >= 1 { MAX_STEPS } else { 1 };
+    Some(Overdue { stage, due_at_ms, steps })
+}
+
+/// When the limit of a report's current status passes (ms), whether or not it has; `None` for a status no limit
+/// holds (in handling, resolved, closed, rejected).
+pub fn due_at(limit: Limit, status: Status, entered_ms: i64) -> Option<i64> {
+    due(limit, status, entered_ms).map(|(_, at, _)| at)
+}
+
+/// The limit that holds in a status: which, when it passes, and its length (ms).
+fn due(limit: Limit, status: Status, entered_ms: i64) -> Option<(Stage, i64, i64)> {
     let (stage, minutes) = if status.awaits_verification() {
         (Stage::Verify, limit.verify_minutes)
     } else if status.awaits_action() {
@@ -49,13 +66,7 @@ pub fn overdue(limit: Limit, status: Status, entered_ms: i64, now_ms: i64) -> Op
         return None;
     };
     let span = i64::from(minutes.max(1)) * 60_000;
-    let due_at_ms = entered_ms.saturating_add(span);
-    if now_ms < due_at_ms {
-        return None;
-    }
-    let late_spans = (now_ms - due_at_ms) / span;
-    let steps = if late_spans >= 1 { MAX_STEPS } else { 1 };
-    Some(Overdue { stage, due_at_ms, steps })
+    Some((stage, entered_ms.saturating_add(span), span))
 }
 
 impl Taxonomy {

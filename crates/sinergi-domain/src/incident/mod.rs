@@ -7,6 +7,7 @@
 //! category and which are informed); and the time limits per severity for verification and first action. It is
 //! checked whole when loaded, every fault with its place, like an indicator set. docs/incidents.md describes it.
 
+pub mod attention;
 pub mod draft;
 pub mod duplicates;
 pub mod escalation;

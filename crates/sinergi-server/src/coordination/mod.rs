@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod calendar;
+pub mod dashboard;
 pub mod documents;
 pub mod overdue;
 pub(crate) mod pages;

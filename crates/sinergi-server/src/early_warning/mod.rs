@@ -9,6 +9,7 @@
 //! for the alerts is decided by `sinergi_domain::early_warning::alerts` and written in one transaction by the store.
 
 pub mod api;
+pub mod dashboard;
 pub(crate) mod history;
 pub(crate) mod pages;
 pub mod views;

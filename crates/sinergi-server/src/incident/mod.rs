@@ -3,6 +3,7 @@
 //! taxonomy in force), its JSON API (`api/`) and its pages (`pages/`: the desk, the field form, the rules).
 
 pub mod api;
+pub mod dashboard;
 pub mod desk;
 pub mod feed;
 pub(crate) mod pages;

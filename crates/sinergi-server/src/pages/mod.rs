@@ -71,6 +71,7 @@ pub fn router() -> Router<AppState> {
     // One line per capability: each registers its own pages (see `routes` in its `pages` module).
     Router::new()
         .route("/", get(home))
+        .route("/dashboard/tiles", get(dashboard_tiles))
         .merge(crate::registry::pages::routes())
         .merge(crate::vulnerability::pages::routes())
         .merge(crate::incident::pages::routes())
@@ -234,11 +235,24 @@ pub(crate) fn percent_encode(text: &str) -> String {
 #[template(path = "home.html")]
 pub struct HomePage {
     pub chrome: Chrome,
-    pub regions: String,
-    pub tps: String,
-    pub voters: String,
-    pub units: String,
+    pub tiles: Vec<crate::dashboard::Tile>,
+    pub updated: String,
+    pub updated_clock: String,
+    /// The wall-screen mode: large type, refreshed by itself.
+    pub wall: bool,
+    /// The user may follow the live feed (it reads reports, all or its agency's).
+    pub reads_feed: bool,
+    /// The mapped regencies the user sees, with their figures and maps (TPS readers).
     pub mapped: Vec<RegionRow>,
+}
+
+/// The dashboard's tiles alone, as the page holds them: what it fetches to stay current.
+#[derive(Template, WebTemplate)]
+#[template(path = "dashboard/tiles.html")]
+pub struct TilesFragment {
+    pub tiles: Vec<crate::dashboard::Tile>,
+    pub updated: String,
+    pub updated_clock: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -298,23 +312,33 @@ pub(crate) fn internal(chrome: &Chrome) -> impl FnOnce(sinergi_store::StoreError
     }
 }
 
+#[derive(Deserialize)]
+pub(crate) struct HomeParams {
+    wall: Option<String>,
+}
+
+/// The time the tiles were made, as the page says it: "Diperbarui 14.05 WIB", and the clock alone.
+fn updated(lang: Lang) -> (String, String) {
+    let clock = crate::coordination::views::clock(crate::trust::auth::now_ms());
+    (lang.format(Msg::DashUpdated, &[("time", &clock)]), clock)
+}
+
+/// The home page: the command dashboard of the user's territory (`crate::dashboard`), and the mapped regencies.
 pub(crate) async fn home(
     State(state): State<AppState>,
     PageLang(lang): PageLang,
     uri: Uri,
     Extension(current): Extension<CurrentUser>,
+    Query(params): Query<HomeParams>,
 ) -> Result<HomePage, PageError> {
     let chrome = Chrome::new(&state, lang, &uri, "home", Some(&current)).await;
-    let err = internal(&chrome);
-    let result: Result<_, sinergi_store::StoreError> = async {
-        let regions = state.store.count_regions().await?;
-        let by_province = state.store.tps_stats_by_child(&current.viewer, None).await?;
-        let agencies = state.store.agency_summaries(&current.viewer).await?;
-        let mapped = state.store.mapped_regencies(&current.viewer).await?;
-        let mut rows = Vec::new();
-        for r in mapped {
-            let stats = state.store.tps_stats(&current.viewer, &r.code).await?;
-            rows.push(RegionRow {
+    let tiles = crate::dashboard::tiles(&state, &current, lang).await;
+    let mut mapped = Vec::new();
+    if current.viewer.may(sinergi_domain::access::Action::ReadTps) {
+        let regencies = state.store.mapped_regencies(&current.viewer).await.map_err(internal(&chrome))?;
+        for r in regencies {
+            let stats = state.store.tps_stats(&current.viewer, &r.code).await.map_err(internal(&chrome))?;
+            mapped.push(RegionRow {
                 href: region_href(&r.code),
                 map_href: Some(format!("/map/{}", r.code)),
                 code: r.code.to_string(),
@@ -323,18 +347,29 @@ pub(crate) async fn home(
                 voters: lang.number(stats.voters),
             });
         }
-        Ok((regions, by_province, agencies, rows))
     }
-    .await;
-    let (regions, by_province, agencies, mapped) = result.map_err(err)?;
+    let (updated, updated_clock) = updated(lang);
     Ok(HomePage {
-        regions: lang.number(regions),
-        tps: lang.number(by_province.values().map(|s| s.tps).sum()),
-        voters: lang.number(by_province.values().map(|s| s.voters).sum()),
-        units: lang.number(agencies.iter().map(|a| a.units).sum()),
+        tiles,
+        updated,
+        updated_clock,
+        wall: params.wall.as_deref().is_some_and(|w| !w.is_empty() && w != "0"),
+        reads_feed: current.viewer.reads_reports(),
         mapped,
         chrome,
     })
+}
+
+/// The dashboard's tiles, for the page to fetch when the live feed says something changed (or, on a wall
+/// screen, every minute).
+pub(crate) async fn dashboard_tiles(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    Extension(current): Extension<CurrentUser>,
+) -> TilesFragment {
+    let tiles = crate::dashboard::tiles(&state, &current, lang).await;
+    let (updated, updated_clock) = updated(lang);
+    TilesFragment { tiles, updated, updated_clock }
 }
 
 /// Only a local path may follow a login or a language switch (no open redirect).

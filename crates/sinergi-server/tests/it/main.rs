@@ -12,6 +12,7 @@
 mod helpers;
 
 mod coordination;
+mod dashboard;
 mod early_warning;
 mod incident;
 mod phone;

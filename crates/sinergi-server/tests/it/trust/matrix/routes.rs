@@ -435,6 +435,8 @@ pub(super) fn matrix(world: &World) -> Table {
 
     // Pages: shown when the region is seen, a "not found" page otherwise.
     t.page("/", |_| ok());
+    t.page("/?wall=1", |_| ok());
+    t.page("/dashboard/tiles", |_| ok());
     t.page("/regions", |_| ok());
     for region in ["15", "15.07", "15.07.01", "15.07.02", "15.07.01.2002", "14"] {
         t.page(&format!("/regions/{region}"), |w| if sees(region, w) { ok() } else { Want::Status(404) });
