@@ -4,48 +4,36 @@
 use sinergi_domain::access::Action;
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_domain::incident::Severity;
-use sinergi_domain::incident::attention::{OpenReport, attention};
+use sinergi_domain::incident::attention::{Attention, SOON_KEPT, SOON_MS};
 use sinergi_store::{Page, ReportFilter, ReportRecord, StoreError};
 
 use crate::AppState;
 use crate::dashboard::{Line, Tile, Tone};
 use crate::trust::auth::CurrentUser;
 
-/// The most open reports read for the summary (a season's worth; beyond it the counts say "at least").
-const READ_AT_MOST: u32 = 20_000;
-const PAGE: u32 = 1_000;
-
 pub async fn tiles(state: &AppState, current: &CurrentUser, lang: Lang) -> Result<Vec<Tile>, StoreError> {
     let viewer = &current.viewer;
     if !(viewer.may(Action::ReadReports) || viewer.may(Action::ReadSharedReports)) {
         return Ok(Vec::new());
     }
-    let filter = ReportFilter { open: true, ..Default::default() };
-    let mut open: Vec<ReportRecord> = Vec::new();
-    let mut page = 1;
-    loop {
-        let (items, total) = state.store.reports(viewer, &filter, Page::new(page, PAGE)).await?;
-        let done = items.is_empty() || u64::from(page * PAGE) >= total || page * PAGE >= READ_AT_MOST;
-        open.extend(items);
-        if done {
-            break;
-        }
-        page += 1;
-    }
     let now = crate::trust::auth::now_ms();
     let taxonomy = state.desk.taxonomy();
-    let summary = attention(
-        &taxonomy,
-        open.iter().filter_map(|r| {
-            Some(OpenReport {
-                id: r.id.0,
-                severity: Severity::from_number(i64::from(r.severity))?,
-                status: r.status,
-                since_ms: r.status_since_ms,
-            })
-        }),
-        now,
-    );
+    // Summed up in the database: a season of reports is not read into memory for one page.
+    let limits: Vec<_> = Severity::ALL.iter().map(|s| taxonomy.limit(*s)).collect();
+    let found = state.store.open_report_summary(viewer, &limits, now, SOON_MS, SOON_KEPT as u32).await?;
+    let mut summary = Attention::default();
+    for g in &found.groups {
+        if let Some(severity) = Severity::from_number(i64::from(g.severity)) {
+            summary.by_severity[usize::from(severity.number() - 1)] += g.count;
+        }
+        if g.status.awaits_verification() {
+            summary.unverified += g.count;
+        }
+        summary.overdue += g.overdue;
+        summary.soon_total += g.soon;
+    }
+    summary.soon = found.soon.iter().map(|(r, due)| (r.id.0, due - now)).collect();
+    let open: Vec<&ReportRecord> = found.soon.iter().map(|(r, _)| r).collect();
 
     // The reports waiting, gravest first.
     let mut lines = Vec::new();

@@ -122,6 +122,26 @@ pub struct ReportRecord {
     pub status_since_ms: i64,
 }
 
+/// The open reports of a territory summed up (see `IncidentStore::open_report_summary`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OpenReportSummary {
+    pub groups: Vec<OpenGroup>,
+    /// The reports nearest to their limit (not yet past it), the nearest first, with when it passes (ms).
+    pub soon: Vec<(ReportRecord, i64)>,
+}
+
+/// The open reports of one severity in one status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpenGroup {
+    pub severity: u8,
+    pub status: Status,
+    pub count: u64,
+    /// Past their limit.
+    pub overdue: u64,
+    /// Within the `soon_ms` asked for, not past it.
+    pub soon: u64,
+}
+
 /// Which reports to list; every field narrows.
 #[derive(Debug, Clone, Default)]
 pub struct ReportFilter {
@@ -277,6 +297,18 @@ pub trait IncidentStore: Send + Sync {
 
     /// The units a report was routed to, responsible ones first.
     async fn report_routes(&self, report_id: ReportId) -> Result<Vec<RouteRecord>>;
+
+    /// The open reports (reported, verified, assigned) the viewer reads in its territory, summed up in SQL for the
+    /// command dashboard under these time limits at `now_ms`: per severity and status, how many, how many past
+    /// their limit and how many due within `soon_ms`; and the `keep` nearest to their limit, not yet past it.
+    async fn open_report_summary(
+        &self,
+        viewer: &Viewer,
+        limits: &[sinergi_domain::incident::Limit],
+        now_ms: i64,
+        soon_ms: i64,
+        keep: u32,
+    ) -> Result<OpenReportSummary>;
 
     /// An agency's queue in the viewer's territory and clearance: how many reports it is responsible for, per
     /// status.

@@ -274,6 +274,80 @@ macro_rules! impl_incident_store {
                 Ok(viewer.covers(&record.village_code).then_some(record))
             }
 
+            #[tracing::instrument(skip_all, fields(account = viewer.account_id))]
+            async fn open_report_summary(
+                &self,
+                viewer: &sinergi_domain::access::Viewer,
+                limits: &[sinergi_domain::incident::Limit],
+                now_ms: i64,
+                soon_ms: i64,
+                keep: u32,
+            ) -> $crate::Result<$crate::OpenReportSummary> {
+                if !viewer.reads_reports() || limits.is_empty() {
+                    return Ok($crate::OpenReportSummary::default());
+                }
+                let region = match &viewer.scope {
+                    sinergi_domain::trust::auth::Scope::National => None,
+                    sinergi_domain::trust::auth::Scope::Region(code) => Some(code.clone()),
+                };
+                // Each open report's limit in milliseconds (as `escalations_due` reads it), on the reports the
+                // viewer reads in its territory.
+                let open = |qb: &mut sqlx::QueryBuilder<$db>| {
+                    qb.push("(SELECT o.*, CASE WHEN o.status = 'reported' THEN CASE o.severity");
+                    for l in limits {
+                        qb.push(" WHEN ").push_bind(i64::from(l.severity.number()));
+                        qb.push(" THEN ").push_bind(i64::from(l.verify_minutes.max(1)) * 60_000);
+                    }
+                    qb.push(" END ELSE CASE o.severity");
+                    for l in limits {
+                        qb.push(" WHEN ").push_bind(i64::from(l.severity.number()));
+                        qb.push(" THEN ").push_bind(i64::from(l.act_minutes.max(1)) * 60_000);
+                    }
+                    qb.push(concat!(" END END AS span_ms FROM (", $crate::incident::queries::report_select!()));
+                    qb.push(" WHERE status IN ('reported', 'verified', 'assigned')");
+                    push_report_access(qb, viewer);
+                    if let Some(code) = &region {
+                        push_report_region(qb, code);
+                    }
+                    qb.push(") o) d");
+                };
+                let mut qb = sqlx::QueryBuilder::<$db>::new(
+                    "SELECT d.severity, d.status, COUNT(*), SUM(CASE WHEN d.status_since_ms + d.span_ms <= ",
+                );
+                qb.push_bind(now_ms).push(" THEN 1 ELSE 0 END), SUM(CASE WHEN d.status_since_ms + d.span_ms > ");
+                qb.push_bind(now_ms).push(" AND d.status_since_ms + d.span_ms <= ").push_bind(now_ms + soon_ms);
+                qb.push(" THEN 1 ELSE 0 END) FROM ");
+                open(&mut qb);
+                qb.push(" GROUP BY d.severity, d.status");
+                let rows: Vec<(i64, String, i64, Option<i64>, Option<i64>)> =
+                    qb.build_query_as().fetch_all(&self.pool).await?;
+                let mut groups = Vec::with_capacity(rows.len());
+                for (severity, status, count, overdue, soon) in rows {
+                    let status = sinergi_domain::incident::Status::parse(&status)
+                        .ok_or_else(|| $crate::StoreError::Internal(format!("stored report status {status:?}")))?;
+                    groups.push($crate::OpenGroup {
+                        severity: u8::try_from(severity).unwrap_or(0),
+                        status,
+                        count: u64::try_from(count).unwrap_or(0),
+                        overdue: u64::try_from(overdue.unwrap_or(0)).unwrap_or(0),
+                        soon: u64::try_from(soon.unwrap_or(0)).unwrap_or(0),
+                    });
+                }
+                let mut qb = sqlx::QueryBuilder::<$db>::new("SELECT d.id, d.status_since_ms + d.span_ms FROM ");
+                open(&mut qb);
+                qb.push(" WHERE d.status_since_ms + d.span_ms > ").push_bind(now_ms);
+                qb.push(" AND d.status_since_ms + d.span_ms <= ").push_bind(now_ms + soon_ms);
+                qb.push(" ORDER BY d.status_since_ms + d.span_ms, d.id LIMIT ").push_bind(i64::from(keep));
+                let nearest: Vec<(i64, i64)> = qb.build_query_as().fetch_all(&self.pool).await?;
+                let mut soon = Vec::with_capacity(nearest.len());
+                for (id, due_ms) in nearest {
+                    if let Some(record) = self.report(viewer, sinergi_domain::incident::ReportId(id)).await? {
+                        soon.push((record, due_ms));
+                    }
+                }
+                Ok($crate::OpenReportSummary { groups, soon })
+            }
+
             async fn reports(
                 &self,
                 viewer: &sinergi_domain::access::Viewer,

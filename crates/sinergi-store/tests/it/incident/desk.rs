@@ -235,6 +235,70 @@ async fn escalations_due_lists_only_what_is_left_to_record(db: &TestDb) {
     assert_eq!(due(70 * MIN, ReportId(0), 100).await, ids[1..2]);
 }
 
+/// The dashboard's summary of the open reports, summed up in SQL, agrees with the domain's rule
+/// (`incident::attention`) on the same reports at several moments.
+async fn open_reports_are_summed_up_as_the_domain_rule_says(db: &TestDb) {
+    use sinergi_domain::incident::attention::{OpenReport, SOON_MS, attention};
+    seed(db).await;
+    const MIN: i64 = 60_000;
+    let at = |severity, minute: i64| NewReport { severity, ..report("15.07.01.2001", "bentrok", minute * MIN, None) };
+    let filed = db
+        .store
+        .file_reports(&[
+            at(Severity::Critical, 0),
+            at(Severity::Critical, 10),
+            at(Severity::High, 0),
+            at(Severity::Medium, 5),
+            at(Severity::Low, 20),
+        ])
+        .await
+        .unwrap();
+    let ids: Vec<ReportId> = filed.iter().map(|f| f.id()).collect();
+    let verify = ReportMove {
+        report_id: ids[2],
+        action: "verify".into(),
+        from: Status::Reported,
+        to: Status::Verified,
+        at_ms: 12 * MIN,
+        account_id: None,
+        actor: "Ipda Verifikator".into(),
+        reject_reason: None,
+        reason: String::new(),
+    };
+    db.store.move_report(&verify).await.unwrap();
+    let taxonomy = sinergi_domain::incident::Taxonomy::shipped();
+    let limits: Vec<Limit> = Severity::ALL.iter().map(|s| taxonomy.limit(*s)).collect();
+    let everyone = viewer(AgencyKind::Polri, Role::Administrator);
+    let (records, _) = db.store.reports(&everyone, &ReportFilter::default(), Page::new(1, 100)).await.unwrap();
+    for minute in [0, 14, 16, 30, 45, 90, 400] {
+        let now = minute * MIN;
+        let summary = db.store.open_report_summary(&everyone, &limits, now, SOON_MS, 5).await.unwrap();
+        let expected = attention(
+            &taxonomy,
+            records.iter().map(|r| OpenReport {
+                id: r.id.0,
+                severity: Severity::from_number(i64::from(r.severity)).unwrap(),
+                status: r.status,
+                since_ms: r.status_since_ms,
+            }),
+            now,
+        );
+        let mut by_severity = [0u64; 4];
+        for g in &summary.groups {
+            by_severity[usize::from(g.severity - 1)] += g.count;
+        }
+        assert_eq!(by_severity, expected.by_severity, "minute {minute}");
+        assert_eq!(summary.groups.iter().map(|g| g.overdue).sum::<u64>(), expected.overdue, "minute {minute}");
+        assert_eq!(summary.groups.iter().map(|g| g.soon).sum::<u64>(), expected.soon_total, "minute {minute}");
+        let soon: Vec<(i64, i64)> = summary.soon.iter().map(|(r, due)| (r.id.0, due - now)).collect();
+        assert_eq!(soon, expected.soon, "minute {minute}");
+    }
+    // Another territory sees none of them.
+    let elsewhere = helpers::viewer(Role::Operator, AgencyKind::Polri, Some("15.07.02"), Classification::Rahasia);
+    let summary = db.store.open_report_summary(&elsewhere, &limits, 0, SOON_MS, 5).await.unwrap();
+    assert!(summary.groups.is_empty() && summary.soon.is_empty());
+}
+
 async fn probable_duplicates_are_linked_and_decided(db: &TestDb) {
     seed(db).await;
     let here = Some(LatLng::new(-1.0, 103.0));
@@ -345,4 +409,5 @@ sinergi_store::backend_tests!(
     restricted_reports_are_need_to_know_and_only_shares_widen_them,
     an_escalation_is_recorded_once,
     probable_duplicates_are_linked_and_decided,
+    open_reports_are_summed_up_as_the_domain_rule_says,
 );
