@@ -3,7 +3,7 @@
 //! ```text
 //! cargo run --release --example vrptw_bench -- [--time SECS] [--seed N] [--iters N]
 //!     [--bks /path/BKS.json] [--show] [--verbose] [--neighbours K] [--min-pop MU] [--rbx SHARE]
-//!     [--no-swap-star] FILE_OR_DIR...
+//!     [--swap-star | --no-swap-star] [--srex | --no-srex] [--pen-every N] FILE_OR_DIR...
 //! ```
 //! For each instance prints name, cost, vehicles, seconds, the best-known cost used and the gap.
 //! The best-known value is `NAME_distance` from BKS.json when present (distance-only), otherwise
@@ -45,6 +45,13 @@ fn main() {
             "--iters" => iters = args.next().and_then(|v| v.parse().ok()),
             "--show" => show = true,
             "--no-swap-star" => defaults.swap_star = false,
+            "--swap-star" => defaults.swap_star = true,
+            "--srex" => defaults.srex = true,
+            "--no-srex" => defaults.srex = false,
+            "--pen-every" => {
+                defaults.penalty_update_every =
+                    args.next().and_then(|v| v.parse().ok()).unwrap_or(defaults.penalty_update_every)
+            }
             "--verbose" => verbose = true,
             "--neighbours" => {
                 defaults.num_neighbours = args.next().and_then(|v| v.parse().ok()).unwrap_or(defaults.num_neighbours)

@@ -18,6 +18,7 @@
 //! assert!((check(&problem, &solution).unwrap() - 13.0).abs() < 1e-9);
 //! ```
 
+mod crossover;
 mod individual;
 mod layout;
 mod local_search;

@@ -9,8 +9,9 @@
 //!
 //! 1. Initial population: random giant tours, split, educated by local search.
 //! 2. Each iteration: two parents by binary tournament on biased fitness; either order crossover on
-//!    giant tours and split into at most `fleet` routes, or a route-based crossover (see
-//!    `split::route_crossover`); then local search under penalised cost
+//!    giant tours and split into at most `fleet` routes, or a route-based crossover (SREX with
+//!    greedy reinsertion, `crossover::srex`; or `split::route_crossover` when `Params::srex` is
+//!    off); then local search under penalised cost
 //!    (load excess and time warp, Nagata, Bräysy & Dullaert 2010). Infeasible offspring are
 //!    repaired with probability `repair_probability` by a second local search with penalties
 //!    multiplied by `repair_booster`.
@@ -19,6 +20,7 @@
 //! 4. Survivor selection per subpopulation (feasible / infeasible) by biased fitness.
 //! 5. The population restarts after `restart_after` iterations without improving the best solution.
 
+use crate::crossover::srex;
 use crate::individual::{FEAS_EPS, Individual};
 use crate::layout::node_order;
 use crate::local_search::LocalSearch;
@@ -75,6 +77,9 @@ pub struct Params {
     pub restart_after: u64,
     /// Whether the local search uses SWAP* (Vidal 2022) between nearby routes.
     pub swap_star: bool,
+    /// Whether the route-based crossover is SREX with greedy reinsertion (`crossover::srex`)
+    /// rather than the simpler route copy of `split::route_crossover`.
+    pub srex: bool,
 }
 
 impl Default for Params {
@@ -99,6 +104,7 @@ impl Default for Params {
             restart_after: 20_000,
             route_crossover_share: None,
             swap_star: false,
+            srex: true,
         }
     }
 }
@@ -368,7 +374,11 @@ fn solve_inner(problem: &Problem, params: &Params, stats: &mut SolveStats) -> Re
             let pen = s.pm.pen;
             let (p1, p2) = s.pop.select(&mut s.rng, &pen, &s.pp);
             let (mut routes, mut origin) = if s.rng.unit() < rbx_share {
-                route_crossover(&mut s.rng, &p1.routes, &p2.routes, &neigh, data.size)
+                if params.srex {
+                    srex(&mut s.rng, &data, &pen, &neigh, &p1.routes, &p2.routes)
+                } else {
+                    route_crossover(&mut s.rng, &p1.routes, &p2.routes, &neigh, data.size)
+                }
             } else {
                 (Vec::new(), Vec::new())
             };
