@@ -401,6 +401,11 @@ function initDashboard(box) {
     pending = null;
     try {
       const response = await fetch(url, { credentials: 'same-origin', headers: { Accept: 'text/html' } });
+      // Signed out meanwhile (the session ended): the whole page goes to the sign-in form, not into a tile.
+      if (response.redirected) {
+        window.location.reload();
+        return;
+      }
       if (!response.ok) return;
       box.innerHTML = await response.text();
       lastOk = Date.now();

@@ -159,6 +159,17 @@ impl Channel {
             .into_iter()
             .find(|c| c.as_str() == text.trim().to_lowercase())
     }
+
+    /// How the report came in, in words: "Formulir lapangan", "SMS", ….
+    pub fn label(self, lang: Lang) -> &'static str {
+        lang.t(match self {
+            Channel::Web => Msg::ChannelWeb,
+            Channel::Api => Msg::ChannelApi,
+            Channel::Sms => Msg::ChannelSms,
+            Channel::Chat => Msg::ChannelChat,
+            Channel::Field => Msg::ChannelField,
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -5,7 +5,7 @@ use sinergi_domain::access::Action;
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_domain::incident::Severity;
 use sinergi_domain::incident::attention::{Attention, SOON_KEPT, SOON_MS};
-use sinergi_store::{Page, ReportFilter, ReportRecord, StoreError};
+use sinergi_store::{ReportRecord, StoreError};
 
 use crate::AppState;
 use crate::dashboard::{Line, Tile, Tone};
@@ -101,8 +101,7 @@ pub async fn tiles(state: &AppState, current: &CurrentUser, lang: Lang) -> Resul
 
     // What is routed to the user's own agency.
     let agency = viewer.agency;
-    let mine = ReportFilter { open: true, routed_to: Some(agency), ..Default::default() };
-    let (_, routed) = state.store.reports(viewer, &mine, Page::new(1, 1)).await?;
+    let routed: u64 = found.groups.iter().map(|g| g.mine).sum();
     let own = Tile {
         id: "incident-mine",
         title: lang.format(Msg::DashForAgency, &[("agency", &agency.name(lang))]),

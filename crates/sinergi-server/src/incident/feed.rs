@@ -214,20 +214,12 @@ pub async fn run_subscriber(
     overdue_ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         let batch = tokio::select! {
-            batch = batches.recv() => batch,
+            batch = batches.recv() => Some(batch),
             // The client went away: stop at once.
             () = out.closed() => return,
             // A quiet feed still re-checks its credential.
-            () = tokio::time::sleep(RECHECK) => Err(broadcast::error::RecvError::Lagged(0)),
-            _ = overdue_ticks.tick(), if overdue.is_some() => {
-                if let Some(watch) = overdue.as_mut()
-                    && let Some(event) = watch.check(&*state.store, &current.viewer, lang).await
-                    && out.send(Ok(event)).await.is_err()
-                {
-                    return;
-                }
-                continue;
-            }
+            () = tokio::time::sleep(RECHECK) => Some(Err(broadcast::error::RecvError::Lagged(0))),
+            _ = overdue_ticks.tick(), if overdue.is_some() => None,
         };
         if checked.elapsed() >= RECHECK {
             if !crate::trust::auth::still_valid(&state, &current).await {
@@ -235,6 +227,16 @@ pub async fn run_subscriber(
             }
             checked = Instant::now();
         }
+        let Some(batch) = batch else {
+            // Time to count the overdue action items again.
+            if let Some(watch) = overdue.as_mut()
+                && let Some(event) = watch.check(&*state.store, &current.viewer, lang).await
+                && out.send(Ok(event)).await.is_err()
+            {
+                return;
+            }
+            continue;
+        };
         let result = match batch {
             Ok(batch) if batch.after > cursor => catch_up(&state, &current, lang, &mut cursor, &out).await,
             Ok(batch) => send_entries(&state, &current, lang, &mut cursor, &batch.entries, &out).await,

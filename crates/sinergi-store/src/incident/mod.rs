@@ -140,6 +140,9 @@ pub struct OpenGroup {
     pub overdue: u64,
     /// Within the `soon_ms` asked for, not past it.
     pub soon: u64,
+    /// In the queue of the viewer's agency: routed to it as responsible, or shared with it (as
+    /// `ReportFilter::routed_to` reads it).
+    pub mine: u64,
 }
 
 /// Which reports to list; every field narrows.
@@ -300,7 +303,8 @@ pub trait IncidentStore: Send + Sync {
 
     /// The open reports (reported, verified, assigned) the viewer reads in its territory, summed up in SQL for the
     /// command dashboard under these time limits at `now_ms`: per severity and status, how many, how many past
-    /// their limit and how many due within `soon_ms`; and the `keep` nearest to their limit, not yet past it.
+    /// their limit, how many due within `soon_ms` and how many in the queue of the viewer's agency; and the `keep`
+    /// nearest to their limit, not yet past it.
     async fn open_report_summary(
         &self,
         viewer: &Viewer,

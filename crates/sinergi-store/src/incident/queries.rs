@@ -316,13 +316,18 @@ macro_rules! impl_incident_store {
                 );
                 qb.push_bind(now_ms).push(" THEN 1 ELSE 0 END), SUM(CASE WHEN d.status_since_ms + d.span_ms > ");
                 qb.push_bind(now_ms).push(" AND d.status_since_ms + d.span_ms <= ").push_bind(now_ms + soon_ms);
-                qb.push(" THEN 1 ELSE 0 END) FROM ");
+                // The viewer's agency's queue, as `ReportFilter::routed_to` reads it.
+                let agency = viewer.agency.as_str();
+                qb.push(" THEN 1 ELSE 0 END), SUM(CASE WHEN d.id IN (SELECT report_id FROM report_route ");
+                qb.push("WHERE role = 'responsible' AND agency = ").push_bind(agency);
+                qb.push(") OR d.id IN (SELECT report_id FROM report_share WHERE revoked_at_ms IS NULL AND agency = ");
+                qb.push_bind(agency).push(") THEN 1 ELSE 0 END) FROM ");
                 open(&mut qb);
                 qb.push(" GROUP BY d.severity, d.status");
-                let rows: Vec<(i64, String, i64, Option<i64>, Option<i64>)> =
+                let rows: Vec<(i64, String, i64, Option<i64>, Option<i64>, Option<i64>)> =
                     qb.build_query_as().fetch_all(&self.pool).await?;
                 let mut groups = Vec::with_capacity(rows.len());
-                for (severity, status, count, overdue, soon) in rows {
+                for (severity, status, count, overdue, soon, mine) in rows {
                     let status = sinergi_domain::incident::Status::parse(&status)
                         .ok_or_else(|| $crate::StoreError::Internal(format!("stored report status {status:?}")))?;
                     groups.push($crate::OpenGroup {
@@ -331,7 +336,11 @@ macro_rules! impl_incident_store {
                         count: u64::try_from(count).unwrap_or(0),
                         overdue: u64::try_from(overdue.unwrap_or(0)).unwrap_or(0),
                         soon: u64::try_from(soon.unwrap_or(0)).unwrap_or(0),
+                        mine: u64::try_from(mine.unwrap_or(0)).unwrap_or(0),
                     });
+                }
+                if groups.iter().all(|g| g.soon == 0) {
+                    return Ok($crate::OpenReportSummary { groups, soon: Vec::new() });
                 }
                 let mut qb = sqlx::QueryBuilder::<$db>::new("SELECT d.id, d.status_since_ms + d.span_ms FROM ");
                 open(&mut qb);

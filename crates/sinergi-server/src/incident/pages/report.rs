@@ -182,7 +182,12 @@ async fn render(
         },
         Fact { label: lang.t(Msg::ColSourceAgency), value: agency_label(lang, &r.source_agency), href: None },
         Fact { label: lang.t(Msg::FieldSourcePerson), value: r.source_person.clone(), href: None },
-        Fact { label: lang.t(Msg::FieldChannel), value: r.channel.clone(), href: None },
+        Fact {
+            label: lang.t(Msg::FieldChannel),
+            value: sinergi_domain::incident::Channel::parse(&r.channel)
+                .map_or_else(|| r.channel.clone(), |c| c.label(lang).to_owned()),
+            href: None,
+        },
         Fact { label: lang.t(Msg::FieldClassification), value: r.classification.clone(), href: None },
     ]);
     let notice = match saved.as_deref() {

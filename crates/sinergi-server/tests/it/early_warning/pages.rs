@@ -177,17 +177,17 @@ async fn bad_input_is_named_by_field(db: &TestDb) {
         (
             vec![("regency", "15.07"), ("replications", "abc")],
             "replications",
-            "Replikasi Monte Carlo: “abc” bukan bilangan",
+            "Jumlah pengulangan uji acak (Monte Carlo): “abc” bukan bilangan",
         ),
         (
             vec![("regency", "15.07"), ("replications", "-5")],
             "replications",
-            "Replikasi Monte Carlo: tidak boleh negatif (-5)",
+            "Jumlah pengulangan uji acak (Monte Carlo): tidak boleh negatif (-5)",
         ),
         (
             vec![("regency", "15.07"), ("replications", "100001")],
             "replications",
-            "Replikasi Monte Carlo: 100001 di luar rentang 1–100000",
+            "Jumlah pengulangan uji acak (Monte Carlo): 100001 di luar rentang 1–100000",
         ),
         (vec![("regency", "15.99")], "regency", "Kabupaten/kota: Wilayah dengan kode 15.99 tidak ada."),
         (vec![("regency", "15.06")], "regency", "Kabupaten/kota: Wilayah dengan kode 15.06 tidak ada."),

@@ -293,6 +293,21 @@ async fn open_reports_are_summed_up_as_the_domain_rule_says(db: &TestDb) {
         let soon: Vec<(i64, i64)> = summary.soon.iter().map(|(r, due)| (r.id.0, due - now)).collect();
         assert_eq!(soon, expected.soon, "minute {minute}");
     }
+    // The queue of the viewer's agency, as the report list's `routed_to` counts it: here one report shared with TNI.
+    let share = ShareMove {
+        report_id: ids[3],
+        agency: AgencyKind::Tni,
+        at_ms: 13 * MIN,
+        account_id: None,
+        actor: "Ipda Verifikator".into(),
+        reason: "Perlu diketahui".into(),
+    };
+    db.store.share_report(&share).await.unwrap();
+    let tni = viewer(AgencyKind::Tni, Role::Administrator);
+    let summary = db.store.open_report_summary(&tni, &limits, 0, SOON_MS, 5).await.unwrap();
+    let queue = ReportFilter { open: true, routed_to: Some(AgencyKind::Tni), ..Default::default() };
+    let (_, listed) = db.store.reports(&tni, &queue, Page::new(1, 1)).await.unwrap();
+    assert_eq!((summary.groups.iter().map(|g| g.mine).sum::<u64>(), listed), (1, 1));
     // Another territory sees none of them.
     let elsewhere = helpers::viewer(Role::Operator, AgencyKind::Polri, Some("15.07.02"), Classification::Rahasia);
     let summary = db.store.open_report_summary(&elsewhere, &limits, 0, SOON_MS, 5).await.unwrap();
