@@ -13,6 +13,8 @@ import { SHELL_CACHE, SYNC_TAG, flush, hasStorage, newKey, queue, remove, sent, 
 
 const RETRY_MS = 30000;
 const SENT_SHOWN = 5;
+// A TPS further than this from the phone is not offered as "the nearest".
+const NEAREST_MAX_M = 1000;
 const WIB_OFFSET_MS = 7 * 3600 * 1000;
 
 function fill(template, args) {
@@ -59,6 +61,55 @@ function zoneName() {
   return { 7: 'WIB', 8: 'WITA', 9: 'WIT' }[hours] || `UTC${hours >= 0 ? '+' : ''}${hours}`;
 }
 
+// Metres between two points (haversine).
+function metres(lat1, lng1, lat2, lng2) {
+  const rad = Math.PI / 180;
+  const a = Math.sin(((lat2 - lat1) * rad) / 2) ** 2
+    + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(((lng2 - lng1) * rad) / 2) ** 2;
+  return 2 * 6371000 * Math.asin(Math.sqrt(a));
+}
+
+// The territory's villages and TPS (/field/places), kept on the device per account so that the form finds a
+// village by name, a TPS by number and the nearest TPS without signal. Asked again with the version kept: the
+// server answers 304 when nothing changed.
+function placesKey(user) {
+  return `sinergi-places:${user}`;
+}
+
+function keptPlaces(user) {
+  try {
+    return JSON.parse(localStorage.getItem(placesKey(user)) || 'null');
+  } catch (err) {
+    return null;
+  }
+}
+
+async function refreshPlaces(user) {
+  const kept = keptPlaces(user);
+  const headers = { Accept: 'application/json' };
+  if (kept && kept.etag) headers['If-None-Match'] = kept.etag;
+  const response = await fetch('/field/places', { headers, credentials: 'same-origin' });
+  if (response.status === 304 && kept) return kept;
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  const places = await response.json();
+  const entry = { etag: response.headers.get('ETag'), places };
+  try {
+    localStorage.setItem(placesKey(user), JSON.stringify(entry));
+  } catch (err) {
+    // A full storage: the list still serves this visit.
+  }
+  return entry;
+}
+
+// How the form's list names a village: with its district, since names repeat.
+function villageChoice(v) {
+  return v[2] ? `${v[1]} (${v[2]})` : v[1];
+}
+
+function pad3(n) {
+  return String(n).padStart(3, '0');
+}
+
 // Asks the service worker something and waits for its answer.
 function ask(worker, message) {
   return new Promise((resolve) => {
@@ -82,11 +133,94 @@ function init(form) {
   const token = meta ? meta.content : '';
   let signInNeeded = false;
   let sending = null;
+  // The time of the event is the moment of sending unless the officer changed it.
+  let timeChosen = Boolean(form.dataset.keep);
+  let places = null;
+  const villageList = document.getElementById('village-list');
+  const tpsList = document.getElementById('tps-list');
+  const placesStatus = document.getElementById('places-status');
 
   document.getElementById('tz').textContent = zoneName();
   // A form the server sent back with its faults keeps what was typed (in WIB, as the server shows it).
   if (!form.dataset.keep) f.occurred_at.value = localNow();
   else document.getElementById('tz').textContent = 'WIB';
+  f.occurred_at.addEventListener('input', () => {
+    timeChosen = true;
+  });
+  setInterval(() => {
+    if (!timeChosen) f.occurred_at.value = localNow();
+  }, 20000);
+
+  // The village typed or chosen, found in the kept list: [index, village] or null.
+  function chosenVillage() {
+    if (!places) return null;
+    const typed = f.village.value.trim().toLowerCase().replace(/\s+/g, ' ');
+    if (!typed) return null;
+    const exact = places.villages.findIndex((v) => villageChoice(v).toLowerCase() === typed || v[0] === typed);
+    if (exact >= 0) return [exact, places.villages[exact]];
+    const byName = places.villages.map((v, i) => [i, v]).filter(([, v]) => v[1].toLowerCase() === typed);
+    return byName.length === 1 ? byName[0] : null;
+  }
+
+  // The TPS numbers of the chosen village, offered in the number field's list.
+  function offerTps() {
+    tpsList.textContent = '';
+    const chosen = chosenVillage();
+    if (!chosen) return;
+    for (const t of places.tps) {
+      if (t[0] !== chosen[0]) continue;
+      const option = document.createElement('option');
+      option.value = pad3(t[1]);
+      option.label = `TPS ${pad3(t[1])} ${chosen[1][1]}`;
+      tpsList.appendChild(option);
+    }
+  }
+
+  function usePlaces(entry) {
+    if (!entry || !entry.places) return;
+    places = entry.places;
+    // The page's own list is the server's; a page kept offline may be older than the kept places.
+    if (villageList.options.length === 0 && places.villages.length) {
+      for (const v of places.villages) {
+        const option = document.createElement('option');
+        option.value = villageChoice(v);
+        villageList.appendChild(option);
+      }
+    }
+    placesStatus.textContent = fill(labels.places_kept, { villages: places.villages.length, tps: places.tps.length });
+    placesStatus.hidden = false;
+    document.documentElement.dataset.places = String(places.tps.length);
+    offerTps();
+  }
+
+  f.village.addEventListener('input', offerTps);
+  f.village.addEventListener('change', offerTps);
+  usePlaces(keptPlaces(user));
+  refreshPlaces(user).then(usePlaces).catch(() => {});
+
+  // The officer's reports and what became of them: fetched when there is signal, the last list kept for when
+  // there is none.
+  const mineList = document.getElementById('mine-list');
+  const mineOffline = document.getElementById('mine-offline');
+  const mineKey = `sinergi-mine:${user}`;
+  async function refreshMine() {
+    try {
+      const response = await fetch('/field/mine', { credentials: 'same-origin', headers: { Accept: 'text/html' } });
+      if (!response.ok || response.redirected) throw new Error(`HTTP ${response.status}`);
+      const html = await response.text();
+      mineList.innerHTML = html;
+      mineOffline.hidden = true;
+      try {
+        localStorage.setItem(mineKey, html);
+      } catch (err) {
+        // Not kept: shown now all the same.
+      }
+    } catch (err) {
+      const kept = localStorage.getItem(mineKey);
+      if (kept) mineList.innerHTML = kept;
+      mineOffline.hidden = false;
+    }
+  }
 
   function say(lines, signIn) {
     status.textContent = '';
@@ -158,6 +292,7 @@ function init(form) {
     // Nothing new to tell: the last message stays.
     if (!outcome && queued === 0) return;
     const lines = [];
+    if (outcome && outcome.sent.length) refreshMine();
     if (outcome) {
       for (const s of outcome.sent) lines.push(fill(s.replayed ? labels.replayed : labels.sent, { reference: s.reference }));
       for (const item of outcome.failed) lines.push(fill(labels.refused, { detail: errorText(item) }));
@@ -203,7 +338,10 @@ function init(form) {
 
   function summary() {
     const option = f.category.selectedOptions && f.category.selectedOptions[0];
-    const place = f.place.value.trim() || [f.lat.value.trim(), f.lng.value.trim()].filter(Boolean).join(', ');
+    const tps = f.tps_number.value.trim();
+    const village = f.village.value.trim();
+    const place = (village && (tps ? `TPS ${tps} ${village}` : village))
+      || [f.lat.value.trim(), f.lng.value.trim()].filter(Boolean).join(', ');
     return [option ? option.textContent : f.category.value, place, f.occurred_at.value.replace('T', ' ')]
       .filter(Boolean)
       .join(' · ');
@@ -221,10 +359,15 @@ function init(form) {
     if (f.severity.value) body.severity = f.severity.value;
     if (f.classification.value) body.classification = f.classification.value;
     // The time is fixed now: sent later, the report must still say when it happened.
-    body.occurred_at = toWib(f.occurred_at.value || localNow());
-    const place = f.place.value.trim();
-    if (/^\d+$/.test(place)) body.tps_id = Number(place);
-    else if (place) body.village_code = place;
+    body.occurred_at = toWib(timeChosen ? f.occurred_at.value || localNow() : localNow());
+    // The village found in the kept list goes by its code; else by its name, found when the report arrives.
+    const village = f.village.value.trim();
+    const chosen = chosenVillage();
+    if (chosen) body.village_code = chosen[1][0];
+    else if (/^\d{2}\.\d{2}\.\d{2}\.\d{4}$/.test(village)) body.village_code = village;
+    else if (village) body.village_name = village;
+    const number = f.tps_number.value.trim().replace(/^tps\s*/i, '');
+    if (number) body.tps_number = /^\d+$/.test(number) ? Number(number) : number;
     const lat = f.lat.value.trim().replace(',', '.');
     const lng = f.lng.value.trim().replace(',', '.');
     if (lat || lng) body.location = { lat: Number(lat), lng: Number(lng) };
@@ -238,7 +381,11 @@ function init(form) {
     f.severity.value = r.severity ? String(r.severity) : '';
     f.classification.value = r.classification || f.classification.options[0].value;
     f.occurred_at.value = fromWib(r.occurred_at);
-    f.place.value = r.tps_id !== undefined ? String(r.tps_id) : r.village_code || '';
+    timeChosen = true;
+    const kept = places && r.village_code ? places.villages.find((v) => v[0] === r.village_code) : null;
+    f.village.value = kept ? villageChoice(kept) : r.village_name || r.village_code || '';
+    f.tps_number.value = r.tps_number !== undefined ? pad3(r.tps_number) : '';
+    offerTps();
     f.lat.value = r.location ? String(r.location.lat) : '';
     f.lng.value = r.location ? String(r.location.lng) : '';
     f.description.value = r.description || '';
@@ -258,6 +405,7 @@ function init(form) {
         f.classification.selectedIndex = 0;
         f.description.value = '';
         f.occurred_at.value = localNow();
+        timeChosen = false;
         render().then(send);
         backgroundSync();
       },
@@ -281,11 +429,24 @@ function init(form) {
           const { latitude, longitude, accuracy } = position.coords;
           f.lat.value = latitude.toFixed(5);
           f.lng.value = longitude.toFixed(5);
-          where.textContent = fill(labels.located, {
-            lat: f.lat.value,
-            lng: f.lng.value,
-            metres: Math.round(accuracy),
-          });
+          const lines = [fill(labels.located, { lat: f.lat.value, lng: f.lng.value, metres: Math.round(accuracy) })];
+          // The nearest TPS of the territory, chosen for the officer (who may change it).
+          let best = null;
+          for (const t of (places && places.tps) || []) {
+            if (t[3] === 0 && t[4] === 0) continue;
+            const d = metres(latitude, longitude, t[3], t[4]);
+            if (!best || d < best.d) best = { t, d };
+          }
+          if (best && best.d <= NEAREST_MAX_M) {
+            const v = places.villages[best.t[0]];
+            f.village.value = villageChoice(v);
+            f.tps_number.value = pad3(best.t[1]);
+            offerTps();
+            lines.push(fill(labels.nearest, { number: pad3(best.t[1]), village: v[1], metres: Math.round(best.d) }));
+          } else if (places) {
+            lines.push(fill(labels.no_tps_near, { metres: NEAREST_MAX_M }));
+          }
+          where.textContent = lines.join(' · ');
         },
         (err) => {
           where.textContent = fill(labels.no_location, { detail: err.message || String(err.code) });
@@ -335,7 +496,12 @@ function init(form) {
     });
   }
 
-  window.addEventListener('online', send);
+  window.addEventListener('online', () => {
+    send();
+    refreshMine();
+    refreshPlaces(user).then(usePlaces).catch(() => {});
+  });
+  refreshMine();
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'visible') send();
   });

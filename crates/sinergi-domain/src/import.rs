@@ -114,6 +114,17 @@ pub enum Problem {
     NoPlace,
     /// No TPS with this id in the user's territory.
     UnknownTpsId(i64),
+    /// A TPS number given without the village it is numbered in.
+    TpsNumberWithoutVillage,
+    /// A village given both by its code and by its name.
+    TwoVillages,
+    /// No village of this name in the user's territory.
+    UnknownVillageName(String),
+    /// Several villages of this name in the user's territory: their districts, listed.
+    AmbiguousVillageName {
+        name: String,
+        districts: String,
+    },
     /// A region outside the user's territory.
     OutsideScope(String),
     /// Coordinates that no village holds and no village centroid is near.
@@ -241,6 +252,12 @@ impl Problem {
             OneOf { value, allowed } => lang.format(Msg::ProblemOneOf, &[("value", value), ("allowed", allowed)]),
             NoPlace => lang.t(Msg::ProblemNoPlace).to_owned(),
             UnknownTpsId(id) => lang.format(Msg::ProblemUnknownTpsId, &[("id", id)]),
+            TpsNumberWithoutVillage => lang.t(Msg::ProblemTpsNumberWithoutVillage).to_owned(),
+            TwoVillages => lang.t(Msg::ProblemTwoVillages).to_owned(),
+            UnknownVillageName(name) => lang.format(Msg::ProblemUnknownVillageName, &[("name", name)]),
+            AmbiguousVillageName { name, districts } => {
+                lang.format(Msg::ProblemAmbiguousVillageName, &[("name", name), ("districts", districts)])
+            }
             OutsideScope(code) => lang.format(Msg::ProblemOutsideScope, &[("code", code)]),
             NoVillageNear { lat, lng } => lang.format(Msg::ProblemNoVillageNear, &[("lat", lat), ("lng", lng)]),
             BadKey => lang.t(Msg::ProblemBadKey).to_owned(),

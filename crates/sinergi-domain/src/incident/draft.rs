@@ -20,6 +20,12 @@ pub const MAX_SOURCE_PERSON: usize = 200;
 /// How far in the future a time of occurrence may lie (clock skew between a phone and the server).
 pub const CLOCK_SKEW_MS: i64 = 10 * 60_000;
 
+/// The highest TPS number in a village that a report may name (KPU numbers TPS from 001 within a village).
+pub const MAX_TPS_NUMBER: u32 = 999;
+
+/// The longest village name a report may give (the longest in the registry is under 60 characters).
+pub const MAX_VILLAGE_NAME: usize = 120;
+
 /// The fields of a new report as typed, before any check.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReportFields {
@@ -29,6 +35,11 @@ pub struct ReportFields {
     pub occurred_at: Option<String>,
     pub tps_id: Option<i64>,
     pub village_code: Option<String>,
+    /// The village by its name as officers know it, with its district in brackets where names repeat
+    /// ("Kedungmalang (Kedung)"); instead of `village_code`.
+    pub village_name: Option<String>,
+    /// The TPS by its number in the village given (by code or name): how officers name a TPS ("TPS 003").
+    pub tps_number: Option<i64>,
     pub location: Option<LatLng>,
     pub description: String,
     pub source_person: Option<String>,
@@ -61,6 +72,10 @@ pub struct ReportDraft {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlaceDraft {
     pub tps_id: Option<i64>,
+    /// A TPS number (1 to 999) in the village, to be found by the service.
+    pub tps_number: Option<u32>,
+    /// A village by its name (one line, trimmed), to be found in the territory by the service.
+    pub village_name: Option<String>,
     /// A well-formed village code inside the viewer's territory.
     pub village: Option<RegionCode>,
     /// Coordinates inside Indonesia.
@@ -189,6 +204,34 @@ impl ReportDraft {
             }
             Ok(code) => Some(code),
         });
+        let tps_number = fields.tps_number.and_then(|number| {
+            if !(1..=i64::from(MAX_TPS_NUMBER)).contains(&number) {
+                fail(
+                    "tps_number",
+                    Problem::OutOfRange { value: number.to_string(), min: "1".into(), max: MAX_TPS_NUMBER.to_string() },
+                );
+                None
+            } else if fields.village_code.is_none() && fields.village_name.is_none() {
+                fail("tps_number", Problem::TpsNumberWithoutVillage);
+                None
+            } else {
+                u32::try_from(number).ok()
+            }
+        });
+        let village_name = match (&fields.village_code, fields.village_name.as_deref().map(str::trim)) {
+            (_, None | Some("")) => None,
+            (Some(_), Some(_)) => {
+                fail("village_name", Problem::TwoVillages);
+                None
+            }
+            (None, Some(name)) => match text::check(name, MAX_VILLAGE_NAME, Lines::One) {
+                Ok(name) => Some(name),
+                Err(problem) => {
+                    fail("village_name", problem);
+                    None
+                }
+            },
+        };
         let draft = ReportDraft {
             kind,
             category: category.map(|c| c.id.clone()),
@@ -201,9 +244,11 @@ impl ReportDraft {
             idempotency_key,
             place: PlaceDraft {
                 tps_id: fields.tps_id,
+                tps_number,
+                village_name,
                 village,
                 location,
-                village_given: fields.village_code.is_some(),
+                village_given: fields.village_code.is_some() || fields.village_name.is_some(),
                 location_given: fields.location.is_some(),
             },
         };
@@ -245,6 +290,24 @@ mod tests {
     }
 
     #[test]
+    fn a_tps_is_named_by_its_number_in_a_village() {
+        let check = |f: &ReportFields| ReportDraft::check(f, &Taxonomy::shipped(), &viewer(Role::Operator), NOW);
+        let third = ReportFields { tps_number: Some(3), ..fields() };
+        let checked = check(&third);
+        assert!(checked.problems.is_empty(), "{:?}", checked.problems);
+        assert_eq!(checked.draft.place.tps_number, Some(3));
+        // A number without its village names nothing; a number out of KPU's range is a slip.
+        let alone = ReportFields { tps_number: Some(3), village_code: None, ..fields() };
+        assert_eq!(check(&alone).problems, [("tps_number".to_owned(), Problem::TpsNumberWithoutVillage)]);
+        for number in [0, -1, 1000] {
+            let bad = ReportFields { tps_number: Some(number), ..fields() };
+            let checked = check(&bad);
+            assert_eq!(faults(&checked), ["tps_number"], "{number}");
+            assert_eq!(checked.draft.place.tps_number, None);
+        }
+    }
+
+    #[test]
     fn a_plain_report_takes_its_defaults() {
         let checked = ReportDraft::check(&fields(), &Taxonomy::shipped(), &viewer(Role::Operator), NOW);
         assert!(checked.problems.is_empty(), "{:?}", checked.problems);
@@ -267,6 +330,8 @@ mod tests {
             occurred_at: Some("kemarin".into()),
             tps_id: None,
             village_code: Some("15.07.01".into()),
+            village_name: None,
+            tps_number: None,
             location: Some(LatLng::new(40.7, -74.0)),
             description: "ada\u{0}apa".into(),
             source_person: Some("Bripka\nSabar".into()),

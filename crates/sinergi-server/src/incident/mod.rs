@@ -7,6 +7,7 @@ pub mod dashboard;
 pub mod desk;
 pub mod feed;
 pub(crate) mod pages;
+pub mod places;
 pub mod service;
 pub mod taxonomy;
 pub mod views;

@@ -150,6 +150,40 @@ async fn resolve_place(
             }
         }
     }
+    // A village by its name, found in the territory.
+    if let Some(name) = &place.village_name {
+        match crate::incident::places::village_by_name(state, viewer, name).await? {
+            Ok(code) => match &village {
+                Some(of_tps) if *of_tps != code => problems.push((
+                    "village_name".into(),
+                    Problem::ParentMismatch {
+                        given: name.clone(),
+                        code: format!("TPS {}", place.tps_id.unwrap_or_default()),
+                        expected: of_tps.to_string(),
+                    },
+                )),
+                _ => village = Some(code),
+            },
+            Err(problem) => problems.push(("village_name".into(), problem)),
+        }
+    }
+    // A TPS by its number in the village (the village was checked above; a fault there is named already).
+    if let (Some(number), Some(code), None) = (place.tps_number, &village, tps_id)
+        && !problems.iter().any(|(f, _)| f == "village_code" || f == "village_name")
+    {
+        let found = state.store.all_tps(viewer, code).await?.into_iter().find(|t| t.tps.number == number);
+        match found {
+            Some(t) => {
+                tps_id = Some(t.id);
+                location = location.or(t.tps.location);
+            }
+            None => {
+                // Named as officers name it: "TPS 7 di desa Kedungmalang".
+                let name = state.store.region(viewer, code).await?.map_or_else(|| code.to_string(), |r| r.name);
+                problems.push(("tps_number".into(), Problem::UnknownTps { village: name, number }));
+            }
+        }
+    }
     let placed_otherwise = place.village_given || problems.iter().any(|(f, _)| f == "tps_id");
     if village.is_none() && !placed_otherwise {
         match location {

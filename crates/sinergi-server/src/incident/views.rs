@@ -366,6 +366,7 @@ impl FilterText {
             to_ms,
             routed_to,
             open: self.open,
+            reporter_account: None,
         })
     }
 

@@ -70,7 +70,13 @@ async fn login_submit(
         .map_err(|_| PageError::Internal(chrome.clone()))?;
     let next = local_path(fields.next);
     Ok(match outcome {
-        Ok((_, cookie, _)) => {
+        Ok((user, cookie, _)) => {
+            // A field reporter's work is the field form: signing in without a page to go back to lands there.
+            let next = if next == "/" && user.role == sinergi_domain::trust::auth::Role::FieldReporter {
+                "/field".to_owned()
+            } else {
+                next
+            };
             let mut response = Redirect::to(&next).into_response();
             response.headers_mut().insert(header::SET_COOKIE, cookie);
             response

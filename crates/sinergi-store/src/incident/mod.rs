@@ -161,6 +161,8 @@ pub struct ReportFilter {
     pub routed_to: Option<AgencyKind>,
     /// Only reports still waiting: for verification, or for action (reported, verified, assigned).
     pub open: bool,
+    /// Only the reports this account filed (the field form's "my reports").
+    pub reporter_account: Option<i64>,
 }
 
 /// A unit a report was routed to.

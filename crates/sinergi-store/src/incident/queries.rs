@@ -403,6 +403,9 @@ macro_rules! impl_incident_store {
                     if filter.open {
                         qb.push(" AND status IN ('reported', 'verified', 'assigned')");
                     }
+                    if let Some(account) = filter.reporter_account {
+                        qb.push(" AND reporter_account = ").push_bind(account);
+                    }
                     if let Some(agency) = filter.routed_to {
                         // An agency's queue: what it must act on, and what was shared with it.
                         qb.push(

@@ -43,6 +43,12 @@ pub struct ReportInput {
     pub occurred_at: Option<String>,
     pub tps_id: Option<i64>,
     pub village_code: Option<String>,
+    /// The village by its name, instead of `village_code`; where names repeat in the territory, with its
+    /// district in brackets: `Kedungmalang (Kedung)`.
+    pub village_name: Option<String>,
+    /// The TPS by its number in the village (1–999), as officers name it: `village_code` (or `village_name`) and
+    /// `tps_number` 3 is TPS 003 of that village.
+    pub tps_number: Option<i64>,
     pub location: Option<LatLngDto>,
     /// What happened; 1 to 4,000 characters.
     #[schema(min_length = 1, max_length = 4000)]
@@ -97,6 +103,8 @@ impl ReportInput {
             occurred_at: self.occurred_at,
             tps_id: self.tps_id,
             village_code: self.village_code,
+            village_name: self.village_name,
+            tps_number: self.tps_number,
             location: self.location.map(|l| LatLng::new(l.lat, l.lng)),
             description: self.description,
             source_person: self.source_person,
@@ -125,6 +133,8 @@ pub struct ReportQuery {
     pub from: Option<String>,
     /// Occurred before the end of this day (`YYYY-MM-DD`, WIB).
     pub to: Option<String>,
+    /// Only the reports this account filed.
+    pub mine: Option<bool>,
     #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<u32>,
     #[param(minimum = 1, maximum = 1000)]
@@ -187,6 +197,7 @@ pub async fn list(
         to_ms,
         routed_to,
         open: false,
+        reporter_account: query.mine.unwrap_or(false).then_some(current.user.id),
     };
     let (items, total) = state.store.reports(&current.viewer, &filter, page).await?;
     Ok(ApiJson(ReportPage {

@@ -10,7 +10,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Extension;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, Uri};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sinergi_domain::LatLng;
@@ -19,13 +19,15 @@ use sinergi_domain::access::Action;
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_domain::import::Problem;
 use sinergi_domain::incident::draft::ReportFields;
+use sinergi_domain::incident::workflow::Status;
 use sinergi_domain::incident::{Channel, Severity, Taxonomy};
 use sinergi_domain::trust::auth::{Classification, Scope};
 
 use crate::AppState;
+use crate::incident::places;
 use crate::incident::service::{self, FileError, Reporter};
 use crate::lang::PageLang;
-use crate::pages::{CheckedForm, Chrome, PageError};
+use crate::pages::{CheckedForm, Chrome, PageError, internal};
 use crate::trust::auth::{self, CurrentUser};
 use crate::vulnerability::pages::wib;
 
@@ -50,7 +52,17 @@ pub struct FieldPage {
     pub classifications: Vec<Choice>,
     /// A `datetime-local` value in WIB.
     pub occurred_at: String,
-    pub place: String,
+    /// The time the form was shown with: posted back unchanged, the report takes the time of sending.
+    pub occurred_at_shown: String,
+    /// The village as typed (its name; a code is taken too).
+    pub village: String,
+    pub tps_number: String,
+    /// The villages offered by name ("Kedungmalang (Kedung)"), the officer's own first; empty when the territory
+    /// is wider than a regency (the name typed is then looked up when the report is filed).
+    pub villages: Vec<String>,
+    /// The reports this officer sent, newest first.
+    pub mine: Vec<MyReport>,
+    pub mine_as_of: String,
     pub lat: String,
     pub lng: String,
     pub description: String,
@@ -59,6 +71,27 @@ pub struct FieldPage {
     pub sent: Option<String>,
     pub errors: Vec<String>,
     pub labels_json: String,
+}
+
+/// A report the officer sent, as the form lists it.
+pub struct MyReport {
+    pub reference: String,
+    /// Category · place · time.
+    pub summary: String,
+    pub status: String,
+    /// `received`, `verified`, `handled`, `done` or `rejected`: the colour of the status.
+    pub stage: &'static str,
+    /// Why it was rejected (the kind, and the note when one was written).
+    pub reason: String,
+}
+
+/// The list of the officer's reports, alone: the form fetches it when there is signal.
+#[derive(Template, WebTemplate)]
+#[template(path = "incident/field_mine.html")]
+pub struct MineFragment {
+    pub chrome: Chrome,
+    pub mine: Vec<MyReport>,
+    pub mine_as_of: String,
 }
 
 #[derive(Deserialize)]
@@ -73,7 +106,9 @@ fn field_label(lang: Lang, field: &str) -> Option<&'static str> {
         "category" => Msg::FieldFormCategory,
         "severity" => Msg::FieldFormSeverity,
         "occurred_at" => Msg::FieldFormOccurredAt,
-        "place" | "tps_id" | "village_code" => Msg::FieldFormPlace,
+        "place" | "tps_id" => Msg::FieldFormPlace,
+        "village_code" | "village_name" => Msg::FieldFormVillage,
+        "tps_number" => Msg::FieldFormTpsNumber,
         "location" => Msg::FieldFormCoordinates,
         "description" => Msg::FieldFormDescription,
         "classification" => Msg::FieldFormClassification,
@@ -94,6 +129,8 @@ fn labels(lang: Lang) -> String {
         "place",
         "tps_id",
         "village_code",
+        "village_name",
+        "tps_number",
         "location",
         "description",
         "classification",
@@ -120,6 +157,11 @@ fn labels(lang: Lang) -> String {
         "located": t(Msg::FieldFormLocated),
         "no_location": t(Msg::FieldFormNoLocation),
         "not_saved": t(Msg::FieldFormNotSaved),
+        "nearest": t(Msg::FieldFormNearest),
+        "no_tps_near": t(Msg::FieldFormNoTpsNear),
+        "places_kept": t(Msg::FieldFormPlacesKept),
+        "tps_none": t(Msg::FieldFormTpsNone),
+        "mine_offline": t(Msg::FieldFormMineOffline),
         "fields": fields,
     })
     .to_string()
@@ -143,13 +185,102 @@ fn new_key() -> Option<String> {
         .ok()
 }
 
+/// What the form shows beside its fields: the villages to choose from and the officer's reports.
+struct Around {
+    villages: Vec<String>,
+    mine: Vec<MyReport>,
+    mine_as_of: String,
+    /// The officer's own village (a territory of one village), as the list names it.
+    own_village: String,
+}
+
+/// How the list names a village: with its district, since names repeat ("Kedungmalang (Kedung)").
+fn village_choice(name: &str, district: &str) -> String {
+    if district.is_empty() { name.to_owned() } else { format!("{name} ({district})") }
+}
+
+async fn around(state: &AppState, current: &CurrentUser, lang: Lang) -> Result<Around, sinergi_store::StoreError> {
+    let viewer = &current.viewer;
+    let villages = places::villages_of_territory(state, viewer).await?.unwrap_or_default();
+    let (mine, last_village) = my_reports(state, current, lang).await?;
+    let name_of = |code: &sinergi_domain::RegionCode| {
+        villages.iter().find(|(c, _, _)| c == code).map(|(_, name, district)| village_choice(name, district))
+    };
+    let own_village = match &viewer.scope {
+        Scope::Region(code) if code.level() == Level::Village => name_of(code).unwrap_or_default(),
+        _ => String::new(),
+    };
+    // The village the officer reported from last comes first: the one most likely to be wanted again.
+    let first = last_village.as_ref().and_then(name_of);
+    let mut choices: Vec<String> = first.iter().cloned().collect();
+    choices.extend(
+        villages.iter().map(|(_, name, district)| village_choice(name, district)).filter(|c| Some(c) != first.as_ref()),
+    );
+    let mine_as_of = lang.format(Msg::FieldFormMineAsOf, &[("time", &wib(auth::now_ms()))]);
+    Ok(Around { villages: choices, mine, mine_as_of, own_village })
+}
+
+/// The officer's last reports with their status in words, and the village of the newest.
+async fn my_reports(
+    state: &AppState,
+    current: &CurrentUser,
+    lang: Lang,
+) -> Result<(Vec<MyReport>, Option<sinergi_domain::RegionCode>), sinergi_store::StoreError> {
+    let filter = sinergi_store::ReportFilter { reporter_account: Some(current.user.id), ..Default::default() };
+    let page = sinergi_store::Page::new(1, MINE_SHOWN);
+    let (records, _) = state.store.reports(&current.viewer, &filter, page).await?;
+    let last_village = records.first().map(|r| r.village_code.clone());
+    let names = crate::incident::views::places(state, &current.viewer, &records).await?;
+    let taxonomy = state.desk.taxonomy();
+    let mut out = Vec::with_capacity(records.len());
+    for r in &records {
+        let category = taxonomy.category(&r.category).map_or(r.category.as_str(), |c| c.label.get(lang));
+        let village = names.get(&r.id).map_or_else(|| r.village_code.to_string(), |p| p.village_name.clone());
+        let place = match r.tps_id {
+            Some(id) => match state.store.tps(&current.viewer, id).await? {
+                Some(t) => format!("{} {village}", t.tps.label()),
+                None => village,
+            },
+            None => village,
+        };
+        let summary = format!("{category} · {place} · {}", wib(r.occurred_at_ms));
+        let stage = match r.status {
+            Status::Reported => "received",
+            Status::Verified => "verified",
+            Status::Assigned | Status::InHandling => "handled",
+            Status::Resolved | Status::Closed => "done",
+            Status::Rejected => "rejected",
+        };
+        let mut reason = String::new();
+        if r.status == Status::Rejected {
+            let history = state.store.report_history(r.id).await?;
+            if let Some(h) = history.iter().rev().find(|h| h.to_status == Status::Rejected.as_str()) {
+                let kind = h.reject_reason.as_deref().map(|k| super::reject_label(lang, k)).unwrap_or_default();
+                let text = [kind, h.reason.trim().to_owned()].into_iter().filter(|t| !t.is_empty()).collect::<Vec<_>>();
+                reason = text.join(" — ");
+            }
+        }
+        out.push(MyReport {
+            reference: r.kind.reference(r.id),
+            summary,
+            status: r.status.label(lang).to_owned(),
+            stage,
+            reason,
+        });
+    }
+    Ok((out, last_village))
+}
+
+/// How many of the officer's reports the form lists.
+const MINE_SHOWN: u32 = 10;
+
 fn page(
     taxonomy: &Taxonomy,
     chrome: Chrome,
     current: &CurrentUser,
     typed: &HashMap<String, String>,
-    sent: Option<String>,
-    errors: Vec<String>,
+    around: Around,
+    (sent, errors): (Option<String>, Vec<String>),
     idempotency_key: String,
 ) -> FieldPage {
     let lang = chrome.lang;
@@ -187,22 +318,21 @@ fn page(
             classifications.push(Choice { value: c.as_str().to_owned(), label: c.as_str().to_owned(), selected });
         }
     }
-    // An officer whose territory is one village reports from it: the place is filled in for them.
-    let own_village = match &current.viewer.scope {
-        Scope::Region(code) if code.level() == Level::Village => code.to_string(),
-        _ => String::new(),
-    };
+    let now = wib(auth::now_ms()).replace(' ', "T");
     FieldPage {
         username: current.user.username.clone(),
         intelligence: value("kind") == "intelligence",
         categories,
         severities,
         classifications,
-        occurred_at: typed
-            .get("occurred_at")
-            .map(|v| v.trim().to_owned())
-            .unwrap_or_else(|| wib(auth::now_ms()).replace(' ', "T")),
-        place: typed.get("place").map_or(own_village, |p| p.trim().to_owned()),
+        occurred_at: typed.get("occurred_at").map_or_else(|| now.clone(), |v| v.trim().to_owned()),
+        occurred_at_shown: typed.get("occurred_at_shown").map_or(now, |v| v.trim().to_owned()),
+        // An officer whose territory is one village reports from it: the place is filled in for them.
+        village: typed.get("village").map_or(around.own_village, |p| p.trim().to_owned()),
+        tps_number: value("tps_number"),
+        villages: around.villages,
+        mine: around.mine,
+        mine_as_of: around.mine_as_of,
         lat: value("lat"),
         lng: value("lng"),
         description: typed.get("description").cloned().unwrap_or_default(),
@@ -228,7 +358,51 @@ pub async fn form(
     }
     let sent = params.sent.filter(|r| is_reference(r)).map(|r| lang.format(Msg::FieldFormSent, &[("reference", &r)]));
     let key = new_key().ok_or_else(|| PageError::Internal(chrome.clone()))?;
-    Ok(page(&state.desk.taxonomy(), chrome, &current, &HashMap::new(), sent, Vec::new(), key))
+    let around = around(&state, &current, lang).await.map_err(internal(&chrome))?;
+    Ok(page(&state.desk.taxonomy(), chrome, &current, &HashMap::new(), around, (sent, Vec::new()), key))
+}
+
+/// The officer's reports alone (`/field/mine`), for the form to refresh its list when there is signal.
+pub async fn mine(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    uri: Uri,
+    Extension(current): Extension<CurrentUser>,
+) -> Result<Response, PageError> {
+    let chrome = Chrome::new(&state, lang, &uri, "field", Some(&current)).await;
+    if !current.viewer.may(Action::FileReports) {
+        return Err(PageError::Forbidden(chrome));
+    }
+    let (mine, _) = my_reports(&state, &current, lang).await.map_err(internal(&chrome))?;
+    let mine_as_of = lang.format(Msg::FieldFormMineAsOf, &[("time", &wib(auth::now_ms()))]);
+    let mut response = MineFragment { chrome, mine, mine_as_of }.into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// The territory's villages and TPS (`/field/places`, JSON), which the form keeps on the device: asked again
+/// with the version it has (`If-None-Match`), it answers 304 when nothing changed. `null` for a territory wider
+/// than a regency.
+pub async fn places_json(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    uri: Uri,
+    headers: HeaderMap,
+    Extension(current): Extension<CurrentUser>,
+) -> Result<Response, PageError> {
+    let chrome = Chrome::new(&state, lang, &uri, "field", Some(&current)).await;
+    if !current.viewer.may(Action::FileReports) {
+        return Err(PageError::Forbidden(chrome));
+    }
+    let found = places::field_places(&state, &current.viewer).await.map_err(internal(&chrome))?;
+    // The account is part of the version: a shared phone never takes one officer's list for another's.
+    let etag = format!("\"{}-{}\"", current.user.id, found.as_ref().map_or("none", |p| p.version.as_str()));
+    let private = [(header::CACHE_CONTROL, "private, no-cache"), (header::VARY, "Cookie")];
+    if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| v == etag) {
+        return Ok((StatusCode::NOT_MODIFIED, private, [(header::ETAG, etag)]).into_response());
+    }
+    let body = serde_json::to_string(&found).map_err(|_| PageError::Internal(chrome.clone()))?;
+    Ok((private, [(header::ETAG, etag), (header::CONTENT_TYPE, "application/json".to_owned())], body).into_response())
 }
 
 /// A decimal coordinate as typed on a phone: a comma may stand for the point.
@@ -281,26 +455,40 @@ pub async fn submit(
             None
         }
     };
+    // The TPS by its number in the village: digits, with the zeros KPU writes ("003") or without.
+    let tps_number = match text("tps_number") {
+        None => None,
+        Some(n) => match n.trim_start_matches(['T', 'P', 'S', 't', 'p', 's', ' ']).parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                let label = lang.t(Msg::FieldFormTpsNumber);
+                errors.push(format!("{label}: {}", Problem::NotNumber(n.chars().take(20).collect()).message(lang)));
+                None
+            }
+        },
+    };
     if !errors.is_empty() {
-        let page = page(&state.desk.taxonomy(), chrome, &current, &fields, None, errors, key);
+        let around = around(&state, &current, lang).await.map_err(internal(&chrome))?;
+        let page = page(&state.desk.taxonomy(), chrome, &current, &fields, around, (None, errors), key);
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
-    // A number alone is a TPS id; anything else is taken for a village code (and named if it is not one).
-    let (tps_id, village_code) = match text("place") {
-        Some(p) if p.bytes().all(|b| b.is_ascii_digit()) => match p.parse::<i64>() {
-            Ok(id) => (Some(id), None),
-            Err(_) => (None, Some(p.to_owned())),
-        },
-        Some(p) => (None, Some(p.to_owned())),
+    // The village as chosen from the list (its name, with its district) or, from an old page, its code.
+    let (village_code, village_name) = match text("village") {
+        Some(v) if sinergi_domain::RegionCode::parse(v).is_ok() => (Some(v.to_owned()), None),
+        Some(v) => (None, Some(v.to_owned())),
         None => (None, None),
     };
+    // Sent back as it was shown, the time was not chosen: the report happened when it was sent.
+    let occurred_at = text("occurred_at").filter(|at| Some(*at) != text("occurred_at_shown")).map(str::to_owned);
     let report = ReportFields {
         kind: text("kind").map(str::to_owned),
         category: text("category").unwrap_or_default().to_owned(),
         severity: text("severity").map(str::to_owned),
-        occurred_at: text("occurred_at").map(str::to_owned),
-        tps_id,
+        occurred_at,
+        tps_id: None,
         village_code,
+        village_name,
+        tps_number,
         location,
         description: fields.get("description").cloned().unwrap_or_default(),
         source_person: None,
@@ -327,7 +515,8 @@ pub async fn submit(
             (error.status(), vec![error.body(lang).message])
         }
     };
-    let page = page(&state.desk.taxonomy(), chrome, &current, &fields, None, errors, key);
+    let around = around(&state, &current, lang).await.map_err(internal(&chrome))?;
+    let page = page(&state.desk.taxonomy(), chrome, &current, &fields, around, (None, errors), key);
     Ok((status, page).into_response())
 }
 

@@ -430,6 +430,8 @@ pub(crate) fn routes() -> axum::Router<AppState> {
     use axum::routing::{get, post};
     axum::Router::new()
         .route("/field", get(field::form).post(field::submit))
+        .route("/field/mine", get(field::mine))
+        .route("/field/places", get(field::places_json))
         .route("/incidents", get(list))
         .route("/incidents/queue", get(queue))
         .route("/incidents/map.geojson", get(map_data))

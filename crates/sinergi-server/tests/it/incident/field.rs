@@ -21,7 +21,7 @@ use chromiumoxide::cdp::browser_protocol::network::EmulateNetworkConditionsParam
 use chromiumoxide::cdp::browser_protocol::target::SetAutoAttachParams;
 use chromiumoxide::cdp::js_protocol::runtime::EventExceptionThrown;
 use futures_util::StreamExt;
-use serde_json::Value;
+use serde_json::{Value, json};
 use sinergi_domain::access::Viewer;
 use sinergi_domain::trust::auth::Role;
 use sinergi_store::testing::TestDb;
@@ -30,7 +30,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
 use crate::helpers::browser::{Chromium, text};
-use crate::helpers::{Account, PASSWORD, PENGAMAT, TestApp, client};
+use crate::helpers::{Account, OPS, PASSWORD, PENGAMAT, TestApp, client, code, send};
 
 /// The relay between the browser and the application; see the module's comment.
 struct Relay {
@@ -118,7 +118,7 @@ async fn requeue(page: &Page, item: &Value) {
 
 /// Fills the form and sends it (a click on the button, as a thumb would).
 async fn file(page: &Page, kind: &str, category: &str, place: Option<&str>, description: &str) {
-    let place = place.map_or(String::new(), |p| format!("f.elements.place.value = '{p}';"));
+    let place = place.map_or(String::new(), |p| format!("f.elements.village.value = '{p}';"));
     let js = format!(
         "(() => {{ const f = document.getElementById('field-form'); \
          f.querySelector('input[name=kind][value={kind}]').checked = true; \
@@ -195,13 +195,18 @@ async fn the_field_form_keeps_reports_offline_and_sends_each_once() {
         .into_value()
         .unwrap();
     assert!(fits, "the form fits 360 px with large buttons");
-    let village = text(&page, "document.getElementById('place').value").await;
-    assert_eq!(village.as_deref(), Some("15.07.01.2001"), "the officer's village is filled in");
+    let village = text(&page, "document.getElementById('village').value").await;
+    assert_eq!(village.as_deref(), Some("Desa Satu (Muara Sabak Timur)"), "the officer's village, by name");
+    // The territory's villages and TPS are kept on the device before the signal goes.
+    assert_eq!(wait_until(&page, "document.documentElement.dataset.places || ''", "3", 100).await, "3");
+    let offered = text(&page, "[...document.querySelectorAll('#tps-list option')].map((o) => o.value).join(' ')").await;
+    assert_eq!(offered.as_deref(), Some("001 002 003"), "the village's TPS by number");
 
     // No signal: two reports stay on the device, and nothing reaches the server.
     relay.signal(&page, false).await;
     file(&page, "incident", "bentrok", None, "Massa dua paslon saling dorong di TPS 01").await;
     assert_eq!(wait_until(&page, QUEUED, "1", 100).await, "1");
+    let _ = text(&page, "(() => { document.getElementById('tps_number').value = '002'; return 'ok'; })()").await;
     file(&page, "intelligence", "politik_uang", None, "Info pembagian sembako malam ini").await;
     assert_eq!(wait_until(&page, QUEUED, "2", 100).await, "2");
     let status = text(&page, STATUS).await.unwrap_or_default();
@@ -242,6 +247,17 @@ async fn the_field_form_keeps_reports_offline_and_sends_each_once() {
     categories.sort();
     assert_eq!(categories, [("bentrok", "incident", "field"), ("politik_uang", "intelligence", "field")]);
     assert!(filed.iter().all(|r| r.village_code.as_str() == "15.07.01.2001"));
+    // The TPS chosen by its number in the village.
+    let tps_two = db.store.all_tps(&Viewer::system("test"), &code("15.07.01.2001")).await.unwrap();
+    let tps_two = tps_two.iter().find(|t| t.tps.number == 2).unwrap().id;
+    let by_kind = |kind: &str| filed.iter().find(|r| r.kind.as_str() == kind).unwrap().tps_id;
+    assert_eq!((by_kind("incident"), by_kind("intelligence")), (None, Some(tps_two)));
+    // The officer's own list says what became of them.
+    let mine = "document.getElementById('mine-list').textContent";
+    let listed = format!("String(({mine}.match(/dilaporkan/g) || []).length)");
+    assert_eq!(wait_until(&page, &listed, "2", 200).await, "2");
+    let shown = text(&page, mine).await.unwrap_or_default();
+    assert!(shown.contains("TPS 002 Desa Satu"), "{shown}");
     assert!(filed.iter().all(|r| (r.reported_at_ms - r.occurred_at_ms).abs() < 10 * 60_000), "the time typed offline");
     let sent = stored(&page, "sent").await;
     assert_eq!(sent.len(), 2);
@@ -318,7 +334,8 @@ async fn the_field_form_works_without_javascript() {
             ("category", category.to_owned()),
             ("severity", String::new()),
             ("occurred_at", "2024-11-27T09:30".to_owned()),
-            ("place", "15.07.01.2001".to_owned()),
+            ("occurred_at_shown", "2024-11-27T09:00".to_owned()),
+            ("village", "15.07.01.2001".to_owned()),
             ("lat", String::new()),
             ("lng", String::new()),
             ("description", "Kotak suara basah terkena hujan".to_owned()),
@@ -360,4 +377,131 @@ async fn the_field_form_works_without_javascript() {
     assert_eq!(observer.get(format!("{base}/field")).send().await.unwrap().status(), reqwest::StatusCode::FORBIDDEN);
     let home = observer.get(format!("{base}/")).send().await.unwrap().text().await.unwrap();
     assert!(!home.contains("id=\"nav-field\""), "no link to a form the observer may not use");
+}
+
+/// A field reporter of Kecamatan Muara Sabak Timur (its Polsek).
+const LAPOR_SABAK: Account = ("lapor.sabak", Role::FieldReporter, "polsek-15.07.01");
+
+/// Officers name places as people do: a village by its name (with its district where names repeat), a TPS by its
+/// number; the form keeps the territory's places on the device, lists the officer's reports with what became of
+/// them, and is where a field reporter lands after signing in.
+#[tokio::test]
+async fn the_field_form_names_places_as_officers_do() {
+    let db = TestDb::sqlite().await;
+    let app = TestApp::small(&db, &[LAPOR_SABAK, OPS]).await;
+    let base = &app.base;
+    // A second "Desa Satu", in the other district of the regency.
+    let twin = sinergi_domain::Region {
+        code: code("15.07.02.2002"),
+        name: "Desa Satu".into(),
+        centroid: Some(sinergi_domain::LatLng::new(-1.0, 104.0)),
+    };
+    db.store.upsert_regions(&[twin]).await.unwrap();
+
+    // Signing in without a page to return to lands a field reporter on the form; a page asked for is kept.
+    for (next, landing) in [("/", "/field"), ("/incidents", "/incidents")] {
+        let response = client()
+            .post(format!("{base}/login"))
+            .header("origin", base.as_str())
+            .form(&[("username", "lapor.sabak"), ("password", PASSWORD), ("next", next)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), reqwest::StatusCode::SEE_OTHER, "{next}");
+        assert_eq!(response.headers()["location"], landing);
+    }
+
+    // The territory's places, compact, with a version: asked again with it, nothing is sent.
+    let officer = app.signed_in("lapor.sabak").await;
+    let response = officer.get(format!("{base}/field/places")).send().await.unwrap();
+    assert_eq!(response.status(), reqwest::StatusCode::OK);
+    let etag = response.headers()["etag"].to_str().unwrap().to_owned();
+    assert!(response.headers()["cache-control"].to_str().unwrap().contains("private"));
+    let places: Value = response.json().await.unwrap();
+    let villages: Vec<&str> = places["villages"].as_array().unwrap().iter().map(|v| v[1].as_str().unwrap()).collect();
+    assert_eq!(villages, ["Desa Dua", "Desa Satu"], "the district's villages, by name");
+    assert_eq!(places["villages"][1][2], "Muara Sabak Timur");
+    assert_eq!(places["tps"].as_array().unwrap().len(), 4, "the district's TPS");
+    let again = officer.get(format!("{base}/field/places")).header("if-none-match", &etag).send().await.unwrap();
+    assert_eq!(again.status(), reqwest::StatusCode::NOT_MODIFIED);
+    assert!(again.bytes().await.unwrap().is_empty());
+
+    // The form offers the villages by name, with their district.
+    let html = officer.get(format!("{base}/field")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("<option value=\"Desa Satu (Muara Sabak Timur)\">"), "{html}");
+    assert!(html.contains("Belum ada laporan yang Anda kirim."));
+    let me: Value = officer.get(format!("{base}/api/v1/auth/me")).send().await.unwrap().json().await.unwrap();
+    let csrf = me["csrf_token"].as_str().unwrap().to_owned();
+    let shown_at = "2024-11-27T09:00";
+    let post = |village: &str, number: &str, key: &str| {
+        let form = vec![
+            ("csrf", csrf.clone()),
+            ("idempotency_key", key.to_owned()),
+            ("kind", "incident".to_owned()),
+            ("category", "logistik".to_owned()),
+            ("occurred_at", shown_at.to_owned()),
+            ("occurred_at_shown", shown_at.to_owned()),
+            ("village", village.to_owned()),
+            ("tps_number", number.to_owned()),
+            ("description", "Surat suara kurang".to_owned()),
+        ];
+        officer.post(format!("{base}/field")).form(&form).send()
+    };
+    // A name typed in other case, a number with KPU's zeros: TPS 3 of Desa Satu; the time untouched is now.
+    let response = post("desa  satu", "003", "form-1").await.unwrap();
+    assert_eq!(response.status(), reqwest::StatusCode::SEE_OTHER);
+    let filed = reports(&*db.store).await;
+    let tps = db.store.all_tps(&Viewer::system("test"), &code("15.07.01.2001")).await.unwrap();
+    assert_eq!(filed[0].tps_id, tps.iter().find(|t| t.tps.number == 3).map(|t| t.id));
+    assert!((filed[0].reported_at_ms - filed[0].occurred_at_ms).abs() < 60_000, "the time of sending");
+    // Faults named in words: a number the village lacks, a name nobody has.
+    for (village, number, fault) in [
+        ("Desa Satu", "7", "TPS 7 di desa Desa Satu tidak ada"),
+        ("Desa Sembilan", "", "tidak ada desa/kelurahan bernama \"Desa Sembilan\" di wilayah Anda"),
+        ("Desa Satu", "tiga", "Nomor TPS:"),
+        ("", "2", "nomor TPS diisi tanpa desa/kelurahannya"),
+    ] {
+        let response = post(village, number, "form-2").await.unwrap();
+        assert_eq!(response.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY, "{village} {number}");
+        let html = response.text().await.unwrap();
+        assert!(html.contains(&fault.replace('"', "&#34;")), "{fault}: {html}");
+    }
+    assert_eq!(reports(&*db.store).await.len(), 1, "nothing filed from a faulty form");
+
+    // Over the API, a name two villages share is refused with their districts; the district tells them apart.
+    let ops = app.signed_in("ops").await;
+    let report = |village: &str| json!({"category": "logistik", "village_name": village, "tps_number": 1, "description": "Kotak suara rusak"});
+    let (status, body) = send(ops.post(format!("{base}/api/v1/reports")).json(&report("Desa Satu"))).await;
+    assert_eq!(status, reqwest::StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let message = body["fields"][0]["message"].as_str().unwrap();
+    assert!(message.contains("Muara Sabak Barat, Muara Sabak Timur"), "{message}");
+    let (status, body) =
+        send(ops.post(format!("{base}/api/v1/reports")).json(&report("Desa Satu (Muara Sabak Timur)"))).await;
+    assert_eq!(status, reqwest::StatusCode::CREATED, "{body}");
+    assert_eq!(body["report"]["village_code"], "15.07.01.2001");
+    let (status, body) = send(
+        ops.post(format!("{base}/api/v1/reports"))
+            .json(&json!({"category": "logistik", "village_code": "15.07.01.2001", "village_name": "Desa Satu",
+                "description": "x"})),
+    )
+    .await;
+    assert_eq!(
+        (status, body["fields"][0]["field"].as_str()),
+        (reqwest::StatusCode::UNPROCESSABLE_ENTITY, Some("village_name"))
+    );
+
+    // Rejected by the Polres, the report says so on the officer's list, with the reason.
+    let id = filed[0].id.0;
+    let (status, body) = send(
+        ops.post(format!("{base}/api/v1/reports/{id}/moves"))
+            .json(&json!({"action": "reject", "reject_reason": "hoax", "reason": "Sudah dicek, surat suara lengkap"})),
+    )
+    .await;
+    assert_eq!(status, reqwest::StatusCode::OK, "{body}");
+    let mine = officer.get(format!("{base}/field/mine")).send().await.unwrap();
+    assert_eq!(mine.headers()["cache-control"], "no-store");
+    let mine = mine.text().await.unwrap();
+    assert!(mine.contains("ditolak") && mine.contains("Sudah dicek, surat suara lengkap"), "{mine}");
+    assert!(mine.contains("TPS 003 Desa Satu"), "{mine}");
+    assert!(!mine.contains("<html"), "a fragment, not a page");
 }
