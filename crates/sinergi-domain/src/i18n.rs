@@ -1142,6 +1142,15 @@ messages! {
     PdfSeverity4 => "Kritis" / "Critical",
     PdfMapAlert => "Peringatan dini (radius)" / "Early warning (radius)",
     PdfChartOther => "Lainnya" / "Other",
+    // deployment: the roster import and the gaps of a deployment plan (domain deployment/; issue 20)
+    ProblemBadPhone => "`{value}` bukan nomor telepon (contoh 0812-3456-7890 atau +62 812 3456 7890)" / "`{value}` is not a phone number (for example 0812-3456-7890 or +62 812 3456 7890)",
+    ProblemNoSuchUnit => "satuan {code} tidak dikenal" / "unit {code} is not known",
+    ProblemForceMismatch => "satuan {unit} bukan satuan {force}" / "unit {unit} is not a {force} unit",
+    DeployForcePolri => "polisi" / "police",
+    DeployForceTni => "prajurit TNI" / "TNI soldiers",
+    DeployForceLinmas => "Linmas" / "Linmas",
+    DeployGapNoOneFree => "{post}: kurang {count} {force}; {units} tidak punya personel yang bebas pada {day}" / "{post}: {count} {force} short; {units} have no one free on {day}",
+    DeployGapNoUnit => "{post}: kurang {count} {force}; tidak ada satuan yang wilayahnya mencakup pos ini" / "{post}: {count} {force} short; no unit's territory covers this post",
 }
 
 impl fmt::Display for Lang {
