@@ -14,6 +14,7 @@ use std::collections::HashSet;
 
 use serde::Deserialize;
 
+use crate::i18n::{Lang, Msg};
 use crate::vulnerability::IndicatorSet;
 
 /// The shipped default pattern for a regional election, for Polri's TPS classes (`polri-kelas-tps`).
@@ -143,6 +144,45 @@ pub enum PatternProblem {
 pub struct PatternError {
     pub place: PatternPlace,
     pub problem: PatternProblem,
+}
+
+impl PatternError {
+    /// "PLACE: reason", in the user's language (the English text is the `Display`).
+    pub fn message(&self, lang: Lang) -> String {
+        let place = match &self.place {
+            PatternPlace::File { line, column } => {
+                lang.format(Msg::DeployPlaceFile, &[("line", line), ("column", column)])
+            }
+            PatternPlace::Rule { number, line, column } => {
+                lang.format(Msg::DeployPlaceRule, &[("n", number), ("line", line), ("column", column)])
+            }
+        };
+        let reason = match &self.problem {
+            PatternProblem::Syntax(text) => text.clone(),
+            PatternProblem::BadId(id) => lang.format(Msg::DeployPatternBadId, &[("id", id)]),
+            PatternProblem::Empty(field) => lang.format(Msg::DeployPatternEmpty, &[("field", field)]),
+            PatternProblem::WrongSet { expected, found } => {
+                lang.format(Msg::DeployPatternWrongSet, &[("expected", expected), ("found", found)])
+            }
+            PatternProblem::NoRules => lang.t(Msg::DeployPatternNoRules).to_owned(),
+            PatternProblem::UnknownClass { class, known } => {
+                lang.format(Msg::DeployPatternUnknownClass, &[("class", class), ("known", known)])
+            }
+            PatternProblem::UnknownCause { cause, known } => {
+                lang.format(Msg::DeployPatternUnknownCause, &[("cause", cause), ("known", known)])
+            }
+            PatternProblem::ZeroTps => lang.t(Msg::DeployPatternZeroTps).to_owned(),
+            PatternProblem::ZeroPolice => lang.t(Msg::DeployPatternZeroPolice).to_owned(),
+            PatternProblem::TooLarge { field, value, max } => {
+                lang.format(Msg::DeployPatternTooLarge, &[("field", field), ("value", value), ("max", max)])
+            }
+            PatternProblem::Unreachable { earlier } => {
+                lang.format(Msg::DeployPatternUnreachable, &[("earlier", earlier)])
+            }
+            PatternProblem::NoFallback(class) => lang.format(Msg::DeployPatternNoFallback, &[("class", class)]),
+        };
+        format!("{place}: {reason}")
+    }
 }
 
 // The file as written. Unknown fields are refused, so a misspelt key is an error and not a silent default.
@@ -441,6 +481,14 @@ mod tests {
         assert!(matches!(got[3], (2, 12, PatternProblem::ZeroPolice)), "{got:?}");
         assert!(matches!(got[4], (2, 14, PatternProblem::TooLarge { field: "linmas", .. })), "{got:?}");
         assert_eq!(got.len(), 5);
+        // Every message reads the same in English as its Display, and has its Indonesian text.
+        for error in &e {
+            assert_eq!(error.message(Lang::En), error.to_string());
+        }
+        assert_eq!(
+            e[1].message(Lang::Id),
+            "aturan 1 (baris 7, kolom 7): `tps` minimal 1: satu pos mengamankan sedikitnya satu TPS"
+        );
         assert_eq!(
             e[0].to_string(),
             "rule 1 (line 5, column 9): class `aman` is not a class of the indicator set (its classes: \
@@ -480,5 +528,8 @@ mod tests {
         ));
         assert!(matches!(kinds[2], PatternProblem::WrongSet { .. }));
         assert!(problems(HEAD).iter().any(|e| e.problem == PatternProblem::NoRules));
+        for error in e.iter().chain(&problems(HEAD)).chain(&problems("id = 1")) {
+            assert_eq!(error.message(Lang::En), error.to_string());
+        }
     }
 }

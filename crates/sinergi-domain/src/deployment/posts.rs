@@ -68,7 +68,7 @@ impl Post {
     /// What the post needs under its rule: P police and N TNI, and Linmas per village (see
     /// [`Post::linmas_by_village`]).
     pub fn need(&self, tps: &[PlanTps], rule: &PatternRule) -> Need {
-        let linmas = self.linmas_by_village(tps, rule).values().sum();
+        let linmas = super::requirement::saturating_sum(self.linmas_by_village(tps, rule).into_values());
         Need { polri: rule.police, tni: rule.tni, linmas }
     }
 

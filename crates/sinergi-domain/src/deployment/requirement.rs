@@ -102,13 +102,15 @@ impl Requirement {
         let mut out = Requirement::default();
         for ((district, rule_index), villages) in counts {
             let Some(rule) = pattern.rules.get(rule_index) else { continue };
-            let n: u32 = villages.values().sum();
+            let n: u32 = villages.values().fold(0, |a, b| a.saturating_add(*b));
             let posts = n.div_ceil(rule.tps.max(1));
-            let mut need = Need { polri: rule.police * posts, tni: rule.tni * posts, linmas: 0 };
+            let mut need =
+                Need { polri: rule.police.saturating_mul(posts), tni: rule.tni.saturating_mul(posts), linmas: 0 };
             for (village, k) in villages {
                 let share = linmas_share(k, rule.linmas, rule.tps);
-                need.linmas += share;
-                *out.villages.entry(village).or_default() += share;
+                need.linmas = need.linmas.saturating_add(share);
+                let v = out.villages.entry(village).or_default();
+                *v = v.saturating_add(share);
             }
             out.add_group(GroupNeed { district, rule: rule_index, tps: n, posts, need });
         }
@@ -123,7 +125,8 @@ impl Requirement {
             let Some(rule) = pattern.rules.get(post.rule) else { continue };
             let need = post.need(tps, rule);
             for (village, share) in post.linmas_by_village(tps, rule) {
-                *out.villages.entry(village).or_default() += share;
+                let v = out.villages.entry(village).or_default();
+                *v = v.saturating_add(share);
             }
             let g = groups.entry((post.district.clone(), post.rule)).or_insert_with(|| GroupNeed {
                 district: post.district.clone(),
@@ -132,8 +135,8 @@ impl Requirement {
                 posts: 0,
                 need: Need::default(),
             });
-            g.tps += post.tps.len() as u32;
-            g.posts += 1;
+            g.tps = g.tps.saturating_add(u32::try_from(post.tps.len()).unwrap_or(u32::MAX));
+            g.posts = g.posts.saturating_add(1);
             g.need += need;
         }
         for g in groups.into_values() {
@@ -214,12 +217,12 @@ pub fn coverage(req: &Requirement, units: &[Unit]) -> Coverage {
             _ => req.districts.iter().map(|(d, n)| (d.clone(), n.get(force))).collect(),
         };
         open.retain(|(_, n)| *n > 0);
-        let need: u32 = open.iter().map(|(_, n)| *n).sum();
+        let need = saturating_sum(open.iter().map(|(_, n)| *n));
         let mut strength = 0u32;
         for unit in relevant.iter().filter(|u| Force::of_unit(u.kind) == Some(force)) {
             let (mine, rest): (Vec<_>, Vec<_>) = open.into_iter().partition(|(r, _)| unit.territory.contains(r));
             open = rest;
-            let demand: u32 = mine.iter().map(|(_, n)| *n).sum();
+            let demand = saturating_sum(mine.iter().map(|(_, n)| *n));
             strength = strength.saturating_add(unit.personnel);
             let balance = i64::from(unit.personnel) - i64::from(demand);
             if balance < 0 {
@@ -234,7 +237,7 @@ pub fn coverage(req: &Requirement, units: &[Unit]) -> Coverage {
                 balance,
             });
         }
-        let shortfall: u32 = open.iter().map(|(_, n)| *n).sum();
+        let shortfall = saturating_sum(open.iter().map(|(_, n)| *n));
         let bko = need.saturating_sub(strength);
         out.totals.push(ForceTotal { force, need, strength, shortfall, moved: shortfall.saturating_sub(bko) });
         if bko > 0 {
@@ -251,6 +254,10 @@ pub fn coverage(req: &Requirement, units: &[Unit]) -> Coverage {
         lb.cmp(&la).then_with(|| a.code.cmp(&b.code))
     });
     out
+}
+
+pub(crate) fn saturating_sum(values: impl Iterator<Item = u32>) -> u32 {
+    values.fold(0, u32::saturating_add)
 }
 
 fn level_of(units: &[Unit], code: &str) -> Option<Level> {

@@ -351,6 +351,15 @@ pub fn p_centre(t: &Times<'_>, p: usize, config: &ReserveConfig) -> Result<PCent
     Ok(PCentre { bases: best, worst, lower })
 }
 
+/// The ids of the TPS reserves must reach: those of the given classes (by default `rawan` and `sangat_rawan`,
+/// [`DEMAND_CLASSES`]), in the order given.
+pub fn demand_ids<'a>(tps: &'a [super::PlanTps], classes: &[&str]) -> Vec<&'a str> {
+    tps.iter().filter(|t| classes.contains(&t.class.as_str())).map(|t| t.id.as_str()).collect()
+}
+
+/// The classes whose TPS the reserves must reach by default.
+pub const DEMAND_CLASSES: [&str; 2] = ["rawan", "sangat_rawan"];
+
 /// The chosen reserve bases, by id.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReservePlan {
@@ -533,6 +542,18 @@ mod tests {
             plan_reserves(&far, &["a"], &["t"], 1, &ReserveConfig::default()),
             Err(ReserveError::Unreachable("t".into()))
         );
+    }
+
+    #[test]
+    fn the_demand_is_the_rawan_and_sangat_rawan_tps() {
+        use crate::deployment::fixtures::tps;
+        let list = vec![
+            tps("a", 1, 1, "kurang_rawan", None),
+            tps("b", 1, 1, "rawan", None),
+            tps("c", 1, 1, "khusus", None),
+            tps("d", 1, 1, "sangat_rawan", None),
+        ];
+        assert_eq!(demand_ids(&list, &DEMAND_CLASSES), vec!["b", "d"]);
     }
 
     #[test]

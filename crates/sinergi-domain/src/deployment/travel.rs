@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Deserialize;
 
 use crate::geo::LatLng;
+use crate::i18n::{Lang, Msg};
 use crate::registry::tps::AccessMode;
 
 /// Speed and detour factor of one access mode.
@@ -114,6 +115,38 @@ pub enum MatrixError {
     MissingId(String),
     #[error("{mode}: speed {kmh} km/h and detour {detour} (speed must be positive, detour at least 1)")]
     BadSpeed { mode: &'static str, kmh: f64, detour: f64 },
+}
+
+impl MatrixError {
+    /// The fault in the user's language (the English text is the `Display`).
+    pub fn message(&self, lang: Lang) -> String {
+        use MatrixError::*;
+        match self {
+            Syntax(text) => text.clone(),
+            NoIds => lang.t(Msg::DeployMatrixNoIds).to_owned(),
+            EmptyId { position } => lang.format(Msg::DeployMatrixEmptyId, &[("position", position)]),
+            DuplicateId(id) => lang.format(Msg::DeployMatrixDuplicateId, &[("id", id)]),
+            UnknownRow { row } => lang.format(Msg::DeployMatrixUnknownRow, &[("row", row)]),
+            MissingRow(id) => lang.format(Msg::DeployMatrixMissingRow, &[("id", id)]),
+            RowCount { rows, ids } => lang.format(Msg::DeployMatrixRowCount, &[("rows", rows), ("ids", ids)]),
+            RowLength { row, expected, found } => {
+                lang.format(Msg::DeployMatrixRowLength, &[("row", row), ("expected", expected), ("found", found)])
+            }
+            Missing { row, column } => lang.format(Msg::DeployMatrixMissing, &[("row", row), ("column", column)]),
+            NotNumber { row, column, value } => {
+                lang.format(Msg::DeployMatrixNotNumber, &[("row", row), ("column", column), ("value", value)])
+            }
+            Negative { row, column, value } => {
+                lang.format(Msg::DeployMatrixNegative, &[("row", row), ("column", column), ("value", value)])
+            }
+            Unreachable(id) => lang.format(Msg::DeployMatrixUnreachable, &[("id", id)]),
+            UnknownId(id) => lang.format(Msg::DeployMatrixUnknownId, &[("id", id)]),
+            MissingId(id) => lang.format(Msg::DeployMatrixMissingId, &[("id", id)]),
+            BadSpeed { mode, kmh, detour } => {
+                lang.format(Msg::DeployMatrixBadSpeed, &[("mode", mode), ("kmh", kmh), ("detour", detour)])
+            }
+        }
+    }
 }
 
 /// Travel times in minutes between ids; `f64::INFINITY` where there is no connection.
@@ -416,6 +449,31 @@ mod tests {
         assert!(TravelMatrix::from_csv("id\n").unwrap_err().contains(&MatrixError::NoIds));
         let e = TravelMatrix::from_csv("id,a,\na,0,1\n,1,0\n").unwrap_err();
         assert!(e.contains(&MatrixError::EmptyId { position: 2 }), "{e:?}");
+    }
+
+    #[test]
+    fn messages_in_both_languages() {
+        let all = vec![
+            MatrixError::Syntax("x".into()),
+            MatrixError::NoIds,
+            MatrixError::EmptyId { position: 2 },
+            MatrixError::DuplicateId("a".into()),
+            MatrixError::UnknownRow { row: "z".into() },
+            MatrixError::MissingRow("c".into()),
+            MatrixError::RowCount { rows: 3, ids: 2 },
+            MatrixError::RowLength { row: "b".into(), expected: 3, found: 2 },
+            MatrixError::Missing { row: "a".into(), column: "b".into() },
+            MatrixError::NotNumber { row: "a".into(), column: "c".into(), value: "x".into() },
+            MatrixError::Negative { row: "a".into(), column: "b".into(), value: -1.5 },
+            MatrixError::Unreachable("t".into()),
+            MatrixError::UnknownId("u".into()),
+            MatrixError::MissingId("m".into()),
+            MatrixError::BadSpeed { mode: "foot", kmh: 0.0, detour: 1.3 },
+        ];
+        for e in &all {
+            assert_eq!(e.message(Lang::En), e.to_string());
+        }
+        assert_eq!(all[9].message(Lang::Id), "baris `a`, kolom `c`: `x` bukan jumlah menit");
     }
 
     #[test]
