@@ -185,6 +185,15 @@ pub enum Problem {
         size: u64,
         max: u64,
     },
+    /// Not a phone number (the text as typed).
+    BadPhone(String),
+    /// A unit code that no unit has.
+    NoSuchUnit(String),
+    /// A person of one force in a unit of another.
+    ForceMismatch {
+        unit: String,
+        force: String,
+    },
 }
 
 impl Problem {
@@ -283,6 +292,11 @@ impl Problem {
             BadAttachment(kind) => lang.format(Msg::ProblemBadAttachment, &[("kind", kind)]),
             AttachmentTooLarge { size, max } => {
                 lang.format(Msg::ProblemAttachmentTooLarge, &[("size", &(size / 1024)), ("max", &(max / 1024))])
+            }
+            BadPhone(value) => lang.format(Msg::ProblemBadPhone, &[("value", value)]),
+            NoSuchUnit(code) => lang.format(Msg::ProblemNoSuchUnit, &[("code", code)]),
+            ForceMismatch { unit, force } => {
+                lang.format(Msg::ProblemForceMismatch, &[("unit", unit), ("force", force)])
             }
             AreaLevel { indicator, level } => lang.format(
                 Msg::ProblemAreaLevel,

@@ -33,6 +33,7 @@ macro_rules! word_enum {
 
 // One module per capability, under the name it has in every crate.
 pub mod coordination;
+pub mod deployment;
 pub mod early_warning;
 pub mod incident;
 pub mod registry;
