@@ -18,7 +18,14 @@ fn main() {
     }
 
     let esbuild = web.join("node_modules/.bin/esbuild");
-    if !esbuild.exists() {
+    // Installed when missing, and again when the lock file changed since (a package added by a pull).
+    let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    let stale = match (modified(&web.join("package-lock.json")), modified(&web.join("node_modules/.package-lock.json")))
+    {
+        (Some(lock), Some(installed)) => lock > installed,
+        _ => true,
+    };
+    if !esbuild.exists() || stale {
         run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&web), "npm ci (in web/)");
     }
     let _ = std::fs::remove_dir_all(&assets);

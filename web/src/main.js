@@ -4,6 +4,8 @@
 
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
+import 'leaflet.markercluster';
+import 'leaflet.markercluster/dist/MarkerCluster.css';
 import './app.css';
 import { initMenu, initScrollingTables } from './menu';
 
@@ -19,21 +21,38 @@ function text(tag, content, className) {
   return el;
 }
 
-function tpsPopup(p, labels) {
+function pad3(n) {
+  return String(n).padStart(3, '0');
+}
+
+// A TPS marker's popup: what the map data carries, then the address and voters from the TPS's own record (the
+// map keeps its thousands of markers small).
+function tpsPopup(p, labels, villageNames, classes) {
   const box = document.createElement('div');
   box.className = 'tps-popup';
-  box.appendChild(text('strong', `${p.label} · ${p.village_name}`));
-  if (p.address) box.appendChild(text('div', p.address));
-  box.appendChild(text('div', `${labels.voters}: ${p.voters}`));
+  box.appendChild(text('strong', `TPS ${pad3(p.number)} · ${villageNames.get(p.village_code) || p.village_code}`));
+  const record = document.createElement('div');
+  box.appendChild(record);
   box.appendChild(text('div', `${labels.access}: ${labels.access_modes[p.access] || p.access}`));
-  if (p.synthetic) box.appendChild(text('div', labels.synthetic, 'synthetic-tag'));
-  if (p.class_label) {
-    box.appendChild(text('div', `${labels.class || 'Kelas'}: ${p.class_label}${p.disagree ? ' ⚠' : ''}`, 'tps-class'));
+  const named = p.class !== undefined && classes[p.class];
+  if (named) {
+    box.appendChild(text('div', `${labels.class || 'Kelas'}: ${named.label}${p.disagree ? ' ⚠' : ''}`, 'tps-class'));
   }
   if (p.id !== undefined && labels.tps_href) {
     const link = text('a', labels.tps_link || 'TPS');
     link.href = labels.tps_href.replace('{id}', String(p.id));
     box.appendChild(link);
+  }
+  if (p.id !== undefined) {
+    fetch(`/api/v1/tps/${encodeURIComponent(String(p.id))}`, { headers: { Accept: 'application/json' } })
+      .then((r) => (r.ok ? r.json() : null))
+      .then((t) => {
+        if (!t) return;
+        record.appendChild(text('div', t.address));
+        record.appendChild(text('div', `${labels.voters}: ${t.voters}`));
+        if (t.synthetic) record.appendChild(text('div', labels.synthetic, 'synthetic-tag'));
+      })
+      .catch(() => {});
   }
   return box;
 }
@@ -41,7 +60,6 @@ function tpsPopup(p, labels) {
 function regionPopup(p, labels) {
   const box = document.createElement('div');
   box.appendChild(text('strong', p.name));
-  box.appendChild(text('div', p.code));
   if (p.band) {
     const band = (labels.bands && labels.bands[p.band]) || p.band;
     box.appendChild(text('div', `${labels.index || 'Indeks'}: ${p.index} · ${band} · ${p.assessed_tps} TPS`));
@@ -49,19 +67,75 @@ function regionPopup(p, labels) {
   return box;
 }
 
+// Markers that crowd are drawn as one circle with their number until the map is close enough to tell them apart.
+function clusters(className) {
+  return L.markerClusterGroup({
+    chunkedLoading: false,
+    maxClusterRadius: 40,
+    disableClusteringAtZoom: 15,
+    showCoverageOnHover: false,
+    spiderfyOnMaxZoom: false,
+    iconCreateFunction: (cluster) => {
+      const n = cluster.getChildCount();
+      const size = n < 10 ? 'small' : n < 100 ? 'medium' : 'large';
+      return L.divIcon({
+        html: `<div><span>${n}</span></div>`,
+        className: `marker-cluster marker-cluster-${size} ${className}`,
+        iconSize: L.point(40, 40),
+      });
+    },
+  });
+}
+
+// The map's key: what each colour means, for the layers shown.
+function legendControl(entries, title) {
+  const control = L.control({ position: 'bottomright' });
+  control.onAdd = () => {
+    const box = L.DomUtil.create('details', 'map-legend');
+    // Open on a desk, folded on a phone, where it would cover the map.
+    box.open = !window.matchMedia || !window.matchMedia('(max-width: 40rem)').matches;
+    const summary = L.DomUtil.create('summary', '', box);
+    summary.textContent = title;
+    for (const [heading, items] of entries) {
+      if (!items.length) continue;
+      box.appendChild(text('div', heading, 'legend-heading'));
+      for (const [colour, label, shape] of items) {
+        const row = L.DomUtil.create('div', 'legend-row', box);
+        const swatch = L.DomUtil.create('span', `swatch ${shape || 'dot'}`, row);
+        swatch.style.background = shape === 'ring' ? 'transparent' : colour;
+        swatch.style.borderColor = colour;
+        row.appendChild(document.createTextNode(label));
+      }
+    }
+    L.DomEvent.disableClickPropagation(box);
+    return box;
+  };
+  return control;
+}
+
+// The WIB day `days` before today, as the report filters take it (YYYY-MM-DD).
+function wibDayBefore(days) {
+  const at = new Date(Date.now() + 7 * 3600 * 1000 - days * 86400 * 1000);
+  return at.toISOString().slice(0, 10);
+}
+
+// The operating picture (/map/{code}, and the vulnerability page's map): areas shaded by their vulnerability
+// index, TPS by class (or by access without a set), the reports of a chosen period by severity, the active early
+// warnings; layers switched on and off, a legend, crowded markers clustered, the first view fitted to where the
+// TPS are. Boundaries come simplified for that view (`detail=view`) and are fetched as stored when the user
+// zooms in two steps; the browser keeps both and asks again with their ETag (304, no data, when unchanged).
 async function initMap(container) {
   const labels = JSON.parse(document.getElementById('map-labels').textContent);
   const status = document.getElementById('map-status');
-  const map = L.map(container, { zoomControl: true, attributionControl: true });
+  // The clusters need the map's deepest zoom, which a map without base tiles does not otherwise have.
+  const map = L.map(container, { zoomControl: true, attributionControl: true, maxZoom: 19 });
   const tiles = container.dataset.tiles;
   if (tiles) {
     L.tileLayer(tiles, { maxZoom: 19, attribution: container.dataset.tilesAttribution || '' }).addTo(map);
   }
   let data;
   try {
-    const response = await fetch(container.dataset.mapUrl, { headers: { Accept: 'application/geo+json' } });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    data = await response.json();
+    data = await fetchJson(container.dataset.mapUrl);
   } catch (err) {
     status.textContent = labels.load_failed;
     status.classList.add('error');
@@ -76,6 +150,7 @@ async function initMap(container) {
     else if (f.properties.kind === 'village') villages.push(f);
     else if (f.properties.kind === 'tps') tps.push(f);
   }
+  const villageNames = new Map(villages.map((f) => [f.properties.code, f.properties.name]));
   const byBand = (f) => (f.properties.band && f.properties.assessed_tps > 0 ? BAND_COLOURS[f.properties.band] : null);
   const villageLayer = L.geoJSON({ type: 'FeatureCollection', features: villages }, {
     style: (f) => {
@@ -91,7 +166,8 @@ async function initMap(container) {
     style: { color: '#111827', weight: 2.5, fill: false, className: 'district-boundary' },
     interactive: false,
   }).addTo(map);
-  const tpsLayer = L.layerGroup(tps.map((f) => {
+  const tpsLayer = clusters('tps-cluster');
+  tpsLayer.addLayers(tps.map((f) => {
     const [lng, lat] = f.geometry.coordinates;
     const p = f.properties;
     const classed = p.severity !== undefined;
@@ -103,32 +179,147 @@ async function initMap(container) {
       fillColor: colour,
       fillOpacity: 0.95,
       className: classed ? `tps-marker severity-${p.severity}` : 'tps-marker',
-    }).bindPopup(() => tpsPopup(p, labels));
-  })).addTo(map);
-  L.control.layers(null, {
+    }).bindPopup(() => tpsPopup(p, labels, villageNames, data.classes || {}));
+  }));
+  tpsLayer.addTo(map);
+  const overlays = {
     [labels.layer_villages]: villageLayer,
     [labels.layer_districts]: districtLayer,
     [labels.layer_tps]: tpsLayer,
-  }, { collapsed: false }).addTo(map);
+  };
+  const alertLayer = L.layerGroup().addTo(map);
+  overlays[labels.layer_alerts] = alertLayer;
+  const reportLayer = labels.reports_url ? clusters('report-cluster').addTo(map) : null;
+  if (reportLayer) overlays[labels.layer_reports] = reportLayer;
+  const layers = L.control.layers(null, overlays, { collapsed: window.matchMedia && window.matchMedia('(max-width: 40rem)').matches });
+  layers.addTo(map);
 
-  const bounds = L.featureGroup([villageLayer, districtLayer]).getBounds();
-  if (bounds.isValid()) map.fitBounds(bounds, { padding: [12, 12] });
-  else if (tps.length) map.fitBounds(L.latLngBounds(tps.map((f) => [f.geometry.coordinates[1], f.geometry.coordinates[0]])));
-  else map.setView([-2.5, 118], 5);
+  // The first view: where the TPS are (the server's box leaves out the outlying few), else the boundaries.
+  let fitted = false;
+  if (Array.isArray(data.bbox) && data.bbox.length === 4) {
+    const [w, s, e, n] = data.bbox;
+    map.fitBounds([[s, w], [n, e]], { padding: [16, 16] });
+    fitted = true;
+  }
+  if (!fitted) {
+    const bounds = L.featureGroup([villageLayer, districtLayer]).getBounds();
+    if (bounds.isValid()) map.fitBounds(bounds, { padding: [12, 12] });
+    else if (tps.length) map.fitBounds(L.latLngBounds(tps.map((f) => [f.geometry.coordinates[1], f.geometry.coordinates[0]])));
+    else map.setView([-2.5, 118], 5);
+  }
+
+  // Closer than the first view, the boundaries as stored replace the simplified ones (once).
+  const firstZoom = map.getZoom();
+  let detailed = false;
+  map.on('zoomend', async () => {
+    if (detailed || map.getZoom() < firstZoom + 2) return;
+    detailed = true;
+    try {
+      const url = container.dataset.mapUrl + (container.dataset.mapUrl.includes('?') ? '&' : '?') + 'detail=full';
+      const full = await fetchJson(url);
+      const shapes = (kind) => full.features.filter((f) => f.properties.kind === kind);
+      villageLayer.clearLayers();
+      villageLayer.addData({ type: 'FeatureCollection', features: shapes('village') });
+      districtLayer.clearLayers();
+      districtLayer.addData({ type: 'FeatureCollection', features: shapes('district') });
+      container.dataset.detail = 'full';
+    } catch (err) {
+      detailed = false;
+    }
+  });
+
+  // The legend: the classes and bands present in the data, the access modes without a set.
+  // A class per severity (TPS khusus shares rawan's colour: the first name of a severity is shown).
+  const classes = new Map();
+  for (const c of Object.values(data.classes || {})) {
+    if (!classes.has(c.severity)) classes.set(c.severity, c.label);
+    else classes.set(c.severity, `${classes.get(c.severity)}, ${c.label}`);
+  }
+  const tpsItems = classes.size
+    ? [...classes.entries()].sort((a, b) => a[0] - b[0]).map(([sev, label]) => [SEVERITY_COLOURS[Math.min(sev, 3)], label])
+    : Object.entries(ACCESS_COLOURS).map(([mode, colour]) => [colour, labels.access_modes[mode] || mode]);
+  const bands = villages.some((f) => f.properties.band)
+    ? Object.entries(BAND_COLOURS).map(([band, colour]) => [colour, (labels.bands && labels.bands[band]) || band, 'square'])
+    : [];
+  const reportItems = reportLayer
+    ? [1, 2, 3, 4].map((sev) => [INCIDENT_COLOURS[sev], labels.severities ? labels.severities[sev] : String(sev)])
+    : [];
+  legendControl([
+    [labels.layer_tps, tpsItems],
+    [labels.legend_index || labels.layer_villages, bands],
+    [labels.layer_reports || '', reportItems],
+    [labels.layer_alerts || '', [['#b91c1c', labels.alert_title || '', 'ring']]],
+  ], labels.legend || 'Keterangan').addTo(map);
 
   status.textContent = labels.summary
     .replace('{tps}', String(tps.length))
     .replace('{villages}', String(villages.length))
     .replace('{districts}', String(districts.length));
   container.dataset.tpsCount = String(tps.length);
+  // How many TPS are drawn in each class's colour (by severity), for whoever checks the map.
+  const bySeverity = {};
+  for (const f of tps) {
+    const key = f.properties.severity === undefined ? 'none' : String(f.properties.severity);
+    bySeverity[key] = (bySeverity[key] || 0) + 1;
+  }
+  container.dataset.severities = JSON.stringify(bySeverity);
   container.dataset.state = 'ready';
-  drawAlerts(map, container, villages, labels);
+  drawAlerts(alertLayer, container, villages, labels);
+  if (reportLayer) initReportLayer(map, reportLayer, labels, container);
+}
+
+// The reports of the chosen period (24 hours, 7 days, 30 days) as markers by severity, over the map's area.
+function initReportLayer(map, layer, labels, container) {
+  const choice = L.control({ position: 'topright' });
+  let select;
+  choice.onAdd = () => {
+    const box = L.DomUtil.create('label', 'map-period');
+    box.appendChild(document.createTextNode(`${labels.layer_reports}: `));
+    select = L.DomUtil.create('select', '', box);
+    select.id = 'map-period';
+    for (const [days, label] of labels.periods) {
+      const option = document.createElement('option');
+      option.value = String(days);
+      option.textContent = label;
+      if (days === 7) option.selected = true;
+      select.appendChild(option);
+    }
+    L.DomEvent.disableClickPropagation(box);
+    return box;
+  };
+  choice.addTo(map);
+  const load = async () => {
+    const days = Number(select.value);
+    const url = `${labels.reports_url}&from=${wibDayBefore(days)}`;
+    container.dataset.reports = 'loading';
+    try {
+      const data = await fetchJson(url);
+      layer.clearLayers();
+      layer.addLayers(data.features.filter((f) => f.geometry && f.geometry.type === 'Point').map((f) => {
+        const [lng, lat] = f.geometry.coordinates;
+        const p = f.properties;
+        return L.circleMarker([lat, lng], {
+          radius: 5 + Number(p.severity || 1),
+          weight: p.overdue ? 3 : 1,
+          color: p.overdue ? '#111827' : '#ffffff',
+          fillColor: INCIDENT_COLOURS[p.severity] || '#1f6feb',
+          fillOpacity: 0.9,
+          className: `incident-marker incident-sev-${p.severity}`,
+        }).bindPopup(() => incidentPopup(p, labels));
+      }));
+      container.dataset.reports = String(layer.getLayers().length);
+    } catch (err) {
+      container.dataset.reports = 'failed';
+    }
+  };
+  select.addEventListener('change', load);
+  load();
 }
 
 // Early warnings (docs/scan.md, "On the live reports"): the active alerts with a village in the map's area, each as
 // its circle (centre village, radius) over its villages, highlighted, with the explanation in a popup. Read from
 // the alerts API, which leaves out what the user may not see; a user who reads no reports simply gets none.
-async function drawAlerts(map, container, villages, labels) {
+async function drawAlerts(layer, container, villages, labels) {
   const lang = document.documentElement.lang || 'id';
   const url = `/api/v1/alerts?status=active&per_page=100&within=${encodeURIComponent(container.dataset.region)}&lang=${encodeURIComponent(lang)}`;
   let alerts;
@@ -157,13 +348,13 @@ async function drawAlerts(map, container, villages, labels) {
     const shapes = villages.filter((f) => codes.has(f.properties.code));
     L.geoJSON({ type: 'FeatureCollection', features: shapes }, {
       style: { color: '#b91c1c', weight: 2, fillColor: '#ef4444', fillOpacity: 0.35, className: 'alert-village' },
-    }).bindPopup(popup).addTo(map);
+    }).bindPopup(popup).addTo(layer);
     if (a.center) {
       // A circle of one village has no radius: drawn at 500 m so that it can be seen and clicked.
       L.circle([a.center.lat, a.center.lng], {
         radius: Math.max(a.radius_km * 1000, 500), color: '#b91c1c', weight: 2, dashArray: '6 4', fill: false,
         className: 'alert-circle',
-      }).bindPopup(popup).addTo(map);
+      }).bindPopup(popup).addTo(layer);
     }
   }
   container.dataset.alertCount = String(alerts.length);
@@ -314,7 +505,12 @@ document.addEventListener('DOMContentLoaded', () => {
   const dashboard = document.getElementById('dashboard');
   if (dashboard && dashboard.dataset.tilesUrl) initDashboard(dashboard);
   const container = document.getElementById('map');
-  if (container && container.dataset.mapUrl) initMap(container);
+  if (container && container.dataset.mapUrl) {
+    initMap(container).catch((err) => {
+      container.dataset.state = 'failed';
+      console.error(`map: ${err && err.stack ? err.stack : String(err)}`);
+    });
+  }
   const incidents = document.getElementById('incident-map');
   if (incidents && incidents.dataset.reportsUrl) initIncidentMap(incidents);
   document.querySelectorAll('table.sortable').forEach(makeSortable);

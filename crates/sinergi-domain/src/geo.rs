@@ -141,6 +141,73 @@ impl Boundary {
         let km_per_degree = 2.0 * std::f64::consts::PI * EARTH_RADIUS_KM / 360.0;
         self.shape.unsigned_area() * km_per_degree * km_per_degree * mean_lat.cos()
     }
+
+    /// The boundary drawn for a map at a scale where `tolerance` degrees are about a pixel: every ring simplified
+    /// (Ramer–Douglas–Peucker, with `tolerance` as its distance), and the parts smaller than a pixel left out —
+    /// but never all of them: a village that would vanish keeps its largest part as it was.
+    pub fn simplified(&self, tolerance: f64) -> Boundary {
+        use geo::{Area, Simplify};
+        let kept: Vec<geo::Polygon<f64>> = self
+            .shape
+            .0
+            .iter()
+            .map(|p| p.simplify(tolerance))
+            .filter(|p| p.exterior().0.len() >= 4 && p.unsigned_area() > tolerance * tolerance)
+            .map(|p| {
+                let holes = p.interiors().iter().filter(|r| r.0.len() >= 4).cloned().collect();
+                geo::Polygon::new(p.exterior().clone(), holes)
+            })
+            .collect();
+        if !kept.is_empty() {
+            return Boundary { shape: MultiPolygon(kept) };
+        }
+        let largest = self
+            .shape
+            .0
+            .iter()
+            .max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()))
+            .cloned()
+            .into_iter()
+            .collect();
+        Boundary { shape: MultiPolygon(largest) }
+    }
+
+    /// The GeoJSON geometry as compact text with `decimals` digits after the point (5: about a metre; 4: about
+    /// eleven), trailing zeros dropped: a third of the bytes of the full form, for maps.
+    pub fn to_geojson_rounded(&self, decimals: usize) -> String {
+        let number = |out: &mut String, x: f64| {
+            let text = format!("{x:.decimals$}");
+            let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.') } else { &text };
+            out.push_str(if text == "-0" { "0" } else { text });
+        };
+        let mut out = String::from("{\"type\":\"MultiPolygon\",\"coordinates\":[");
+        for (i, polygon) in self.shape.0.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push('[');
+            for (j, ring) in std::iter::once(polygon.exterior()).chain(polygon.interiors()).enumerate() {
+                if j > 0 {
+                    out.push(',');
+                }
+                out.push('[');
+                for (k, c) in ring.0.iter().enumerate() {
+                    if k > 0 {
+                        out.push(',');
+                    }
+                    out.push('[');
+                    number(&mut out, c.x);
+                    out.push(',');
+                    number(&mut out, c.y);
+                    out.push(']');
+                }
+                out.push(']');
+            }
+            out.push(']');
+        }
+        out.push_str("]}");
+        out
+    }
 }
 
 #[cfg(test)]
@@ -175,6 +242,46 @@ mod tests {
         assert_eq!(Boundary::from_geojson(&point), Err(BoundaryError::WrongType("Point".into())));
         let g = geojson::Geometry::new_polygon([[[3.0, 50.0], [3.1, 50.0], [3.1, 50.1], [3.0, 50.0]]]);
         assert_eq!(Boundary::from_geojson(&g), Err(BoundaryError::BadPosition));
+    }
+
+    #[test]
+    fn a_simplified_boundary_keeps_its_shape_in_fewer_points() {
+        // A square with 400 points along its sides, one islet far smaller than the tolerance.
+        let mut ring = Vec::new();
+        for i in 0..100 {
+            ring.push(vec![103.0 + f64::from(i) * 0.001, -1.0]);
+        }
+        for i in 0..100 {
+            ring.push(vec![103.1, -1.0 - f64::from(i) * 0.001]);
+        }
+        for i in 0..100 {
+            ring.push(vec![103.1 - f64::from(i) * 0.001, -1.1]);
+        }
+        for i in 0..100 {
+            ring.push(vec![103.0, -1.1 + f64::from(i) * 0.001]);
+        }
+        ring.push(vec![103.0, -1.0]);
+        let islet = vec![vec![104.0, -1.0], vec![104.00001, -1.0], vec![104.00001, -1.00001], vec![104.0, -1.0]];
+        let g = geojson::Geometry::new(geojson::GeometryValue::new_multi_polygon([vec![ring], vec![islet]]));
+        let b = Boundary::from_geojson(&g).unwrap();
+        let s = b.simplified(0.0005);
+        let text = s.to_geojson_rounded(4);
+        assert_eq!(
+            text,
+            "{\"type\":\"MultiPolygon\",\"coordinates\":[[[[103,-1],[103.1,-1],[103.1,-1.1],[103,-1.1],[103,-1]]]]}"
+        );
+        assert!((s.area_km2() - b.area_km2()).abs() < 0.5);
+        let again = Boundary::from_geojson_str(&text).unwrap();
+        assert!(again.contains(LatLng::new(-1.05, 103.05)));
+        // Only an islet: it is kept as it was rather than lost.
+        let alone =
+            geojson::Geometry::new_polygon([[[104.0, -1.0], [104.00001, -1.0], [104.00001, -1.00001], [104.0, -1.0]]]);
+        let islet = Boundary::from_geojson(&alone).unwrap();
+        assert_eq!(islet.simplified(0.0005), islet);
+        assert_eq!(
+            islet.to_geojson_rounded(5),
+            "{\"type\":\"MultiPolygon\",\"coordinates\":[[[[104,-1],[104.00001,-1],[104.00001,-1.00001],[104,-1]]]]}"
+        );
     }
 
     #[test]

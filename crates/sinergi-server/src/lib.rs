@@ -122,6 +122,8 @@ pub struct AppStateParts {
     write_probe: std::sync::Mutex<Option<(std::time::Instant, bool)>>,
     /// Live feeds open per account and per address (see `feed::FeedLimits`).
     pub(crate) feeds: feed::FeedLimits,
+    /// Boundaries simplified for maps, by a hash of what they were made from (see `registry::api::regions`).
+    pub(crate) map_shapes: cache::TtlMap<String, Vec<String>>,
 }
 
 /// How long `/health` trusts its last write probe (a write it rolls back; see `Store::check_writable`).
@@ -147,6 +149,7 @@ impl AppState {
             tokens: Arc::new(auth::TokenCache::new(auth::TOKEN_TTL)),
             write_probe: std::sync::Mutex::new(None),
             feeds: feed::FeedLimits::default(),
+            map_shapes: cache::TtlMap::new(std::time::Duration::from_secs(3600)),
         }))
     }
 

@@ -294,6 +294,37 @@ pub(crate) async fn map(
     }
     let mut crumbs = crumbs(&state, &current.viewer, &region.code).await.map_err(internal(&chrome))?;
     crumbs.push(Crumb { name: region.name.clone(), href: region_href(&region.code) });
+    // The operating picture: TPS by the classes of the agency's own indicator set, the reports of a period.
+    let set = crate::vulnerability::views::preferred_set_id(&state, current.viewer.agency)
+        .await
+        .map_err(internal(&chrome))?;
+    let reports = current.viewer.may(sinergi_domain::access::Action::ReadReports);
+    let labels = map_labels(&chrome, set.as_deref(), reports.then_some(&region.code));
+    Ok(MapPage {
+        title: lang.format(Msg::MapTitle, &[("name", &region.name)]),
+        crumbs,
+        code: region.code.to_string(),
+        // In the page's language: the classes are named in the data.
+        map_url: match &set {
+            Some(set) => format!("/api/v1/regions/{}/map?set={set}&lang={}", region.code, lang.code()),
+            None => format!("/api/v1/regions/{}/map?lang={}", region.code, lang.code()),
+        },
+        tiles: state.config.tile_url.clone().unwrap_or_default(),
+        tiles_attribution: state.config.tile_attribution.clone().unwrap_or_default(),
+        labels_json: labels,
+        chrome,
+    })
+}
+
+/// The words and links the map's script needs (`#map-labels`), as JSON text safe inside
+/// `<script type="application/json">` (`<` escaped, so no text can close the element). With a `set`, TPS link to
+/// their class history under it; with `reports`, the map offers the reports of that area by period.
+pub(crate) fn map_labels(chrome: &Chrome, set: Option<&str>, reports: Option<&RegionCode>) -> String {
+    let lang = chrome.lang;
+    let severities: serde_json::Map<String, serde_json::Value> = sinergi_domain::incident::Severity::ALL
+        .iter()
+        .map(|s| (s.number().to_string(), format!("{} · {}", s.number(), s.label(lang)).into()))
+        .collect();
     let labels = serde_json::json!({
         "voters": chrome.t(Msg::ColVoters),
         "access": chrome.t(Msg::ColAccess),
@@ -308,17 +339,23 @@ pub(crate) async fn map(
         "layer_districts": chrome.t(Msg::MapLegendDistrict),
         "layer_villages": chrome.t(Msg::MapLegendVillage),
         "layer_tps": chrome.t(Msg::MapLegendTps),
-        "summary": match lang { Lang::Id => "{tps} TPS · {villages} desa/kelurahan · {districts} kecamatan", Lang::En => "{tps} TPS · {villages} villages · {districts} districts" },
+        "layer_reports": chrome.t(Msg::MapLayerReports),
+        "layer_alerts": chrome.t(Msg::MapLayerAlerts),
+        "legend": chrome.t(Msg::MapLegend),
+        "legend_index": chrome.t(Msg::MapLegendIndex),
+        "class": chrome.t(Msg::ColClass),
+        "index": chrome.t(Msg::ColIndex),
+        "bands": {"low": chrome.t(Msg::BandLow), "medium": chrome.t(Msg::BandMedium), "high": chrome.t(Msg::BandHigh)},
+        "tps_href": set.map(|set| format!("/tps/{{id}}?set={set}")),
+        "tps_link": chrome.t(Msg::TpsHistory),
+        "reports_url": reports.map(|code| format!("/incidents/map.geojson?region={code}&lang={}", lang.code())),
+        "periods": [[1, chrome.t(Msg::MapPeriodDay)], [7, chrome.t(Msg::MapPeriodWeek)], [30, chrome.t(Msg::MapPeriodMonth)]],
+        "severities": severities,
+        "severity": chrome.t(Msg::ColSeverity),
+        "status": chrome.t(Msg::ColStatus),
+        "occurred": chrome.t(Msg::ColOccurredAt),
+        "open": chrome.t(Msg::OpenReport),
+        "summary": chrome.t(Msg::MapSummary),
     });
-    Ok(MapPage {
-        title: lang.format(Msg::MapTitle, &[("name", &region.name)]),
-        crumbs,
-        code: region.code.to_string(),
-        map_url: format!("/api/v1/regions/{}/map", region.code),
-        tiles: state.config.tile_url.clone().unwrap_or_default(),
-        tiles_attribution: state.config.tile_attribution.clone().unwrap_or_default(),
-        // JSON inside <script type="application/json">: escape `<` so no text can close the element.
-        labels_json: labels.to_string().replace('<', "\\u003c"),
-        chrome,
-    })
+    labels.to_string().replace('<', "\\u003c")
 }

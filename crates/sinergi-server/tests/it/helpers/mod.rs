@@ -268,6 +268,11 @@ pub fn shared_data() -> std::path::PathBuf {
 /// The real regions of one province, the real boundaries of one regency, and synthetic TPS in its villages.
 /// Returns how many TPS have coordinates (the markers the map must show).
 pub async fn seed_regency(store: &dyn Store, regency: &str) -> usize {
+    seed_regency_with(store, regency, 370).await
+}
+
+/// As [`seed_regency`], with `count` TPS.
+pub async fn seed_regency_with(store: &dyn Store, regency: &str, count: usize) -> usize {
     let province = &regency[..2];
     let wilayah = std::fs::read_to_string(shared_data().join("wilayah.csv")).unwrap();
     let mut lines = wilayah.lines();
@@ -298,7 +303,7 @@ pub async fn seed_regency(store: &dyn Store, regency: &str) -> usize {
             boundary: pairs.iter().find(|(c, _)| *c == r.code).map(|(_, b)| b.clone()),
         })
         .collect();
-    let tps = generate_tps(&villages, 370, AccessProfile::for_regency(&regency_code), 1);
+    let tps = generate_tps(&villages, count, AccessProfile::for_regency(&regency_code), 1);
     store.upsert_tps(&tps).await.unwrap();
     tps.iter().filter(|t| t.location.is_some()).count()
 }

@@ -127,7 +127,11 @@ async fn the_map_shows_every_tps_and_boundary_without_console_errors() {
                     Some(e) = console.next() => if matches!(e.r#type, ConsoleApiCalledType::Error | ConsoleApiCalledType::Assert) {
                         problems.lock().unwrap().push(format!("console error: {:?}", e.args.iter().map(|a| a.value.clone()).collect::<Vec<_>>()));
                     },
-                    Some(e) = exceptions.next() => problems.lock().unwrap().push(format!("exception: {:?}", e.exception_details.text)),
+                    Some(e) = exceptions.next() => problems.lock().unwrap().push(format!(
+                        "exception: {:?} {:?}",
+                        e.exception_details.text,
+                        e.exception_details.exception.as_ref().and_then(|x| x.description.clone())
+                    )),
                     Some(e) = log.next() => if e.entry.level == LogEntryLevel::Error {
                         problems.lock().unwrap().push(format!("log error: {} {:?}", e.entry.text, e.entry.url));
                     },
@@ -168,7 +172,7 @@ async fn the_map_shows_every_tps_and_boundary_without_console_errors() {
     }
     assert_eq!(path, "/map/15.07", "signed in and back on the map");
     let state = wait_for(&page, "(document.getElementById('map') || {dataset: {}}).dataset.state || ''", 100).await;
-    assert_eq!(state, "ready", "the map finished loading");
+    assert_eq!(state, "ready", "the map finished loading: {:#?}", problems.lock().unwrap());
     let count = |selector: &'static str| {
         let page = page.clone();
         async move {
@@ -176,7 +180,22 @@ async fn the_map_shows_every_tps_and_boundary_without_console_errors() {
             page.evaluate(js).await.unwrap().into_value::<usize>().unwrap()
         }
     };
-    assert_eq!(count("path.tps-marker").await, markers, "one marker per TPS with coordinates");
+    // One marker per TPS with coordinates: drawn alone, or counted in the cluster that stands for its crowd.
+    let shown: usize = page
+        .evaluate(
+            "document.querySelectorAll('path.tps-marker').length + [...document.querySelectorAll('.tps-cluster span')]\
+             .reduce((n, s) => n + Number(s.textContent), 0)",
+        )
+        .await
+        .unwrap()
+        .into_value()
+        .unwrap();
+    assert_eq!(shown, markers, "every TPS with coordinates, alone or in its cluster");
+    let tps_count = wait_for(&page, "document.getElementById('map').dataset.tpsCount || ''", 10).await;
+    assert_eq!(tps_count, markers.to_string());
+    // The legend and the layers' switches are on the map.
+    assert_eq!(count(".map-legend").await, 1);
+    assert!(count(".leaflet-control-layers-overlays input").await >= 4);
     assert_eq!(count("path.village-boundary").await, boundaries);
     assert_eq!(count("path.district-boundary").await, districts);
     // The early warning: its circle and its villages, with the explanation in the popup.
@@ -206,27 +225,40 @@ async fn the_map_shows_every_tps_and_boundary_without_console_errors() {
         page.evaluate("!!document.getElementById('synthetic-banner')").await.unwrap().into_value().unwrap();
     assert!(banner, "synthetic TPS are labelled");
 
-    // A popup opens on a marker and shows the TPS in Bahasa Indonesia.
-    let popup: String = page
-        .evaluate(
-            "(() => { const m = document.querySelector('path.tps-marker'); \
-             m.dispatchEvent(new MouseEvent('click', {bubbles: true})); \
-             const p = document.querySelector('.tps-popup'); return p ? p.textContent : ''; })()",
-        )
-        .await
-        .unwrap()
-        .into_value()
-        .unwrap();
-    assert!(popup.contains("TPS 0") && popup.contains("DPT") && popup.contains("sintetis"), "{popup}");
+    // A popup opens on a marker (a cluster opened first, zoomed into) and shows the TPS in Bahasa Indonesia,
+    // its address and voters read from the TPS's record.
+    let _ = text(
+        &page,
+        "(() => { if (!document.querySelector('path.tps-marker')) \
+         document.querySelector('.tps-cluster').dispatchEvent(new MouseEvent('click', {bubbles: true})); return 'ok'; })()",
+    )
+    .await;
+    let opened = wait_for(
+        &page,
+        "(() => { const m = document.querySelector('path.tps-marker'); if (!m) return ''; \
+         if (!document.querySelector('.tps-popup')) m.dispatchEvent(new MouseEvent('click', {bubbles: true})); \
+         const p = document.querySelector('.tps-popup'); return p && p.textContent.includes('DPT') ? p.textContent : ''; })()",
+        100,
+    )
+    .await;
+    assert!(opened.contains("TPS 0") && opened.contains("DPT") && opened.contains("sintetis"), "{opened}");
 
     // The vulnerability page: villages coloured by band, every TPS by class, a sortable table.
     page.goto(format!("{base}/vulnerability/15.07?set=bawaslu-pilkada-2024")).await.unwrap();
     let state = wait_for(&page, "(document.getElementById('map') || {dataset: {}}).dataset.state || ''", 100).await;
     assert_eq!(state, "ready", "the vulnerability map finished loading");
+    // Every TPS drawn in the colour of its class (the markers drawn alone carry it; the rest are in clusters).
+    let by_severity = wait_for(&page, "document.getElementById('map').dataset.severities || ''", 10).await;
+    let by_severity: std::collections::BTreeMap<String, usize> = serde_json::from_str(&by_severity).unwrap();
+    assert!(!by_severity.contains_key("none"), "{by_severity:?}");
+    assert_eq!(by_severity.values().sum::<usize>(), markers, "every TPS drawn in the colour of its class");
+    let alone = count("path.tps-marker").await;
     let classed = count("path.tps-marker.severity-0").await
         + count("path.tps-marker.severity-1").await
         + count("path.tps-marker.severity-2").await;
-    assert_eq!(classed, markers, "every TPS drawn in the colour of its class");
+    assert_eq!(classed, alone);
+    let legend = text(&page, "document.querySelector('.map-legend').textContent").await.unwrap_or_default();
+    assert!(legend.contains("Tidak rawan") || legend.contains("Rawan"), "classes named in the legend: {legend}");
     let banded = count("path.band-low").await + count("path.band-medium").await + count("path.band-high").await;
     let villages_with_tps: std::collections::HashSet<String> =
         every_tps.iter().map(|t| t.tps.village.to_string()).collect();

@@ -238,6 +238,25 @@ async fn map_data_is_one_geojson_collection(db: &TestDb) {
     let text = serde_json::to_string(&body).unwrap();
     let parsed: geojson::GeoJson = text.parse().expect("valid GeoJSON");
     assert!(matches!(parsed, geojson::GeoJson::FeatureCollection(_)));
+    // The first view's box: the TPS with coordinates (all at one place in this registry).
+    assert_eq!(body["bbox"], json!([103.85, -1.05, 103.85, -1.05]));
+    let marker = body["features"].as_array().unwrap().iter().find(|f| f["properties"]["kind"] == "tps").unwrap();
+    assert_eq!(marker["properties"]["number"], 1);
+    assert!(marker["properties"].get("address").is_none(), "a marker carries what it draws; the rest is /tps/{{id}}");
+
+    // Versioned: asked again with its tag, nothing is sent; the tag changes with the answer.
+    let url = format!("{base}/api/v1/regions/15.07/map");
+    let first = client.get(&url).send().await.unwrap();
+    let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+    assert_eq!(first.headers()["cache-control"], "private, no-cache");
+    let again = client.get(&url).header("if-none-match", &etag).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert!(again.bytes().await.unwrap().is_empty());
+    let full = client.get(format!("{url}?detail=full")).send().await.unwrap();
+    assert_eq!(full.status(), StatusCode::OK);
+    assert_ne!(full.headers()["etag"].to_str().unwrap(), etag, "the stored boundaries are another answer");
+    let (status, body) = get_json(&client, format!("{url}?detail=fine")).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_query")));
 
     let (status, body) = get_json(&client, format!("{base}/api/v1/regions/15.07.01.2001/map")).await;
     assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("map_needs_regency")));
@@ -368,7 +387,7 @@ async fn pages_render_in_both_languages_and_escape_text(db: &TestDb) {
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _, html) = page("/map/15.07").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("data-map-url=\"/api/v1/regions/15.07/map\""));
+    assert!(html.contains("data-map-url=\"/api/v1/regions/15.07/map?lang=id\""), "{html}");
     assert!(!html.contains("<script>"), "no inline scripts");
     let (status, _, _) = page("/map/15").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
@@ -401,6 +420,43 @@ async fn pages_render_in_both_languages_and_escape_text(db: &TestDb) {
     // Nothing of Sinergi belongs in a search engine.
     let (status, _, robots) = page("/robots.txt").await;
     assert_eq!((status, robots.as_str()), (StatusCode::OK, "User-agent: *\nDisallow: /\n"));
+}
+
+/// Issue 19's bar for the map's data: a regency's first view under 60 KB over the wire, a repeat view none.
+/// Jepara: its real boundaries (211 districts and villages) and about 2,000 synthetic TPS, with their classes.
+#[tokio::test]
+async fn a_regency_map_is_small_on_the_wire_and_nothing_the_second_time() {
+    let db = TestDb::sqlite().await;
+    // Jepara's count of TPS in the demo (Pilkada 2024: 1,942 are about what KPU set up there).
+    let markers = crate::helpers::seed_regency_with(&*db.store, "33.20", 1942).await;
+    assert!(markers > 1500, "fixture has {markers} TPS");
+    let territory = crate::helpers::code("33.20");
+    let polres = sinergi_domain::Unit {
+        code: "polres-33.20".into(),
+        kind: sinergi_domain::UnitKind::Polres,
+        name: "Polres Jepara".into(),
+        territory,
+        parent: None,
+        contact: Default::default(),
+        personnel: 800,
+    };
+    db.store.upsert_units(&[polres]).await.unwrap();
+    add_user(&*db.store, "kabag.ops", Role::Operator, "polres-33.20", false).await;
+    let app = TestApp::spawn(db.store.clone(), ServerConfig::default()).await;
+    let client = app.signed_in("kabag.ops").await;
+    let url = format!("{}/api/v1/regions/33.20/map", app.base);
+    // reqwest here does not decompress: the length read is what crossed the wire.
+    let first = client.get(&url).header("accept-encoding", "gzip").send().await.unwrap();
+    assert_eq!((first.status(), first.headers()["content-encoding"].to_str().unwrap()), (StatusCode::OK, "gzip"));
+    let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+    let size = first.bytes().await.unwrap().len();
+    assert!(size < 60_000, "the first view is {size} bytes");
+    let full = client.get(format!("{url}?detail=full")).header("accept-encoding", "gzip").send().await.unwrap();
+    let full = full.bytes().await.unwrap().len();
+    assert!(full > 2 * size, "simplified for the view: {size} bytes, as stored {full}");
+    let again = client.get(&url).header("accept-encoding", "gzip").header("if-none-match", &etag).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(again.bytes().await.unwrap().len(), 0, "a repeat view carries no map data");
 }
 
 sinergi_store::backend_tests!(
