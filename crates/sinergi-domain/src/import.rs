@@ -114,6 +114,8 @@ pub enum Problem {
     NoPlace,
     /// No TPS with this id in the user's territory.
     UnknownTpsId(i64),
+    /// A unit a report cannot be assigned to: not of the user's agency, or not over the report's place.
+    UnitCannotTake(String),
     /// A TPS number given without the village it is numbered in.
     TpsNumberWithoutVillage,
     /// A village given both by its code and by its name.
@@ -262,6 +264,7 @@ impl Problem {
             NoPlace => lang.t(Msg::ProblemNoPlace).to_owned(),
             UnknownTpsId(id) => lang.format(Msg::ProblemUnknownTpsId, &[("id", id)]),
             TpsNumberWithoutVillage => lang.t(Msg::ProblemTpsNumberWithoutVillage).to_owned(),
+            UnitCannotTake(code) => lang.format(Msg::ProblemUnitCannotTake, &[("code", code)]),
             TwoVillages => lang.t(Msg::ProblemTwoVillages).to_owned(),
             UnknownVillageName(name) => lang.format(Msg::ProblemUnknownVillageName, &[("name", name)]),
             AmbiguousVillageName { name, districts } => {

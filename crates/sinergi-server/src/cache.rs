@@ -16,12 +16,18 @@ const MOST_ENTRIES: usize = 10_000;
 
 pub struct TtlMap<K, V> {
     ttl: Duration,
+    most: usize,
     entries: Mutex<HashMap<K, (Instant, Arc<V>)>>,
 }
 
 impl<K: Eq + Hash + Clone, V> TtlMap<K, V> {
     pub fn new(ttl: Duration) -> TtlMap<K, V> {
-        TtlMap { ttl, entries: Mutex::new(HashMap::new()) }
+        TtlMap::bounded(ttl, MOST_ENTRIES)
+    }
+
+    /// A map of at most `most` entries, for large values.
+    pub fn bounded(ttl: Duration, most: usize) -> TtlMap<K, V> {
+        TtlMap { ttl, most: most.max(1), entries: Mutex::new(HashMap::new()) }
     }
 
     /// The value kept for `key`, if it is younger than the time to live.
@@ -37,7 +43,7 @@ impl<K: Eq + Hash + Clone, V> TtlMap<K, V> {
     /// Keeps `value` for `key` from now on.
     pub fn put(&self, key: K, value: Arc<V>) {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if entries.len() >= MOST_ENTRIES && !entries.contains_key(&key) {
+        if entries.len() >= self.most && !entries.contains_key(&key) {
             entries.clear();
         }
         entries.insert(key, (Instant::now(), value));

@@ -149,7 +149,8 @@ impl AppState {
             tokens: Arc::new(auth::TokenCache::new(auth::TOKEN_TTL)),
             write_probe: std::sync::Mutex::new(None),
             feeds: feed::FeedLimits::default(),
-            map_shapes: cache::TtlMap::new(std::time::Duration::from_secs(3600)),
+            // A regency's shapes are 100 to 300 KB: 200 of them at most.
+            map_shapes: cache::TtlMap::bounded(std::time::Duration::from_secs(3600), 200),
         }))
     }
 

@@ -134,6 +134,7 @@ pub async fn seed_demo_reports(store: &dyn Store, regency: &RegionCode, now_ms: 
                 actor: "demo".to_owned(),
                 reason: "data sintetis".to_owned(),
                 reject_reason: None,
+                assigned_unit: None,
             };
             store.move_report(&step).await?;
         }

@@ -324,6 +324,27 @@ pub struct MoveFields {
     pub action: String,
     pub reason: String,
     pub reject_reason: Option<String>,
+    /// For an assignment: the code of the unit to act (one of [`assignable_units`]).
+    pub unit: Option<String>,
+}
+
+/// The units a user may assign a report to: those of the user's agency whose territory holds the report's village
+/// (the Polsek of the district, the Polres of the regency, …), narrowest first.
+pub async fn assignable_units(
+    state: &AppState,
+    viewer: &Viewer,
+    record: &ReportRecord,
+) -> Result<Vec<sinergi_domain::Unit>, StoreError> {
+    let mut units: Vec<sinergi_domain::Unit> = state
+        .desk
+        .units_over(&state.store, &record.village_code)
+        .await?
+        .iter()
+        .filter(|u| u.kind.agency() == viewer.agency)
+        .cloned()
+        .collect();
+    units.sort_by(|a, b| b.territory.level().cmp(&a.territory.level()).then_with(|| a.code.cmp(&b.code)));
+    Ok(units)
 }
 
 async fn readable(state: &AppState, viewer: &Viewer, id: ReportId) -> Result<ReportRecord, DeskError> {
@@ -366,6 +387,23 @@ pub async fn move_report(
     } else if reason.chars().any(|c| text::forbidden(c, Lines::Many)) {
         problems.push(("reason".to_owned(), Problem::ControlCharacter));
     }
+    // An assignment names the unit that is to act on the report.
+    let unit = fields.unit.as_deref().map(str::trim).filter(|u| !u.is_empty());
+    let mut assigned_unit = None;
+    if transition == Some(Transition::Assign) {
+        match unit {
+            None => problems.push(("unit".to_owned(), Problem::Empty)),
+            Some(code) => {
+                let units = assignable_units(state, actor.viewer, &record).await?;
+                match units.iter().find(|u| u.code == code) {
+                    Some(u) => assigned_unit = Some(u.code.clone()),
+                    None => {
+                        problems.push(("unit".to_owned(), Problem::UnitCannotTake(code.chars().take(40).collect())))
+                    }
+                }
+            }
+        }
+    }
     let (Some(transition), true) = (transition, problems.is_empty()) else {
         return Err(DeskError::Invalid(problems));
     };
@@ -386,6 +424,7 @@ pub async fn move_report(
         account_id: Some(actor.user.id),
         actor: actor.name.clone(),
         reject_reason: if transition == Transition::Reject { reject } else { None },
+        assigned_unit,
         reason,
     };
     state.store.move_report(&step).await.map_err(|e| match e {
@@ -554,6 +593,7 @@ pub async fn decide_duplicate(
             account_id: Some(actor.user.id),
             actor: actor.name.clone(),
             reject_reason: Some(RejectReason::Duplicate),
+            assigned_unit: None,
             reason: why,
         };
         // Someone may have verified it meanwhile: the confirmation stands, and the report stays where they put it.

@@ -109,6 +109,9 @@ pub struct ReportEventDto {
     pub to_status: String,
     /// For a rejection: `hoax`, `duplicate`, `not_election` or `other`.
     pub reject_reason: Option<String>,
+    /// For an assignment: the unit assigned to act, by code and name.
+    pub assigned_unit: Option<String>,
+    pub assigned_unit_name: Option<String>,
     pub reason: String,
 }
 
@@ -142,10 +145,20 @@ pub struct ReportDetailDto {
     /// The moves the user may make now: the workflow's from the status, for the owning and responsible agencies,
     /// without verifying or rejecting one's own report.
     pub moves: Vec<String>,
+    /// When `assign` is among the moves: the units it may name (the user's agency's, over the report's village),
+    /// narrowest first.
+    pub assignable_units: Vec<UnitChoiceDto>,
     /// The agencies it was shared with, revoked shares too, oldest first.
     pub shares: Vec<ShareDto>,
     /// Its probable duplicates that the user may read, nearest first.
     pub duplicates: Vec<DuplicateDto>,
+}
+
+/// A unit to choose, by code and name.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct UnitChoiceDto {
+    pub code: String,
+    pub name: String,
 }
 
 /// A share of a report with an agency.
@@ -236,6 +249,27 @@ pub(crate) async fn detail(
     } else {
         Vec::new()
     };
+    let assignable_units = if moves.iter().any(|m| m == "assign") {
+        crate::incident::service::assignable_units(state, &current.viewer, &record)
+            .await?
+            .into_iter()
+            .map(|u| UnitChoiceDto { code: u.code, name: u.name })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    // The names of the units assignments named (units over the report's village).
+    let unit_names: std::collections::HashMap<String, String> = if history.iter().any(|h| h.assigned_unit.is_some()) {
+        state
+            .desk
+            .units_over(&state.store, &record.village_code)
+            .await?
+            .iter()
+            .map(|u| (u.code.clone(), u.name.clone()))
+            .collect()
+    } else {
+        Default::default()
+    };
     Ok(ReportDetailDto {
         report: ReportDto::new(record, state, lang),
         routes: routes
@@ -251,6 +285,11 @@ pub(crate) async fn detail(
                 from_status: h.from_status,
                 to_status: h.to_status,
                 reject_reason: h.reject_reason,
+                assigned_unit_name: h
+                    .assigned_unit
+                    .as_ref()
+                    .map(|c| unit_names.get(c).cloned().unwrap_or_else(|| c.clone())),
+                assigned_unit: h.assigned_unit,
                 reason: h.reason,
             })
             .collect(),
@@ -259,6 +298,7 @@ pub(crate) async fn detail(
             .map(|c| CommentDto { id: c.id, at_ms: c.at_ms, author: c.author, agency: c.agency, body: c.body })
             .collect(),
         moves,
+        assignable_units,
         shares: state.store.report_shares(id).await?.into_iter().map(ShareDto::from).collect(),
         duplicates: visible_duplicates(state, current, id).await?,
     })

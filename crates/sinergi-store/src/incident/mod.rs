@@ -187,6 +187,8 @@ pub struct ReportMove {
     pub account_id: Option<i64>,
     pub actor: String,
     pub reject_reason: Option<sinergi_domain::incident::RejectReason>,
+    /// For an assignment: the code of the unit assigned to act on the report.
+    pub assigned_unit: Option<String>,
     pub reason: String,
 }
 
@@ -202,6 +204,8 @@ pub struct ReportEventRecord {
     pub from_status: Option<String>,
     pub to_status: String,
     pub reject_reason: Option<String>,
+    /// The code of the unit an assignment named.
+    pub assigned_unit: Option<String>,
     pub reason: String,
 }
 

@@ -450,7 +450,7 @@ macro_rules! impl_incident_store {
                 }
                 sqlx::query(
                     "INSERT INTO report_event (report_id, at_ms, account_id, actor, action, from_status, to_status, \
-                     reject_reason, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                     reject_reason, reason, assigned_unit) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                 )
                 .bind(step.report_id.0)
                 .bind(step.at_ms)
@@ -461,6 +461,7 @@ macro_rules! impl_incident_store {
                 .bind(step.to.as_str())
                 .bind(step.reject_reason.map(|r| r.as_str()))
                 .bind(step.reason.as_str())
+                .bind(step.assigned_unit.as_deref())
                 .execute(&mut *tx)
                 .await?;
                 append_feed(&mut tx, &[(step.report_id.0, "moved")], step.at_ms).await?;
@@ -522,9 +523,10 @@ macro_rules! impl_incident_store {
                     String,
                     Option<String>,
                     String,
+                    Option<String>,
                 )> = sqlx::query_as(
                     "SELECT id, report_id, at_ms, account_id, actor, action, from_status, to_status, reject_reason, \
-                         reason FROM report_event WHERE report_id = $1 ORDER BY id",
+                         reason, assigned_unit FROM report_event WHERE report_id = $1 ORDER BY id",
                 )
                 .bind(report_id)
                 .fetch_all(&self.pool)
@@ -543,6 +545,7 @@ macro_rules! impl_incident_store {
                             to_status,
                             reject_reason,
                             reason,
+                            assigned_unit,
                         )| {
                             $crate::ReportEventRecord {
                                 id,
@@ -554,6 +557,7 @@ macro_rules! impl_incident_store {
                                 from_status,
                                 to_status,
                                 reject_reason,
+                                assigned_unit,
                                 reason,
                             }
                         },

@@ -148,6 +148,7 @@ async fn zones_and_cases_of_a_regency(db: &TestDb) {
             account_id: None,
             actor: "t".into(),
             reject_reason: None,
+            assigned_unit: None,
             reason: String::new(),
         };
         db.store.move_report(&step).await.unwrap();

@@ -39,6 +39,8 @@ pub struct RunPage {
     pub status: String,
     pub facts: Vec<Fact>,
     pub params: Vec<Fact>,
+    /// The statistics' own settings (repetitions, threshold, seed), shown on demand.
+    pub technical: Vec<Fact>,
     pub message: String,
     pub clusters: Vec<ClusterRow>,
     /// The run looked (status `done`): its clusters are shown, or that it found none.
@@ -139,15 +141,18 @@ pub async fn run(
         None => "–".to_owned(),
     };
     let p = &dto.params;
+    // What an officer weighs the result by; the statistics' settings behind a toggle.
     let params = vec![
         Fact { label: lang.t(Msg::EwRunDays), value: param(p, "days") },
-        Fact { label: lang.t(Msg::EwRunReplications), value: param(p, "replications") },
         Fact { label: lang.t(Msg::EwRunMaxRadius), value: format!("{} km", param(p, "max_radius_km")) },
-        Fact { label: lang.t(Msg::EwRunMaxFraction), value: param(p, "max_fraction") },
         Fact { label: lang.t(Msg::EwRunMaxDays), value: param(p, "max_days") },
         Fact { label: lang.t(Msg::EwRunMinCases), value: param(p, "min_cases") },
-        Fact { label: lang.t(Msg::EwRunThreshold), value: param(p, "threshold") },
         Fact { label: lang.t(Msg::EwRunCounted), value: counted },
+    ];
+    let technical = vec![
+        Fact { label: lang.t(Msg::EwRunReplications), value: param(p, "replications") },
+        Fact { label: lang.t(Msg::EwRunMaxFraction), value: param(p, "max_fraction") },
+        Fact { label: lang.t(Msg::EwRunThreshold), value: param(p, "threshold") },
         Fact { label: lang.t(Msg::EwRunSeed), value: param(p, "seed") },
     ];
     let facts = vec![
@@ -168,6 +173,7 @@ pub async fn run(
         status: dto.status.clone(),
         facts,
         params,
+        technical,
         message: dto.message.clone(),
         clusters: rows,
         scanned: dto.status == "done",

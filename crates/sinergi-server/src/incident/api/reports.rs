@@ -235,6 +235,9 @@ pub struct MoveInput {
     pub reason: String,
     /// For a rejection: `hoax`, `duplicate`, `not_election` or `other`.
     pub reject_reason: Option<String>,
+    /// For an assignment (required there, ignored otherwise): the code of the unit to act — a unit of the user's
+    /// agency whose territory holds the report's village (`assignable_units` of the report's detail).
+    pub unit: Option<String>,
 }
 
 /// Moves a report through its workflow. The reporter may not verify or reject their own report (403); a move
@@ -251,7 +254,8 @@ pub async fn move_report(
     ApiPath(id): ApiPath<ReportId>,
     ApiJson(input): ApiJson<MoveInput>,
 ) -> Result<ApiJson<ReportDetailDto>, ApiError> {
-    let fields = MoveFields { action: input.action, reason: input.reason, reject_reason: input.reject_reason };
+    let fields =
+        MoveFields { action: input.action, reason: input.reason, reject_reason: input.reject_reason, unit: input.unit };
     let record = service::move_report(&state, &Actor::of(&current), id, &fields).await.map_err(|e| e.to_api(lang))?;
     Ok(ApiJson(detail(&state, &current, record, lang).await?))
 }

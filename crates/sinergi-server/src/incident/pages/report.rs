@@ -66,6 +66,8 @@ pub struct ShareForm {
 pub struct MoveForm {
     pub action: String,
     pub reject_reason: String,
+    /// For an assignment: the unit chosen.
+    pub unit: String,
     pub reason: String,
     pub error: Option<String>,
 }
@@ -92,6 +94,8 @@ pub struct IncidentPage {
     pub comments: Vec<CommentRow>,
     pub moves: Vec<Opt>,
     pub reject_kinds: Vec<Opt>,
+    /// The units an assignment may name (empty when assigning is not offered).
+    pub units: Vec<Opt>,
     pub can_move: bool,
     /// The user moves reports but may make no move on this one now: why (another agency's report, or none from
     /// this status).
@@ -295,9 +299,15 @@ async fn render(
                 when: wib(h.at_ms),
                 who: h.actor.clone(),
                 action: move_label(lang, &h.action),
-                from_to: match &h.from_status {
-                    Some(from) => format!("{} → {}", status_label(lang, from), status_label(lang, &h.to_status)),
-                    None => format!("→ {}", status_label(lang, &h.to_status)),
+                from_to: {
+                    let to = match &h.assigned_unit_name {
+                        Some(unit) => format!("{} ({unit})", status_label(lang, &h.to_status)),
+                        None => status_label(lang, &h.to_status),
+                    };
+                    match &h.from_status {
+                        Some(from) => format!("{} → {to}", status_label(lang, from)),
+                        None => format!("→ {to}"),
+                    }
                 },
                 reject: h.reject_reason.as_deref().map(|k| reject_label(lang, k)).unwrap_or_default(),
                 reason: h.reason.clone(),
@@ -315,6 +325,11 @@ async fn render(
             .collect(),
         moves: detail.moves.iter().map(|m| Opt::new(m.as_str(), move_label(lang, m), &move_form.action)).collect(),
         reject_kinds: REJECT_KINDS.iter().map(|(k, m)| Opt::new(*k, lang.t(*m), &move_form.reject_reason)).collect(),
+        units: detail
+            .assignable_units
+            .iter()
+            .map(|u| Opt::new(u.code.clone(), u.name.clone(), &move_form.unit))
+            .collect(),
         can_move,
         no_moves,
         move_form,
@@ -352,6 +367,7 @@ fn refusal(e: &ApiError, lang: Lang, missing: &[Msg]) -> String {
         match field {
             "action" => lang.t(Msg::MoveAction).to_owned(),
             "reject_reason" => lang.t(Msg::FieldRejectKind).to_owned(),
+            "unit" => lang.t(Msg::MoveUnit).to_owned(),
             "reason" => lang.t(Msg::ColReason).to_owned(),
             "body" => lang.t(Msg::IncidentComments).to_owned(),
             other => other.to_owned(),
@@ -391,6 +407,7 @@ pub async fn move_submit(
     let form = MoveForm {
         action: field("action"),
         reject_reason: field("reject_reason"),
+        unit: field("unit"),
         reason: field("reason"),
         error: None,
     };
@@ -398,6 +415,7 @@ pub async fn move_submit(
         action: form.action.clone(),
         reason: form.reason.clone(),
         reject_reason: Some(form.reject_reason.trim().to_owned()).filter(|k| !k.is_empty()),
+        unit: Some(form.unit.trim().to_owned()).filter(|u| !u.is_empty()),
     };
     let moved = service::move_report(&state, &Actor::of(&current), id, &input).await;
     let reason_missing = matches!(moved, Err(DeskError::Workflow(TransitionError::ReasonRequired)));

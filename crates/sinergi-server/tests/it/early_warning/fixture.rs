@@ -126,6 +126,7 @@ pub async fn step(store: &dyn Store, id: i64, from: Status, to: Status, action: 
         account_id: None,
         actor: "verifikator".into(),
         reject_reason: rejecting.then_some(sinergi_domain::incident::RejectReason::Hoax),
+        assigned_unit: None,
         reason: if rejecting { "hoaks".into() } else { String::new() },
     };
     store.move_report(&step).await.unwrap();

@@ -258,6 +258,23 @@ async fn the_report_page_moves_and_comments(db: &TestDb) {
     assert!(html.contains("Petugas ops.sabak") || html.contains("ops.sabak"), "who moved it");
     assert!(html.contains("dilaporkan → terverifikasi"));
     assert!(html.contains("<option value=\"assign\">tugaskan</option>") && !html.contains("<option value=\"verify\""));
+    // Assigning asks for the unit, offered by name; without one it is refused on the form, named.
+    assert!(html.contains("<select name=\"unit\" id=\"move-unit\">"), "{html}");
+    assert!(html.contains("<option value=\"polsek-15.07.01\">Polsek 15.07.01</option>"), "{html}");
+    let token = csrf(&sabak, base).await;
+    let (status, _, html) =
+        post_form(&sabak, format!("{}/move", page(a)), &[("csrf", &token), ("action", "assign"), ("unit", "")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Satuan yang ditugasi (untuk Tugaskan): wajib diisi"), "{html}");
+    let (status, _, _) = post_form(
+        &sabak,
+        format!("{}/move", page(a)),
+        &[("csrf", &token), ("action", "assign"), ("unit", "polsek-15.07.01"), ("reason", "")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, html) = get_html(&sabak, page(a)).await;
+    assert!(html.contains("terverifikasi → ditugaskan (Polsek 15.07.01)"), "{html}");
 
     // A move the workflow does not allow: refused on the page, the typed reason kept.
     let (status, _, html) = post_form(
@@ -268,7 +285,7 @@ async fn the_report_page_moves_and_comments(db: &TestDb) {
     .await;
     assert_eq!(status, StatusCode::CONFLICT, "{html}");
     assert!(html.contains("id=\"move-error\""), "{html}");
-    assert!(html.contains("Langkah tidak disimpan: Langkah close tidak bisa dari status terverifikasi."), "{html}");
+    assert!(html.contains("Langkah tidak disimpan: Langkah close tidak bisa dari status ditugaskan."), "{html}");
     let typed = html.split("name=\"reason\"").nth(1).and_then(|s| s.split("</textarea>").next()).unwrap_or_default();
     assert!(typed.ends_with(">Sudah aman &#60;b&#62;"), "the reason as typed, escaped: {typed}");
     // A rejection without its kind names the field; the reason stays.

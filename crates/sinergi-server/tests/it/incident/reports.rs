@@ -230,11 +230,19 @@ async fn the_workflow_through_the_api(db: &TestDb) {
     let (status, body) = step(&sabak, json!({"action": "verify"})).await;
     assert_eq!((status, body["report"]["status"].as_str()), (StatusCode::OK, Some("verified")), "{body}");
     assert_eq!(body["moves"], json!(["assign", "start"]));
+    // Assigning names the unit to act: one of the assigning agency's units over the report's village.
+    let units: Vec<&str> =
+        body["assignable_units"].as_array().unwrap().iter().map(|u| u["code"].as_str().unwrap()).collect();
+    assert_eq!(units, ["polsek-15.07.01", "polres-15.07"], "the narrowest first, Polri's only");
     let (status, body) = step(&sabak, json!({"action": "verify"})).await;
     assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("transition_not_allowed")));
     assert!(body["message"].as_str().unwrap().contains("not possible from the status verified"), "{body}");
+    let (status, body) = step(&ops, json!({"action": "assign"})).await;
+    assert_eq!((status, fields(&body)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["unit".to_owned()]));
+    let (status, body) = step(&ops, json!({"action": "assign", "unit": "ppk-15.07.01"})).await;
+    assert_eq!((status, fields(&body)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["unit".to_owned()]), "KPU's unit");
     for action in ["assign", "start", "resolve", "close"] {
-        let (status, body) = step(&ops, json!({"action": action})).await;
+        let (status, body) = step(&ops, json!({"action": action, "unit": "polsek-15.07.01"})).await;
         assert_eq!(status, StatusCode::OK, "{action}: {body}");
         if action == "start" {
             let (_, queue) = send(sabak.get(format!("{base}/api/v1/reports/queue"))).await;
@@ -264,6 +272,11 @@ async fn the_workflow_through_the_api(db: &TestDb) {
         ]
     );
     assert_eq!(body["history"][6]["reason"], "Massa berkumpul lagi");
+    assert_eq!(
+        (body["history"][2]["assigned_unit"].as_str(), body["history"][2]["assigned_unit_name"].as_str()),
+        (Some("polsek-15.07.01"), Some("Polsek 15.07.01"))
+    );
+    assert!(body["history"][3]["assigned_unit"].is_null(), "only the assignment names a unit");
     assert!(body["history"][1]["actor"].as_str().unwrap().contains("ops.sabak"), "{body}");
 
     // Comments: those who file or handle; observers read the thread.

@@ -60,6 +60,7 @@ async fn the_feed_lists_every_change_in_order(db: &TestDb) {
             account_id: None,
             actor: "Kanit".into(),
             reject_reason: None,
+            assigned_unit: None,
             reason: String::new(),
         })
         .await
@@ -224,6 +225,7 @@ async fn escalations_due_lists_only_what_is_left_to_record(db: &TestDb) {
         account_id: None,
         actor: "Ipda Verifikator".into(),
         reject_reason: None,
+        assigned_unit: None,
         reason: "Dicek di lapangan".into(),
     };
     // Verified: the action limit (20 minutes) runs from the verification.
@@ -263,6 +265,7 @@ async fn open_reports_are_summed_up_as_the_domain_rule_says(db: &TestDb) {
         account_id: None,
         actor: "Ipda Verifikator".into(),
         reject_reason: None,
+        assigned_unit: None,
         reason: String::new(),
     };
     db.store.move_report(&verify).await.unwrap();

@@ -129,6 +129,7 @@ async fn moves_are_kept_in_order_and_a_stale_move_is_refused(db: &TestDb) {
         account_id: None,
         actor: "Ipda Verifikator".into(),
         reject_reason: None,
+        assigned_unit: None,
         reason: String::new(),
     };
     db.store.move_report(&step(Status::Reported, Status::Verified, "verify", 2000)).await.unwrap();
@@ -138,6 +139,7 @@ async fn moves_are_kept_in_order_and_a_stale_move_is_refused(db: &TestDb) {
     let reopen = ReportMove {
         reason: "Saksi baru".into(),
         reject_reason: Some(RejectReason::Other),
+        assigned_unit: None,
         ..step(Status::Verified, Status::Assigned, "assign", 3000)
     };
     db.store.move_report(&reopen).await.unwrap();
