@@ -1,7 +1,8 @@
 //! Bundles the browser code in `web/` (our own JavaScript and CSS, plus Leaflet from the npm registry) with
 //! esbuild, and embeds the result in the binary, so the server needs no internet and no files beside it.
 //!
-//! `npm ci` runs here only when `web/node_modules` is missing; `.ci/run` and the README's commands run it first.
+//! `npm ci` runs here only when `web/node_modules` is missing or lacks a package of the lock file; `.ci/run` and
+//! the README's commands run it first.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -18,14 +19,8 @@ fn main() {
     }
 
     let esbuild = web.join("node_modules/.bin/esbuild");
-    // Installed when missing, and again when the lock file changed since (a package added by a pull).
-    let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
-    let stale = match (modified(&web.join("package-lock.json")), modified(&web.join("node_modules/.package-lock.json")))
-    {
-        (Some(lock), Some(installed)) => lock > installed,
-        _ => true,
-    };
-    if !esbuild.exists() || stale {
+    // Installed when missing, and again when a package of the lock file is not installed (one added by a pull).
+    if !esbuild.exists() || !all_installed(&web) {
         run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&web), "npm ci (in web/)");
     }
     let _ = std::fs::remove_dir_all(&assets);
@@ -87,4 +82,14 @@ fn run(command: &mut Command, what: &str) {
         Ok(status) => panic!("{what} failed with {status}; see its output above"),
         Err(e) => panic!("{what} could not start ({e}); install Node.js and npm (see README.md)"),
     }
+}
+
+/// True when every package `package-lock.json` lists (its `"node_modules/NAME"` entries) has its folder under
+/// `node_modules`.
+fn all_installed(web: &Path) -> bool {
+    let Ok(lock) = std::fs::read_to_string(web.join("package-lock.json")) else { return false };
+    lock.split("\"node_modules/").skip(1).filter_map(|rest| rest.split('"').next()).all(|name| {
+        // Optional packages for other platforms (esbuild's binaries) are never installed here.
+        name.contains("@esbuild/") || web.join("node_modules").join(name).is_dir()
+    })
 }

@@ -367,7 +367,7 @@ function init(form) {
     else if (/^\d{2}\.\d{2}\.\d{2}\.\d{4}$/.test(village)) body.village_code = village;
     else if (village) body.village_name = village;
     const number = f.tps_number.value.trim().replace(/^tps\s*/i, '');
-    if (number) body.tps_number = /^\d+$/.test(number) ? Number(number) : number;
+    if (number) body.tps_number = Number(number);
     const lat = f.lat.value.trim().replace(',', '.');
     const lng = f.lng.value.trim().replace(',', '.');
     if (lat || lng) body.location = { lat: Number(lat), lng: Number(lng) };
@@ -483,16 +483,21 @@ function init(form) {
       .catch(() => {});
   }
 
-  // Signing out here drops the kept page (it carries the user's name and session token), so that a shared phone
-  // does not open it for the next user. The outbox stays: its reports go out when their account signs in again.
+  // Signing out here drops the kept page (it carries the user's name and session token) and the kept lists (the
+  // territory's places, the officer's reports and what became of them), so that a shared phone does not show them
+  // to the next user. The outbox stays: its reports go out when their account signs in again.
   const logout = document.getElementById('logout');
-  if (logout && logout.form && typeof caches !== 'undefined') {
+  if (logout && logout.form) {
     logout.form.addEventListener('submit', (event) => {
       event.preventDefault();
-      caches
-        .delete(SHELL_CACHE)
-        .catch(() => false)
-        .then(() => logout.form.submit());
+      try {
+        localStorage.removeItem(placesKey(user));
+        localStorage.removeItem(mineKey);
+      } catch (err) {
+        // Storage refused: nothing was kept.
+      }
+      const dropped = typeof caches !== 'undefined' ? caches.delete(SHELL_CACHE).catch(() => false) : Promise.resolve();
+      dropped.then(() => logout.form.submit());
     });
   }
 

@@ -268,7 +268,8 @@ async function initMap(container) {
   if (reportLayer) initReportLayer(map, reportLayer, labels, container);
 }
 
-// The reports of the chosen period (24 hours, 7 days, 30 days) as markers by severity, over the map's area.
+// The reports of the chosen period (today, the last 7 days, the last 30 days) as markers by severity, over the
+// map's area.
 function initReportLayer(map, layer, labels, container) {
   const choice = L.control({ position: 'topright' });
   let select;
@@ -290,7 +291,8 @@ function initReportLayer(map, layer, labels, container) {
   choice.addTo(map);
   const load = async () => {
     const days = Number(select.value);
-    const url = `${labels.reports_url}&from=${wibDayBefore(days)}`;
+    // `from` is a day (WIB): today and the days before it, `days` in all.
+    const url = `${labels.reports_url}&from=${wibDayBefore(days - 1)}`;
     container.dataset.reports = 'loading';
     try {
       const data = await fetchJson(url);

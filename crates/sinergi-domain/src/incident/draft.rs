@@ -211,7 +211,9 @@ impl ReportDraft {
                     Problem::OutOfRange { value: number.to_string(), min: "1".into(), max: MAX_TPS_NUMBER.to_string() },
                 );
                 None
-            } else if fields.village_code.is_none() && fields.village_name.is_none() {
+            } else if fields.village_code.is_none()
+                && fields.village_name.as_deref().is_none_or(|n| n.trim().is_empty())
+            {
                 fail("tps_number", Problem::TpsNumberWithoutVillage);
                 None
             } else {
@@ -232,6 +234,8 @@ impl ReportDraft {
                 }
             },
         };
+        // A name given (even one at fault) places the report; an empty one is as none.
+        let village_given_by_name = fields.village_name.as_deref().is_some_and(|n| !n.trim().is_empty());
         let draft = ReportDraft {
             kind,
             category: category.map(|c| c.id.clone()),
@@ -248,7 +252,7 @@ impl ReportDraft {
                 village_name,
                 village,
                 location,
-                village_given: fields.village_code.is_some() || fields.village_name.is_some(),
+                village_given: fields.village_code.is_some() || village_given_by_name,
                 location_given: fields.location.is_some(),
             },
         };
@@ -305,6 +309,16 @@ mod tests {
             assert_eq!(faults(&checked), ["tps_number"], "{number}");
             assert_eq!(checked.draft.place.tps_number, None);
         }
+    }
+
+    #[test]
+    fn an_empty_village_name_is_as_none() {
+        let check = |f: &ReportFields| ReportDraft::check(f, &Taxonomy::shipped(), &viewer(Role::Operator), NOW);
+        let empty = ReportFields { village_code: None, village_name: Some("  ".into()), ..fields() };
+        let checked = check(&empty);
+        assert!(!checked.draft.place.village_given, "coordinates may still place it");
+        let with_number = ReportFields { tps_number: Some(2), ..empty };
+        assert_eq!(check(&with_number).problems, [("tps_number".to_owned(), Problem::TpsNumberWithoutVillage)]);
     }
 
     #[test]

@@ -387,10 +387,21 @@ pub async fn move_report(
     } else if reason.chars().any(|c| text::forbidden(c, Lines::Many)) {
         problems.push(("reason".to_owned(), Problem::ControlCharacter));
     }
+    let (Some(transition), true) = (transition, problems.is_empty()) else {
+        return Err(DeskError::Invalid(problems));
+    };
+    // The owning and the responsible agencies move a report; others comment, share or escalate.
+    let responsible = responsible_agencies(state, id).await?;
+    if !workflow::agency_may_move(actor.viewer.agency, record.source_agency, &responsible) {
+        return Err(DeskError::NotResponsible { owner: record.source_agency, responsible });
+    }
+    let from = record.status;
+    let to = workflow::apply(from, transition, actor.user.id, record.reporter_account, &reason, reject)
+        .map_err(DeskError::Workflow)?;
     // An assignment names the unit that is to act on the report.
     let unit = fields.unit.as_deref().map(str::trim).filter(|u| !u.is_empty());
     let mut assigned_unit = None;
-    if transition == Some(Transition::Assign) {
+    if transition == Transition::Assign {
         match unit {
             None => problems.push(("unit".to_owned(), Problem::Empty)),
             Some(code) => {
@@ -404,17 +415,9 @@ pub async fn move_report(
             }
         }
     }
-    let (Some(transition), true) = (transition, problems.is_empty()) else {
+    if !problems.is_empty() {
         return Err(DeskError::Invalid(problems));
-    };
-    // The owning and the responsible agencies move a report; others comment, share or escalate.
-    let responsible = responsible_agencies(state, id).await?;
-    if !workflow::agency_may_move(actor.viewer.agency, record.source_agency, &responsible) {
-        return Err(DeskError::NotResponsible { owner: record.source_agency, responsible });
     }
-    let from = record.status;
-    let to = workflow::apply(from, transition, actor.user.id, record.reporter_account, &reason, reject)
-        .map_err(DeskError::Workflow)?;
     let step = ReportMove {
         report_id: id,
         action: transition.as_str().to_owned(),

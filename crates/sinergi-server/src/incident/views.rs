@@ -237,7 +237,7 @@ pub(crate) async fn detail(
     let routes = state.store.report_routes(id).await?;
     // Only the moves this user may make now: its agency owns or is responsible for the report, the workflow
     // allows them from the status, and nobody verifies or rejects their own report.
-    let moves = if current.viewer.may(Action::HandleReports) {
+    let mut moves: Vec<String> = if current.viewer.may(Action::HandleReports) {
         let responsible: Vec<sinergi_domain::AgencyKind> = routes
             .iter()
             .filter(|r| r.role == "responsible")
@@ -258,6 +258,10 @@ pub(crate) async fn detail(
     } else {
         Vec::new()
     };
+    // Assigning names a unit: with none of the user's agency over the report's village, it is not offered.
+    if assignable_units.is_empty() {
+        moves.retain(|m| m != "assign");
+    }
     // The names of the units assignments named (units over the report's village).
     let unit_names: std::collections::HashMap<String, String> = if history.iter().any(|h| h.assigned_unit.is_some()) {
         state

@@ -160,8 +160,6 @@ fn labels(lang: Lang) -> String {
         "nearest": t(Msg::FieldFormNearest),
         "no_tps_near": t(Msg::FieldFormNoTpsNear),
         "places_kept": t(Msg::FieldFormPlacesKept),
-        "tps_none": t(Msg::FieldFormTpsNone),
-        "mine_offline": t(Msg::FieldFormMineOffline),
         "fields": fields,
     })
     .to_string()
@@ -472,7 +470,7 @@ pub async fn submit(
         let page = page(&state.desk.taxonomy(), chrome, &current, &fields, around, (None, errors), key);
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
-    // The village as chosen from the list (its name, with its district) or, from an old page, its code.
+    // The village as chosen from the list (its name, with its district), or its code as typed.
     let (village_code, village_name) = match text("village") {
         Some(v) if sinergi_domain::RegionCode::parse(v).is_ok() => (Some(v.to_owned()), None),
         Some(v) => (None, Some(v.to_owned())),

@@ -136,6 +136,9 @@ enum Props<'a> {
         number: u32,
         village_code: &'a str,
         access: &'static str,
+        /// Only when true: generated demo data, to be shown as such.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        synthetic: bool,
         /// With `?set=`: the TPS's current class (named in the collection's `classes`) and its severity.
         #[serde(skip_serializing_if = "Option::is_none")]
         class: Option<&'a str>,
@@ -152,8 +155,8 @@ enum Props<'a> {
 pub struct MapQuery {
     /// An indicator set: adds each area's vulnerability index and band, and each TPS's class.
     pub set: Option<String>,
-    /// `view` (default): boundaries simplified for the first view (`bbox` on one screen: to a thousandth of its
-    /// larger side, under a pixel), coordinates to 4 or 5 decimals; `full`: as stored, for a closer look.
+    /// `view` (default): boundaries simplified for the first view (`bbox` on one screen: to a 500th of its
+    /// larger side, a pixel or so), coordinates to 4 or 5 decimals; `full`: as stored, for a closer look.
     pub detail: Option<String>,
 }
 
@@ -330,6 +333,7 @@ pub(crate) async fn map_geojson(
             number: t.tps.number,
             village_code: t.tps.village.as_str(),
             access: t.tps.access.as_str(),
+            synthetic: t.tps.synthetic,
             class: class_of.get(&t.id).map(|c| c.class.as_str()),
             severity: class_of.get(&t.id).and_then(|c| set.and_then(|s| s.class(&c.class)).map(|k| k.severity)),
             disagree: class_of.get(&t.id).is_some_and(|c| c.disagree),

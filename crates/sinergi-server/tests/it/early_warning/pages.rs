@@ -83,10 +83,9 @@ async fn the_form_runs_the_scan_and_the_pages_show_the_alert_and_its_history(db:
     assert!(html.contains("paling mungkin") && html.contains("0,001"), "the most likely cluster and its p-value");
     assert!(html.contains("yang lolos verifikasi"), "which reports counted");
     // The statistics' settings are there on demand, after the plain ones.
-    let technical = html.find("<details id=\"params-technical\"><summary>Rincian teknis (statistik)</summary>");
-    let seed = html.find("Angka awal pengacakan");
-    let radius = html.find("Radius lingkaran paling besar");
-    assert!(technical.is_some() && seed > technical && radius < technical, "{html}");
+    let at = |text: &str| html.find(text).unwrap_or_else(|| panic!("{text} is on the page: {html}"));
+    let technical = at("<details id=\"params-technical\"><summary>Rincian teknis (statistik)</summary>");
+    assert!(at("Radius lingkaran paling besar") < technical && technical < at("Angka awal pengacakan"));
     let alerts = api(&ops, format!("{base}/api/v1/alerts?status=all")).await;
     assert_eq!(alerts["total"].as_u64(), Some(1), "{alerts}");
     let alert = alerts["items"][0].clone();

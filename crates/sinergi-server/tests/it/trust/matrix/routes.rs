@@ -573,11 +573,13 @@ pub(super) fn matrix(world: &World) -> Table {
             |w| if w == Anonymous { login_page(&path) } else { Want::Error(403, "csrf_failed") },
         );
     }
-    // The field form: for those who file reports.
-    t.page("/field", |w| match w {
-        Admin | Commander | Operator | DistrictOperator | FieldReporter | ScopedToken | NoCsrf => ok(),
-        _ => Want::Status(403),
-    });
+    // The field form, its places and the officer's own reports: for those who file reports.
+    for path in ["/field", "/field/places", "/field/mine"] {
+        t.page(path, |w| match w {
+            Admin | Commander | Operator | DistrictOperator | FieldReporter | ScopedToken | NoCsrf => ok(),
+            _ => Want::Status(403),
+        });
+    }
     // Every page form is refused without the form's CSRF token, whoever sends it: one extractor (`CheckedForm`)
     // checks them all before their handler runs.
     for path in ["/field", "/vulnerability/15.07.01.2001/assess", "/vulnerability/15.07.01/area"] {
