@@ -443,8 +443,11 @@ async fn a_regency_map_is_small_on_the_wire_and_nothing_the_second_time() {
     db.store.upsert_units(&[polres]).await.unwrap();
     add_user(&*db.store, "kabag.ops", Role::Operator, "polres-33.20", false).await;
     // Polri's classes, one synthetic assessment of every TPS: the map page's request for a Polri account.
-    let (_, text_of_set) =
-        sinergi_domain::vulnerability::SHIPPED.iter().find(|(file, _)| *file == "polri-kelas-tps.toml").copied().unwrap();
+    let (_, text_of_set) = sinergi_domain::vulnerability::SHIPPED
+        .iter()
+        .find(|(file, _)| *file == "polri-kelas-tps.toml")
+        .copied()
+        .unwrap();
     let set = sinergi_domain::vulnerability::IndicatorSet::from_toml(text_of_set).unwrap();
     db.store.put_indicator_set(&set, text_of_set, &crate::helpers::test_event()).await.unwrap();
     let every_tps = db.store.all_tps(&crate::helpers::all(), &crate::helpers::code("33.20")).await.unwrap();
