@@ -1,5 +1,5 @@
-// The header's navigation on a phone: folded behind a "Menu" button, opened and closed by it. Without this script
-// (or before it runs) the links stay visible, wrapped: the fold is only applied under `html.js`.
+// The header's navigation on a phone: folded behind a "Menu" button (by app.css, from the first paint), opened and
+// closed by it. Without scripts, base.html's <noscript> style shows the links, wrapped, and hides the button.
 export function initMenu() {
   document.documentElement.classList.add('js');
   const button = document.getElementById('menu-toggle');
