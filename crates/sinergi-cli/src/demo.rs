@@ -121,6 +121,7 @@ pub async fn seed(store: &dyn Store, data: &Path, lang: Lang, province: Option<&
     let population = read_population(&data.join("population.csv"))?;
     let mut total_tps = 0;
     let mut units = Vec::new();
+    let mut tps_of_village: std::collections::BTreeMap<RegionCode, u32> = std::collections::BTreeMap::new();
     for regency in &regencies {
         let villages: Vec<VillageInput> = regions
             .iter()
@@ -143,6 +144,7 @@ pub async fn seed(store: &dyn Store, data: &Path, lang: Lang, province: Option<&
         let mut tps_per_village: HashMap<&RegionCode, u32> = HashMap::new();
         for t in &tps {
             *tps_per_village.entry(&t.village).or_default() += 1;
+            *tps_of_village.entry(t.village.clone()).or_default() += 1;
         }
         units.extend(units_of(regency, &regions, &names, &tps_per_village));
     }
@@ -151,7 +153,19 @@ pub async fn seed(store: &dyn Store, data: &Path, lang: Lang, province: Option<&
     for unit in &units {
         unit.validate().with_context(|| format!("demo unit {}", unit.code))?;
     }
+    // The synthetic roster, and each unit's strength as the roster holds it.
+    let people = sinergi_domain::deployment::personnel::synthetic_roster(&units, &tps_of_village, SEED);
+    let mut strength: HashMap<&str, u32> = HashMap::new();
+    for p in &people {
+        *strength.entry(p.unit.as_str()).or_default() += 1;
+    }
+    for unit in &mut units {
+        if let Some(n) = strength.get(unit.code.as_str()) {
+            unit.personnel = *n;
+        }
+    }
     store.upsert_units(&units).await?;
+    seed_roster(store, &regencies, &people, lang).await?;
     let detail = format!(
         "{} regions, {} boundaries, {total_tps} synthetic TPS, {} units",
         regions.len(),
@@ -182,6 +196,28 @@ pub async fn seed(store: &dyn Store, data: &Path, lang: Lang, province: Option<&
     for (username, unit, role, _) in DEMO_ACCOUNTS {
         println!("  {username:<22} {:<15} {unit:<25} {}", role.as_str(), lang.t(may_do(role)));
     }
+    Ok(())
+}
+
+/// Synthetic people for the demo's units (labelled synthetic: `(sintetis)` in every name, ids `SIN-…`), at
+/// realistic strengths, once: a database that has people in these regencies keeps them.
+async fn seed_roster(
+    store: &dyn Store,
+    regencies: &[RegionCode],
+    people: &[sinergi_domain::deployment::personnel::Person],
+    lang: Lang,
+) -> anyhow::Result<()> {
+    for regency in regencies {
+        if !store.roster_counts(regency).await?.is_empty() {
+            return Ok(());
+        }
+    }
+    let codes: Vec<String> =
+        people.iter().map(|p| p.unit.clone()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    let detail = format!("{} synthetic people for {} demo units", people.len(), codes.len());
+    let event = crate::trust::audit::cli_event("roster.import", "demo", detail);
+    store.replace_roster(&codes, people, &event.actor, event.at_ms, &event).await?;
+    println!("{}", lang.format(Msg::DemoRoster, &[("count", &lang.number(people.len() as u64))]));
     Ok(())
 }
 

@@ -126,7 +126,7 @@ enum Command {
         #[command(subcommand)]
         what: coordination::ReportWhat,
     },
-    /// Deployment planning (issue 20): for now its routing engine on a benchmark file
+    /// Deployment planning (issue 20): plans, rosters, patterns, and the routing engine on a benchmark file
     Plan {
         #[command(subcommand)]
         what: deployment::PlanWhat,
@@ -515,7 +515,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = sinergi_store::connect(&database("sqlite://sinergi.db")).await?;
             taxonomy::load(&*store, &file, &reason, by.as_deref(), lang).await
         }
-        Command::Plan { what } => deployment::run(what),
+        Command::Plan { what } => match deployment::run_offline(&what) {
+            Some(done) => done,
+            None => {
+                let store = sinergi_store::connect(&database("sqlite://sinergi.db")).await?;
+                deployment::run(&*store, what, lang).await
+            }
+        },
         Command::Meeting { what } => {
             let store = sinergi_store::connect(&database("sqlite://sinergi.db")).await?;
             coordination::meeting(&*store, what, lang).await

@@ -54,10 +54,17 @@ pub enum Action {
     /// Take part in meetings one's unit is invited to: record its attendance and briefing, update its action
     /// items (`coordination::meeting::may_record_for`).
     TakePart,
+    /// Read the deployment plans of the territory (posts, routes, reserves, figures; names of people only through
+    /// [`Action::PlanDeployment`]'s roster rule, `deployment::may_read_roster`).
+    ReadPlans,
+    /// Make deployment plans, load a regency's security pattern and import the rosters of one's own agency's units.
+    PlanDeployment,
+    /// Approve a deployment plan (the commander's decision), superseding the one approved before.
+    ApprovePlans,
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 18] = [
         Action::ReadRegions,
         Action::ReadUnits,
         Action::ReadTps,
@@ -73,6 +80,9 @@ impl Action {
         Action::ReadMeetings,
         Action::ConveneMeetings,
         Action::TakePart,
+        Action::ReadPlans,
+        Action::PlanDeployment,
+        Action::ApprovePlans,
     ];
 
     /// True for actions that change something (refused to read-only tokens).
@@ -88,6 +98,8 @@ impl Action {
                 | Action::ManageTaxonomy
                 | Action::ConveneMeetings
                 | Action::TakePart
+                | Action::PlanDeployment
+                | Action::ApprovePlans
         )
     }
 }
@@ -99,7 +111,8 @@ pub fn role_permits(role: Role, action: Action) -> bool {
     match role {
         Role::Administrator => true,
         // The taxonomy routes every agency's reports: changing it is for administrators alone.
-        Role::Operator => !matches!(action, Administer | ManageTaxonomy),
+        // Operators (the Kabag Ops' staff) make plans; the commander approves them.
+        Role::Operator => !matches!(action, Administer | ManageTaxonomy | ApprovePlans),
         // Field reporters are the officers at the village: they answer the questionnaires and file reports.
         Role::FieldReporter => {
             matches!(
@@ -121,10 +134,16 @@ pub fn role_permits(role: Role, action: Action) -> bool {
                     | ReadMeetings
                     | ConveneMeetings
                     | TakePart
+                    | ReadPlans
+                    | PlanDeployment
+                    | ApprovePlans
             )
         }
         Role::Observer => {
-            matches!(action, ReadRegions | ReadUnits | ReadTps | ReadReports | ManageOwnTokens | ReadMeetings)
+            matches!(
+                action,
+                ReadRegions | ReadUnits | ReadTps | ReadReports | ManageOwnTokens | ReadMeetings | ReadPlans
+            )
         }
         // Another agency (PLN, Telkom) takes part in the meetings it is invited to and reads only those.
         Role::External => matches!(action, ReadRegions | ReadSharedReports | ManageOwnTokens | TakePart),
@@ -303,32 +322,50 @@ mod tests {
     #[test]
     fn the_role_table() {
         use Action::*;
-        let expected: [(Role, [bool; 15]); 6] = [
+        let expected: [(Role, [bool; 18]); 6] = [
             //                     regions units tps   write assess rd-rep shared file  handle tokens admin taxonomy
-            //                     rd-meet convene take-part
+            //                     rd-meet convene take-part rd-plans plan approve
             (
                 Role::Administrator,
-                [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true],
+                [
+                    true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true,
+                    true, true,
+                ],
             ),
             (
                 Role::Commander,
-                [true, true, true, false, false, true, false, true, true, true, false, false, true, true, true],
+                [
+                    true, true, true, false, false, true, false, true, true, true, false, false, true, true, true,
+                    true, true, true,
+                ],
             ),
             (
                 Role::Operator,
-                [true, true, true, true, true, true, true, true, true, true, false, false, true, true, true],
+                [
+                    true, true, true, true, true, true, true, true, true, true, false, false, true, true, true, true,
+                    true, false,
+                ],
             ),
             (
                 Role::FieldReporter,
-                [true, true, true, false, true, true, false, true, false, true, false, false, true, false, false],
+                [
+                    true, true, true, false, true, true, false, true, false, true, false, false, true, false, false,
+                    false, false, false,
+                ],
             ),
             (
                 Role::Observer,
-                [true, true, true, false, false, true, false, false, false, true, false, false, true, false, false],
+                [
+                    true, true, true, false, false, true, false, false, false, true, false, false, true, false, false,
+                    true, false, false,
+                ],
             ),
             (
                 Role::External,
-                [true, false, false, false, false, false, true, false, false, true, false, false, false, false, true],
+                [
+                    true, false, false, false, false, false, true, false, false, true, false, false, false, false,
+                    true, false, false, false,
+                ],
             ),
         ];
         for (role, row) in expected {
@@ -348,6 +385,9 @@ mod tests {
                 ReadMeetings,
                 ConveneMeetings,
                 TakePart,
+                ReadPlans,
+                PlanDeployment,
+                ApprovePlans,
             ];
             for (action, allowed) in actions.iter().zip(row) {
                 assert_eq!(role_permits(role, *action), allowed, "{role} {action:?}");

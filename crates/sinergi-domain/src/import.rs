@@ -191,6 +191,8 @@ pub enum Problem {
     BadPhone(String),
     /// A unit code that no unit has.
     NoSuchUnit(String),
+    /// A unit whose roster is not the user's to change (another agency's, or outside the user's territory).
+    NotYourUnit(String),
     /// A person of one force in a unit of another.
     ForceMismatch {
         unit: String,
@@ -298,6 +300,7 @@ impl Problem {
             }
             BadPhone(value) => lang.format(Msg::ProblemBadPhone, &[("value", value)]),
             NoSuchUnit(code) => lang.format(Msg::ProblemNoSuchUnit, &[("code", code)]),
+            NotYourUnit(code) => lang.format(Msg::ProblemNotYourUnit, &[("code", code)]),
             ForceMismatch { unit, force } => {
                 lang.format(Msg::ProblemForceMismatch, &[("unit", unit), ("force", force)])
             }

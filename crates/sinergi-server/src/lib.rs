@@ -20,6 +20,7 @@ use tower_http::trace::TraceLayer;
 
 // One module per capability, under the name it has in every crate: its service, API and pages.
 pub mod coordination;
+pub mod deployment;
 pub mod early_warning;
 pub mod incident;
 pub mod registry;

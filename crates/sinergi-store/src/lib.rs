@@ -6,7 +6,7 @@
 //! and the connection set-up differ. One behaviour suite (the crate's tests) runs against both.
 //!
 //! Each capability has a folder holding its records, its storage trait and its SQL: `registry`, `trust`,
-//! `vulnerability`, `incident` (with the report taxonomy), `early_warning` and `coordination`. [`Store`] is their sum: on a
+//! `vulnerability`, `incident` (with the report taxonomy), `early_warning`, `coordination` and `deployment`. [`Store`] is their sum: on a
 //! `dyn Store` every method is at hand; on a concrete store (`SqliteStore`, `PgStore`) bring the traits into scope
 //! with `use sinergi_store::prelude::*`.
 
@@ -17,6 +17,7 @@ use serde::Serialize;
 
 mod common;
 pub mod coordination;
+pub mod deployment;
 pub mod early_warning;
 pub mod incident;
 mod postgres;
@@ -30,6 +31,7 @@ pub mod vulnerability;
 
 pub(crate) use common::*;
 pub use coordination::*;
+pub use deployment::*;
 pub use early_warning::*;
 pub use incident::*;
 pub use postgres::PgStore;
@@ -41,8 +43,8 @@ pub use vulnerability::*;
 /// The storage traits of every capability, to bring their methods into scope on a concrete store.
 pub mod prelude {
     pub use crate::{
-        CoordinationStore, EarlyWarningStore, IncidentDeskStore, IncidentStore, RegistryStore, Store, TaxonomyStore,
-        TrustStore, VulnerabilityStore,
+        CoordinationStore, DeploymentStore, EarlyWarningStore, IncidentDeskStore, IncidentStore, RegistryStore, Store,
+        TaxonomyStore, TrustStore, VulnerabilityStore,
     };
 }
 
@@ -188,6 +190,7 @@ pub trait Store:
     + TaxonomyStore
     + EarlyWarningStore
     + CoordinationStore
+    + DeploymentStore
 {
     fn backend(&self) -> Backend;
     async fn meta(&self, key: &str) -> Result<Option<String>>;

@@ -49,3 +49,4 @@ crate::incident::desk_queries::impl_incident_desk_store!(PgStore, sqlx::Postgres
 crate::incident::taxonomy_queries::impl_taxonomy_store!(PgStore, sqlx::Postgres, Backend::Postgres);
 crate::early_warning::queries::impl_early_warning_store!(PgStore, sqlx::Postgres, Backend::Postgres);
 crate::coordination::queries::impl_coordination_store!(PgStore, sqlx::Postgres, Backend::Postgres);
+crate::deployment::queries::impl_deployment_store!(PgStore, sqlx::Postgres, Backend::Postgres);

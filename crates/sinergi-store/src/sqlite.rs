@@ -80,3 +80,4 @@ crate::incident::desk_queries::impl_incident_desk_store!(SqliteStore, sqlx::Sqli
 crate::incident::taxonomy_queries::impl_taxonomy_store!(SqliteStore, sqlx::Sqlite, Backend::Sqlite);
 crate::early_warning::queries::impl_early_warning_store!(SqliteStore, sqlx::Sqlite, Backend::Sqlite);
 crate::coordination::queries::impl_coordination_store!(SqliteStore, sqlx::Sqlite, Backend::Sqlite);
+crate::deployment::queries::impl_deployment_store!(SqliteStore, sqlx::Sqlite, Backend::Sqlite);

@@ -563,6 +563,8 @@ async fn demo_twice_is_idempotent_and_places_tps_inside_their_villages() {
         assert!(checked > 100, "{regency}: only {checked} TPS in villages with a polygon");
         assert!(outside.is_empty(), "{regency}: {} TPS outside their village:\n{}", outside.len(), outside.join("\n"));
     }
+    // One demo serves the deployment planner's tests too.
+    crate::deployment::plans_on_the_demo(&db).await;
 }
 
 // An import killed half-way leaves the database as it was.

@@ -18,6 +18,7 @@ pub mod assignment;
 pub mod patrol;
 pub mod pattern;
 pub mod personnel;
+pub mod planner;
 pub mod posts;
 pub mod requirement;
 pub mod reserves;

@@ -23,6 +23,19 @@ pub enum Availability {
 }
 
 impl Availability {
+    /// As stored and written in the roster file: empty for always, else the days joined by `;`.
+    pub fn to_text(&self) -> String {
+        match self {
+            Availability::Always => String::new(),
+            Availability::Days(days) => days.iter().map(ToString::to_string).collect::<Vec<_>>().join(";"),
+        }
+    }
+
+    /// The stored form back; `None` when a day is not a date.
+    pub fn from_text(text: &str) -> Option<Availability> {
+        parse_days(text).ok()
+    }
+
     pub fn on(&self, day: Date) -> bool {
         match self {
             Availability::Always => true,

@@ -9,6 +9,7 @@
 mod helpers;
 
 mod coordination;
+mod deployment;
 mod early_warning;
 mod incident;
 mod registry;
