@@ -314,7 +314,8 @@ async fn build(
             .agenda
             .iter()
             .map(|a| AgendaRow {
-                time: a.time.clone().unwrap_or_default(),
+                // As the minutes write it: 09.00.
+                time: a.time.clone().unwrap_or_default().replace(':', "."),
                 title: a.title.clone(),
                 presenter: a.presenter.as_deref().map(name_of).unwrap_or_default(),
             })
@@ -340,7 +341,7 @@ async fn build(
                     name: name_of(&i.unit),
                     text: b.map(|b| b.text.clone()).unwrap_or_default(),
                     by: b
-                        .map(|b| format!("{} · {}", b.updated_by, crate::pages::wib(b.updated_at_ms)))
+                        .map(|b| format!("{} · {}", b.updated_by, crate::pages::when(lang, b.updated_at_ms)))
                         .unwrap_or_default(),
                     editable,
                 })

@@ -161,8 +161,8 @@ pub async fn run(
         Fact { label: lang.t(Msg::EwColTrigger), value: trigger_label(lang, &dto.trigger).to_owned() },
         Fact { label: lang.t(Msg::EwRunRequestedBy), value: dto.requested_by.clone() },
         Fact { label: lang.t(Msg::EwColPeriod), value: window(lang, &dto.period_start, &dto.period_end) },
-        Fact { label: lang.t(Msg::EwRunStarted), value: wib(dto.started_at_ms) },
-        Fact { label: lang.t(Msg::EwRunFinished), value: wib(dto.finished_at_ms) },
+        Fact { label: lang.t(Msg::EwRunStarted), value: when(lang, dto.started_at_ms) },
+        Fact { label: lang.t(Msg::EwRunFinished), value: when(lang, dto.finished_at_ms) },
         Fact { label: lang.t(Msg::EwRunCasesUsed), value: lang.number(dto.cases_used) },
         Fact { label: lang.t(Msg::EwRunCasesLeftOut), value: lang.number(dto.cases_left_out) },
     ];
