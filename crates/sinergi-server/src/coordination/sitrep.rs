@@ -357,9 +357,10 @@ pub async fn build(
     key_figures.push((t(lang, Msg::SitrepOverdue), lang.number(overdue_total)));
     sections.push(Section {
         title: t(lang, Msg::SitrepItems),
-        paragraphs: vec![
-            lang.format(Msg::SitrepItemsText, &[("open", &(open_total + progress_total)), ("overdue", &overdue_total)]),
-        ],
+        paragraphs: vec![lang.format(
+            Msg::SitrepItemsText,
+            &[("open", &lang.number(open_total + progress_total)), ("overdue", &lang.number(overdue_total))],
+        )],
         table: (!overdue.is_empty()).then(|| Table {
             columns: vec![t(lang, Msg::ItemOwner), t(lang, Msg::ItemTask), t(lang, Msg::ItemDeadline)],
             rows: overdue

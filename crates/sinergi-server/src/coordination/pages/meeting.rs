@@ -218,8 +218,14 @@ async fn build(
                 title: prev.meeting.head.title.clone(),
                 href: format!("/meetings/{}", prev.id),
                 when: when(lang, prev.meeting.head.starts_at_ms, prev.meeting.head.ends_at_ms),
-                summary: lang
-                    .format(Msg::MeetFollowUpSummary, &[("total", &total), ("done", &done), ("overdue", &overdue)]),
+                summary: lang.format(
+                    Msg::MeetFollowUpSummary,
+                    &[
+                        ("total", &lang.number(total)),
+                        ("done", &lang.number(done as u64)),
+                        ("overdue", &lang.number(overdue as u64)),
+                    ],
+                ),
                 items: rows,
             })
         }

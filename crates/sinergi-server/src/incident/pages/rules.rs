@@ -185,8 +185,9 @@ async fn render(state: &AppState, chrome: Chrome, typed: Typed) -> Result<RulesP
                 reason: v.reason,
             })
             .collect(),
-        more_versions: (total > shown as u64)
-            .then(|| lang.format(Msg::RulesHistoryMore, &[("shown", &shown), ("total", &total)])),
+        more_versions: (total > shown as u64).then(|| {
+            lang.format(Msg::RulesHistoryMore, &[("shown", &lang.number(shown as u64)), ("total", &lang.number(total))])
+        }),
         toml,
         reason: typed.reason,
         faults: typed.faults,

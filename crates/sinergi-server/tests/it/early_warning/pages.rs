@@ -195,7 +195,7 @@ async fn bad_input_is_named_by_field(db: &TestDb) {
         (
             vec![("regency", "15.07"), ("replications", "100001")],
             "replications",
-            "Jumlah pengulangan uji acak (Monte Carlo): 100001 di luar rentang 1–100000",
+            "Jumlah pengulangan uji acak (Monte Carlo): 100001 di luar rentang 1–100.000",
         ),
         (vec![("regency", "15.99")], "regency", "Kabupaten/kota: Wilayah dengan kode 15.99 tidak ada."),
         (vec![("regency", "15.06")], "regency", "Kabupaten/kota: Wilayah dengan kode 15.06 tidak ada."),

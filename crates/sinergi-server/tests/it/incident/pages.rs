@@ -340,7 +340,7 @@ async fn the_report_page_moves_and_comments(db: &TestDb) {
     let (status, _, html) =
         post_form(&sabak, format!("{}/comment", page(a)), &[("csrf", &token), ("body", &long)]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html.contains("Komentar tidak disimpan: Komentar: lebih dari 2000 karakter"), "{html}");
+    assert!(html.contains("Komentar tidak disimpan: Komentar: lebih dari 2.000 karakter"), "{html}");
     assert!(html.contains(&format!(">{long}</textarea>")), "the comment as typed");
 
     // Observers read the page without forms, and cannot post.
