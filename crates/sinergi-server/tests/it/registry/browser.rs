@@ -220,7 +220,7 @@ async fn the_map_shows_every_tps_and_boundary_without_console_errors() {
     );
     let status: String =
         page.evaluate("document.getElementById('map-status').textContent").await.unwrap().into_value().unwrap();
-    assert!(status.starts_with(&format!("{markers} TPS")), "{status}");
+    assert!(status.starts_with(&format!("{} TPS", sinergi_domain::i18n::Lang::Id.number(markers as u64))), "{status}");
     let banner: bool =
         page.evaluate("!!document.getElementById('synthetic-banner')").await.unwrap().into_value().unwrap();
     assert!(banner, "synthetic TPS are labelled");
