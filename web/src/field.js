@@ -8,6 +8,7 @@
 
 import './app.css';
 import './field.css';
+import { fmtNumber, fmtTime } from './format';
 import { initMenu, initScrollingTables } from './menu';
 import { SHELL_CACHE, SYNC_TAG, flush, hasStorage, newKey, queue, remove, sent, waiting } from './outbox';
 
@@ -187,7 +188,7 @@ function init(form) {
         villageList.appendChild(option);
       }
     }
-    placesStatus.textContent = fill(labels.places_kept, { villages: places.villages.length, tps: places.tps.length });
+    placesStatus.textContent = fill(labels.places_kept, { villages: fmtNumber(places.villages.length), tps: fmtNumber(places.tps.length) });
     placesStatus.hidden = false;
     document.documentElement.dataset.places = String(places.tps.length);
     offerTps();
@@ -342,7 +343,9 @@ function init(form) {
     const village = f.village.value.trim();
     const place = (village && (tps ? `TPS ${tps} ${village}` : village))
       || [f.lat.value.trim(), f.lng.value.trim()].filter(Boolean).join(', ');
-    return [option ? option.textContent : f.category.value, place, f.occurred_at.value.replace('T', ' ')]
+    const at = new Date(f.occurred_at.value);
+    const when = Number.isNaN(at.getTime()) ? f.occurred_at.value.replace('T', ' ') : fmtTime(at.getTime());
+    return [option ? option.textContent : f.category.value, place, when]
       .filter(Boolean)
       .join(' · ');
   }
@@ -429,7 +432,7 @@ function init(form) {
           const { latitude, longitude, accuracy } = position.coords;
           f.lat.value = latitude.toFixed(5);
           f.lng.value = longitude.toFixed(5);
-          const lines = [fill(labels.located, { lat: f.lat.value, lng: f.lng.value, metres: Math.round(accuracy) })];
+          const lines = [fill(labels.located, { lat: f.lat.value, lng: f.lng.value, metres: fmtNumber(Math.round(accuracy)) })];
           // The nearest TPS of the territory, chosen for the officer (who may change it).
           let best = null;
           for (const t of (places && places.tps) || []) {
@@ -442,9 +445,9 @@ function init(form) {
             f.village.value = villageChoice(v);
             f.tps_number.value = pad3(best.t[1]);
             offerTps();
-            lines.push(fill(labels.nearest, { number: pad3(best.t[1]), village: v[1], metres: Math.round(best.d) }));
+            lines.push(fill(labels.nearest, { number: pad3(best.t[1]), village: v[1], metres: fmtNumber(Math.round(best.d)) }));
           } else if (places) {
-            lines.push(fill(labels.no_tps_near, { metres: NEAREST_MAX_M }));
+            lines.push(fill(labels.no_tps_near, { metres: fmtNumber(NEAREST_MAX_M) }));
           }
           where.textContent = lines.join(' · ');
         },

@@ -7,6 +7,7 @@ import 'leaflet/dist/leaflet.css';
 import 'leaflet.markercluster';
 import 'leaflet.markercluster/dist/MarkerCluster.css';
 import './app.css';
+import { fmtDay, fmtNumber, fmtTime } from './format';
 import { initMenu, initScrollingTables } from './menu';
 
 const ACCESS_COLOURS = { road: '#1f6feb', river: '#0f9d8a', sea: '#7b3fe4', foot: '#d9480f' };
@@ -49,7 +50,7 @@ function tpsPopup(p, labels, villageNames, classes) {
       .then((t) => {
         if (!t) return;
         record.appendChild(text('div', t.address));
-        record.appendChild(text('div', `${labels.voters}: ${t.voters}`));
+        record.appendChild(text('div', `${labels.voters}: ${fmtNumber(t.voters)}`));
         if (t.synthetic) record.appendChild(text('div', labels.synthetic, 'synthetic-tag'));
       })
       .catch(() => {});
@@ -62,7 +63,7 @@ function regionPopup(p, labels) {
   box.appendChild(text('strong', p.name));
   if (p.band) {
     const band = (labels.bands && labels.bands[p.band]) || p.band;
-    box.appendChild(text('div', `${labels.index || 'Indeks'}: ${p.index} · ${band} · ${p.assessed_tps} TPS`));
+    box.appendChild(text('div', `${labels.index || 'Indeks'}: ${fmtNumber(p.index, 1)} · ${band} · ${fmtNumber(p.assessed_tps)} TPS`));
   }
   return box;
 }
@@ -79,7 +80,7 @@ function clusters(className) {
       const n = cluster.getChildCount();
       const size = n < 10 ? 'small' : n < 100 ? 'medium' : 'large';
       return L.divIcon({
-        html: `<div><span>${n}</span></div>`,
+        html: `<div><span>${fmtNumber(n)}</span></div>`,
         className: `marker-cluster marker-cluster-${size} ${className}`,
         iconSize: L.point(40, 40),
       });
@@ -252,9 +253,9 @@ async function initMap(container) {
   ], labels.legend || 'Keterangan').addTo(map);
 
   status.textContent = labels.summary
-    .replace('{tps}', String(tps.length))
-    .replace('{villages}', String(villages.length))
-    .replace('{districts}', String(districts.length));
+    .replace('{tps}', fmtNumber(tps.length))
+    .replace('{villages}', fmtNumber(villages.length))
+    .replace('{districts}', fmtNumber(districts.length));
   container.dataset.tpsCount = String(tps.length);
   // How many TPS are drawn in each class's colour (by severity), for whoever checks the map.
   const bySeverity = {};
@@ -318,6 +319,14 @@ function initReportLayer(map, layer, labels, container) {
   load();
 }
 
+// A p-value as the alert pages write it: three decimals, scientific notation below 0.001 ("1,2e-5").
+function pText(p) {
+  if (typeof p !== 'number' || !Number.isFinite(p)) return '–';
+  if (p === 0 || p >= 0.00095) return fmtNumber(p, 3);
+  const [mantissa, exponent] = p.toExponential(1).split('e');
+  return `${fmtNumber(Number(mantissa), 1)}e${exponent}`;
+}
+
 // Early warnings (docs/scan.md, "On the live reports"): the active alerts with a village in the map's area, each as
 // its circle (centre village, radius) over its villages, highlighted, with the explanation in a popup. Read from
 // the alerts API, which leaves out what the user may not see; a user who reads no reports simply gets none.
@@ -340,11 +349,10 @@ async function drawAlerts(layer, container, villages, labels) {
       box.className = 'alert-popup';
       box.appendChild(text('strong', labels.alert_title || 'Peringatan dini'));
       box.appendChild(text('div', a.explanation));
-      box.appendChild(text('div', `${a.start_day} – ${a.end_day}`));
-      const seen = (ms) => new Date(ms).toLocaleString(lang);
+      box.appendChild(text('div', `${fmtDay(a.start_day)} – ${fmtDay(a.end_day)}`));
       box.appendChild(text('div', (labels.alert_seen || '{first} · {last} · p = {p}')
-        .replace('{first}', seen(a.first_seen_ms)).replace('{last}', seen(a.last_seen_ms))
-        .replace('{p}', String(a.p_value))));
+        .replace('{first}', fmtTime(a.first_seen_ms)).replace('{last}', fmtTime(a.last_seen_ms))
+        .replace('{p}', pText(a.p_value))));
       return box;
     };
     const shapes = villages.filter((f) => codes.has(f.properties.code));
@@ -379,7 +387,7 @@ function incidentPopup(p, labels) {
   box.appendChild(text('div', `${labels.severity}: ${p.severity} – ${p.severity_label}`));
   box.appendChild(text('div', `${labels.status}: ${p.status_label}`));
   box.appendChild(text('div', p.village_name));
-  box.appendChild(text('div', `${labels.occurred}: ${p.occurred_at_wib}`));
+  box.appendChild(text('div', `${labels.occurred}: ${p.occurred || p.occurred_at_wib}`));
   const open = text('a', labels.open);
   open.href = link.href;
   box.appendChild(open);
@@ -456,10 +464,10 @@ async function initIncidentMap(container) {
   else if (bounds.isValid()) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 14 });
   else map.setView([-2.5, 118], 5);
   let summary = labels.summary
-    .replace('{placed}', String(placed.length))
-    .replace('{unplaced}', String(data.features.length - placed.length));
+    .replace('{placed}', fmtNumber(placed.length))
+    .replace('{unplaced}', fmtNumber(data.features.length - placed.length));
   if (typeof data.total === 'number' && data.total > data.features.length) {
-    summary += ` ${labels.capped.replace('{shown}', String(data.features.length)).replace('{total}', String(data.total))}`;
+    summary += ` ${labels.capped.replace('{shown}', fmtNumber(data.features.length)).replace('{total}', fmtNumber(data.total))}`;
   }
   status.textContent = summary;
   container.dataset.markerCount = String(placed.length);

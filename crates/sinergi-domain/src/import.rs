@@ -224,7 +224,15 @@ impl Problem {
             NotNumber(value) => lang.format(Msg::ProblemNotNumber, &[("value", value)]),
             Negative(value) => lang.format(Msg::ProblemNegative, &[("value", value)]),
             OutOfRange { value, min, max } => {
-                lang.format(Msg::ProblemOutOfRange, &[("value", value), ("min", min), ("max", max)])
+                // The bounds as the language writes numbers (the value as it was given).
+                let bound = |b: &String| match (b.parse::<u64>(), b.split_once('.')) {
+                    (Ok(n), _) => lang.number(n),
+                    (Err(_), Some((_, places))) => {
+                        b.parse::<f64>().map_or_else(|_| b.clone(), |x| lang.decimal(x, places.len()))
+                    }
+                    _ => b.clone(),
+                };
+                lang.format(Msg::ProblemOutOfRange, &[("value", value), ("min", &bound(min)), ("max", &bound(max))])
             }
             OutsideIndonesia { lat, lng } => lang.format(Msg::ProblemOutsideIndonesia, &[("lat", lat), ("lng", lng)]),
             HalfCoordinates => lang.t(Msg::ProblemHalfCoordinates).to_owned(),
@@ -241,8 +249,9 @@ impl Problem {
             MalformedGeojson(detail) => lang.format(Msg::ProblemMalformedGeojson, &[("detail", detail)]),
             BadGeometry(detail) => lang.format(Msg::ProblemBadGeometry, &[("detail", detail)]),
             MissingProperty(property) => lang.format(Msg::ProblemMissingProperty, &[("property", property)]),
-            TooManyVoters(value) => lang.format(Msg::ProblemTooManyVoters, &[("value", value), ("max", &MAX_VOTERS)]),
-            TooLong(max) => lang.format(Msg::ProblemTooLong, &[("max", max)]),
+            TooManyVoters(value) => lang
+                .format(Msg::ProblemTooManyVoters, &[("value", value), ("max", &lang.number(u64::from(MAX_VOTERS)))]),
+            TooLong(max) => lang.format(Msg::ProblemTooLong, &[("max", &lang.number(*max as u64))]),
             ControlCharacter => lang.t(Msg::ProblemControlCharacter).to_owned(),
             UnknownColumn(c) => lang.format(Msg::ProblemUnknownColumn, &[("column", c)]),
             BadAnswer { value, expected } => {
@@ -287,7 +296,7 @@ impl Problem {
             NotInvited(unit) => lang.format(Msg::ProblemNotInvited, &[("unit", unit)]),
             OwnerNotInvited(unit) => lang.format(Msg::ProblemOwnerNotInvited, &[("unit", unit)]),
             BadClock(value) => lang.format(Msg::ProblemBadClock, &[("value", value)]),
-            TooMany(max) => lang.format(Msg::ProblemTooMany, &[("max", max)]),
+            TooMany(max) => lang.format(Msg::ProblemTooMany, &[("max", &lang.number(*max as u64))]),
             BadMove { from, to } => lang.format(Msg::ProblemBadMove, &[("from", from), ("to", to)]),
             DeadlineBeforeMeeting { deadline, meeting } => {
                 lang.format(Msg::ProblemDeadlineBeforeMeeting, &[("deadline", deadline), ("meeting", meeting)])
@@ -295,9 +304,10 @@ impl Problem {
             OutOfReach(unit) => lang.format(Msg::ProblemOutOfReach, &[("unit", unit)]),
             ConvenerOutOfReach(unit) => lang.format(Msg::ProblemConvenerOutOfReach, &[("unit", unit)]),
             BadAttachment(kind) => lang.format(Msg::ProblemBadAttachment, &[("kind", kind)]),
-            AttachmentTooLarge { size, max } => {
-                lang.format(Msg::ProblemAttachmentTooLarge, &[("size", &(size / 1024)), ("max", &(max / 1024))])
-            }
+            AttachmentTooLarge { size, max } => lang.format(
+                Msg::ProblemAttachmentTooLarge,
+                &[("size", &lang.number(size / 1024)), ("max", &lang.number(max / 1024))],
+            ),
             BadPhone(value) => lang.format(Msg::ProblemBadPhone, &[("value", value)]),
             NoSuchUnit(code) => lang.format(Msg::ProblemNoSuchUnit, &[("code", code)]),
             NotYourUnit(code) => lang.format(Msg::ProblemNotYourUnit, &[("code", code)]),

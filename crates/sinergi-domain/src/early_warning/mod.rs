@@ -231,8 +231,25 @@ impl ScanError {
         }
     }
 
-    /// The reason in the user's language; for a parameter, without its name (see [`ScanError::parameter`]).
+    /// The reason in the user's language; for a parameter, without its name (see [`ScanError::parameter`]). Days
+    /// and counts as the command line takes them (`2024-03-01`, `1526`), as `sinergi scan` reports them.
     pub fn message(&self, lang: Lang) -> String {
+        self.text(lang, false)
+    }
+
+    /// [`ScanError::message`] as a page shows it: days and counts as the language writes them ("1 Desember 2024",
+    /// "1.526").
+    pub fn page_message(&self, lang: Lang) -> String {
+        self.text(lang, true)
+    }
+
+    fn text(&self, lang: Lang, page: bool) -> String {
+        let day = |d: &Day| match d.ymd() {
+            (y, m, dd) if page => crate::coordination::calendar::Date::new(y, m, dd)
+                .map_or_else(|| d.to_string(), |date| lang.day_month_year(date)),
+            _ => d.to_string(),
+        };
+        let count = |n: u64| if page { lang.number(n) } else { n.to_string() };
         match self {
             ScanError::Parameter { value, rule, .. } => {
                 let msg = match rule {
@@ -247,7 +264,7 @@ impl ScanError {
                 lang.format(msg, &[("value", value), ("max", &max)])
             }
             ScanError::PeriodReversed { start, end } => {
-                lang.format(Msg::ScanPeriodReversed, &[("start", start), ("end", end)])
+                lang.format(Msg::ScanPeriodReversed, &[("start", &day(start)), ("end", &day(end))])
             }
             ScanError::NoZones => lang.t(Msg::ScanNoZones).to_owned(),
             ScanError::DuplicateZone(code) => lang.format(Msg::ScanDuplicateZone, &[("code", code)]),
@@ -255,14 +272,13 @@ impl ScanError {
             ScanError::UnknownZone { case, zone } => {
                 lang.format(Msg::ScanUnknownZoneIndex, &[("case", case), ("zone", zone)])
             }
-            ScanError::NoCasesInPeriod { start, end, outside } => {
-                lang.format(Msg::ScanNoCases, &[("start", start), ("end", end), ("outside", outside)])
-            }
+            ScanError::NoCasesInPeriod { start, end, outside } => lang
+                .format(Msg::ScanNoCases, &[("start", &day(start)), ("end", &day(end)), ("outside", &count(*outside))]),
             ScanError::TooFewCases { cases, min_cases } => {
-                lang.format(Msg::ScanTooFewCases, &[("cases", cases), ("min", min_cases)])
+                lang.format(Msg::ScanTooFewCases, &[("cases", &count(*cases)), ("min", &count(*min_cases))])
             }
             ScanError::TooManyCases { cases, max } => {
-                lang.format(Msg::ScanTooManyCases, &[("cases", cases), ("max", max)])
+                lang.format(Msg::ScanTooManyCases, &[("cases", &count(*cases)), ("max", &count(*max))])
             }
         }
     }

@@ -508,6 +508,15 @@ fn empty_or_thin_studies_say_so() {
         e.message(Lang::En),
         "there are no cases in the study period 2024-03-01 to 2024-03-03 (3 cases lie outside it)"
     );
+    // A page writes the days and counts as its language does.
+    assert_eq!(
+        e.page_message(Lang::Id),
+        "tidak ada kasus dalam periode studi 1 Maret 2024 sampai 3 Maret 2024 (3 kasus di luar periode)"
+    );
+    let many = ScanError::NoCasesInPeriod { start: period.start, end: period.end, outside: 1526 };
+    assert!(many.page_message(Lang::En).ends_with("1 March 2024 to 3 March 2024 (1,526 cases lie outside it)"));
+    let reversed_text = ScanError::PeriodReversed { start: period.end, end: period.start }.page_message(Lang::Id);
+    assert_eq!(reversed_text, "periode studi terbalik: mulai 3 Maret 2024, sesudah akhirnya 1 Maret 2024");
     let e = run(&cases(&[(0, "2024-03-02", 1)]), period).expect_err("one case");
     assert_eq!(e, ScanError::TooFewCases { cases: 1, min_cases: 2 });
     assert_eq!(e.parameter(), Some("min-cases"));

@@ -32,7 +32,7 @@ pub async fn count(store: &dyn Store, viewer: &Viewer) -> Result<u64, StoreError
 
 /// The banner's sentence for `count` overdue items; `None` when there are none.
 pub fn banner(lang: Lang, count: u64) -> Option<String> {
-    (count > 0).then(|| lang.format(Msg::ItemsOverdueBanner, &[("count", &count)]))
+    (count > 0).then(|| lang.format(Msg::ItemsOverdueBanner, &[("count", &lang.number(count))]))
 }
 
 /// The count last told to one feed, to tell it again only when it changes.

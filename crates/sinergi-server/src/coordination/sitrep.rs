@@ -290,7 +290,7 @@ pub async fn build(
         .take(15)
         .map(|r| {
             vec![
-                crate::pages::wib(r.occurred_at_ms),
+                crate::pages::when(lang, r.occurred_at_ms),
                 district_name(&r.village_code),
                 category_label(&r.category),
                 r.description.chars().take(160).collect(),
@@ -334,7 +334,11 @@ pub async fn build(
                 .map(|a| {
                     vec![
                         a.villages.iter().take(4).map(|v| v.name.clone()).collect::<Vec<_>>().join(", "),
-                        format!("{} – {}", a.start_day, a.end_day),
+                        format!(
+                            "{} – {}",
+                            crate::pages::day_text(lang, &a.start_day),
+                            crate::pages::day_text(lang, &a.end_day)
+                        ),
                         lang.number(a.observed),
                         lang.decimal(a.relative_risk, 1),
                     ]
@@ -353,9 +357,10 @@ pub async fn build(
     key_figures.push((t(lang, Msg::SitrepOverdue), lang.number(overdue_total)));
     sections.push(Section {
         title: t(lang, Msg::SitrepItems),
-        paragraphs: vec![
-            lang.format(Msg::SitrepItemsText, &[("open", &(open_total + progress_total)), ("overdue", &overdue_total)]),
-        ],
+        paragraphs: vec![lang.format(
+            Msg::SitrepItemsText,
+            &[("open", &lang.number(open_total + progress_total)), ("overdue", &lang.number(overdue_total))],
+        )],
         table: (!overdue.is_empty()).then(|| Table {
             columns: vec![t(lang, Msg::ItemOwner), t(lang, Msg::ItemTask), t(lang, Msg::ItemDeadline)],
             rows: overdue
@@ -391,7 +396,7 @@ pub async fn build(
                 .map(|m| {
                     classification = classification.max(m.meeting.head.classification);
                     vec![
-                        crate::pages::wib(m.meeting.head.starts_at_ms),
+                        crate::pages::when(lang, m.meeting.head.starts_at_ms),
                         m.meeting.head.title.clone(),
                         m.convener.name.clone(),
                         m.meeting.status.label(lang).to_owned(),

@@ -295,12 +295,12 @@ pub async fn run_scan(store: &Arc<dyn Store>, request: RunRequest) -> Result<Sca
                 ScanError::TooFewCases { cases, .. } => *cases,
                 _ => 0,
             };
-            run.message = e.message(Lang::Id);
+            run.message = e.page_message(Lang::Id);
         }
         Err(e) => {
             tracing::warn!(regency = %regency, error = %e, "an early warning scan could not run");
             run.status = RunStatus::Failed;
-            run.message = e.message(Lang::Id);
+            run.message = e.page_message(Lang::Id);
         }
     }
     store.record_scan(&run, &candidates, request.audit.as_ref()).await

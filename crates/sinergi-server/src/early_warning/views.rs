@@ -358,7 +358,7 @@ pub(crate) fn localize_message(run: &mut ScanRunDto, lang: Lang) {
     } else {
         ScanError::TooFewCases { cases: run.cases_used, min_cases: min.max(2) }
     };
-    run.message = error.message(lang);
+    run.message = error.page_message(lang);
 }
 
 /// An alert for the API: its explanation in `lang`, its districts by name and its routes. District names are read

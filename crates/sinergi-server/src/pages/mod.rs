@@ -43,6 +43,22 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for CheckedForm {
 }
 pub(crate) use crate::vulnerability::pages::wib;
 
+/// A moment as a page shows it, in WIB and in the page's language: "6 Desember 2026 14.30 WIB", "6 December 2026
+/// 14.30 WIB". Exports (CSV, GeoJSON) keep [`wib`]'s machine form.
+pub(crate) fn when(lang: Lang, ms: i64) -> String {
+    let minutes = ms.div_euclid(60_000) + 7 * 60;
+    let (h, m) = (minutes.rem_euclid(1440) / 60, minutes.rem_euclid(60));
+    match sinergi_domain::coordination::calendar::Date::from_days_since_epoch(minutes.div_euclid(1440)) {
+        Some(date) => format!("{} {h:02}.{m:02} WIB", lang.day_month_year(date)),
+        None => format!("{} WIB", wib(ms)),
+    }
+}
+
+/// A day the API and the exports write `YYYY-MM-DD`, as a page shows it: "1 Desember 2026"; anything else as it is.
+pub(crate) fn day_text(lang: Lang, ymd: &str) -> String {
+    sinergi_domain::coordination::calendar::Date::parse(ymd).map_or_else(|| ymd.to_owned(), |d| lang.day_month_year(d))
+}
+
 /// What every page of a signed-in user needs from its request, read once by one extractor: the application, the
 /// page's language, the URI (for the navigation and the language switch), the user and where the request came from.
 /// A page handler takes this, its path and query, and (for a form) a [`CheckedForm`].

@@ -218,8 +218,14 @@ async fn build(
                 title: prev.meeting.head.title.clone(),
                 href: format!("/meetings/{}", prev.id),
                 when: when(lang, prev.meeting.head.starts_at_ms, prev.meeting.head.ends_at_ms),
-                summary: lang
-                    .format(Msg::MeetFollowUpSummary, &[("total", &total), ("done", &done), ("overdue", &overdue)]),
+                summary: lang.format(
+                    Msg::MeetFollowUpSummary,
+                    &[
+                        ("total", &lang.number(total)),
+                        ("done", &lang.number(done as u64)),
+                        ("overdue", &lang.number(overdue as u64)),
+                    ],
+                ),
                 items: rows,
             })
         }
@@ -314,7 +320,8 @@ async fn build(
             .agenda
             .iter()
             .map(|a| AgendaRow {
-                time: a.time.clone().unwrap_or_default(),
+                // As the minutes write it: 09.00.
+                time: a.time.clone().unwrap_or_default().replace(':', "."),
                 title: a.title.clone(),
                 presenter: a.presenter.as_deref().map(name_of).unwrap_or_default(),
             })
@@ -340,7 +347,7 @@ async fn build(
                     name: name_of(&i.unit),
                     text: b.map(|b| b.text.clone()).unwrap_or_default(),
                     by: b
-                        .map(|b| format!("{} · {}", b.updated_by, crate::pages::wib(b.updated_at_ms)))
+                        .map(|b| format!("{} · {}", b.updated_by, crate::pages::when(lang, b.updated_at_ms)))
                         .unwrap_or_default(),
                     editable,
                 })

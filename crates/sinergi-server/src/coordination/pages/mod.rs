@@ -131,7 +131,7 @@ pub(crate) fn when(lang: Lang, starts_ms: i64, ends_ms: i64) -> String {
         (Some(a), Some(b)) => {
             format!("{}, {} – {}, {} WIB", lang.long_date(a), clock(starts_ms), lang.long_date(b), clock(ends_ms))
         }
-        _ => crate::pages::wib(starts_ms),
+        _ => crate::pages::when(lang, starts_ms),
     }
 }
 

@@ -83,7 +83,7 @@ async fn alert_history(
             rows.push(HistoryRow {
                 run_id: Some(r.run.id),
                 run_href: run_href(r.run.id),
-                when: wib(r.run.finished_at_ms),
+                when: when(lang, r.run.finished_at_ms),
                 event,
                 event_label,
                 window: window(lang, &c.start_day, &c.end_day),
@@ -100,7 +100,7 @@ async fn alert_history(
             rows.push(HistoryRow {
                 run_id: Some(r.run.id),
                 run_href: run_href(r.run.id),
-                when: wib(r.run.finished_at_ms),
+                when: when(lang, r.run.finished_at_ms),
                 event,
                 event_label,
                 window: String::new(),
@@ -123,12 +123,12 @@ async fn alert_history(
 /// The stored sightings of an alert, when its history cannot be rebuilt: first seen, last seen (with its current
 /// numbers), gone.
 fn stored_sightings(lang: Lang, dto: &AlertDto, run_href: &(dyn Fn(i64) -> Option<String> + Sync)) -> Vec<HistoryRow> {
-    let empty = |run_id: Option<i64>, when: i64, event: &'static str| {
+    let empty = |run_id: Option<i64>, at: i64, event: &'static str| {
         let (event, event_label) = history_event(lang, event);
         HistoryRow {
             run_id,
             run_href: run_id.and_then(run_href),
-            when: wib(when),
+            when: when(lang, at),
             event,
             event_label,
             window: String::new(),
@@ -220,11 +220,11 @@ pub async fn alert(
             label: lang.t(Msg::EwGumbel),
             value: dto.gumbel_p_value.map_or_else(|| "–".to_owned(), |p| p_text(lang, p)),
         },
-        Fact { label: lang.t(Msg::EwFirstSeen), value: wib(dto.first_seen_ms) },
-        Fact { label: lang.t(Msg::EwLastSeen), value: wib(dto.last_seen_ms) },
+        Fact { label: lang.t(Msg::EwFirstSeen), value: when(lang, dto.first_seen_ms) },
+        Fact { label: lang.t(Msg::EwLastSeen), value: when(lang, dto.last_seen_ms) },
     ];
     if let Some(at) = dto.gone_at_ms {
-        facts.push(Fact { label: lang.t(Msg::EwGoneAt), value: wib(at) });
+        facts.push(Fact { label: lang.t(Msg::EwGoneAt), value: when(lang, at) });
     }
     let district_names: HashMap<&str, &str> =
         dto.districts.iter().map(|d| (d.code.as_str(), d.name.as_str())).collect();

@@ -35,7 +35,7 @@ use crate::early_warning::run_scan;
 use crate::early_warning::views::{self, AlertDto, ScanInput, ScanRunDto, checked_run};
 use crate::lang::PageLang;
 use crate::pages::{
-    CheckedForm, Chrome, PageError, PageRequest, agency_label, internal, page_error, percent_encode, wib,
+    CheckedForm, Chrome, PageError, PageRequest, agency_label, day_text, internal, page_error, percent_encode, when,
 };
 use crate::trust::auth::CurrentUser;
 use alert::alert;
@@ -181,7 +181,7 @@ fn role_label(lang: Lang, role: &str) -> String {
 }
 
 fn window(lang: Lang, start: &str, end: &str) -> String {
-    lang.format(Msg::EwWindowDays, &[("start", &start), ("end", &end)])
+    lang.format(Msg::EwWindowDays, &[("start", &day_text(lang, start)), ("end", &day_text(lang, end))])
 }
 
 /// A p-value: three decimals down to 0.001 (the smallest a run of 999 replications gives), scientific notation
@@ -249,9 +249,9 @@ fn alert_row(lang: Lang, viewer: &Viewer, dto: &AlertDto) -> AlertRow {
         relative_risk: ratio_text(lang, Some(dto.relative_risk)),
         p_value: p_text(lang, dto.p_value),
         gumbel: dto.gumbel_p_value.map_or_else(|| "–".to_owned(), |p| p_text(lang, p)),
-        first_seen: wib(dto.first_seen_ms),
-        last_seen: wib(dto.last_seen_ms),
-        gone_at: dto.gone_at_ms.map(wib),
+        first_seen: when(lang, dto.first_seen_ms),
+        last_seen: when(lang, dto.last_seen_ms),
+        gone_at: dto.gone_at_ms.map(|ms| when(lang, ms)),
         routes: route_lines(lang, dto),
         map_href: (dto.status == "active").then(|| map_code(viewer, dto).map(|c| format!("/map/{c}"))).flatten(),
     }
@@ -390,7 +390,7 @@ fn run_row(lang: Lang, run: &ScanRunDto, names: &HashMap<String, String>) -> Run
         trigger: trigger_label(lang, &run.trigger),
         who: run.requested_by.clone(),
         period: window(lang, &run.period_start, &run.period_end),
-        finished: wib(run.finished_at_ms),
+        finished: when(lang, run.finished_at_ms),
         status: run.status.clone(),
         status_label: run_status_label(lang, &run.status),
         clusters: if done { lang.number(clusters.len() as u64) } else { "–".to_owned() },

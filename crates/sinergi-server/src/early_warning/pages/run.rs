@@ -60,6 +60,21 @@ fn param(params: &serde_json::Value, name: &str) -> String {
     }
 }
 
+/// A numeric parameter in the language's form: "1.000", "10,0", "0,05" in Bahasa Indonesia (the digits a run
+/// recorded kept).
+fn quantity(lang: Lang, params: &serde_json::Value, name: &str) -> String {
+    let Some(serde_json::Value::Number(n)) = params.get(name) else { return param(params, name) };
+    if let Some(whole) = n.as_u64() {
+        return lang.number(whole);
+    }
+    let text = n.to_string();
+    match (n.as_f64(), text.split_once('.')) {
+        (Some(x), Some((_, places))) if places.bytes().all(|b| b.is_ascii_digit()) => lang.decimal(x, places.len()),
+        _ if lang == Lang::Id => text.replace('.', ","),
+        _ => text,
+    }
+}
+
 /// A run's page: its parameters, status, clusters (the most likely first) with their p-values, and the alerts it
 /// raised, refreshed and ended.
 pub async fn run(
@@ -143,16 +158,16 @@ pub async fn run(
     let p = &dto.params;
     // What an officer weighs the result by; the statistics' settings behind a toggle.
     let params = vec![
-        Fact { label: lang.t(Msg::EwRunDays), value: param(p, "days") },
-        Fact { label: lang.t(Msg::EwRunMaxRadius), value: format!("{} km", param(p, "max_radius_km")) },
-        Fact { label: lang.t(Msg::EwRunMaxDays), value: param(p, "max_days") },
-        Fact { label: lang.t(Msg::EwRunMinCases), value: param(p, "min_cases") },
+        Fact { label: lang.t(Msg::EwRunDays), value: quantity(lang, p, "days") },
+        Fact { label: lang.t(Msg::EwRunMaxRadius), value: format!("{} km", quantity(lang, p, "max_radius_km")) },
+        Fact { label: lang.t(Msg::EwRunMaxDays), value: quantity(lang, p, "max_days") },
+        Fact { label: lang.t(Msg::EwRunMinCases), value: quantity(lang, p, "min_cases") },
         Fact { label: lang.t(Msg::EwRunCounted), value: counted },
     ];
     let technical = vec![
-        Fact { label: lang.t(Msg::EwRunReplications), value: param(p, "replications") },
-        Fact { label: lang.t(Msg::EwRunMaxFraction), value: param(p, "max_fraction") },
-        Fact { label: lang.t(Msg::EwRunThreshold), value: param(p, "threshold") },
+        Fact { label: lang.t(Msg::EwRunReplications), value: quantity(lang, p, "replications") },
+        Fact { label: lang.t(Msg::EwRunMaxFraction), value: quantity(lang, p, "max_fraction") },
+        Fact { label: lang.t(Msg::EwRunThreshold), value: quantity(lang, p, "threshold") },
         Fact { label: lang.t(Msg::EwRunSeed), value: param(p, "seed") },
     ];
     let facts = vec![
@@ -161,8 +176,8 @@ pub async fn run(
         Fact { label: lang.t(Msg::EwColTrigger), value: trigger_label(lang, &dto.trigger).to_owned() },
         Fact { label: lang.t(Msg::EwRunRequestedBy), value: dto.requested_by.clone() },
         Fact { label: lang.t(Msg::EwColPeriod), value: window(lang, &dto.period_start, &dto.period_end) },
-        Fact { label: lang.t(Msg::EwRunStarted), value: wib(dto.started_at_ms) },
-        Fact { label: lang.t(Msg::EwRunFinished), value: wib(dto.finished_at_ms) },
+        Fact { label: lang.t(Msg::EwRunStarted), value: when(lang, dto.started_at_ms) },
+        Fact { label: lang.t(Msg::EwRunFinished), value: when(lang, dto.finished_at_ms) },
         Fact { label: lang.t(Msg::EwRunCasesUsed), value: lang.number(dto.cases_used) },
         Fact { label: lang.t(Msg::EwRunCasesLeftOut), value: lang.number(dto.cases_left_out) },
     ];

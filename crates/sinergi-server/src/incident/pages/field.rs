@@ -214,7 +214,7 @@ async fn around(state: &AppState, current: &CurrentUser, lang: Lang) -> Result<A
     choices.extend(
         villages.iter().map(|(_, name, district)| village_choice(name, district)).filter(|c| Some(c) != first.as_ref()),
     );
-    let mine_as_of = lang.format(Msg::FieldFormMineAsOf, &[("time", &wib(auth::now_ms()))]);
+    let mine_as_of = lang.format(Msg::FieldFormMineAsOf, &[("time", &crate::pages::when(lang, auth::now_ms()))]);
     Ok(Around { villages: choices, mine, mine_as_of, own_village })
 }
 
@@ -241,7 +241,7 @@ async fn my_reports(
             },
             None => village,
         };
-        let summary = format!("{category} · {place} · {}", wib(r.occurred_at_ms));
+        let summary = format!("{category} · {place} · {}", crate::pages::when(lang, r.occurred_at_ms));
         let stage = match r.status {
             Status::Reported => "received",
             Status::Verified => "verified",
@@ -372,7 +372,7 @@ pub async fn mine(
         return Err(PageError::Forbidden(chrome));
     }
     let (mine, _) = my_reports(&state, &current, lang).await.map_err(internal(&chrome))?;
-    let mine_as_of = lang.format(Msg::FieldFormMineAsOf, &[("time", &wib(auth::now_ms()))]);
+    let mine_as_of = lang.format(Msg::FieldFormMineAsOf, &[("time", &crate::pages::when(lang, auth::now_ms()))]);
     let mut response = MineFragment { chrome, mine, mine_as_of }.into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)

@@ -37,7 +37,7 @@ use crate::incident::views::{self, OverdueDto, ReportDto, severity_label};
 use crate::incident::views::{FilterText, places, villages};
 use crate::lang::PageLang;
 use crate::pages::{
-    CheckedForm, Chrome, PageError, PageRequest, agency_label, internal, page_error, percent_encode, wib,
+    CheckedForm, Chrome, PageError, PageRequest, agency_label, internal, page_error, percent_encode, when,
 };
 use crate::registry::pages::region_href;
 use crate::trust::auth::{self, CurrentUser, Origin};
@@ -141,7 +141,7 @@ fn row(dto: &ReportDto, village: Option<&str>, lang: Lang) -> ReportRow {
         status: dto.status.clone(),
         status_label: dto.status_label.clone(),
         village: village.map_or_else(|| dto.village_code.clone(), str::to_owned),
-        occurred: wib(dto.occurred_at_ms),
+        occurred: when(lang, dto.occurred_at_ms),
         overdue: dto.overdue.as_ref().map(|o| overdue_text(lang, o)),
     }
 }
@@ -414,7 +414,9 @@ pub async fn map_data(
                     "severity_label": severity_label(lang, dto.severity),
                     "status_label": dto.status_label,
                     "village_name": place.map_or(dto.village_code.as_str(), |p| p.village_name.as_str()),
-                    "occurred_at_wib": wib(dto.occurred_at_ms),
+                    "occurred_at_wib": crate::pages::wib(dto.occurred_at_ms),
+                    // What the popup shows, in the page's language.
+                    "occurred": when(lang, dto.occurred_at_ms),
                     "overdue": dto.overdue.is_some(),
                 },
             })

@@ -139,7 +139,7 @@ pub async fn escalations(
             Some(EscalationRow {
                 report: row(&e.report, name, lang),
                 limit: overdue_text(lang, o),
-                due: wib(o.due_at_ms),
+                due: when(lang, o.due_at_ms),
                 late: lang.format(Msg::LateTime, &[("hours", &(minutes / 60)), ("minutes", &(minutes % 60))]),
                 steps: o.steps,
                 escalated_to: e.escalated_to.iter().map(|u| u.unit_name.as_str()).collect::<Vec<_>>().join(", "),

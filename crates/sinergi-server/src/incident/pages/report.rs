@@ -163,9 +163,9 @@ async fn render(
             href: None,
         },
         Fact { label: lang.t(Msg::ColStatus), value: r.status_label.clone(), href: None },
-        Fact { label: lang.t(Msg::ColOccurredAt), value: wib(r.occurred_at_ms), href: None },
-        Fact { label: lang.t(Msg::FieldReportedAt), value: wib(r.reported_at_ms), href: None },
-        Fact { label: lang.t(Msg::FieldUpdatedAt), value: wib(r.updated_at_ms), href: None },
+        Fact { label: lang.t(Msg::ColOccurredAt), value: when(lang, r.occurred_at_ms), href: None },
+        Fact { label: lang.t(Msg::FieldReportedAt), value: when(lang, r.reported_at_ms), href: None },
+        Fact { label: lang.t(Msg::FieldUpdatedAt), value: when(lang, r.updated_at_ms), href: None },
         Fact {
             label: lang.t(Msg::LevelVillage),
             value: village.as_ref().map_or_else(|| r.village_code.clone(), |v| format!("{} ({})", v.name, v.code)),
@@ -215,14 +215,14 @@ async fn render(
         .map(|sh| ShareRow {
             agency: agency_label(lang, &sh.agency),
             agency_code: sh.agency.clone(),
-            when: wib(sh.shared_at_ms),
+            when: when(lang, sh.shared_at_ms),
             by: sh.shared_by.clone(),
             reason: sh.reason.clone(),
             revoked: sh.revoked_at_ms.map(|at| {
                 lang.format(
                     Msg::ShareRevokedNote,
                     &[
-                        ("when", &wib(at)),
+                        ("when", &when(lang, at)),
                         ("by", &sh.revoked_by.clone().unwrap_or_default()),
                         ("reason", &sh.revoke_reason.clone().unwrap_or_default()),
                     ],
@@ -248,7 +248,7 @@ async fn render(
             probable: d.status == "probable",
         })
         .collect();
-    let overdue = r.overdue.as_ref().map(|o| format!("{} ({})", overdue_text(lang, o), wib(o.due_at_ms)));
+    let overdue = r.overdue.as_ref().map(|o| format!("{} ({})", overdue_text(lang, o), when(lang, o.due_at_ms)));
     let can_move = viewer.may(Action::HandleReports) && !detail.moves.is_empty();
     let no_moves = (viewer.may(Action::HandleReports) && detail.moves.is_empty()).then(|| {
         let responsible: Vec<sinergi_domain::AgencyKind> = detail
@@ -296,7 +296,7 @@ async fn render(
             .history
             .iter()
             .map(|h| HistoryRow {
-                when: wib(h.at_ms),
+                when: when(lang, h.at_ms),
                 who: h.actor.clone(),
                 action: move_label(lang, &h.action),
                 from_to: {
@@ -317,7 +317,7 @@ async fn render(
             .comments
             .iter()
             .map(|c| CommentRow {
-                when: wib(c.at_ms),
+                when: when(lang, c.at_ms),
                 author: c.author.clone(),
                 agency: agency_label(lang, &c.agency),
                 body: c.body.clone(),

@@ -22,7 +22,7 @@ use sinergi_store::{Page, TaxonomyVersion};
 use crate::AppState;
 use crate::error::{ApiError, Code};
 use crate::lang::PageLang;
-use crate::pages::{CheckedForm, Chrome, PageError, internal, wib};
+use crate::pages::{CheckedForm, Chrome, PageError, internal, when};
 use crate::trust::auth::{CurrentUser, Origin};
 
 /// Versions listed on the page at most; the API lists them all.
@@ -155,7 +155,7 @@ async fn render(state: &AppState, chrome: Chrome, typed: Typed) -> Result<RulesP
                 ("taxonomy", &taxonomy.id),
                 ("version", &taxonomy.version),
                 ("id", &v.id),
-                ("when", &wib(v.loaded_at_ms)),
+                ("when", &when(lang, v.loaded_at_ms)),
                 ("by", &v.loaded_by),
             ],
         ),
@@ -181,12 +181,13 @@ async fn render(state: &AppState, chrome: Chrome, typed: Typed) -> Result<RulesP
                 taxonomy_id: v.taxonomy_id,
                 label: v.label,
                 by: v.loaded_by,
-                when: wib(v.loaded_at_ms),
+                when: when(lang, v.loaded_at_ms),
                 reason: v.reason,
             })
             .collect(),
-        more_versions: (total > shown as u64)
-            .then(|| lang.format(Msg::RulesHistoryMore, &[("shown", &shown), ("total", &total)])),
+        more_versions: (total > shown as u64).then(|| {
+            lang.format(Msg::RulesHistoryMore, &[("shown", &lang.number(shown as u64)), ("total", &lang.number(total))])
+        }),
         toml,
         reason: typed.reason,
         faults: typed.faults,

@@ -12,7 +12,7 @@ use sinergi_domain::{Unit, UnitKind};
 use sinergi_store::testing::TestDb;
 
 use super::setup;
-use crate::helpers::{code, send};
+use crate::helpers::{code, get_html, send};
 
 /// Runs a poppler tool; fails the test (and says how to install it) when it is missing.
 fn poppler(tool: &str, args: &[&str]) -> String {
@@ -85,6 +85,9 @@ async fn the_meetings_documents(db: &TestDb) {
     send(ops.put(format!("{url}/attendance/polres-15.07")).json(&present)).await;
     let agenda = json!({"items": [{"title": "Pembukaan", "presenter": "polres-15.07", "time": "09:00"}]});
     send(ops.put(format!("{url}/agenda")).json(&agenda)).await;
+    // The page writes the agenda's times as the minutes do.
+    let (_, page) = get_html(&ops, format!("{base}/meetings/{id}")).await;
+    assert!(page.contains("<strong>09.00</strong> Pembukaan"), "{page}");
     let minutes = json!({"text": "Rapat dibuka pukul 09.00 oleh Kapolres.\n\nKodim siap mendukung.", "chair": "AKBP Wiratama", "secretary": "Ipda Sari"});
     send(ops.put(format!("{url}/minutes")).json(&minutes)).await;
     let decision = json!({"text": "Patroli gabungan TNI-Polri di TPS sangat rawan", "items": [

@@ -205,7 +205,7 @@ async fn too_few_reports_and_bad_parameters_say_so(db: &TestDb) {
     let many = json!({"regency": "15.06", "replications": 100_001});
     let (status, body) = send(luar.post(format!("{base}/api/v1/scans?lang=en")).json(&many)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["fields"], json!([{"field": "replications", "message": "100001 is outside 1–100000"}]));
+    assert_eq!(body["fields"], json!([{"field": "replications", "message": "100001 is outside 1–100,000"}]));
     let (status, body) = send(luar.post(format!("{base}/api/v1/scans")).json(&json!({"regency": "15.06.01"}))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["fields"][0]["field"], "regency");

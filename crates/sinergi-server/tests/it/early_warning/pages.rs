@@ -82,6 +82,10 @@ async fn the_form_runs_the_scan_and_the_pages_show_the_alert_and_its_history(db:
     assert!(html.contains("data-status=\"done\"") && html.contains("atas permintaan") && html.contains("ops"));
     assert!(html.contains("paling mungkin") && html.contains("0,001"), "the most likely cluster and its p-value");
     assert!(html.contains("yang lolos verifikasi"), "which reports counted");
+    // Days and times as Bahasa Indonesia writes them, not as the API does.
+    let today = sinergi_domain::i18n::Lang::Id.day_month_year(crate::helpers::wib(0));
+    assert!(html.contains(&format!("sampai {today}")) && html.contains(&format!("{today} ")), "{html}");
+    assert!(!html.contains(&crate::helpers::day(0)), "no machine dates: {html}");
     // The statistics' settings are there on demand, after the plain ones.
     let at = |text: &str| html.find(text).unwrap_or_else(|| panic!("{text} is on the page: {html}"));
     let technical = at("<details id=\"params-technical\"><summary>Rincian teknis (statistik)</summary>");
@@ -191,7 +195,7 @@ async fn bad_input_is_named_by_field(db: &TestDb) {
         (
             vec![("regency", "15.07"), ("replications", "100001")],
             "replications",
-            "Jumlah pengulangan uji acak (Monte Carlo): 100001 di luar rentang 1–100000",
+            "Jumlah pengulangan uji acak (Monte Carlo): 100001 di luar rentang 1–100.000",
         ),
         (vec![("regency", "15.99")], "regency", "Kabupaten/kota: Wilayah dengan kode 15.99 tidak ada."),
         (vec![("regency", "15.06")], "regency", "Kabupaten/kota: Wilayah dengan kode 15.06 tidak ada."),

@@ -117,7 +117,7 @@ async fn the_list_filters_by_every_field_and_pages(db: &TestDb) {
     assert_eq!(status, StatusCode::OK, "{html}");
     assert_eq!(references(&html), [lk(b), lk(a), li(c)], "newest event first");
     assert!(html.contains("Bentrok antarpendukung") && html.contains("Desa Satu") && html.contains("Kelurahan Tiga"));
-    assert!(html.contains("2024-11-27 09:30") && html.contains("3 – tinggi"), "time of event and severity");
+    assert!(html.contains("27 November 2024 09.30 WIB") && html.contains("3 – tinggi"), "time of event and severity");
     assert!(html.contains("lewat batas verifikasi, eskalasi 2 tingkat"), "the overdue flag");
     assert!(html.contains(&format!("href=\"/incidents/{a}\"")), "rows link to the report");
     assert!(html.contains("id=\"nav-incidents\""), "the navigation leads here");
@@ -340,7 +340,7 @@ async fn the_report_page_moves_and_comments(db: &TestDb) {
     let (status, _, html) =
         post_form(&sabak, format!("{}/comment", page(a)), &[("csrf", &token), ("body", &long)]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html.contains("Komentar tidak disimpan: Komentar: lebih dari 2000 karakter"), "{html}");
+    assert!(html.contains("Komentar tidak disimpan: Komentar: lebih dari 2.000 karakter"), "{html}");
     assert!(html.contains(&format!(">{long}</textarea>")), "the comment as typed");
 
     // Observers read the page without forms, and cannot post.
@@ -441,7 +441,7 @@ async fn the_queue_and_the_escalation_panel(db: &TestDb) {
     let steps: Vec<&str> = html.split("data-steps=\"").skip(1).filter_map(|s| s.split('"').next()).collect();
     assert_eq!(steps, ["2", "2", "1"]);
     assert!(html.contains("lewat batas verifikasi, eskalasi 1 tingkat"));
-    assert!(html.contains("2024-11-26 20:30"), "C was due 30 minutes after it was filed");
+    assert!(html.contains("26 November 2024 20.30 WIB"), "C was due 30 minutes after it was filed");
     let escalated: Vec<&str> =
         html.split("class=\"escalated-to\">").skip(1).filter_map(|s| s.split('<').next()).collect();
     assert_eq!(escalated, ["", "", "Polres 15.07"], "up from the Polsek: {html}");

@@ -220,7 +220,7 @@ async fn the_map_shows_every_tps_and_boundary_without_console_errors() {
     );
     let status: String =
         page.evaluate("document.getElementById('map-status').textContent").await.unwrap().into_value().unwrap();
-    assert!(status.starts_with(&format!("{markers} TPS")), "{status}");
+    assert!(status.starts_with(&format!("{} TPS", sinergi_domain::i18n::Lang::Id.number(markers as u64))), "{status}");
     let banner: bool =
         page.evaluate("!!document.getElementById('synthetic-banner')").await.unwrap().into_value().unwrap();
     assert!(banner, "synthetic TPS are labelled");
@@ -268,7 +268,11 @@ async fn the_map_shows_every_tps_and_boundary_without_console_errors() {
     // Sorting the areas by index, highest first: a click sorts ascending, a second descending.
     let order: Vec<f64> = page
         .evaluate(
-            "(() => { const th = document.querySelectorAll('#areas thead th');              const b = Array.from(th).find(h => h.textContent.trim() === 'Indeks').querySelector('button');              b.click(); b.click();              return Array.from(document.querySelectorAll('#areas tbody tr')).map(r =>                Number(r.querySelector('td[data-sort]').dataset.sort)); })()",
+            "(() => { const th = Array.from(document.querySelectorAll('#areas thead th')); \
+             const i = th.findIndex(h => h.textContent.trim() === 'Indeks'); \
+             const b = th[i].querySelector('button'); b.click(); b.click(); \
+             return Array.from(document.querySelectorAll('#areas tbody tr')).map(r => \
+               Number(r.children[i].dataset.sort)); })()",
         )
         .await
         .unwrap()
