@@ -55,6 +55,31 @@ enum Detail {
     /// A calendar refused whole (a calendar file, or an iCalendar file and what it would make of the calendar):
     /// every fault with its place.
     Calendar(Vec<CalendarFault>),
+    /// Faults already rendered, each with its place, in Bahasa Indonesia and in English.
+    Faults(Vec<Fault>),
+}
+
+/// A fault of a file (a roster, a pattern, a travel-time matrix) with its place, in both languages.
+#[derive(Debug, Clone)]
+pub struct Fault {
+    pub place: (String, String),
+    pub message: (String, String),
+}
+
+impl Fault {
+    fn place(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Id => &self.place.0,
+            Lang::En => &self.place.1,
+        }
+    }
+
+    fn message(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Id => &self.message.0,
+            Lang::En => &self.message.1,
+        }
+    }
 }
 
 /// A fault of a calendar being loaded, with its place.
@@ -153,6 +178,8 @@ codes! {
     MeetingNotFound = "meeting_not_found", NOT_FOUND, "no such meeting, or not one you may read";
     ActionItemNotFound = "action_item_not_found", NOT_FOUND, "no such action item, or not one you may read";
     AttachmentNotFound = "attachment_not_found", NOT_FOUND, "no such file of a meeting, or not one you may open";
+    PlanNotFound = "plan_not_found", NOT_FOUND, "no such deployment plan, or not one you may read";
+    PlanJobNotFound = "plan_job_not_found", NOT_FOUND, "no such plan being made by you on this server";
     Conflict = "conflict", CONFLICT, "the TPS number is already taken in that village";
     TransitionNotAllowed = "transition_not_allowed", CONFLICT, "a move the workflow does not allow now";
     AlreadyShared = "already_shared", CONFLICT, "a share that exists already";
@@ -160,12 +187,15 @@ codes! {
     DuplicateDecided = "duplicate_decided", CONFLICT, "a pair of probable duplicates decided already";
     MeetingClosed = "meeting_closed", CONFLICT, "a change to a cancelled meeting";
     ChangedMeanwhile = "changed_meanwhile", CONFLICT, "others kept changing the meeting or moved the item meanwhile";
+    PlanNotDraft = "plan_not_draft", CONFLICT, "only a draft plan is approved";
+    PlanRunning = "plan_running", CONFLICT, "a plan of yours is still being made";
     PayloadTooLarge = "payload_too_large", PAYLOAD_TOO_LARGE, "the body is over 1 MiB";
     UnsupportedMediaType = "unsupported_media_type", UNSUPPORTED_MEDIA_TYPE, "the body is not application/json";
     ValidationFailed = "validation_failed", UNPROCESSABLE_ENTITY, "the values break a rule; fields lists each";
     InvalidReference = "invalid_reference", UNPROCESSABLE_ENTITY, "the change names a record that does not exist";
     InvalidTaxonomy = "invalid_taxonomy", UNPROCESSABLE_ENTITY, "a taxonomy text with faults";
     InvalidCalendar = "invalid_calendar", UNPROCESSABLE_ENTITY, "a calendar (TOML or iCalendar) with faults";
+    InvalidFile = "invalid_file", UNPROCESSABLE_ENTITY, "a roster, pattern or travel-time matrix with faults";
     CategoryInUse = "category_in_use", UNPROCESSABLE_ENTITY, "a new taxonomy drops categories reports use";
     ReasonRequired = "reason_required", UNPROCESSABLE_ENTITY, "a rejection or reopening without a reason";
     ShareOwnAgency = "share_own_agency", UNPROCESSABLE_ENTITY, "sharing a report with its own agency";
@@ -175,7 +205,7 @@ codes! {
     Internal = "internal", INTERNAL_SERVER_ERROR, "a failure on the server (logged)";
     Unavailable = "unavailable", SERVICE_UNAVAILABLE, "the database does not answer, or can only be read";
     AuditChainBroken = "audit_chain_broken", SERVICE_UNAVAILABLE, "entries lie beyond the audit log's head";
-    Busy = "busy", SERVICE_UNAVAILABLE, "too many password checks at once";
+    Busy = "busy", SERVICE_UNAVAILABLE, "too many password checks, or plans being made, at once";
 }
 
 /// An error on its way to becoming a response. Boxed, so that `Result<T, ApiError>` stays small on the happy path.
@@ -256,6 +286,14 @@ impl ApiError {
         e
     }
 
+    /// 422 `invalid_file`: a file (roster, pattern, matrix) with every fault named, each with its place.
+    pub fn faults(faults: Vec<Fault>) -> ApiError {
+        let mut e = ApiError::new(Code::InvalidFile, Msg::ErrInvalidFile);
+        e.0.args.push(("count", faults.len().to_string()));
+        e.0.detail = Detail::Faults(faults);
+        e
+    }
+
     pub fn conflict(detail: impl ToString) -> ApiError {
         ApiError::new(Code::Conflict, Msg::ErrConflict).arg("detail", detail)
     }
@@ -273,6 +311,14 @@ impl ApiError {
             Detail::Taxonomy(errors) => Some(errors.iter().map(|e| e.message(lang)).collect::<Vec<_>>().join("; ")),
             Detail::Calendar(faults) => Some(
                 faults.iter().map(|f| format!("{}: {}", f.place(lang), f.message(lang))).collect::<Vec<_>>().join("; "),
+            ),
+            Detail::Faults(faults) => Some(
+                faults
+                    .iter()
+                    .take(5)
+                    .map(|f| format!("{}: {}", f.place(lang), f.message(lang)))
+                    .collect::<Vec<_>>()
+                    .join("; "),
             ),
             _ => None,
         };
@@ -292,6 +338,10 @@ impl ApiError {
             Detail::Calendar(faults) => {
                 faults.iter().map(|f| FieldErrorBody { field: f.place(lang), message: f.message(lang) }).collect()
             }
+            Detail::Faults(faults) => faults
+                .iter()
+                .map(|f| FieldErrorBody { field: f.place(lang).to_owned(), message: f.message(lang).to_owned() })
+                .collect(),
             Detail::None | Detail::Problem(_) => Vec::new(),
         };
         ErrorBody { code: this.code.as_str(), message: lang.format(this.msg, &args), fields }

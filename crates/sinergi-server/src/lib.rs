@@ -125,6 +125,8 @@ pub struct AppStateParts {
     pub(crate) feeds: feed::FeedLimits,
     /// Boundaries simplified for maps, by a hash of what they were made from (see `registry::api::regions`).
     pub(crate) map_shapes: cache::TtlMap<String, Vec<String>>,
+    /// Deployment plans being made on this instance (see `deployment::jobs`).
+    pub plan_jobs: Arc<deployment::jobs::Jobs>,
 }
 
 /// How long `/health` trusts its last write probe (a write it rolls back; see `Store::check_writable`).
@@ -152,6 +154,7 @@ impl AppState {
             feeds: feed::FeedLimits::default(),
             // A regency's shapes are 100 to 300 KB: 200 of them at most.
             map_shapes: cache::TtlMap::bounded(std::time::Duration::from_secs(3600), 200),
+            plan_jobs: Arc::new(deployment::jobs::Jobs::default()),
         }))
     }
 

@@ -87,6 +87,7 @@ pub(crate) fn page_param(page: Option<u32>, per_page: Option<u32>) -> Result<Pag
         (name = "reports", description = "The incident desk: incident and intelligence reports, their workflow and comments"),
         (name = "early-warning", description = "The early warning scan on the live reports: runs, and the alerts they raise (docs/scan.md)"),
         (name = "coordination", description = "The coordination meeting (rakor): meetings, attendance, briefings, minutes, decisions, and their action items (docs/coordination.md)"),
+        (name = "deployment", description = "Deployment planning: plans (posts, named people, patrols, reserves) made as jobs, approved, compared and exported; rosters; a regency's security pattern (docs/deployment.md)"),
         (name = "auth", description = "Signing in and out (session cookie) and API tokens (`Authorization: Bearer`)"),
         (name = "system", description = "Health and the API description")
     )
@@ -132,6 +133,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
     let router = crate::incident::api::routes(router);
     let router = crate::early_warning::api::routes(router);
     let router = crate::coordination::api::routes(router);
+    let router = crate::deployment::api::routes(router);
     router.split_for_parts()
 }
 

@@ -27,6 +27,7 @@ use sinergi_domain::vulnerability::IndicatorSet;
 use sinergi_domain::{RegionCode, Unit};
 use sinergi_store::{NewPlan, Page, PlanHead, PlanRecord, Store, StoreError, StoredPattern, UnitFilter};
 
+use crate::error::{ApiError, Code, Fault};
 use crate::trust::auth;
 
 /// The indicator set the security pattern is written for: Polri's TPS classes.
@@ -110,6 +111,97 @@ impl DeploymentError {
 
 type Result<T> = std::result::Result<T, DeploymentError>;
 
+/// A roster fault's place: "baris 3, kolom unit" / "line 3, column unit".
+fn row_place(issue: &RowIssue, lang: Lang) -> String {
+    use sinergi_domain::import::Place;
+    let place = match (issue.place, lang) {
+        (Place::Line(n), Lang::Id) => format!("baris {n}"),
+        (Place::Line(n), Lang::En) => format!("line {n}"),
+        (Place::Feature(n), _) => format!("#{n}"),
+        (Place::File, Lang::Id) => "berkas".to_owned(),
+        (Place::File, Lang::En) => "file".to_owned(),
+    };
+    match (&issue.column, lang) {
+        (Some(c), Lang::Id) => format!("{place}, kolom {c}"),
+        (Some(c), Lang::En) => format!("{place}, column {c}"),
+        (None, _) => place,
+    }
+}
+
+impl From<DeploymentError> for ApiError {
+    fn from(e: DeploymentError) -> ApiError {
+        let both = |f: &dyn Fn(Lang) -> String| (f(Lang::Id), f(Lang::En));
+        match e {
+            DeploymentError::Forbidden => auth::forbidden(),
+            DeploymentError::NotARegency(code) => {
+                let problem = sinergi_domain::import::Problem::LevelMismatch {
+                    given: code.to_string(),
+                    code: code.to_string(),
+                    expected: 2,
+                };
+                ApiError::validation(vec![("regency".into(), problem)])
+            }
+            DeploymentError::RegionNotFound(code) => {
+                ApiError::not_found(Code::RegionNotFound, Msg::ErrRegionNotFound, ("code", code.to_string()))
+            }
+            DeploymentError::PlanNotFound(id) => {
+                ApiError::not_found(Code::PlanNotFound, Msg::ErrPlanNotFound, ("id", id.to_string()))
+            }
+            DeploymentError::NoIndicatorSet => {
+                ApiError::not_found(Code::IndicatorSetNotFound, Msg::ErrSetNotFound, ("id", PATTERN_SET.to_owned()))
+            }
+            DeploymentError::Pattern(errors) => ApiError::faults(
+                errors
+                    .iter()
+                    .map(|e| Fault { place: ("pola".into(), "pattern".into()), message: both(&|lang| e.message(lang)) })
+                    .collect(),
+            ),
+            DeploymentError::Roster(issues) => ApiError::faults(
+                issues
+                    .iter()
+                    .map(|i| Fault {
+                        place: both(&|lang| row_place(i, lang)),
+                        message: both(&|lang| i.problem.message(lang)),
+                    })
+                    .collect(),
+            ),
+            DeploymentError::Elsewhere(list) => ApiError::faults(
+                list.iter()
+                    .map(|(person, unit)| Fault {
+                        place: (person.clone(), person.clone()),
+                        message: both(&|lang| {
+                            lang.format(Msg::DeployPersonElsewhere, &[("person", person), ("unit", unit)])
+                        }),
+                    })
+                    .collect(),
+            ),
+            DeploymentError::Matrix(errors) => ApiError::faults(
+                errors
+                    .iter()
+                    .map(|e| Fault {
+                        place: ("matriks".into(), "matrix".into()),
+                        message: both(&|lang| e.message(lang)),
+                    })
+                    .collect(),
+            ),
+            DeploymentError::Plan(fault) => {
+                let text = fault.to_string();
+                ApiError::faults(vec![Fault {
+                    place: ("rencana".into(), "plan".into()),
+                    message: (text.clone(), text),
+                }])
+            }
+            DeploymentError::WrongStatus { status, .. } => {
+                ApiError::new(Code::PlanNotDraft, Msg::ErrPlanNotDraft).arg("status", status.as_str())
+            }
+            DeploymentError::BadName => {
+                ApiError::validation(vec![("name".into(), sinergi_domain::import::Problem::TooLong(MAX_PLAN_NAME))])
+            }
+            DeploymentError::Store(e) => e.into(),
+        }
+    }
+}
+
 /// Whether the viewer may read (and replace) the roster of `unit`: an administrator covering it, or a planner of
 /// the unit's own agency whose territory covers the unit's.
 pub fn may_read_roster(viewer: &Viewer, unit: &Unit) -> bool {
@@ -125,6 +217,14 @@ fn regency_of(viewer: &Viewer, code: &RegionCode) -> Result<()> {
         return Err(DeploymentError::Forbidden);
     }
     Ok(())
+}
+
+/// Whether the viewer may read the plans (and the pattern) of a regency.
+pub fn may_see_regency(viewer: &Viewer, regency: &RegionCode) -> Result<()> {
+    if !viewer.may(Action::ReadPlans) && !viewer.may(Action::PlanDeployment) {
+        return Err(DeploymentError::Forbidden);
+    }
+    regency_of(viewer, regency)
 }
 
 /// Every unit inside `within` the viewer sees.
@@ -185,6 +285,10 @@ pub async fn import_roster(store: &dyn Store, actor: &Actor<'_>, csv: &[u8]) -> 
         return Err(DeploymentError::Roster(issues));
     }
     let people: Vec<Person> = parsed.records.into_iter().map(|(_, p)| p).collect();
+    if people.is_empty() {
+        let problem = sinergi_domain::import::Problem::Empty;
+        return Err(DeploymentError::Roster(vec![RowIssue::new(sinergi_domain::import::Place::File, None, problem)]));
+    }
     let units: Vec<String> = people.iter().map(|p| p.unit.clone()).collect::<BTreeSet<_>>().into_iter().collect();
     let ids: Vec<String> = people.iter().map(|p| p.id.clone()).collect();
     let elsewhere = store.people_elsewhere(&ids, &units).await?;
@@ -240,8 +344,11 @@ pub async fn check_pattern(store: &dyn Store, text: &str) -> Result<Pattern> {
 
 /// Loads a regency's own pattern.
 pub async fn set_pattern(store: &dyn Store, actor: &Actor<'_>, regency: &RegionCode, text: &str) -> Result<Pattern> {
+    if !actor.viewer.may(Action::PlanDeployment) {
+        return Err(DeploymentError::Forbidden);
+    }
     regency_of(actor.viewer, regency)?;
-    if !actor.viewer.may(Action::PlanDeployment) || !actor.viewer.covers(regency) {
+    if !actor.viewer.covers(regency) {
         return Err(DeploymentError::Forbidden);
     }
     let pattern = check_pattern(store, text).await?;
@@ -278,17 +385,15 @@ pub struct MadePlan {
     pub document: PlanDocument,
 }
 
-/// Gathers the regency's TPS (with their classes under [`PATTERN_SET`]), units and rosters, makes the plan (on a
-/// blocking thread; `progress` hears each stage) and stores it as a draft.
-pub async fn make(
-    store: &dyn Store,
-    actor: &Actor<'_>,
-    request: PlanRequest<'_>,
-    progress: Arc<dyn Fn(Stage) + Send + Sync>,
-) -> Result<MadePlan> {
+/// What is checked before a plan is made (and before a job is started for it): the regency, who asks, the name.
+/// Returns the name trimmed.
+pub async fn check_request<'r>(store: &dyn Store, actor: &Actor<'_>, request: &PlanRequest<'r>) -> Result<&'r str> {
     let regency = request.regency;
+    if !actor.viewer.may(Action::PlanDeployment) {
+        return Err(DeploymentError::Forbidden);
+    }
     regency_of(actor.viewer, regency)?;
-    if !actor.viewer.may(Action::PlanDeployment) || !actor.viewer.covers(regency) {
+    if !actor.viewer.covers(regency) {
         return Err(DeploymentError::Forbidden);
     }
     let name = request.name.trim();
@@ -298,6 +403,19 @@ pub async fn make(
     if store.region(actor.viewer, regency).await?.is_none() {
         return Err(DeploymentError::RegionNotFound(regency.clone()));
     }
+    Ok(name)
+}
+
+/// Gathers the regency's TPS (with their classes under [`PATTERN_SET`]), units and rosters, makes the plan (on a
+/// blocking thread; `progress` hears each stage) and stores it as a draft.
+pub async fn make(
+    store: &dyn Store,
+    actor: &Actor<'_>,
+    request: PlanRequest<'_>,
+    progress: Arc<dyn Fn(Stage) + Send + Sync>,
+) -> Result<MadePlan> {
+    let regency = request.regency;
+    let name = check_request(store, actor, &request).await?;
     let matrix = match request.matrix {
         None => None,
         Some(text) if text.trim_start().starts_with('{') => {
@@ -645,4 +763,86 @@ mod tests {
         let polres = unit(UnitKind::Polres, "33.20");
         assert!(!may_read_roster(&viewer(Role::Commander, AgencyKind::Polri, "33.20.01"), &polres));
     }
+}
+
+/// A line of a unit's roster for a plan (*surat perintah*): who, where, when, contact.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RosterLine {
+    pub person: String,
+    pub name: String,
+    pub rank: String,
+    pub force: Force,
+    pub post: String,
+    /// The post's TPS, as people name them.
+    pub place: String,
+    pub day: String,
+    /// Voting opens and counting ends: 07:00–18:00 by default.
+    pub hours: String,
+    pub phone: Option<String>,
+}
+
+/// The people of one unit in a plan, with their posts (personal data: the unit's own chain and administrators; the
+/// read is audited), by post then name.
+pub async fn plan_roster(
+    store: &dyn Store,
+    actor: &Actor<'_>,
+    plan_id: i64,
+    unit_code: &str,
+) -> Result<(Unit, PlanRecord, Vec<RosterLine>)> {
+    let record = plan(store, actor.viewer, plan_id).await?;
+    let unit = store.unit(actor.viewer, unit_code).await?.ok_or(DeploymentError::Forbidden)?;
+    if !may_read_roster(actor.viewer, &unit) {
+        return Err(DeploymentError::Forbidden);
+    }
+    let people: HashMap<String, Person> =
+        store.people(std::slice::from_ref(&unit.code)).await?.into_iter().map(|p| (p.id.clone(), p)).collect();
+    let doc = &record.document;
+    let config = sinergi_domain::deployment::patrol::PatrolConfig::default();
+    let hours = format!(
+        "{}–{}",
+        sinergi_domain::deployment::planner::hhmm(f64::from(config.voting_start)),
+        sinergi_domain::deployment::planner::hhmm(f64::from(config.counting_end))
+    );
+    let mut lines = Vec::new();
+    for post in &doc.posts {
+        for (id, force) in &post.people {
+            let Some(p) = people.get(id) else { continue };
+            lines.push(RosterLine {
+                person: p.id.clone(),
+                name: p.name.clone(),
+                rank: p.rank.clone(),
+                force: *force,
+                post: post.id.clone(),
+                place: doc.post_label(post),
+                day: doc.day.clone(),
+                hours: hours.clone(),
+                phone: p.phone.clone(),
+            });
+        }
+    }
+    lines.sort_by(|a, b| a.post.cmp(&b.post).then_with(|| a.name.cmp(&b.name)));
+    let event =
+        actor.event("roster.read", &format!("unit:{}", unit.code), format!("plan {plan_id}: {} people", lines.len()));
+    store.append_audit(&event).await?;
+    Ok((unit, record, lines))
+}
+
+/// A unit's roster for a plan as CSV.
+pub fn plan_roster_csv(lines: &[RosterLine]) -> String {
+    let mut out = sinergi_domain::csv_out::CsvOut::new();
+    let _ = out.row(["id", "name", "rank", "force", "post", "tps", "day", "hours", "phone"]);
+    for l in lines {
+        let _ = out.row([
+            l.person.clone(),
+            l.name.clone(),
+            l.rank.clone(),
+            l.force.as_str().to_owned(),
+            l.post.clone(),
+            l.place.clone(),
+            l.day.clone(),
+            l.hours.clone(),
+            l.phone.clone().unwrap_or_default(),
+        ]);
+    }
+    String::from_utf8(out.finish().unwrap_or_default()).unwrap_or_default()
 }

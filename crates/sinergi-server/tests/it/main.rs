@@ -13,6 +13,7 @@ mod helpers;
 
 mod coordination;
 mod dashboard;
+mod deployment;
 mod early_warning;
 mod incident;
 mod phone;

@@ -339,6 +339,29 @@ pub(super) fn matrix(world: &World) -> Table {
         _ => forbidden(),
     });
 
+    // Deployment plans: read by administrators, commanders, operators and observers (tokens of the operator too);
+    // made by those who plan; a roster read only by the unit's own chain (Polri over the Polsek) and
+    // administrators, never by a read-only token; a plan that does not exist is not found.
+    let reads_plans = |w: Who| !matches!(w, FieldReporter | External);
+    let plans = |w: Who| matches!(w, Admin | Commander | Operator | DistrictOperator | ScopedToken);
+    t.api(get(), "/api/v1/plans", Body::None, |w| if reads_plans(w) { ok() } else { forbidden() });
+    t.api(get(), "/api/v1/plans/999999", Body::None, |w| {
+        if reads_plans(w) { not_found("plan_not_found") } else { forbidden() }
+    });
+    t.api(get(), "/api/v1/plan-jobs/999", Body::None, |_| not_found("plan_job_not_found"));
+    t.api(get(), "/api/v1/regions/15.07/deployment-pattern", Body::None, |w| {
+        if reads_plans(w) { ok() } else { forbidden() }
+    });
+    t.api(get(), "/api/v1/units/polsek-15.07.01/roster", Body::None, |w| {
+        if matches!(w, Admin | Commander | Operator | DistrictOperator) { ok() } else { forbidden() }
+    });
+    let empty_roster = Body::Json(json!({"csv": "id,name,rank,unit,force\n"}));
+    t.api(Method::POST, "/api/v1/roster", empty_roster, |w| {
+        if plans(w) { Want::Error(422, "invalid_file") } else { forbidden() }
+    });
+    let not_a_regency = Body::Json(json!({"regency": "15.07.01", "name": "Rencana"}));
+    t.api(Method::POST, "/api/v1/plans", not_a_regency, |w| if plans(w) { invalid() } else { forbidden() });
+
     // The election calendar: read by everyone signed in, for a region they see; loaded by administrators.
     t.api(get(), "/api/v1/calendar", Body::None, |_| ok());
     t.api(get(), "/api/v1/calendar.ics", Body::None, |_| ok());

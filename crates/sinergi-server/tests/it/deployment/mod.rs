@@ -1,0 +1,240 @@
+//! Deployment planning through the API, on SQLite and on PostgreSQL: a roster imported (bad rows named by line and
+//! column, nothing stored), a plan made as a job with its progress, read, approved by the commander only, compared
+//! and exported; a unit's people in the plan (*surat perintah*) for the unit's own chain only, every read audited;
+//! a regency's security pattern with every fault named.
+
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use sinergi_domain::registry::agency::Contact;
+use sinergi_domain::trust::auth::Role;
+use sinergi_domain::{Unit, UnitKind};
+use sinergi_store::testing::TestDb;
+
+use crate::helpers::{OPS, OPS_SABAK, PENGAMAT, TestApp, code, send, test_event};
+
+async fn setup(db: &TestDb) -> TestApp {
+    let app = TestApp::small(db, &[OPS, OPS_SABAK, PENGAMAT]).await;
+    for (_, text) in sinergi_domain::vulnerability::SHIPPED {
+        let set = sinergi_domain::vulnerability::IndicatorSet::from_toml(text).unwrap();
+        app.store.put_indicator_set(&set, text, &test_event()).await.unwrap();
+    }
+    let unit = |kind: UnitKind, t: &str| Unit {
+        code: Unit::conventional_code(kind, &code(t)),
+        kind,
+        name: format!("{} {t}", kind.title()),
+        territory: code(t),
+        parent: None,
+        contact: Contact::default(),
+        personnel: 0,
+    };
+    app.store
+        .upsert_units(&[
+            unit(UnitKind::Kodim, "15.07"),
+            unit(UnitKind::Polsek, "15.07.02"),
+            unit(UnitKind::Linmas, "15.07.01.2001"),
+        ])
+        .await
+        .unwrap();
+    app.add_user("komandan", Role::Commander, "polres-15.07", false).await;
+    app.add_user("tni", Role::Operator, "kodim-15.07", false).await;
+    app.add_user("linmas", Role::Operator, "linmas-15.07.01.2001", false).await;
+    app
+}
+
+/// Police of the Polres and both Polseks.
+fn roster_csv() -> String {
+    let mut csv = String::from("nrp,nama,pangkat,satuan,force,hp,ketersediaan\n");
+    for i in 0..30 {
+        csv.push_str(&format!("8701{i:04},Polisi {i},Bripka,polres-15.07,polri,,\n"));
+    }
+    for i in 0..6 {
+        csv.push_str(&format!("8702{i:04},Polsek Satu {i},Brigpol,polsek-15.07.01,polri,0812-3456-78{i:02},\n"));
+        csv.push_str(&format!("8703{i:04},Polsek Dua {i},Brigpol,polsek-15.07.02,polri,,2026-11-27\n"));
+    }
+    csv
+}
+
+/// Linmas of one village: for their own chain to import.
+fn linmas_csv() -> String {
+    let mut csv = String::from("nik,nama,jabatan,satuan,force\n");
+    for i in 0..4 {
+        csv.push_str(&format!("3500{i:04},Linmas {i},Anggota Linmas,linmas-15.07.01.2001,linmas\n"));
+    }
+    csv
+}
+
+async fn wait_for(client: &reqwest::Client, base: &str, job: &Value) -> Value {
+    let started = Instant::now();
+    let url = format!("{base}/api/v1/plan-jobs/{}", job["id"]);
+    loop {
+        let (status, body) = send(client.get(&url)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        if body["state"] != "running" {
+            return body;
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "the plan takes too long: {body}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn a_plan_from_roster_to_approval(db: &TestDb) {
+    let app = setup(db).await;
+    let base = &app.base;
+    let ops = app.signed_in("ops").await;
+    let tni = app.signed_in("tni").await;
+
+    // A roster with bad rows: each named, nothing stored.
+    let bad = "nrp,nama,pangkat,satuan,force\n87010001,Budi,Bripka,polres-15.07,polri\n,Siti,Bripda,polsek-99,polri\n";
+    let (status, body) = send(ops.post(format!("{base}/api/v1/roster")).json(&json!({"csv": bad}))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["code"], "invalid_file");
+    let places: Vec<&str> = body["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert!(places.contains(&"baris 3, kolom id") && places.contains(&"baris 3, kolom unit"), "{body}");
+    assert!(app.store.people(&["polres-15.07".into()]).await.unwrap().is_empty());
+    // TNI may not write Polri's roster.
+    let (status, body) = send(tni.post(format!("{base}/api/v1/roster")).json(&json!({"csv": roster_csv()}))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["fields"][0]["message"].as_str().unwrap().contains("bukan satuan Anda"), "{body}");
+    // The Polres' operator imports it.
+    let (status, body) = send(ops.post(format!("{base}/api/v1/roster")).json(&json!({"csv": roster_csv()}))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["units"]["polres-15.07"], 30);
+    // The Polres may not write the Linmas' roster; the village's Linmas do.
+    let (status, body) = send(ops.post(format!("{base}/api/v1/roster")).json(&json!({"csv": linmas_csv()}))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["fields"][0]["field"], "baris 2, kolom unit", "{body}");
+    let linmas = app.signed_in("linmas").await;
+    let (status, body) = send(linmas.post(format!("{base}/api/v1/roster")).json(&json!({"csv": linmas_csv()}))).await;
+    assert_eq!((status, body["units"]["linmas-15.07.01.2001"].as_u64()), (StatusCode::OK, Some(4)), "{body}");
+
+    // A unit's roster: its chain reads it, the read is audited; another agency does not.
+    let (status, body) = send(ops.get(format!("{base}/api/v1/units/polsek-15.07.01/roster"))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["people"].as_array().unwrap().len(), 6);
+    assert_eq!(body["people"][0]["phone"], "+6281234567800");
+    let (head, _) = app.store.audit_head().await.unwrap();
+    let last = &app.store.audit_entries(head - 1, 1).await.unwrap()[0];
+    assert_eq!((last.event.action.as_str(), last.event.target.as_str()), ("roster.read", "unit:polsek-15.07.01"));
+    let (status, _) = send(tni.get(format!("{base}/api/v1/units/polsek-15.07.01/roster"))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // A plan: bad orders are named at once.
+    let (status, body) =
+        send(ops.post(format!("{base}/api/v1/plans")).json(&json!({"regency": "15.07.01", "name": "x"}))).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("validation_failed")),
+        "{body}"
+    );
+    let (status, body) = send(
+        ops.post(format!("{base}/api/v1/plans"))
+            .json(&json!({"regency": "15.07", "name": " ", "patrol_teams": 0, "day": "27-11-2026"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let fields: Vec<&str> = body["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["day", "patrol_teams"], "{body}");
+    let (status, _) = send(
+        app.signed_in("pengamat")
+            .await
+            .post(format!("{base}/api/v1/plans"))
+            .json(&json!({"regency": "15.07", "name": "Rencana"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "observers read plans, they do not make them");
+
+    let order = json!({"regency": "15.07", "name": "Pilkada 2026", "day": "2026-11-27", "patrol_teams": 2,
+        "reserve_teams": 1, "seconds": 1});
+    let (status, job) = send(ops.post(format!("{base}/api/v1/plans")).json(&order)).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    let done = wait_for(&ops, base, &job).await;
+    assert_eq!(done["state"], "done", "{done}");
+    let id = done["plan_id"].as_i64().unwrap();
+    assert_eq!(done["summary"]["tps"], 5);
+    // Someone else's job is not found.
+    let (status, _) = send(tni.get(format!("{base}/api/v1/plan-jobs/{}", job["id"]))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let (status, plan) = send(ops.get(format!("{base}/api/v1/plans/{id}"))).await;
+    assert_eq!(status, StatusCode::OK, "{plan}");
+    assert_eq!((plan["status"].as_str(), plan["version"].as_i64()), (Some("draft"), Some(1)));
+    assert_eq!(plan["document"]["tps"].as_array().unwrap().len(), 5);
+    // TPS without an assessment are planned as the lowest class, and the plan says so; the TPS without coordinates
+    // too.
+    let problems: Vec<&str> = plan["problems"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+    assert!(problems.iter().any(|p| p.contains("belum dinilai")), "{problems:?}");
+    assert!(problems.iter().any(|p| p.contains("tidak punya koordinat")), "{problems:?}");
+    assert_eq!(plan["summary"]["partial"], true, "a TPS no patrol reaches makes the plan partial");
+
+    // A second version, then approval: the commander only, a draft only.
+    let (_, job) = send(ops.post(format!("{base}/api/v1/plans")).json(&order)).await;
+    let second = wait_for(&ops, base, &job).await["plan_id"].as_i64().unwrap();
+    let (status, _) = send(ops.post(format!("{base}/api/v1/plans/{id}/approve"))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let komandan = app.signed_in("komandan").await;
+    let (status, body) = send(komandan.post(format!("{base}/api/v1/plans/{id}/approve"))).await;
+    assert_eq!((status, body["status"].as_str()), (StatusCode::OK, Some("approved")), "{body}");
+    let (status, body) = send(komandan.post(format!("{base}/api/v1/plans/{id}/approve"))).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("plan_not_draft")), "{body}");
+    send(komandan.post(format!("{base}/api/v1/plans/{second}/approve"))).await;
+    let (_, list) = send(ops.get(format!("{base}/api/v1/plans?regency=15.07"))).await;
+    let statuses: Vec<&str> = list["plans"].as_array().unwrap().iter().map(|p| p["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["approved", "superseded"]);
+
+    let (status, cmp) = send(ops.get(format!("{base}/api/v1/plans/compare?a={id}&b={second}"))).await;
+    assert_eq!(status, StatusCode::OK, "{cmp}");
+    assert!(cmp["rows"].as_array().unwrap().len() >= 10);
+
+    let csv = ops.get(format!("{base}/api/v1/plans/{id}/export?format=csv")).send().await.unwrap();
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    assert_eq!(csv.text().await.unwrap().lines().count(), 6);
+    let (status, geo) = send(ops.get(format!("{base}/api/v1/plans/{id}/export?format=geojson"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(geo["type"], "FeatureCollection");
+    let (status, _) = send(ops.get(format!("{base}/api/v1/plans/{id}/export?format=pdf"))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    // The Polsek's people in the plan: who, where, when, contact — its chain only, audited.
+    let sprin = ops.get(format!("{base}/api/v1/plans/{id}/roster?unit=polsek-15.07.01")).send().await.unwrap();
+    assert_eq!(sprin.status(), StatusCode::OK);
+    let text = sprin.text().await.unwrap();
+    assert!(text.starts_with("id,name,rank,force,post,tps,day,hours,phone"), "{text}");
+    assert!(text.contains("2026-11-27,07:00–18:00"), "{text}");
+    let (status, _) = send(tni.get(format!("{base}/api/v1/plans/{id}/roster?unit=polsek-15.07.01"))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // A district's operator reads the plan of its regency; a plan that does not exist is not found.
+    let (status, _) = send(app.signed_in("ops.sabak").await.get(format!("{base}/api/v1/plans/{id}"))).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = send(ops.get(format!("{base}/api/v1/plans/999999"))).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::NOT_FOUND, Some("plan_not_found")));
+}
+
+async fn a_regency_loads_its_own_pattern(db: &TestDb) {
+    let app = setup(db).await;
+    let base = &app.base;
+    let ops = app.signed_in("ops").await;
+    let (status, body) = send(ops.get(format!("{base}/api/v1/regions/15.07/deployment-pattern"))).await;
+    assert_eq!((status, body["own"].as_bool()), (StatusCode::OK, Some(false)), "{body}");
+    let bad = "id = \"jabung\"\nversion = \"1\"\nname = \"Pola\"\n\n[[rule]]\nclass = \"aman\"\npolice = 2\ntps = 2\nlinmas = 4\n";
+    let (status, body) =
+        send(ops.put(format!("{base}/api/v1/regions/15.07/deployment-pattern")).json(&json!({"toml": bad}))).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_file")), "{body}");
+    assert!(body["fields"][0]["message"].as_str().unwrap().contains("aturan 1 (baris 6"), "{body}");
+    let good = sinergi_domain::deployment::pattern::DEFAULT_TOML.replace("2024.1", "2026.1");
+    let (status, body) =
+        send(ops.put(format!("{base}/api/v1/regions/15.07/deployment-pattern")).json(&json!({"toml": good}))).await;
+    assert_eq!((status, body["own"].as_bool(), body["version"].as_str()), (StatusCode::OK, Some(true), Some("2026.1")));
+    let (status, _) = send(
+        app.signed_in("pengamat")
+            .await
+            .put(format!("{base}/api/v1/regions/15.07/deployment-pattern"))
+            .json(&json!({"toml": good})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+sinergi_store::backend_tests!(a_plan_from_roster_to_approval, a_regency_loads_its_own_pattern);
