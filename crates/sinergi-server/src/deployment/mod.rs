@@ -1,9 +1,10 @@
 //! Deployment planning (issue 20, docs/deployment.md): the roster, the regency's security pattern, plans made,
 //! compared, approved and exported. `service.rs` is what every entry point asks of it; `jobs.rs` the plans being
-//! made; `views.rs` what the API and the pages show; `api.rs` the JSON handlers.
+//! made; `views.rs` what the API and the pages show; `api.rs` the JSON handlers; `pages.rs` the pages.
 
 pub mod api;
 pub mod jobs;
+pub mod pages;
 pub mod service;
 pub mod views;
 

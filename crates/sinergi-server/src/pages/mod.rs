@@ -93,6 +93,7 @@ pub fn router() -> Router<AppState> {
         .merge(crate::incident::pages::routes())
         .merge(crate::early_warning::pages::routes())
         .merge(crate::coordination::pages::routes())
+        .merge(crate::deployment::pages::routes())
         .route("/lang/{code}", get(switch_language))
         .merge(crate::trust::pages::routes())
 }
@@ -118,6 +119,8 @@ pub struct Chrome {
     pub reads_early_warning: bool,
     /// The user reads meetings or takes part in them: the navigation links the meetings.
     pub reads_meetings: bool,
+    /// The user reads deployment plans: the navigation links them.
+    pub reads_plans: bool,
     /// The user reads TPS (and so the regions' figures and the vulnerability mapping): the navigation links them.
     pub reads_tps: bool,
     /// The user reads reports, all of the territory's or only its agency's: the navigation links the desk.
@@ -147,6 +150,7 @@ impl Chrome {
         let reads_early_warning = user.is_some_and(|u| u.viewer.may(sinergi_domain::access::Action::ReadReports));
         let reads_meetings = user.is_some_and(|u| crate::coordination::overdue::follows_items(&u.viewer));
         let reads_tps = user.is_some_and(|u| u.viewer.may(sinergi_domain::access::Action::ReadTps));
+        let reads_plans = user.is_some_and(|u| u.viewer.may(sinergi_domain::access::Action::ReadPlans));
         let reads_incidents = user.is_some_and(|u| {
             u.viewer.may(sinergi_domain::access::Action::ReadReports)
                 || u.viewer.may(sinergi_domain::access::Action::ReadSharedReports)
@@ -187,6 +191,7 @@ impl Chrome {
             manages_taxonomy,
             reads_early_warning,
             reads_meetings,
+            reads_plans,
             reads_tps,
             reads_incidents,
             stage,

@@ -114,6 +114,21 @@ async fn every_page_fits_a_phone_for_every_role() {
         {"owner_unit": "pln-up3-15.07", "task": "Genset cadangan di PPK", "deadline": day(9)}]});
     let (status, _) = send(ops.post(format!("{base}/api/v1/meetings/{meeting}/decisions")).json(&decision)).await;
     assert_eq!(status, reqwest::StatusCode::CREATED);
+    // A deployment plan (no roster: every post short, which the page must show without overflowing).
+    let order = json!({"regency": "15.07", "name": "Pilkada 2026", "day": day(30), "patrol_teams": 2, "seconds": 1});
+    let (status, job) = send(ops.post(format!("{base}/api/v1/plans")).json(&order)).await;
+    assert_eq!(status, reqwest::StatusCode::ACCEPTED, "{job}");
+    let mut plan = 0;
+    for _ in 0..300 {
+        let (_, state) = send(ops.get(format!("{base}/api/v1/plan-jobs/{}", job["id"]))).await;
+        if let Some(id) = state["plan_id"].as_i64() {
+            plan = id;
+            break;
+        }
+        assert_ne!(state["state"], "failed", "{state}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(plan > 0, "the plan was not made");
     let (_, tps) = send(ops.get(format!("{base}/api/v1/regions/15.07.01.2001/tps"))).await;
     let tps = tps["items"][0]["id"].as_i64().unwrap_or(1);
     let behind = [
@@ -125,6 +140,8 @@ async fn every_page_fits_a_phone_for_every_role() {
         "/action-items".to_owned(),
         "/sitrep?region=15.07".to_owned(),
         "/incidents/queue".to_owned(),
+        format!("/plans/{plan}"),
+        format!("/plans/compare?a={plan}&b={plan}"),
     ];
 
     let axe = axe_source();

@@ -12,7 +12,7 @@ use sinergi_domain::trust::auth::Role;
 use sinergi_domain::{Unit, UnitKind};
 use sinergi_store::testing::TestDb;
 
-use crate::helpers::{OPS, OPS_SABAK, PENGAMAT, TestApp, code, send, test_event};
+use crate::helpers::{OPS, OPS_SABAK, PENGAMAT, TestApp, code, csrf, get_html, post_form, send, test_event};
 
 async fn setup(db: &TestDb) -> TestApp {
     let app = TestApp::small(db, &[OPS, OPS_SABAK, PENGAMAT]).await;
@@ -237,4 +237,72 @@ async fn a_regency_loads_its_own_pattern(db: &TestDb) {
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
-sinergi_store::backend_tests!(a_plan_from_roster_to_approval, a_regency_loads_its_own_pattern);
+/// The same through the pages: the form (bad figures named with their field), the progress page refreshed without
+/// scripts until the plan, the plan's page with its figures and the units' balance, and the commander's approval.
+async fn a_plan_through_the_pages(db: &TestDb) {
+    let app = setup(db).await;
+    let base = &app.base;
+    let ops = app.signed_in("ops").await;
+    send(ops.post(format!("{base}/api/v1/roster")).json(&json!({"csv": roster_csv()}))).await;
+    let (status, html) = get_html(&ops, format!("{base}/plans")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("id=\"plan-form\"") && html.contains("id=\"no-plans\""), "{html}");
+    assert!(html.contains("id=\"nav-plans\""));
+    let token = csrf(&ops, base).await;
+    let mut fields = vec![
+        ("csrf", token.as_str()),
+        ("regency", "15.07"),
+        ("name", "Pilkada 2026"),
+        ("day", "2026-11-27"),
+        ("patrol_teams", "0"),
+        ("reserve_teams", "1"),
+        ("walking_m", "1000"),
+    ];
+    let (status, _, html) = post_form(&ops, format!("{base}/plans"), &fields).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("data-field=\"patrol_teams\"") && html.contains("Tim patroli"), "{html}");
+    assert!(html.contains("value=\"Pilkada 2026\""), "what was typed stays: {html}");
+    fields[4] = ("patrol_teams", "2");
+    let (status, location, _) = post_form(&ops, format!("{base}/plans"), &fields).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(location.starts_with("/plans/jobs/"), "{location}");
+    // The progress page refreshes itself until the plan is made, then leads to it.
+    let started = Instant::now();
+    let plan = loop {
+        let response = ops.get(format!("{base}{location}")).send().await.unwrap();
+        if response.status() == StatusCode::SEE_OTHER {
+            break response.headers()["location"].to_str().unwrap().to_owned();
+        }
+        let html = response.text().await.unwrap();
+        assert!(html.contains("http-equiv=\"refresh\"") && html.contains("id=\"plan-progress\""), "{html}");
+        assert!(started.elapsed() < Duration::from_secs(60));
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let (status, html) = get_html(&ops, format!("{base}{plan}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("id=\"plan-figures\"") && html.contains("id=\"plan-balances\""), "{html}");
+    assert!(
+        html.contains("Polres 15.07") && html.contains("Unduh (CSV)"),
+        "the Polri units' people, for Polri: {html}"
+    );
+    assert!(!html.contains("id=\"approve-plan\""), "an operator does not approve");
+    let komandan = app.signed_in("komandan").await;
+    let (_, html) = get_html(&komandan, format!("{base}{plan}")).await;
+    assert!(html.contains("id=\"approve-plan\""), "{html}");
+    let token = csrf(&komandan, base).await;
+    let (status, location, _) = post_form(&komandan, format!("{base}{plan}/approve"), &[("csrf", &token)]).await;
+    assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, plan.as_str()));
+    let (_, html) = get_html(&komandan, format!("{base}{plan}")).await;
+    assert!(html.contains("disahkan") && !html.contains("id=\"approve-plan\""), "{html}");
+    // Someone else's job page is not found; a form without its token is refused.
+    let (status, _) = get_html(&komandan, format!("{base}/plans/jobs/1")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = post_form(&ops, format!("{base}/plans"), &fields[1..]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+sinergi_store::backend_tests!(
+    a_plan_from_roster_to_approval,
+    a_regency_loads_its_own_pattern,
+    a_plan_through_the_pages
+);

@@ -603,9 +603,15 @@ pub(super) fn matrix(world: &World) -> Table {
             _ => Want::Status(403),
         });
     }
+    // The deployment plans' pages: for those who read plans; a plan or a job that does not exist is not found.
+    t.page("/plans", |w| if reads_plans(w) { ok() } else { Want::Status(403) });
+    t.page("/plans/999999", |w| if reads_plans(w) { Want::Status(404) } else { Want::Status(403) });
+    t.page("/plans/jobs/999", |_| Want::Status(404));
     // Every page form is refused without the form's CSRF token, whoever sends it: one extractor (`CheckedForm`)
     // checks them all before their handler runs.
-    for path in ["/field", "/vulnerability/15.07.01.2001/assess", "/vulnerability/15.07.01/area"] {
+    for path in
+        ["/field", "/vulnerability/15.07.01.2001/assess", "/vulnerability/15.07.01/area", "/plans", "/plans/1/approve"]
+    {
         t.each(
             Method::POST,
             |_| path.to_owned(),

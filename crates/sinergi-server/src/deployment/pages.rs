@@ -1,0 +1,505 @@
+//! The deployment pages: the plans of the user's territory with the form that makes one, a plan being made (its
+//! progress, refreshed without scripts), a plan's page (its figures, the units' balance, what it could not do, the
+//! approval, exports and each unit's people) and two plans side by side.
+//!
+//! The pages hold no rules: every read and write goes through the deployment service, as the API's do.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::Query;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use sinergi_domain::RegionCode;
+use sinergi_domain::access::Action;
+use sinergi_domain::deployment::planner::{PlanOptions, PlanStatus};
+use sinergi_domain::i18n::{Lang, Msg};
+use sinergi_domain::region::Level;
+use sinergi_store::PlanHead;
+
+use super::jobs::JobState;
+use super::service::{self, Actor};
+use super::views::{force_label, problems};
+use super::{PlanOrder, start_plan};
+use crate::coordination::pages::{Choice, Fault};
+use crate::pages::{CheckedForm, Chrome, PageError, PageRequest, page_error, when};
+use axum::extract::Path;
+
+/// A plan in a list.
+pub struct PlanRow {
+    pub id: i64,
+    pub href: String,
+    pub name: String,
+    pub version: i64,
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub completeness: &'static str,
+    pub partial: bool,
+    pub figures: String,
+    pub made: String,
+}
+
+fn plan_row(lang: Lang, h: &PlanHead) -> PlanRow {
+    let s = &h.summary;
+    PlanRow {
+        id: h.id,
+        href: format!("/plans/{}", h.id),
+        name: h.name.clone(),
+        version: h.version,
+        status: h.status.as_str(),
+        status_label: h.status.label(lang),
+        completeness: lang.t(if s.partial { Msg::DeployPartial } else { Msg::DeployWhole }),
+        partial: s.partial,
+        figures: lang.format(
+            Msg::PlanFigures,
+            &[
+                ("tps", &lang.number(u64::from(s.tps))),
+                ("posts", &lang.number(u64::from(s.posts))),
+                ("assigned", &lang.number(u64::from(s.assigned.total()))),
+                ("need", &lang.number(u64::from(s.need.total()))),
+            ],
+        ),
+        made: lang.format(Msg::PlanMade, &[("who", &h.created_by), ("when", &when(lang, h.created_at_ms))]),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "deployment/plans.html")]
+pub struct PlansPage {
+    pub chrome: Chrome,
+    pub title: String,
+    pub rows: Vec<PlanRow>,
+    pub may_plan: bool,
+    pub regencies: Vec<Choice>,
+    pub typed: PlanTyped,
+    pub faults: Vec<Fault>,
+}
+
+/// What the form showed or the user typed.
+#[derive(Default)]
+pub struct PlanTyped {
+    pub name: String,
+    pub day: String,
+    pub patrol_teams: String,
+    pub reserve_teams: String,
+    pub walking_m: String,
+}
+
+impl PlansPage {
+    pub fn faulty(&self, field: &str) -> bool {
+        self.faults.iter().any(|f| f.field == field)
+    }
+}
+
+/// The regencies the user may plan for: its own, or those of its province, or the mapped ones for the nation.
+async fn regencies(request: &PageRequest, chosen: &str) -> Vec<Choice> {
+    let viewer = &request.current.viewer;
+    let list = request.state.store.mapped_regencies(viewer).await.unwrap_or_default();
+    list.into_iter()
+        .filter(|r| r.code.level() == Level::Regency && viewer.covers(&r.code))
+        .map(|r| Choice::new(r.code.to_string(), r.name.clone(), chosen))
+        .collect()
+}
+
+async fn plans_page(
+    request: &PageRequest,
+    typed: PlanTyped,
+    chosen: &str,
+    faults: Vec<Fault>,
+) -> Result<PlansPage, PageError> {
+    let PageRequest { state, lang, uri, current, .. } = request;
+    let chrome = Chrome::new(state, *lang, uri, "plans", Some(current)).await;
+    let heads = match service::plans(&*state.store, &current.viewer, None).await {
+        Ok(h) => h,
+        Err(e) => return Err(page_error(chrome, e.into())),
+    };
+    let may_plan = current.viewer.may(Action::PlanDeployment);
+    let regencies = if may_plan { regencies(request, chosen).await } else { Vec::new() };
+    Ok(PlansPage {
+        title: lang.t(Msg::PlansTitle).to_owned(),
+        rows: heads.iter().map(|h| plan_row(*lang, h)).collect(),
+        may_plan: may_plan && !regencies.is_empty(),
+        regencies,
+        typed,
+        faults,
+        chrome,
+    })
+}
+
+/// The plans of the user's territory, newest first, and the form that makes one.
+pub async fn list(request: PageRequest) -> Result<PlansPage, PageError> {
+    let defaults = PlanOptions::new(today());
+    let home = crate::coordination::calendar::home_region(&request.current.viewer);
+    let regency = home.as_ref().and_then(|h| if h.level() == Level::Regency { Some(h.clone()) } else { h.parent() });
+    let day = match &regency {
+        Some(r) => service::voting_day(&*request.state.store, r).await.map(|d| d.to_string()).unwrap_or_default(),
+        None => String::new(),
+    };
+    let typed = PlanTyped {
+        name: String::new(),
+        day,
+        patrol_teams: defaults.patrol_teams.to_string(),
+        reserve_teams: defaults.reserve_teams.to_string(),
+        walking_m: format!("{:.0}", defaults.walking_m),
+    };
+    let chosen = regency.map(|r| r.to_string()).unwrap_or_default();
+    plans_page(&request, typed, &chosen, Vec::new()).await
+}
+
+fn today() -> sinergi_domain::coordination::calendar::Date {
+    crate::coordination::calendar::today()
+}
+
+fn label_of(lang: Lang, field: &str) -> String {
+    let msg = match field {
+        "regency" => Msg::PlanRegency,
+        "name" => Msg::PlanName,
+        "day" => Msg::PlanDay,
+        "patrol_teams" => Msg::PlanPatrolTeams,
+        "reserve_teams" => Msg::PlanReserveTeams,
+        "walking_m" => Msg::PlanWalking,
+        _ => return String::new(),
+    };
+    lang.t(msg).to_owned()
+}
+
+/// The form's fields, read as the API reads its body; every fault with its field.
+fn read_order(
+    lang: Lang,
+    form: &CheckedForm,
+    default_day: sinergi_domain::coordination::calendar::Date,
+) -> Result<PlanOptions, Vec<Fault>> {
+    let field = |name: &str| form.0.get(name).map(|s| s.trim().to_owned()).unwrap_or_default();
+    let mut faults = Vec::new();
+    let mut fault = |name: &str, problem: sinergi_domain::import::Problem| {
+        faults.push(Fault { field: name.to_owned(), label: label_of(lang, name), message: problem.message(lang) });
+    };
+    let day = match field("day").as_str() {
+        "" => default_day,
+        text => sinergi_domain::coordination::calendar::Date::parse(text).unwrap_or_else(|| {
+            fault("day", sinergi_domain::import::Problem::BadDate(text.chars().take(40).collect()));
+            default_day
+        }),
+    };
+    let mut options = PlanOptions::new(day);
+    let mut number = |name: &str, min: u32, max: u32| -> Option<u32> {
+        let text = field(name);
+        if text.is_empty() {
+            return None;
+        }
+        match text.parse::<u32>() {
+            Ok(v) if (min..=max).contains(&v) => Some(v),
+            _ => {
+                let problem = sinergi_domain::import::Problem::OutOfRange {
+                    value: text.chars().take(20).collect(),
+                    min: lang.number(u64::from(min)),
+                    max: lang.number(u64::from(max)),
+                };
+                fault(name, problem);
+                None
+            }
+        }
+    };
+    if let Some(v) = number("patrol_teams", 1, 10_000) {
+        options.patrol_teams = v as usize;
+    }
+    if let Some(v) = number("reserve_teams", 0, 1_000) {
+        options.reserve_teams = v as usize;
+    }
+    if let Some(v) = number("walking_m", 10, 50_000) {
+        options.walking_m = f64::from(v);
+    }
+    if faults.is_empty() { Ok(options) } else { Err(faults) }
+}
+
+/// Starts making a plan; its progress page.
+pub async fn submit(request: PageRequest, form: CheckedForm) -> Result<Response, PageError> {
+    let lang = request.lang;
+    let field = |name: &str| form.0.get(name).map(|s| s.trim().to_owned()).unwrap_or_default();
+    let typed = PlanTyped {
+        name: field("name"),
+        day: field("day"),
+        patrol_teams: field("patrol_teams"),
+        reserve_teams: field("reserve_teams"),
+        walking_m: field("walking_m"),
+    };
+    let chosen = field("regency");
+    let regency = match RegionCode::parse(&chosen) {
+        Ok(code) => code,
+        Err(e) => {
+            let fault = Fault { field: "regency".into(), label: label_of(lang, "regency"), message: e.message(lang) };
+            return Ok(plans_page(&request, typed, &chosen, vec![fault]).await?.into_response());
+        }
+    };
+    let default_day = service::voting_day(&*request.state.store, &regency).await.unwrap_or_else(|_| today());
+    let options = match read_order(lang, &form, default_day) {
+        Ok(options) => options,
+        Err(faults) => return Ok(plans_page(&request, typed, &chosen, faults).await?.into_response()),
+    };
+    let order = PlanOrder { regency, name: typed.name.clone(), options, matrix: None };
+    match start_plan(&request.state, &request.current, &request.origin.0, order).await {
+        Ok(id) => Ok(Redirect::to(&format!("/plans/jobs/{id}")).into_response()),
+        Err(e) if e.status() == axum::http::StatusCode::UNPROCESSABLE_ENTITY || e.status().as_u16() == 409 => {
+            let body = e.body(lang);
+            let mut faults: Vec<Fault> = body
+                .fields
+                .into_iter()
+                .map(|f| Fault { label: label_of(lang, &f.field), field: f.field, message: f.message })
+                .collect();
+            if faults.is_empty() {
+                faults.push(Fault { field: String::new(), label: String::new(), message: body.message });
+            }
+            Ok(plans_page(&request, typed, &chosen, faults).await?.into_response())
+        }
+        Err(e) => {
+            let chrome = Chrome::new(&request.state, lang, &request.uri, "plans", Some(&request.current)).await;
+            Err(page_error(chrome, e))
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "deployment/job.html")]
+pub struct JobPage {
+    pub chrome: Chrome,
+    pub title: String,
+    pub running: bool,
+    pub failed: bool,
+    pub percent: u32,
+    pub messages: Vec<String>,
+    pub plan_href: Option<String>,
+    pub elapsed: String,
+}
+
+/// A plan being made: refreshed every second while it runs (no script needed); then the plan.
+pub async fn job(request: PageRequest, Path(id): Path<u64>) -> Result<Response, PageError> {
+    let PageRequest { state, lang, uri, current, .. } = &request;
+    let chrome = Chrome::new(state, *lang, uri, "plans", Some(current)).await;
+    let Some(job) = state.plan_jobs.get(id, current.viewer.account_id) else {
+        let message = lang.format(Msg::ErrPlanJobNotFound, &[("id", &id)]);
+        return Err(PageError::NotFound(chrome, message));
+    };
+    if let JobState::Done { plan, .. } = &job.state {
+        return Ok(Redirect::to(&format!("/plans/{plan}")).into_response());
+    }
+    let elapsed = job.ended.map_or_else(|| job.started.elapsed(), |end| end - job.started);
+    Ok(JobPage {
+        title: format!("{} · {}", lang.t(Msg::PlanMaking), job.name),
+        running: job.running(),
+        failed: matches!(job.state, JobState::Failed { .. }),
+        percent: (job.fraction() * 100.0).round() as u32,
+        messages: job.message(*lang),
+        plan_href: None,
+        elapsed: lang.format(Msg::PlanElapsed, &[("seconds", &elapsed.as_secs())]),
+        chrome,
+    }
+    .into_response())
+}
+
+/// A figure of the plan's page.
+pub struct Figure {
+    pub label: &'static str,
+    pub value: String,
+    pub bad: bool,
+}
+
+/// A line of the units' balance.
+pub struct BalanceRow {
+    pub unit: String,
+    pub force: &'static str,
+    pub demand: String,
+    pub strength: String,
+    pub balance: String,
+    pub short: bool,
+    /// The unit's people in the plan, for those who may read them.
+    pub roster_href: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "deployment/plan.html")]
+pub struct PlanPage {
+    pub chrome: Chrome,
+    pub title: String,
+    pub id: i64,
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub partial: bool,
+    pub completeness: &'static str,
+    pub facts: Vec<(String, String)>,
+    pub figures: Vec<Figure>,
+    pub balances: Vec<BalanceRow>,
+    pub problems: Vec<String>,
+    pub more_problems: Option<String>,
+    pub may_approve: bool,
+    pub others: Vec<Choice>,
+}
+
+/// Problems listed on the page (the rest are in the export and the API).
+const PROBLEMS_SHOWN: usize = 50;
+
+/// A plan's page.
+pub async fn page(request: PageRequest, Path(id): Path<i64>) -> Result<PlanPage, PageError> {
+    let PageRequest { state, lang, uri, current, .. } = &request;
+    let lang = *lang;
+    let chrome = Chrome::new(state, lang, uri, "plans", Some(current)).await;
+    let record = match service::plan(&*state.store, &current.viewer, id).await {
+        Ok(r) => r,
+        Err(e) => return Err(page_error(chrome, e.into())),
+    };
+    let (h, doc, s) = (&record.head, &record.document, &record.document.summary);
+    let n = |v: u32| lang.number(u64::from(v));
+    let need = |x: &sinergi_domain::deployment::Need| {
+        lang.format(
+            Msg::PlanByForce,
+            &[("total", &n(x.total())), ("polri", &n(x.polri)), ("tni", &n(x.tni)), ("linmas", &n(x.linmas))],
+        )
+    };
+    let figures = vec![
+        Figure { label: lang.t(Msg::DeployCmpTps), value: n(s.tps), bad: false },
+        Figure { label: lang.t(Msg::DeployCmpPosts), value: n(s.posts), bad: false },
+        Figure { label: lang.t(Msg::DeployCmpNeed), value: need(&s.need), bad: false },
+        Figure { label: lang.t(Msg::DeployCmpAssigned), value: need(&s.assigned), bad: false },
+        Figure { label: lang.t(Msg::DeployCmpShort), value: need(&s.short), bad: s.short.total() > 0 },
+        Figure { label: lang.t(Msg::DeployCmpUncovered), value: n(s.uncovered_tps), bad: s.uncovered_tps > 0 },
+        Figure {
+            label: lang.t(Msg::DeployCmpPatrol),
+            value: format!("{} × {} min", n(s.patrol_teams), lang.decimal(s.patrol_minutes, 0)),
+            bad: false,
+        },
+        Figure { label: lang.t(Msg::PlanUnpatrolled), value: n(s.unpatrolled_tps), bad: s.unpatrolled_tps > 0 },
+        Figure {
+            label: lang.t(Msg::DeployCmpWorst),
+            value: s.worst_response_minutes.map_or("–".to_owned(), |m| format!("{} min", lang.decimal(m, 0))),
+            bad: false,
+        },
+        Figure { label: lang.t(Msg::DeployCmpBko), value: need(&s.bko), bad: s.bko.total() > 0 },
+    ];
+    let mut balances = Vec::with_capacity(doc.balances.len());
+    for b in &doc.balances {
+        let readable = match state.store.unit(&current.viewer, &b.unit).await {
+            Ok(Some(unit)) => service::may_read_roster(&current.viewer, &unit),
+            _ => false,
+        };
+        balances.push(BalanceRow {
+            unit: b.name.clone(),
+            force: force_label(b.force, lang),
+            demand: n(b.demand),
+            strength: n(b.strength),
+            balance: if b.balance > 0 {
+                format!("+{}", lang.number(b.balance as u64))
+            } else if b.balance < 0 {
+                format!("−{}", lang.number(b.balance.unsigned_abs()))
+            } else {
+                "0".to_owned()
+            },
+            short: b.balance < 0,
+            roster_href: readable.then(|| format!("/api/v1/plans/{id}/roster?unit={}", b.unit)),
+        });
+    }
+    let all = problems(doc, lang);
+    let more = all.len().saturating_sub(PROBLEMS_SHOWN);
+    let others = service::plans(&*state.store, &current.viewer, Some(&h.regency))
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|o| o.id != id)
+        .map(|o| Choice::new(o.id.to_string(), format!("{} v{} ({})", o.name, o.version, o.status.label(lang)), ""))
+        .collect();
+    let regency_name = state
+        .store
+        .region(&current.viewer, &h.regency)
+        .await
+        .ok()
+        .flatten()
+        .map_or_else(|| h.regency.to_string(), |r| r.name);
+    let mut facts = vec![
+        (lang.t(Msg::PlanRegency).to_owned(), regency_name),
+        (lang.t(Msg::PlanDay).to_owned(), crate::pages::day_text(lang, &doc.day)),
+        (lang.t(Msg::PlanPattern).to_owned(), format!("{} {}", doc.pattern_id, doc.pattern_version)),
+        (lang.t(Msg::PlanMadeBy).to_owned(), format!("{} · {}", h.created_by, when(lang, h.created_at_ms))),
+    ];
+    if let (Some(by), Some(at)) = (&h.decided_by, h.decided_at_ms) {
+        facts.push((lang.t(Msg::PlanDecidedBy).to_owned(), format!("{by} · {}", when(lang, at))));
+    }
+    Ok(PlanPage {
+        title: format!("{} · v{}", h.name, h.version),
+        id,
+        status: h.status.as_str(),
+        status_label: h.status.label(lang),
+        partial: s.partial,
+        completeness: lang.t(if s.partial { Msg::DeployPartial } else { Msg::DeployWhole }),
+        facts,
+        figures,
+        balances,
+        problems: all.into_iter().take(PROBLEMS_SHOWN).collect(),
+        more_problems: (more > 0).then(|| lang.format(Msg::PlanMoreProblems, &[("count", &lang.number(more as u64))])),
+        may_approve: h.status == PlanStatus::Draft
+            && current.viewer.may(Action::ApprovePlans)
+            && current.viewer.covers(&h.regency),
+        others,
+        chrome,
+    })
+}
+
+/// A commander approves the plan.
+pub async fn approve(request: PageRequest, Path(id): Path<i64>, _form: CheckedForm) -> Result<Response, PageError> {
+    let actor = Actor { viewer: &request.current.viewer, name: request.current.actor(), origin: &request.origin.0 };
+    match service::approve(&*request.state.store, &actor, id).await {
+        Ok(_) | Err(service::DeploymentError::WrongStatus { .. }) => {
+            Ok(Redirect::to(&format!("/plans/{id}")).into_response())
+        }
+        Err(e) => {
+            let chrome = Chrome::new(&request.state, request.lang, &request.uri, "plans", Some(&request.current)).await;
+            Err(page_error(chrome, e.into()))
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CompareQuery {
+    a: Option<i64>,
+    b: Option<i64>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "deployment/compare.html")]
+pub struct ComparePage {
+    pub chrome: Chrome,
+    pub title: String,
+    pub a: (String, String),
+    pub b: (String, String),
+    pub rows: Vec<service::CompareRow>,
+}
+
+/// Two plans side by side.
+pub async fn compare(request: PageRequest, Query(query): Query<CompareQuery>) -> Result<ComparePage, PageError> {
+    let PageRequest { state, lang, uri, current, .. } = &request;
+    let chrome = Chrome::new(state, *lang, uri, "plans", Some(current)).await;
+    let (Some(a), Some(b)) = (query.a, query.b) else {
+        return Err(PageError::NotFound(chrome, lang.format(Msg::ErrPlanNotFound, &[("id", &"-")])));
+    };
+    let read = |id| service::plan(&*state.store, &current.viewer, id);
+    let (a, b) = match (read(a).await, read(b).await) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => return Err(page_error(chrome, e.into())),
+    };
+    let label = |p: &sinergi_store::PlanRecord| {
+        (format!("/plans/{}", p.head.id), format!("{} v{}", p.head.name, p.head.version))
+    };
+    Ok(ComparePage {
+        title: lang.t(Msg::PlanCompareTitle).to_owned(),
+        a: label(&a),
+        b: label(&b),
+        rows: service::compare(&a, &b, *lang),
+        chrome,
+    })
+}
+
+pub(crate) fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/plans", get(list).post(submit))
+        .route("/plans/compare", get(compare))
+        .route("/plans/jobs/{id}", get(job))
+        .route("/plans/{id}", get(page))
+        .route("/plans/{id}/approve", post(approve))
+}
