@@ -192,6 +192,17 @@ async function initMap(container) {
   overlays[labels.layer_alerts] = alertLayer;
   const reportLayer = labels.reports_url ? clusters('report-cluster').addTo(map) : null;
   if (reportLayer) overlays[labels.layer_reports] = reportLayer;
+  // The deployment plan (the regency's approved plan on its map, the plan itself on its page): posts, patrol
+  // routes and reserve bases.
+  const plan = container.dataset.planUrl ? await planLayers(container.dataset.planUrl, labels) : null;
+  if (plan) {
+    overlays[labels.layer_posts] = plan.posts.addTo(map);
+    overlays[labels.layer_routes] = plan.routes.addTo(map);
+    overlays[labels.layer_reserves] = plan.reserves.addTo(map);
+    container.dataset.planPosts = String(plan.counts.posts);
+    container.dataset.planRoutes = String(plan.counts.routes);
+    container.dataset.planReserves = String(plan.counts.reserves);
+  }
   const layers = L.control.layers(null, overlays, { collapsed: window.matchMedia && window.matchMedia('(max-width: 40rem)').matches });
   layers.addTo(map);
 
@@ -250,6 +261,8 @@ async function initMap(container) {
     [labels.legend_index || labels.layer_villages, bands],
     [labels.layer_reports || '', reportItems],
     [labels.layer_alerts || '', [['#b91c1c', labels.alert_title || '', 'ring']]],
+    [labels.plan_title || '', plan ? [[POST_COLOUR, labels.layer_posts, 'square'], [ROUTE_COLOURS[0], labels.layer_routes, 'line'],
+      ['#111827', labels.layer_reserves, 'ring']] : []],
   ], labels.legend || 'Keterangan').addTo(map);
 
   status.textContent = labels.summary
@@ -267,6 +280,53 @@ async function initMap(container) {
   container.dataset.state = 'ready';
   drawAlerts(alertLayer, container, villages, labels);
   if (reportLayer) initReportLayer(map, reportLayer, labels, container);
+}
+
+const POST_COLOUR = '#6d28d9';
+const ROUTE_COLOURS = ['#1d4ed8', '#b45309', '#047857', '#be185d', '#4338ca', '#0e7490'];
+
+// A plan's GeoJSON (`/api/v1/plans/{id}/export?format=geojson`) as three layers: posts (squares), patrol routes
+// (a line per team, from the Polsek and back) and reserve bases (rings). `null` when it cannot be read.
+async function planLayers(url, labels) {
+  let data;
+  try {
+    data = await fetchJson(url);
+  } catch (err) {
+    return null;
+  }
+  const posts = L.layerGroup();
+  const routes = L.layerGroup();
+  const reserves = L.layerGroup();
+  const counts = { posts: 0, routes: 0, reserves: 0 };
+  for (const f of data.features || []) {
+    const p = f.properties || {};
+    if (p.layer === 'post' && f.geometry.type === 'Point') {
+      const [lng, lat] = f.geometry.coordinates;
+      const box = document.createElement('div');
+      box.appendChild(text('strong', `${p.id} · ${p.pattern}`));
+      box.appendChild(text('div', p.tps));
+      box.appendChild(text('div', `${labels.post_people}: ${fmtNumber(p.assigned)} / ${fmtNumber(p.needed)}`));
+      L.rectangle([[lat - 0.0009, lng - 0.0009], [lat + 0.0009, lng + 0.0009]], {
+        color: p.assigned < p.needed ? '#dc2626' : POST_COLOUR, weight: 1.5, fillColor: POST_COLOUR, fillOpacity: 0.5,
+        className: 'plan-post',
+      }).bindPopup(box).addTo(posts);
+      counts.posts += 1;
+    } else if (p.layer === 'patrol' && f.geometry.type === 'LineString') {
+      const line = f.geometry.coordinates.map(([lng, lat]) => [lat, lng]);
+      const box = document.createElement('div');
+      box.appendChild(text('strong', `${labels.route_team} ${p.team} · ${p.depot}`));
+      box.appendChild(text('div', `${fmtNumber(p.stops)} ${labels.route_stops} · ${p.leave}–${p.back} · ${fmtNumber(p.travel_minutes)} min`));
+      L.polyline(line, { color: ROUTE_COLOURS[(p.team - 1) % ROUTE_COLOURS.length], weight: 2.5, opacity: 0.8, className: 'plan-route' })
+        .bindPopup(box).addTo(routes);
+      counts.routes += 1;
+    } else if (p.layer === 'reserve' && f.geometry.type === 'Point') {
+      const [lng, lat] = f.geometry.coordinates;
+      L.circleMarker([lat, lng], { radius: 10, weight: 3, color: '#111827', fillColor: '#facc15', fillOpacity: 0.9, className: 'plan-reserve' })
+        .bindPopup(() => text('strong', `${labels.layer_reserves}: ${p.name}`)).addTo(reserves);
+      counts.reserves += 1;
+    }
+  }
+  return { posts, routes, reserves, counts };
 }
 
 // The reports of the chosen period (today, the last 7 days, the last 30 days) as markers by severity, over the

@@ -316,6 +316,9 @@ pub struct ReserveDoc {
     /// The TPS farthest from its nearest base.
     pub farthest: Option<String>,
     pub demand: u32,
+    /// No TPS was rawan or sangat rawan: the bases serve every TPS.
+    #[serde(default)]
+    pub all_tps: bool,
 }
 
 /// The figures two plans are compared by.
@@ -777,8 +780,13 @@ fn plan_reserve_bases(
     names: &BTreeMap<&str, &str>,
 ) -> Result<Option<ReserveDoc>, String> {
     let tps = input.tps;
-    let demand: Vec<&PlanTps> =
+    let mut demand: Vec<&PlanTps> =
         tps.iter().filter(|t| DEMAND_CLASSES.contains(&t.class.as_str()) && t.location.is_some()).collect();
+    // No TPS is rawan: the reserves are placed for every TPS.
+    let all_tps = demand.is_empty();
+    if all_tps {
+        demand = tps.iter().filter(|t| t.location.is_some()).collect();
+    }
     if demand.is_empty() {
         return Ok(None);
     }
@@ -844,6 +852,7 @@ fn plan_reserve_bases(
         lower_minutes: plan.lower_minutes,
         farthest,
         demand: demand.len() as u32,
+        all_tps,
     }))
 }
 

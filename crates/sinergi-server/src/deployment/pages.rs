@@ -331,6 +331,12 @@ pub struct PlanPage {
     pub more_problems: Option<String>,
     pub may_approve: bool,
     pub others: Vec<Choice>,
+    /// The regency's map with the plan's posts, routes and reserves.
+    pub map_url: String,
+    pub plan_url: String,
+    pub tiles: String,
+    pub tiles_attribution: String,
+    pub labels_json: String,
 }
 
 /// Problems listed on the page (the rest are in the export and the API).
@@ -420,7 +426,13 @@ pub async fn page(request: PageRequest, Path(id): Path<i64>) -> Result<PlanPage,
     if let (Some(by), Some(at)) = (&h.decided_by, h.decided_at_ms) {
         facts.push((lang.t(Msg::PlanDecidedBy).to_owned(), format!("{by} · {}", when(lang, at))));
     }
+    let labels_json = crate::registry::pages::map_labels(&chrome, Some(service::PATTERN_SET), None);
     Ok(PlanPage {
+        map_url: format!("/api/v1/regions/{}/map?set={}&lang={}", h.regency, service::PATTERN_SET, lang.code()),
+        plan_url: format!("/api/v1/plans/{id}/export?format=geojson"),
+        tiles: state.config.tile_url.clone().unwrap_or_default(),
+        tiles_attribution: state.config.tile_attribution.clone().unwrap_or_default(),
+        labels_json,
         title: format!("{} · v{}", h.name, h.version),
         id,
         status: h.status.as_str(),

@@ -88,6 +88,9 @@ pub struct MapPage {
     pub tiles: String,
     pub tiles_attribution: String,
     pub labels_json: String,
+    /// The regency's approved deployment plan as GeoJSON (its posts, routes and reserves on the map), if any.
+    pub plan_url: String,
+    pub plan_note: Option<String>,
 }
 
 pub(crate) fn region_href(code: &RegionCode) -> String {
@@ -300,7 +303,26 @@ pub(crate) async fn map(
         .map_err(internal(&chrome))?;
     let reports = current.viewer.may(sinergi_domain::access::Action::ReadReports);
     let labels = map_labels(&chrome, set.as_deref(), reports.then_some(&region.code));
+    // The regency's plan in force, for those who read plans (left out when it cannot be read).
+    let regency = if region.level == Level::Regency { Some(region.code.clone()) } else { region.code.parent() };
+    let approved = match regency {
+        Some(r) if current.viewer.may(sinergi_domain::access::Action::ReadPlans) => state
+            .store
+            .plans(&current.viewer, Some(&r))
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .find(|p| p.status == sinergi_domain::deployment::planner::PlanStatus::Approved),
+        _ => None,
+    };
     Ok(MapPage {
+        plan_url: approved
+            .as_ref()
+            .map(|p| format!("/api/v1/plans/{}/export?format=geojson", p.id))
+            .unwrap_or_default(),
+        plan_note: approved
+            .as_ref()
+            .map(|p| lang.format(Msg::MapPlanShown, &[("name", &p.name), ("version", &p.version)])),
         title: lang.format(Msg::MapTitle, &[("name", &region.name)]),
         crumbs,
         code: region.code.to_string(),
@@ -356,6 +378,13 @@ pub(crate) fn map_labels(chrome: &Chrome, set: Option<&str>, reports: Option<&Re
         "occurred": chrome.t(Msg::ColOccurredAt),
         "open": chrome.t(Msg::OpenReport),
         "summary": chrome.t(Msg::MapSummary),
+        "plan_title": chrome.t(Msg::MapPlanTitle),
+        "layer_posts": chrome.t(Msg::MapLayerPosts),
+        "layer_routes": chrome.t(Msg::MapLayerRoutes),
+        "layer_reserves": chrome.t(Msg::MapLayerReserves),
+        "post_people": chrome.t(Msg::MapPostPeople),
+        "route_team": chrome.t(Msg::MapRouteTeam),
+        "route_stops": chrome.t(Msg::MapRouteStops),
     });
     labels.to_string().replace('<', "\\u003c")
 }

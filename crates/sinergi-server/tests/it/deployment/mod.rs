@@ -3,6 +3,8 @@
 //! and exported; a unit's people in the plan (*surat perintah*) for the unit's own chain only, every read audited;
 //! a regency's security pattern with every fault named.
 
+mod browser;
+
 use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
