@@ -1,6 +1,7 @@
 //! Sinergi's printed documents, rendered with [typst](https://typst.app) as a library: the meeting's invitation
 //! (*undangan*), attendance list (*daftar hadir*) and minutes (*notulen rapat*), and the situation report (*laporan
-//! situasi*), with the SVG map and chart the report embeds (the same SVGs serve the HTML pages).
+//! situasi*), with the SVG map and chart the report embeds (the same SVGs serve the HTML pages), and a unit's roster for a
+//! deployment plan (*surat perintah*).
 //!
 //! Pure: input structs in, PDF bytes or SVG text out; nothing is read from disk or the network. Every text in the
 //! inputs is already in the reader's language and formatted by the caller; the documents' fixed headings come from
@@ -27,6 +28,7 @@ use typst_layout::PagedDocument;
 
 pub mod chart;
 pub mod coordination;
+pub mod deployment;
 pub mod map;
 mod svg;
 
@@ -37,6 +39,7 @@ pub use coordination::meeting::{
 };
 pub use coordination::sitrep::{Section, Sitrep, Table, sitrep_pdf};
 pub use coordination::{Letterhead, Signatory};
+pub use deployment::{Roster, RosterLine, RosterTexts, roster_pdf};
 pub use map::{MapArea, MapData, MapLegend, MapPoint, PointKind, map_svg};
 
 /// Why a document could not be made.

@@ -245,3 +245,65 @@ fn hostile_text_is_printed_not_evaluated() {
     let r = read_back("hostile", &pdf);
     assert!(flat(&r.text).contains("#set page(width: 1pt) *tebal* $x$ ] [ \" \\ <b>"), "{}", r.text);
 }
+
+#[test]
+fn roster_of_a_unit_runs_over_pages_and_prints_user_text_as_text() {
+    let lines: Vec<RosterLine> = (0..60)
+        .map(|i| RosterLine {
+            name: format!("Budi Santoso {i:02} #set page(width: 1cm)"),
+            rank_id: format!("Bripka / 8701{i:04}"),
+            post: format!("POS-33.20.01-{:03}", i / 2 + 1),
+            place: "TPS 001 Kedungmalang, TPS 002 Kedungmalang".into(),
+            phone: "+6281234567890".into(),
+        })
+        .collect();
+    let doc = Roster {
+        lang: Lang::Id,
+        letterhead: Letterhead {
+            parent: vec!["KEPOLISIAN NEGARA REPUBLIK INDONESIA".into()],
+            unit: "POLSEK KEDUNG".into(),
+            address: None,
+        },
+        classification: Some("TERBATAS".into()),
+        number: String::new(),
+        basis: "Rencana pengamanan Pilkada 2026 v2 (disahkan)".into(),
+        task: "Pengamanan TPS pada hari pemungutan suara, Jumat, 27 November 2026, pukul 07.00–18.00 WIB".into(),
+        lines,
+        place_and_date: "Jepara, 6 Desember 2026".into(),
+        signatory: Signatory {
+            position: "KAPOLSEK KEDUNG".into(),
+            name: "........................".into(),
+            rank: None,
+        },
+        t: RosterTexts {
+            title: "SURAT PERINTAH".into(),
+            considering: "Dasar".into(),
+            ordering: "DIPERINTAHKAN".into(),
+            to_label: "Kepada".into(),
+            task_label: "Untuk".into(),
+            col_no: "No".into(),
+            col_name: "Nama".into(),
+            col_rank_id: "Pangkat / NRP".into(),
+            col_post: "Pos".into(),
+            col_place: "TPS".into(),
+            col_phone: "Telepon".into(),
+            page_of: "Halaman {n} dari {total}".into(),
+            closing: "Melaksanakan perintah ini dengan saksama dan penuh tanggung jawab.".into(),
+        },
+    };
+    let pdf = roster_pdf(&doc).unwrap();
+    if !poppler() {
+        return;
+    }
+    let read = read_back("roster", &pdf);
+    assert!(read.pages.len() >= 2, "sixty people run over pages: {}", read.pages.len());
+    let text = flat(&read.text);
+    assert!(text.contains("SURAT PERINTAH") && text.contains("POLSEK KEDUNG") && text.contains("TERBATAS"), "{text}");
+    // Every line is there, its markup-looking name printed as text (wrapped in its cell).
+    for i in 0..60 {
+        assert!(text.contains(&format!("{}. Budi Santoso {i:02} #set", i + 1)), "line {i}: {text}");
+    }
+    assert_eq!(text.matches("page(width: 1cm)").count(), 60);
+    assert!(text.contains(&format!("Halaman 1 dari {}", read.pages.len())), "{text}");
+    assert!(text.contains("KAPOLSEK KEDUNG") && text.contains("Jepara, 6 Desember 2026"), "{text}");
+}

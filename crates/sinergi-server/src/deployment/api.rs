@@ -297,25 +297,53 @@ pub async fn export(
 pub struct UnitQuery {
     /// The unit's code, e.g. `polsek-33.20.01`.
     pub unit: String,
+    /// `csv` (default) or `pdf` (the *surat perintah* to print and hand over).
+    pub format: Option<String>,
 }
 
-/// One unit's people in a plan (*surat perintah*: who, where, when, contact) as CSV: for the unit's own chain and
-/// administrators; the read is audited.
+/// One unit's people in a plan (*surat perintah*: who, where, when, contact) as CSV or PDF: for the unit's own chain
+/// and administrators; the read is audited.
 #[utoipa::path(get, path = "/plans/{id}/roster", tag = "deployment", operation_id = "plan_roster",
     params(("id" = i64, Path, description = "The plan's id"), UnitQuery),
-    responses((status = 200, description = "The roster as CSV", content((String = "text/csv"))),
+    responses((status = 200, description = "The roster as CSV or PDF", content((String = "text/csv"),
+            (Vec<u8> = "application/pdf"))),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody)))]
 pub async fn plan_roster(
     State(state): State<AppState>,
     current: CurrentUser,
+    ApiLang(lang): ApiLang,
     Extension(origin): Extension<Origin>,
     ApiPath(id): ApiPath<i64>,
     ApiQuery(query): ApiQuery<UnitQuery>,
 ) -> Result<Response, ApiError> {
+    let pdf = match query.format.as_deref() {
+        None | Some("csv") => false,
+        Some("pdf") => true,
+        Some(_) => return Err(ApiError::bad_request(Code::InvalidQuery, Msg::ErrBadRequest, "format: csv or pdf")),
+    };
     let (unit, record, lines) = service::plan_roster(&*state.store, &actor(&current, &origin), id, &query.unit).await?;
-    let file = format!("sprin-{}-v{}-{}.csv", record.head.regency, record.head.version, unit.code);
-    Ok(attachment("text/csv; charset=utf-8", &file, service::plan_roster_csv(&lines)))
+    let stem = format!("sprin-{}-v{}-{}", record.head.regency, record.head.version, unit.code);
+    if !pdf {
+        return Ok(attachment("text/csv; charset=utf-8", &format!("{stem}.csv"), service::plan_roster_csv(&lines)));
+    }
+    let regency = state.store.region(&current.viewer, &record.head.regency).await?.map(|r| r.name);
+    let doc = super::documents::roster(lang, &unit, &record, &lines, regency.as_deref());
+    let bytes = tokio::task::spawn_blocking(move || sinergi_pdf::roster_pdf(&doc))
+        .await
+        .map_err(|_| ApiError::internal())?
+        .map_err(|e| {
+            tracing::error!(error = %e, "the roster could not be rendered");
+            ApiError::internal()
+        })?;
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{stem}.pdf\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
 }
 
 /// A roster file to import.

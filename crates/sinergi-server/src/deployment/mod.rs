@@ -3,6 +3,7 @@
 //! made; `views.rs` what the API and the pages show; `api.rs` the JSON handlers; `pages.rs` the pages.
 
 pub mod api;
+pub mod documents;
 pub mod jobs;
 pub mod pages;
 pub mod service;

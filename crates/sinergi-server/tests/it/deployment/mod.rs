@@ -206,6 +206,13 @@ async fn a_plan_from_roster_to_approval(db: &TestDb) {
     assert!(text.contains("2026-11-27,07:00–18:00"), "{text}");
     let (status, _) = send(tni.get(format!("{base}/api/v1/plans/{id}/roster?unit=polsek-15.07.01"))).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    // The same to print and hand over (surat perintah, PDF).
+    let pdf = ops.get(format!("{base}/api/v1/plans/{id}/roster?unit=polsek-15.07.01&format=pdf")).send().await.unwrap();
+    assert_eq!(pdf.status(), StatusCode::OK);
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-"));
+    let (status, _) = send(ops.get(format!("{base}/api/v1/plans/{id}/roster?unit=polsek-15.07.01&format=xls"))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
 
     // A district's operator reads the plan of its regency; a plan that does not exist is not found.
     let (status, _) = send(app.signed_in("ops.sabak").await.get(format!("{base}/api/v1/plans/{id}"))).await;
