@@ -362,6 +362,12 @@ fn print_summary(doc: &PlanDocument, lang: Lang) {
         eprintln!("BKO: Polri {}, TNI {}, Linmas {}", s.bko.polri, s.bko.tni, s.bko.linmas);
     }
     if let Some(r) = &doc.reserves {
+        eprintln!(
+            "reserves: worst response {:.0} min, proven lower bound {:.0} min{}",
+            r.worst_minutes,
+            r.lower_minutes,
+            if r.lower_minutes >= r.worst_minutes - 1e-9 { " (optimal)" } else { "" }
+        );
         for (_, name, _) in &r.bases {
             eprintln!("reserve: {name}");
         }

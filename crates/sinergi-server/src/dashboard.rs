@@ -1,9 +1,9 @@
 //! The command dashboard: the home page of every account, for its territory — what needs attention now, as tiles.
 //!
 //! *One extension point.* Each capability adds its tiles in its own slice (`incident::dashboard`,
-//! `early_warning::dashboard`, `vulnerability::dashboard`, `coordination::dashboard`), each a function from the user
-//! to its tiles; [`tiles`] lists them in the order the dashboard shows them. A later capability (deployment
-//! readiness, voting-day progress) adds its function there. A source that fails gives one "could not be loaded"
+//! `early_warning::dashboard`, `vulnerability::dashboard`, `coordination::dashboard`, `deployment::dashboard`), each a
+//! function from the user to its tiles; [`tiles`] lists them in the order the dashboard shows them. A later
+//! capability (voting-day progress) adds its function there. A source that fails gives one "could not be loaded"
 //! tile instead of failing the page.
 //!
 //! *Current.* The page follows the live feed: a changed report or a changed count of overdue action items makes it
@@ -74,12 +74,14 @@ type Source = for<'a> fn(
 ) -> std::pin::Pin<Box<dyn Future<Output = Result<Vec<Tile>, StoreError>> + Send + 'a>>;
 
 /// The extension point: every capability's tiles, in the order shown — the calendar and the meetings first (where
-/// the election stands), then what is happening (reports, early warnings), then the ground (vulnerable TPS).
-const SOURCES: [(&str, Source); 4] = [
+/// the election stands), then what is happening (reports, early warnings), then the ground (vulnerable TPS), then
+/// how ready the deployment plan is.
+const SOURCES: [(&str, Source); 5] = [
     ("coordination", |s, u, l| Box::pin(crate::coordination::dashboard::tiles(s, u, l))),
     ("incident", |s, u, l| Box::pin(crate::incident::dashboard::tiles(s, u, l))),
     ("early_warning", |s, u, l| Box::pin(crate::early_warning::dashboard::tiles(s, u, l))),
     ("vulnerability", |s, u, l| Box::pin(crate::vulnerability::dashboard::tiles(s, u, l))),
+    ("deployment", |s, u, l| Box::pin(crate::deployment::dashboard::tiles(s, u, l))),
 ];
 
 /// The user's tiles, every capability's in turn.

@@ -120,9 +120,9 @@ pub type Extension = for<'a> fn(
     Box<dyn std::future::Future<Output = Result<Vec<Section>, StoreError>> + Send + 'a>,
 >;
 
-/// The capabilities that add sections after the built-in ones, in order. Deployment readiness and voting-day
-/// progress go here when those capabilities exist.
-pub const EXTENSIONS: &[Extension] = &[];
+/// The capabilities that add sections after the built-in ones, in order: deployment readiness
+/// (`deployment::sitrep`); voting-day progress goes here when that capability exists.
+pub const EXTENSIONS: &[Extension] = &[|s, v, f| Box::pin(crate::deployment::sitrep::sections(s, v, f))];
 
 /// The report, ready to render or show.
 pub struct Report {

@@ -3,10 +3,12 @@
 //! made; `views.rs` what the API and the pages show; `api.rs` the JSON handlers; `pages.rs` the pages.
 
 pub mod api;
+pub mod dashboard;
 pub mod documents;
 pub mod jobs;
 pub mod pages;
 pub mod service;
+pub mod sitrep;
 pub mod views;
 
 use std::sync::Arc;

@@ -374,7 +374,14 @@ pub async fn page(request: PageRequest, Path(id): Path<i64>) -> Result<PlanPage,
         Figure { label: lang.t(Msg::PlanUnpatrolled), value: n(s.unpatrolled_tps), bad: s.unpatrolled_tps > 0 },
         Figure {
             label: lang.t(Msg::DeployCmpWorst),
-            value: s.worst_response_minutes.map_or("–".to_owned(), |m| format!("{} min", lang.decimal(m, 0))),
+            // With the proven lower bound: how far from the best placement this can be.
+            value: match &doc.reserves {
+                Some(r) => lang.format(
+                    Msg::PlanWorstWithBound,
+                    &[("worst", &lang.decimal(r.worst_minutes, 0)), ("lower", &lang.decimal(r.lower_minutes, 0))],
+                ),
+                None => "–".to_owned(),
+            },
             bad: false,
         },
         Figure { label: lang.t(Msg::DeployCmpBko), value: need(&s.bko), bad: s.bko.total() > 0 },

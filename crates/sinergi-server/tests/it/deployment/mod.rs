@@ -214,6 +214,12 @@ async fn a_plan_from_roster_to_approval(db: &TestDb) {
     let (status, _) = send(ops.get(format!("{base}/api/v1/plans/{id}/roster?unit=polsek-15.07.01&format=xls"))).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 
+    // The plan in force on the dashboard and in the situation report.
+    let (_, home) = get_html(&ops, format!("{base}/")).await;
+    assert!(home.contains("tile-deployment") && home.contains("Kesiapan pengamanan"), "{home}");
+    let (status, sitrep) = get_html(&ops, format!("{base}/sitrep?region=15.07")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(sitrep.contains("Kesiapan pengamanan") && sitrep.contains("Pilkada 2026 v2 (disahkan)"), "{sitrep}");
     // A district's operator reads the plan of its regency; a plan that does not exist is not found.
     let (status, _) = send(app.signed_in("ops.sabak").await.get(format!("{base}/api/v1/plans/{id}"))).await;
     assert_eq!(status, StatusCode::OK);
