@@ -90,14 +90,28 @@ impl PlansPage {
     }
 }
 
-/// The regencies the user may plan for: its own, or those of its province, or the mapped ones for the nation.
+/// The regencies the user may plan for: those with a map the user covers, and the user's own regency even without
+/// one.
 async fn regencies(request: &PageRequest, chosen: &str) -> Vec<Choice> {
     let viewer = &request.current.viewer;
-    let list = request.state.store.mapped_regencies(viewer).await.unwrap_or_default();
-    list.into_iter()
+    let store = &request.state.store;
+    let mut list: Vec<(String, String)> = store
+        .mapped_regencies(viewer)
+        .await
+        .unwrap_or_default()
+        .into_iter()
         .filter(|r| r.code.level() == Level::Regency && viewer.covers(&r.code))
-        .map(|r| Choice::new(r.code.to_string(), r.name.clone(), chosen))
-        .collect()
+        .map(|r| (r.code.to_string(), r.name))
+        .collect();
+    if let Some(home) = crate::coordination::calendar::home_region(viewer)
+        && home.level() == Level::Regency
+        && viewer.covers(&home)
+        && !list.iter().any(|(code, _)| *code == home.to_string())
+        && let Ok(Some(info)) = store.region(viewer, &home).await
+    {
+        list.insert(0, (home.to_string(), info.name));
+    }
+    list.into_iter().map(|(code, name)| Choice::new(code, name, chosen)).collect()
 }
 
 async fn plans_page(
