@@ -105,8 +105,9 @@ pub enum PlanWhat {
 
 #[derive(clap::Subcommand)]
 pub enum RosterWhat {
-    /// Replace the rosters of the units a CSV file names (columns: id, name, rank, unit, force, phone,
-    /// availability); every bad row and column is named and nothing is stored (exit status 2)
+    /// Replace the rosters of the units a CSV file or a workbook (XLSX, XLS, ODS: its first sheet) names (columns:
+    /// id, name, rank, unit, force, phone, availability); every bad row and column is named and nothing is stored
+    /// (exit status 2)
     Import { file: PathBuf },
     /// A unit's roster as CSV on standard output
     Show {

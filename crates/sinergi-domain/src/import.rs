@@ -68,6 +68,22 @@ pub enum Problem {
         first: u64,
     },
     MalformedCsv(String),
+    /// Not base64 text.
+    NotBase64,
+    /// Two files where one is read (CSV and a workbook).
+    OneFileOnly,
+    /// A file that starts like a workbook (XLSX, XLS, ODS) but cannot be read as one.
+    UnreadableSpreadsheet,
+    /// A workbook that would unpack to more than the limit (bytes).
+    SpreadsheetTooLarge {
+        unpacked: u64,
+        max: u64,
+    },
+    /// A sheet with more rows or columns than are read.
+    SheetTooLarge {
+        rows: usize,
+        columns: usize,
+    },
     MissingColumn(String),
     MalformedGeojson(String),
     BadGeometry(String),
@@ -245,6 +261,22 @@ impl Problem {
                 &[("village", village), ("number", &format!("{number:03}")), ("first", first)],
             ),
             MalformedCsv(detail) => lang.format(Msg::ProblemMalformedCsv, &[("detail", detail)]),
+            NotBase64 => lang.t(Msg::ProblemNotBase64).to_owned(),
+            OneFileOnly => lang.t(Msg::ProblemOneFileOnly).to_owned(),
+            UnreadableSpreadsheet => lang.t(Msg::ProblemUnreadableSpreadsheet).to_owned(),
+            SpreadsheetTooLarge { unpacked, max } => lang.format(
+                Msg::ProblemSpreadsheetTooLarge,
+                &[("size", &lang.number(unpacked / (1024 * 1024))), ("max", &lang.number(max / (1024 * 1024)))],
+            ),
+            SheetTooLarge { rows, columns } => lang.format(
+                Msg::ProblemSheetTooLarge,
+                &[
+                    ("rows", &lang.number(*rows as u64)),
+                    ("columns", &lang.number(*columns as u64)),
+                    ("max_rows", &lang.number(crate::spreadsheet::MAX_ROWS as u64)),
+                    ("max_columns", &lang.number(crate::spreadsheet::MAX_COLUMNS as u64)),
+                ],
+            ),
             MissingColumn(column) => lang.format(Msg::ProblemMissingColumn, &[("column", column)]),
             MalformedGeojson(detail) => lang.format(Msg::ProblemMalformedGeojson, &[("detail", detail)]),
             BadGeometry(detail) => lang.format(Msg::ProblemBadGeometry, &[("detail", detail)]),

@@ -49,6 +49,7 @@ pub mod i18n;
 pub mod import;
 pub mod region;
 pub mod rng;
+pub mod spreadsheet;
 pub mod text;
 
 pub use geo::{Boundary, LatLng};

@@ -63,10 +63,15 @@ pub struct Person {
 }
 
 /// A phone number as typed (`0812-3456-7890`, `+62 812 3456 7890`, `62812…`), normalised to `+62…`; `None` when it
-/// is not an Indonesian number of 8 to 13 national digits.
+/// is not an Indonesian number of 8 to 13 national digits. A mobile number without its leading 0 (`81234567890`:
+/// what a spreadsheet keeps of `081234567890` typed into a number cell) is read as the mobile number it was.
 pub fn normalise_phone(text: &str) -> Option<String> {
     let t: String = text.chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')')).collect();
-    let national = t.strip_prefix("+62").or_else(|| t.strip_prefix("62")).or_else(|| t.strip_prefix('0'))?;
+    let national = t
+        .strip_prefix("+62")
+        .or_else(|| t.strip_prefix("62"))
+        .or_else(|| t.strip_prefix('0'))
+        .or_else(|| (t.starts_with('8') && (9..=12).contains(&t.len())).then_some(t.as_str()))?;
     let ok = (8..=13).contains(&national.len())
         && national.bytes().all(|b| b.is_ascii_digit())
         && !national.starts_with('0');
@@ -342,6 +347,9 @@ mod tests {
         assert_eq!(normalise_phone("+62 812-3456-7890").as_deref(), Some("+6281234567890"));
         assert_eq!(normalise_phone("6281234567890").as_deref(), Some("+6281234567890"));
         assert_eq!(normalise_phone("(0274) 123456").as_deref(), Some("+62274123456"));
+        // A mobile number whose leading 0 a spreadsheet dropped; too short to be one.
+        assert_eq!(normalise_phone("81234567890").as_deref(), Some("+6281234567890"));
+        assert_eq!(normalise_phone("8123"), None);
         assert_eq!(normalise_phone("12345"), None);
         assert_eq!(normalise_phone("0812abc4567"), None);
         assert_eq!(normalise_phone("+1 555 123 4567"), None);

@@ -37,7 +37,11 @@ pub(crate) fn routes(router: OpenApiRouter<AppState>) -> OpenApiRouter<AppState>
         .routes(routes!(approve))
         .routes(routes!(export))
         .routes(routes!(plan_roster))
-        .routes(routes!(import_roster))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(import_roster))
+                .layer(axum::extract::DefaultBodyLimit::max(super::ROSTER_BODY_LIMIT)),
+        )
         .routes(routes!(roster))
         .routes(routes!(get_pattern, put_pattern))
 }
@@ -351,13 +355,36 @@ pub async fn plan_roster(
 #[serde(deny_unknown_fields)]
 pub struct RosterInput {
     /// CSV: `id` (NRP/NIP), `name`, `rank`, `unit`, `force` (`polri`, `tni`, `linmas`), optionally `phone` and
-    /// `availability` (days `YYYY-MM-DD` separated by `;`, empty for always); Indonesian headers accepted.
-    pub csv: String,
+    /// `availability` (days `YYYY-MM-DD` separated by `;`, empty for always); Indonesian headers accepted (`nrp`,
+    /// `nama`, `pangkat`, `satuan`, `kekuatan`, `telepon`, `ketersediaan`). Give this or `workbook`.
+    pub csv: Option<String>,
+    /// Instead of `csv`: a workbook (XLSX, XLS or ODS) in base64, whose first sheet holds the same columns; a fault
+    /// on line N is on row N of the sheet.
+    pub workbook: Option<String>,
 }
 
-/// Replaces the rosters of the units the file names with the people it lists, all or nothing (the units' own
-/// chain and administrators). Every bad row is named by line and column (422 `invalid_file`), as is a person on
-/// another unit's roster.
+impl RosterInput {
+    /// The file's bytes; the field at fault otherwise.
+    fn file(self) -> Result<Vec<u8>, ApiError> {
+        use base64::Engine as _;
+        use sinergi_domain::import::Problem;
+        match (self.csv, self.workbook) {
+            (Some(csv), None) => Ok(csv.into_bytes()),
+            (None, Some(data)) => {
+                let data = data.split_once(";base64,").map_or(data.as_str(), |(_, d)| d).trim();
+                base64::engine::general_purpose::STANDARD
+                    .decode(data)
+                    .map_err(|_| ApiError::validation(vec![("workbook".into(), Problem::NotBase64)]))
+            }
+            (Some(_), Some(_)) => Err(ApiError::validation(vec![("workbook".into(), Problem::OneFileOnly)])),
+            (None, None) => Err(ApiError::validation(vec![("csv".into(), Problem::Empty)])),
+        }
+    }
+}
+
+/// Replaces the rosters of the units the file (CSV, or an XLSX, XLS or ODS workbook) names with the people it
+/// lists, all or nothing (the units' own chain and administrators). Every bad row is named by line and column
+/// (422 `invalid_file`), as is a person on another unit's roster.
 #[utoipa::path(post, path = "/roster", tag = "deployment", operation_id = "import_roster", request_body = RosterInput,
     responses((status = 200, body = RosterImportDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
@@ -368,7 +395,7 @@ pub async fn import_roster(
     Extension(origin): Extension<Origin>,
     ApiJson(input): ApiJson<RosterInput>,
 ) -> Result<ApiJson<RosterImportDto>, ApiError> {
-    let done = service::import_roster(&*state.store, &actor(&current, &origin), input.csv.as_bytes()).await?;
+    let done = service::import_roster(&*state.store, &actor(&current, &origin), &input.file()?).await?;
     Ok(ApiJson(RosterImportDto { units: done.units }))
 }
 

@@ -23,6 +23,9 @@ use crate::trust::auth::CurrentUser;
 use jobs::{JobState, NotStarted};
 use service::{Actor, DeploymentError, PlanRequest};
 
+/// The largest roster upload (API body or page form): a Polda's people in one CSV, or its workbook in base64.
+pub const ROSTER_BODY_LIMIT: usize = 8 * 1024 * 1024;
+
 /// A plan asked for, owned (it outlives the request that asked).
 pub struct PlanOrder {
     pub regency: RegionCode,

@@ -72,6 +72,12 @@ pub struct PlansPage {
     pub regencies: Vec<Choice>,
     pub typed: PlanTyped,
     pub faults: Vec<Fault>,
+    /// Whether the user may replace rosters (the upload form).
+    pub may_roster: bool,
+    /// The rosters just replaced: "Polres Jepara: 612 orang".
+    pub roster_done: Vec<String>,
+    /// What is wrong with the roster file just sent.
+    pub roster_faults: Vec<Fault>,
 }
 
 /// What the form showed or the user typed.
@@ -132,15 +138,18 @@ async fn plans_page(
         title: lang.t(Msg::PlansTitle).to_owned(),
         rows: heads.iter().map(|h| plan_row(*lang, h)).collect(),
         may_plan: may_plan && !regencies.is_empty(),
+        may_roster: may_plan,
         regencies,
         typed,
         faults,
+        roster_done: Vec::new(),
+        roster_faults: Vec::new(),
         chrome,
     })
 }
 
-/// The plans of the user's territory, newest first, and the form that makes one.
-pub async fn list(request: PageRequest) -> Result<PlansPage, PageError> {
+/// The form's values as the plans page first shows them: the regency of the user's territory and its voting day.
+async fn default_order(request: &PageRequest) -> (PlanTyped, String) {
     let defaults = PlanOptions::new(today());
     let home = crate::coordination::calendar::home_region(&request.current.viewer);
     let regency = home.as_ref().and_then(|h| if h.level() == Level::Regency { Some(h.clone()) } else { h.parent() });
@@ -156,7 +165,85 @@ pub async fn list(request: PageRequest) -> Result<PlansPage, PageError> {
         walking_m: format!("{:.0}", defaults.walking_m),
     };
     let chosen = regency.map(|r| r.to_string()).unwrap_or_default();
+    (typed, chosen)
+}
+
+/// The plans of the user's territory, newest first, and the form that makes one.
+pub async fn list(request: PageRequest) -> Result<PlansPage, PageError> {
+    let (typed, chosen) = default_order(&request).await;
     plans_page(&request, typed, &chosen, Vec::new()).await
+}
+
+/// A roster file from the plans page (a multipart form: `csrf`, `file` — CSV, XLSX, XLS or ODS): the plans page
+/// again, with each unit's people now, or with every fault of the file named by row and column (nothing written).
+pub async fn upload_roster(
+    request: PageRequest,
+    form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, PageError> {
+    let lang = request.lang;
+    let (mut csrf, mut bytes) = (String::new(), Vec::new());
+    // A body that is no multipart form, or breaks off, leaves the fields empty: refused below (no CSRF token) like
+    // any other form without one.
+    let Ok(mut form) = form else { return Ok(crate::trust::auth::csrf_failed().into_response()) };
+    while let Ok(Some(field)) = form.next_field().await {
+        match field.name().unwrap_or("") {
+            "csrf" => csrf = field.text().await.unwrap_or_default(),
+            "file" => bytes = field.bytes().await.map(|b| b.to_vec()).unwrap_or_default(),
+            _ => {}
+        }
+    }
+    if !crate::trust::auth::csrf_matches(&request.current, &csrf) {
+        return Ok(crate::trust::auth::csrf_failed().into_response());
+    }
+    let (typed, chosen) = default_order(&request).await;
+    let actor = Actor { viewer: &request.current.viewer, name: request.current.actor(), origin: &request.origin.0 };
+    let file_fault = |label: String, message: String| Fault { field: "file".into(), label, message };
+    match service::import_roster(&*request.state.store, &actor, &bytes).await {
+        Ok(done) => {
+            let mut page = plans_page(&request, typed, &chosen, Vec::new()).await?;
+            for (code, people) in done.units {
+                let name = match request.state.store.unit(&request.current.viewer, &code).await {
+                    Ok(Some(unit)) => unit.name,
+                    _ => code,
+                };
+                page.roster_done
+                    .push(lang.format(Msg::RosterUnitPeople, &[("unit", &name), ("people", &lang.number(people))]));
+            }
+            Ok(page.into_response())
+        }
+        Err(service::DeploymentError::Roster(issues)) => {
+            let mut page = plans_page(&request, typed, &chosen, Vec::new()).await?;
+            page.roster_faults =
+                issues.iter().map(|i| file_fault(service::row_place(i, lang), i.problem.message(lang))).collect();
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e @ (service::DeploymentError::Store(_) | service::DeploymentError::Forbidden)) => {
+            let chrome = Chrome::new(&request.state, lang, &request.uri, "plans", Some(&request.current)).await;
+            Err(page_error(chrome, e.into()))
+        }
+        Err(e) => {
+            let mut page = plans_page(&request, typed, &chosen, Vec::new()).await?;
+            page.roster_faults = e.messages(lang, "").into_iter().map(|m| file_fault(String::new(), m)).collect();
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
+}
+
+/// An empty roster workbook (XLSX) with the columns the importer reads: for those who may replace rosters.
+pub async fn roster_template(request: PageRequest) -> Result<Response, PageError> {
+    if !request.current.viewer.may(Action::PlanDeployment) {
+        let chrome = Chrome::new(&request.state, request.lang, &request.uri, "plans", Some(&request.current)).await;
+        return Err(page_error(chrome, crate::trust::auth::forbidden()));
+    }
+    let mut response = service::roster_template().into_response();
+    let headers = response.headers_mut();
+    let xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    headers.insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static(xlsx));
+    headers.insert(
+        axum::http::header::CONTENT_DISPOSITION,
+        axum::http::HeaderValue::from_static("attachment; filename=\"templat-personel.xlsx\""),
+    );
+    Ok(response)
 }
 
 fn today() -> sinergi_domain::coordination::calendar::Date {
@@ -531,6 +618,11 @@ pub(crate) fn routes() -> axum::Router<crate::AppState> {
     use axum::routing::{get, post};
     axum::Router::new()
         .route("/plans", get(list).post(submit))
+        .route(
+            "/plans/roster",
+            post(upload_roster).layer(axum::extract::DefaultBodyLimit::max(super::ROSTER_BODY_LIMIT)),
+        )
+        .route("/plans/roster-template.xlsx", get(roster_template))
         .route("/plans/compare", get(compare))
         .route("/plans/jobs/{id}", get(job))
         .route("/plans/{id}", get(page))

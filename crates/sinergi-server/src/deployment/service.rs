@@ -112,7 +112,7 @@ impl DeploymentError {
 type Result<T> = std::result::Result<T, DeploymentError>;
 
 /// A roster fault's place: "baris 3, kolom unit" / "line 3, column unit".
-fn row_place(issue: &RowIssue, lang: Lang) -> String {
+pub fn row_place(issue: &RowIssue, lang: Lang) -> String {
     use sinergi_domain::import::Place;
     let place = match (issue.place, lang) {
         (Place::Line(n), Lang::Id) => format!("baris {n}"),
@@ -249,12 +249,32 @@ pub struct RosterImported {
     pub units: BTreeMap<String, u64>,
 }
 
-/// Replaces the rosters of the units a CSV file names with the people it lists: all or nothing. Every bad row and
-/// column is named; a person already on another unit's roster is refused by name.
-pub async fn import_roster(store: &dyn Store, actor: &Actor<'_>, csv: &[u8]) -> Result<RosterImported> {
+/// Replaces the rosters of the units a roster file (CSV, or a workbook: XLSX, XLS, ODS) names with the people it
+/// lists: all or nothing. Every bad row and column is named; a person already on another unit's roster is refused
+/// by name.
+pub async fn import_roster(store: &dyn Store, actor: &Actor<'_>, file: &[u8]) -> Result<RosterImported> {
     if !actor.viewer.may(Action::PlanDeployment) {
         return Err(DeploymentError::Forbidden);
     }
+    // A workbook (XLSX, XLS, ODS) is read as the CSV of its first sheet, row numbers kept: on a blocking thread,
+    // as unpacking megabytes of XML is.
+    use sinergi_domain::spreadsheet::{Kind, as_csv, kind};
+    let converted;
+    let csv: &[u8] = if kind(file) == Kind::Csv {
+        file
+    } else {
+        let owned = file.to_vec();
+        let read = tokio::task::spawn_blocking(move || as_csv(&owned).map(std::borrow::Cow::into_owned)).await;
+        let unreadable = || {
+            RowIssue::new(
+                sinergi_domain::import::Place::File,
+                None,
+                sinergi_domain::import::Problem::UnreadableSpreadsheet,
+            )
+        };
+        converted = read.unwrap_or_else(|_| Err(unreadable())).map_err(|issue| DeploymentError::Roster(vec![issue]))?;
+        &converted
+    };
     // First pass: which units the file names (their kinds are looked up before the real reading).
     let named = std::cell::RefCell::new(BTreeSet::new());
     let _ = parse_roster(csv, |code| {
@@ -303,6 +323,17 @@ pub async fn import_roster(store: &dyn Store, actor: &Actor<'_>, csv: &[u8]) -> 
         *out.entry(p.unit.clone()).or_default() += 1;
     }
     Ok(RosterImported { units: out })
+}
+
+/// The roster columns as officers name them, in the order of the template.
+pub const ROSTER_COLUMNS: [&str; 7] = ["nrp", "nama", "pangkat", "satuan", "kekuatan", "telepon", "ketersediaan"];
+
+/// An empty roster workbook to fill in: the header row with the columns as officers name them (the importer also
+/// takes the English names), and the sheet named for what it holds.
+pub fn roster_template() -> Vec<u8> {
+    use sinergi_domain::spreadsheet::{Cell, xlsx};
+    let header = ROSTER_COLUMNS.iter().map(|c| Cell::Text((*c).to_owned())).collect();
+    xlsx("Personel", &[header])
 }
 
 /// A unit's roster (personal data): for its own chain and administrators; the read is audited.

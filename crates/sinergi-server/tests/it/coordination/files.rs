@@ -8,7 +8,7 @@ use sinergi_server::ServerConfig;
 use sinergi_store::testing::TestDb;
 
 use super::setup;
-use crate::helpers::{TestApp, csrf, send};
+use crate::helpers::{TestApp, csrf, post_multipart, send};
 
 async fn a_meetings_files(db: &TestDb) {
     let app = setup(db).await;
@@ -75,28 +75,16 @@ async fn a_meetings_files(db: &TestDb) {
 
     // The page's upload form (multipart), with the session's CSRF token; refused without it.
     let token = csrf(&pln, base).await;
-    let multipart = |csrf_value: &str| {
-        let boundary = "----sinergi";
-        let mut body = Vec::new();
-        for (name, value) in [("csrf", csrf_value), ("unit", "pln-up3-15.07")] {
-            body.extend(
-                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
-                    .as_bytes(),
-            );
+    let upload = |token: String| {
+        let pln = pln.clone();
+        let url = format!("{base}/meetings/{id}/files");
+        async move {
+            let fields = [("csrf", token.as_str()), ("unit", "pln-up3-15.07")];
+            post_multipart(&pln, url, &fields, ("file", "Genset.png", "image/png", b"\x89PNG\r\n\x1a\n0000")).await.0
         }
-        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"Genset.png\"\r\nContent-Type: image/png\r\n\r\n").as_bytes());
-        body.extend(b"\x89PNG\r\n\x1a\n0000");
-        body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
-        (format!("multipart/form-data; boundary={boundary}"), body)
     };
-    let (kind, form) = multipart(&token);
-    let response =
-        pln.post(format!("{base}/meetings/{id}/files")).header("content-type", kind).body(form).send().await.unwrap();
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let (kind, form) = multipart("salah");
-    let response =
-        pln.post(format!("{base}/meetings/{id}/files")).header("content-type", kind).body(form).send().await.unwrap();
-    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert_eq!(upload(token).await, StatusCode::SEE_OTHER);
+    assert_eq!(upload("salah".into()).await, StatusCode::FORBIDDEN);
     let page = pln.get(format!("{base}/meetings/{id}")).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Genset.png") && page.contains("Paparan PLN.pdf"), "{page}");
 

@@ -14,7 +14,9 @@ use sinergi_domain::trust::auth::Role;
 use sinergi_domain::{Unit, UnitKind};
 use sinergi_store::testing::TestDb;
 
-use crate::helpers::{OPS, OPS_SABAK, PENGAMAT, TestApp, code, csrf, get_html, post_form, send, test_event};
+use crate::helpers::{
+    OPS, OPS_SABAK, PENGAMAT, TestApp, code, csrf, get_html, post_form, post_multipart, send, test_event,
+};
 
 async fn setup(db: &TestDb) -> TestApp {
     let app = TestApp::small(db, &[OPS, OPS_SABAK, PENGAMAT]).await;
@@ -316,7 +318,97 @@ async fn a_plan_through_the_pages(db: &TestDb) {
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
+/// A roster kept in a spreadsheet: the NRP and phone typed as numbers (the phone's leading 0 lost), a day of
+/// availability typed as a date.
+fn roster_workbook(bad_unit_on_row_3: bool) -> Vec<u8> {
+    use sinergi_domain::spreadsheet::{Cell, xlsx};
+    let t = |s: &str| Cell::Text(s.to_owned());
+    let day = sinergi_domain::coordination::calendar::Date::parse("2026-11-27").unwrap();
+    let mut rows = vec![["nrp", "nama", "pangkat", "satuan", "kekuatan", "telepon", "ketersediaan"].map(t).to_vec()];
+    for i in 0..6 {
+        let unit = if bad_unit_on_row_3 && i == 1 { "polsek-99" } else { "polsek-15.07.01" };
+        let phone = if i == 0 { Cell::Number(81234567890.0) } else { t("") };
+        let available = if i == 0 { Cell::Date(day) } else { t("") };
+        let nrp = Cell::Number(f64::from(87050000 + i));
+        rows.push(vec![nrp, t(&format!("Polsek Satu {i}")), t("Brigpol"), t(unit), t("polri"), phone, available]);
+    }
+    xlsx("Personel", &rows)
+}
+
+/// Rosters from workbooks: through the API (base64) and through the plans page's upload form, with its template;
+/// a bad row named by its row in the sheet, nothing written.
+async fn a_roster_from_a_workbook(db: &TestDb) {
+    use base64::Engine as _;
+    let app = setup(db).await;
+    let base = &app.base;
+    let ops = app.signed_in("ops").await;
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
+    let url = format!("{base}/api/v1/roster");
+
+    let bad = json!({"workbook": b64(&roster_workbook(true))});
+    let (status, body) = send(ops.post(&url).json(&bad)).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_file")), "{body}");
+    assert_eq!(body["fields"][0]["field"], "baris 3, kolom unit", "the sheet's row: {body}");
+    assert!(app.store.people(&["polsek-15.07.01".into()]).await.unwrap().is_empty());
+    for (input, field) in [
+        (json!({"workbook": "bukan base64!"}), "workbook"),
+        (json!({"csv": "nrp\n", "workbook": b64(&roster_workbook(false))}), "workbook"),
+        (json!({}), "csv"),
+    ] {
+        let (status, body) = send(ops.post(&url).json(&input)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["fields"][0]["field"], field, "{body}");
+    }
+    let damaged = json!({"workbook": b64(b"PK\x03\x04 not really a workbook")});
+    let (status, body) = send(ops.post(&url).json(&damaged)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["fields"][0]["message"].as_str().unwrap().contains("lembar kerja"), "{body}");
+
+    let good = json!({"workbook": format!("data:application/vnd.ms-excel;base64,{}", b64(&roster_workbook(false)))});
+    let (status, body) = send(ops.post(&url).json(&good)).await;
+    assert_eq!((status, body["units"]["polsek-15.07.01"].as_u64()), (StatusCode::OK, Some(6)), "{body}");
+    let people = app.store.people(&["polsek-15.07.01".into()]).await.unwrap();
+    let first = people.iter().find(|p| p.id == "87050000").expect("the NRP as typed, without a decimal point");
+    assert_eq!(first.phone.as_deref(), Some("+6281234567890"));
+    assert_eq!(first.availability.to_text(), "2026-11-27");
+
+    // The page: its template, then the same workbook through the upload form.
+    let (status, html) = get_html(&ops, format!("{base}/plans")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("id=\"roster-form\"") && html.contains("id=\"roster-template\""), "{html}");
+    let template = ops.get(format!("{base}/plans/roster-template.xlsx")).send().await.unwrap();
+    assert_eq!(template.status(), StatusCode::OK);
+    assert!(template.headers()["content-type"].to_str().unwrap().contains("spreadsheetml"));
+    let template = template.bytes().await.unwrap();
+    let header = sinergi_domain::spreadsheet::as_csv(&template).unwrap();
+    assert_eq!(String::from_utf8_lossy(&header), "nrp,nama,pangkat,satuan,kekuatan,telepon,ketersediaan\n");
+    let token = csrf(&ops, base).await;
+    let xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    let upload = |token: String, bytes: Vec<u8>| {
+        let ops = ops.clone();
+        let url = format!("{base}/plans/roster");
+        async move { post_multipart(&ops, url, &[("csrf", &token)], ("file", "personel.xlsx", xlsx, &bytes)).await }
+    };
+    let (status, _, html) = upload(token.clone(), roster_workbook(true)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("id=\"roster-errors\"") && html.contains("baris 3, kolom unit"), "{html}");
+    let (status, _, html) = upload(token.clone(), roster_csv().into_bytes()).await;
+    assert_eq!(status, StatusCode::OK, "a CSV file through the same form");
+    assert!(html.contains("id=\"roster-done\"") && html.contains("Polres 15.07: 30 orang"), "{html}");
+    let (status, _, _) = upload("salah".into(), roster_workbook(false)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // An observer has no form and may not send one.
+    let pengamat = app.signed_in("pengamat").await;
+    let (_, html) = get_html(&pengamat, format!("{base}/plans")).await;
+    assert!(!html.contains("id=\"roster-form\""));
+    let token = csrf(&pengamat, base).await;
+    let url = format!("{base}/plans/roster");
+    let (status, _, _) = post_multipart(&pengamat, url, &[("csrf", &token)], ("file", "p.xlsx", xlsx, b"x")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
 sinergi_store::backend_tests!(
+    a_roster_from_a_workbook,
     a_plan_from_roster_to_approval,
     a_regency_loads_its_own_pattern,
     a_plan_through_the_pages

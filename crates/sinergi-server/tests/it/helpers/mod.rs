@@ -169,6 +169,35 @@ pub async fn post_form(client: &reqwest::Client, url: String, fields: &[(&str, &
     (status, location, response.text().await.unwrap())
 }
 
+/// A page form with a file, as a browser sends it (`multipart/form-data`): the text fields, then the file as
+/// `(field, file name, media type, bytes)`. Returns the status, the `Location` and the body.
+pub async fn post_multipart(
+    client: &reqwest::Client,
+    url: String,
+    fields: &[(&str, &str)],
+    file: (&str, &str, &str, &[u8]),
+) -> (StatusCode, String, String) {
+    let boundary = "----sinergi";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
+    }
+    let (name, file_name, media, bytes) = file;
+    body.extend(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: {media}\r\n\r\n")
+            .as_bytes(),
+    );
+    body.extend(bytes);
+    body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let kind = format!("multipart/form-data; boundary={boundary}");
+    let response = client.post(url).header("content-type", kind).body(body).send().await.unwrap();
+    let status = response.status();
+    let location = response.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or_default().to_owned();
+    (status, location, response.text().await.unwrap())
+}
+
 /// The session's CSRF token, which page forms carry as a field.
 pub async fn csrf(client: &reqwest::Client, base: &str) -> String {
     let me: Value = client.get(format!("{base}/api/v1/auth/me")).send().await.unwrap().json().await.unwrap();

@@ -607,11 +607,17 @@ pub(super) fn matrix(world: &World) -> Table {
     t.page("/plans", |w| if reads_plans(w) { ok() } else { Want::Status(403) });
     t.page("/plans/999999", |w| if reads_plans(w) { Want::Status(404) } else { Want::Status(403) });
     t.page("/plans/jobs/999", |_| Want::Status(404));
+    t.page("/plans/roster-template.xlsx", |w| if plans(w) { ok() } else { Want::Status(403) });
     // Every page form is refused without the form's CSRF token, whoever sends it: one extractor (`CheckedForm`)
-    // checks them all before their handler runs.
-    for path in
-        ["/field", "/vulnerability/15.07.01.2001/assess", "/vulnerability/15.07.01/area", "/plans", "/plans/1/approve"]
-    {
+    // checks them all before their handler runs (the roster's multipart form checks its own field the same way).
+    for path in [
+        "/field",
+        "/vulnerability/15.07.01.2001/assess",
+        "/vulnerability/15.07.01/area",
+        "/plans",
+        "/plans/1/approve",
+        "/plans/roster",
+    ] {
         t.each(
             Method::POST,
             |_| path.to_owned(),
