@@ -47,9 +47,15 @@ pub async fn tiles(state: &AppState, current: &CurrentUser, lang: Lang) -> Resul
     let late = overdue::count(&*state.store, viewer).await?;
     let mut lines = Vec::new();
     let started = crate::trust::auth::now_ms();
-    let filter = MeetingFilter { status: Some(MeetingStatus::Planned), from_ms: Some(started), ..Default::default() };
-    let (planned, _) = state.store.meetings(viewer, &filter, Page::new(1, 50)).await?;
-    match planned.iter().min_by_key(|m| m.meeting.head.starts_at_ms) {
+    // The soonest planned meeting, however many are planned.
+    let filter = MeetingFilter {
+        status: Some(MeetingStatus::Planned),
+        from_ms: Some(started),
+        soonest_first: true,
+        ..Default::default()
+    };
+    let (planned, _) = state.store.meetings(viewer, &filter, Page::new(1, 1)).await?;
+    match planned.first() {
         Some(next) => {
             let head = &next.meeting.head;
             let when = crate::coordination::pages::when(lang, head.starts_at_ms, head.ends_at_ms);

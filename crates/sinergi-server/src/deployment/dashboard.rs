@@ -1,4 +1,5 @@
-//! Deployment's tile on the command dashboard (see `crate::dashboard`): how ready the plan in force is — the people
+//! Deployment's tile on the command dashboard (see `crate::dashboard`): how ready the plan in force is (the user's own
+//! regency's; of several regencies, the least ready) — the people
 //! assigned of those needed, the TPS not fully covered, the BKO to ask for — for those who read plans.
 
 use sinergi_domain::access::Action;
@@ -15,14 +16,17 @@ pub async fn tiles(state: &AppState, current: &CurrentUser, lang: Lang) -> Resul
     if !viewer.may(Action::ReadPlans) {
         return Ok(Vec::new());
     }
-    let plans = state.store.plans(viewer, None).await?;
+    let plans = super::service::plans_in_force(&*state.store, viewer).await?;
     let n = |v: u32| lang.number(u64::from(v));
-    // The newest approved plan, else the newest draft (and say it is one).
-    let Some(plan) = plans
-        .iter()
-        .find(|p| p.status == PlanStatus::Approved)
-        .or_else(|| plans.iter().find(|p| p.status == PlanStatus::Draft))
-    else {
+    // The plan in force (approved, else the newest draft, said as such) of the user's own regency; for a
+    // territory of several regencies, the one furthest from ready.
+    let home = crate::coordination::calendar::home_region(viewer);
+    let ready = |p: &&sinergi_store::PlanHead| {
+        let need = u64::from(p.summary.need.total()).max(1);
+        u64::from(p.summary.assigned.total()) * 1_000 / need
+    };
+    let own = home.as_ref().and_then(|h| plans.iter().find(|p| p.regency.contains(h)));
+    let Some(plan) = own.or_else(|| plans.iter().min_by_key(ready)) else {
         return Ok(vec![Tile {
             id: "deployment",
             title: lang.t(Msg::DashDeploymentTitle).to_owned(),

@@ -539,6 +539,15 @@ pub async fn plans(store: &dyn Store, viewer: &Viewer, regency: Option<&RegionCo
     Ok(store.plans(viewer, regency).await?)
 }
 
+/// The plan in force of each regency the viewer sees — approved, else the newest draft — for the dashboard, the
+/// situation report and the map; none for those who do not read plans.
+pub async fn plans_in_force(store: &dyn Store, viewer: &Viewer) -> std::result::Result<Vec<PlanHead>, StoreError> {
+    if !viewer.may(Action::ReadPlans) {
+        return Ok(Vec::new());
+    }
+    store.plans_in_force(viewer).await
+}
+
 /// A plan whole, if the viewer may read it (else "not found", so that ids reveal nothing).
 pub async fn plan(store: &dyn Store, viewer: &Viewer, id: i64) -> Result<PlanRecord> {
     if !viewer.may(Action::ReadPlans) {

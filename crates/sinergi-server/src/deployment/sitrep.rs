@@ -3,7 +3,6 @@
 //! covered, TPS the patrols do not reach, the reserves' worst response time, the BKO to ask for.
 
 use sinergi_domain::access::{Action, Viewer};
-use sinergi_domain::deployment::planner::PlanStatus;
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_pdf::{Section, Table};
 use sinergi_store::{Store, StoreError};
@@ -16,23 +15,12 @@ pub async fn sections(store: &dyn Store, viewer: &Viewer, facts: &Facts) -> Resu
     }
     let lang: Lang = facts.lang;
     let region = &facts.region;
-    let plans = store.plans(viewer, None).await?;
     // The plan in force of each regency in (or above) the area: approved; else the newest draft, said as such.
-    let mut chosen: Vec<&sinergi_store::PlanHead> = Vec::new();
-    for plan in &plans {
-        let relevant = region.contains(&plan.regency) || plan.regency.contains(region);
-        if !relevant || chosen.iter().any(|c| c.regency == plan.regency) {
-            continue;
-        }
-        let best = plans
-            .iter()
-            .filter(|p| p.regency == plan.regency)
-            .find(|p| p.status == PlanStatus::Approved)
-            .or_else(|| plans.iter().find(|p| p.regency == plan.regency && p.status == PlanStatus::Draft));
-        if let Some(best) = best {
-            chosen.push(best);
-        }
-    }
+    let chosen: Vec<sinergi_store::PlanHead> = super::service::plans_in_force(store, viewer)
+        .await?
+        .into_iter()
+        .filter(|plan| region.contains(&plan.regency) || plan.regency.contains(region))
+        .collect();
     let title = lang.t(Msg::DashDeploymentTitle).to_owned();
     if chosen.is_empty() {
         return Ok(vec![Section { title, paragraphs: vec![lang.t(Msg::DashDeploymentNone).to_owned()], table: None }]);

@@ -306,14 +306,12 @@ pub(crate) async fn map(
     // The regency's plan in force, for those who read plans (left out when it cannot be read).
     let regency = if region.level == Level::Regency { Some(region.code.clone()) } else { region.code.parent() };
     let approved = match regency {
-        Some(r) if current.viewer.may(sinergi_domain::access::Action::ReadPlans) => state
-            .store
-            .plans(&current.viewer, Some(&r))
+        Some(r) => crate::deployment::service::plans_in_force(&*state.store, &current.viewer)
             .await
             .unwrap_or_default()
             .into_iter()
-            .find(|p| p.status == sinergi_domain::deployment::planner::PlanStatus::Approved),
-        _ => None,
+            .find(|p| p.regency == r && p.status == sinergi_domain::deployment::planner::PlanStatus::Approved),
+        None => None,
     };
     Ok(MapPage {
         plan_url: approved

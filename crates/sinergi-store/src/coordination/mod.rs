@@ -56,6 +56,8 @@ pub struct MeetingFilter {
     pub from_ms: Option<i64>,
     /// Starting before (ms).
     pub before_ms: Option<i64>,
+    /// The soonest first (the next meetings); by default the latest first (a list of what was held).
+    pub soonest_first: bool,
 }
 
 /// An action item to store with its decision.

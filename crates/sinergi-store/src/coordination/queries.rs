@@ -432,7 +432,12 @@ macro_rules! impl_coordination_store {
                     " FROM meeting m JOIN unit u ON u.code = m.convening_unit WHERE "
                 ));
                 push_filter(&mut qb);
-                qb.push(" ORDER BY m.starts_at_ms DESC, m.id DESC LIMIT ").push_bind(i64::from(page.size));
+                qb.push(if filter.soonest_first {
+                    " ORDER BY m.starts_at_ms, m.id LIMIT "
+                } else {
+                    " ORDER BY m.starts_at_ms DESC, m.id DESC LIMIT "
+                })
+                .push_bind(i64::from(page.size));
                 qb.push(" OFFSET ").push_bind(page.offset());
                 let rows: Vec<MeetingRow> = qb.build_query_as().fetch_all(&self.pool).await?;
                 Ok((meeting_records(&self.pool, rows).await?, u64::try_from(total).unwrap_or(0)))

@@ -270,6 +270,32 @@ macro_rules! impl_deployment_store {
                 rows.into_iter().map(plan_head).collect()
             }
 
+            #[tracing::instrument(skip_all, fields(viewer = %viewer.username))]
+            async fn plans_in_force(
+                &self,
+                viewer: &sinergi_domain::access::Viewer,
+            ) -> $crate::Result<Vec<$crate::PlanHead>> {
+                let mut qb = sqlx::QueryBuilder::<$db>::new(concat!(
+                    "SELECT ",
+                    $crate::deployment::queries::plan_head_columns!(),
+                    " FROM deployment_plan"
+                ));
+                push_seen(&mut qb, "regency_code", &$crate::territory(viewer));
+                // Per regency: the highest id among its approved plans (at most one is approved at a time), else
+                // among its drafts; each found through the (regency_code, id) index.
+                qb.push(
+                    " AND id IN (SELECT COALESCE(\
+                       (SELECT MAX(a.id) FROM deployment_plan a \
+                         WHERE a.regency_code = r.regency_code AND a.status = 'approved'), \
+                       (SELECT MAX(d.id) FROM deployment_plan d \
+                         WHERE d.regency_code = r.regency_code AND d.status = 'draft')) \
+                     FROM (SELECT DISTINCT regency_code FROM deployment_plan) r) \
+                     ORDER BY regency_code",
+                );
+                let rows: Vec<PlanHeadRow> = qb.build_query_as().fetch_all(&self.pool).await?;
+                rows.into_iter().map(plan_head).collect()
+            }
+
             #[tracing::instrument(skip(self))]
             async fn plan(&self, id: i64) -> $crate::Result<Option<$crate::PlanRecord>> {
                 let row: Option<(

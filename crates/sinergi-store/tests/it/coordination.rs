@@ -148,6 +148,9 @@ async fn lists_show_each_viewer_its_meetings(db: &TestDb) {
     assert_eq!(ids(&commander, forum).await, [open_id]);
     let planned = MeetingFilter { status: Some(MeetingStatus::Done), ..Default::default() };
     assert!(ids(&commander, planned).await.is_empty());
+    // The soonest first, for "the next meeting".
+    let soonest = MeetingFilter { soonest_first: true, ..Default::default() };
+    assert_eq!(ids(&national_polri, soonest).await, [open_id, elsewhere_id, secret_id]);
 }
 
 async fn items_are_followed_to_closure(db: &TestDb) {

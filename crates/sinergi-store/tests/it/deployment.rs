@@ -133,6 +133,10 @@ async fn plans_are_versioned_and_one_is_approved_per_regency(db: &TestDb) {
     assert!(record.head.partial);
     assert_eq!(record.head.status, PlanStatus::Draft);
     assert!(db.store.plan(9_999).await.unwrap().is_none());
+    let in_force = |v: sinergi_domain::access::Viewer| async move {
+        db.store.plans_in_force(&v).await.unwrap().iter().map(|p| p.id).collect::<Vec<i64>>()
+    };
+    assert_eq!(in_force(all()).await, [c], "no plan approved yet: the newest draft");
 
     // Approving one supersedes the one approved before; a move from the wrong status writes nothing.
     assert!(
@@ -165,6 +169,16 @@ async fn plans_are_versioned_and_one_is_approved_per_regency(db: &TestDb) {
     assert_eq!(db.store.plans(&district, Some(&jepara)).await.unwrap().len(), 3);
     let elsewhere = viewer(Role::Observer, AgencyKind::Polri, Some("15.08"), Classification::Biasa);
     assert!(db.store.plans(&elsewhere, None).await.unwrap().is_empty());
+
+    // In force: per regency, the approved plan even when a draft is newer; else the newest draft.
+    let (d, _) = db.store.create_plan(&new("Pilkada", &partial), &event("plan.create")).await.unwrap();
+    let other = code("15.08");
+    let draft = NewPlan { regency: &other, name: "Pilkada", document: &whole, created_by: "op", at_ms: 6 };
+    let (e, _) = db.store.create_plan(&draft, &event("plan.create")).await.unwrap();
+    assert!(d > c);
+    assert_eq!(in_force(all()).await, [c, e]);
+    assert_eq!(in_force(district).await, [c]);
+    assert_eq!(in_force(elsewhere).await, [e]);
 }
 
 async fn a_regency_keeps_its_own_pattern(db: &TestDb) {
