@@ -19,7 +19,8 @@ use std::sync::Arc;
 use anyhow::Context;
 use sinergi_domain::RegionCode;
 use sinergi_domain::access::Viewer;
-use sinergi_domain::deployment::planner::{PlanDocument, PlanOptions, Stage, hhmm};
+use sinergi_domain::deployment::patrol::clock;
+use sinergi_domain::deployment::planner::{PlanDocument, PlanOptionsDraft, Stage};
 use sinergi_domain::i18n::Lang;
 use sinergi_server::deployment::service::{self, Actor, DeploymentError, PlanRequest};
 use sinergi_store::Store;
@@ -160,6 +161,16 @@ fn refused(e: DeploymentError, lang: Lang, file: &str) -> anyhow::Result<ExitCod
     Ok(ExitCode::from(REFUSED))
 }
 
+/// The command-line flag of an option's field.
+fn flag_of(field: &str) -> &str {
+    match field {
+        "patrol_teams" => "teams",
+        "reserve_teams" => "reserves",
+        "walking_m" => "walking-m",
+        other => other,
+    }
+}
+
 /// A bar on standard error while the planner runs, only on a terminal.
 fn progress_bar() -> indicatif::ProgressBar {
     if !std::io::stderr().is_terminal() {
@@ -179,13 +190,31 @@ pub async fn run(store: &dyn Store, what: PlanWhat, lang: Lang) -> anyhow::Resul
         PlanWhat::SolveVrptw { file, seconds, seed } => solve_vrptw(&file, seconds, seed),
         PlanWhat::Make { regency: r, name, day, teams, reserves, walking_m, seconds, matrix, seed } => {
             let code = regency(&r)?;
-            let day = match day {
-                Some(text) => sinergi_domain::coordination::calendar::Date::parse(text.trim())
-                    .with_context(|| format!("--day {text}: write YYYY-MM-DD"))?,
+            // The same checks as the API and the page's form; the calendar's voting day unless a day is given.
+            let day = day.filter(|d| !d.trim().is_empty());
+            let default_day = match &day {
+                // Never used: a day is given.
+                Some(_) => sinergi_domain::coordination::calendar::Date::new(2000, 1, 1).context("a date")?,
                 None => match service::voting_day(store, &code).await {
                     Ok(day) => day,
                     Err(e) => return refused(e, lang, "-"),
                 },
+            };
+            let draft = PlanOptionsDraft {
+                day,
+                patrol_teams: Some(teams.to_string()),
+                reserve_teams: Some(reserves.to_string()),
+                walking_m: Some(walking_m.to_string()),
+                seconds: Some(seconds.to_string()),
+            };
+            let mut options = match draft.validate(default_day) {
+                Ok(options) => options,
+                Err(faults) => {
+                    for (field, problem) in faults {
+                        eprintln!("--{}: {}", flag_of(field), problem.message(lang));
+                    }
+                    return Ok(ExitCode::from(REFUSED));
+                }
             };
             let matrix_text = match &matrix {
                 Some(path) => {
@@ -193,11 +222,6 @@ pub async fn run(store: &dyn Store, what: PlanWhat, lang: Lang) -> anyhow::Resul
                 }
                 None => None,
             };
-            let mut options = PlanOptions::new(day);
-            options.patrol_teams = teams;
-            options.reserve_teams = reserves;
-            options.walking_m = walking_m;
-            options.patrol_time = Duration::from_secs(seconds);
             options.seed = seed;
             let bar = progress_bar();
             let shown = bar.clone();
@@ -386,7 +410,7 @@ fn print_summary(doc: &PlanDocument, lang: Lang) {
         eprintln!("{}", notice.message(lang));
     }
     if let Some(first) = doc.routes.first() {
-        eprintln!("first patrol leaves {} and is back {}", hhmm(first.leave_depot), hhmm(first.back));
+        eprintln!("first patrol leaves {} and is back {}", clock(first.leave_depot), clock(first.back));
     }
     eprintln!("{}", if s.partial { "PARTIAL plan" } else { "whole plan" });
 }

@@ -71,6 +71,10 @@ pub async fn plans_on_the_demo(db: &crate::helpers::Db) {
             walking,
         ])
     };
+    // Options are checked as the API and the page check them, each fault named by its flag.
+    let run = make("5");
+    run.expect_code(2);
+    assert!(run.stderr.contains("--walking-m: 5 is outside 10–50,000"), "{}", run.stderr);
     let run = make("1000");
     run.ok();
     let first: i64 = run.stdout.trim().parse().unwrap();

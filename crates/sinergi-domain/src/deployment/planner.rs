@@ -15,7 +15,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::assignment::{AssignInput, GapReason, assign};
-use super::patrol::{PatrolConfig, PatrolError, Unvisitable, clock, plan_patrol};
+use super::patrol::{PatrolConfig, PatrolError, Unvisitable, plan_patrol};
 use super::pattern::Pattern;
 use super::personnel::Person;
 use super::posts::{PostConfig, group};
@@ -26,6 +26,7 @@ use super::{Force, Need, PlanTps};
 use crate::coordination::calendar::Date;
 use crate::geo::LatLng;
 use crate::i18n::{Lang, Msg};
+use crate::import::Problem;
 use crate::region::RegionCode;
 use crate::registry::agency::{Unit, UnitKind};
 
@@ -79,6 +80,73 @@ pub struct PlanOptions {
     pub seed: u64,
     /// Stops the routing of each district after this many iterations (tests); `None` for the time limit only.
     pub patrol_iterations: Option<u64>,
+}
+
+/// The plan's options as someone typed them (a form's fields, a JSON body's values, command-line flags), checked
+/// in one place for every entry point: `None` or empty text keeps the default.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PlanOptionsDraft {
+    pub day: Option<String>,
+    pub patrol_teams: Option<String>,
+    pub reserve_teams: Option<String>,
+    pub walking_m: Option<String>,
+    pub seconds: Option<String>,
+}
+
+impl PlanOptionsDraft {
+    /// Patrol teams of a regency.
+    pub const PATROL_TEAMS: (u32, u32) = (1, 10_000);
+    /// Reserve teams.
+    pub const RESERVE_TEAMS: (u32, u32) = (0, 1_000);
+    /// The walking distance within a post, metres.
+    pub const WALKING_M: (u32, u32) = (10, 50_000);
+    /// Seconds for all patrol routing together.
+    pub const SECONDS: (u32, u32) = (1, 120);
+
+    /// The options, on `default_day` unless a day is given; every fault with its field.
+    pub fn validate(&self, default_day: Date) -> Result<PlanOptions, Vec<(&'static str, Problem)>> {
+        let mut faults = Vec::new();
+        let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
+        let mut options = PlanOptions::new(default_day);
+        if let Some(text) = given(&self.day) {
+            match Date::parse(&text) {
+                Some(day) => options.day = day,
+                None => faults.push(("day", Problem::BadDate(text.chars().take(40).collect()))),
+            }
+        }
+        let out_of_range = |text: &str, (min, max): (u32, u32)| Problem::OutOfRange {
+            value: text.chars().take(20).collect(),
+            min: min.to_string(),
+            max: max.to_string(),
+        };
+        let mut whole = |field: &'static str, value: &Option<String>, bounds: (u32, u32)| -> Option<u32> {
+            let text = given(value)?;
+            match text.parse::<u32>() {
+                Ok(v) if (bounds.0..=bounds.1).contains(&v) => Some(v),
+                _ => {
+                    faults.push((field, out_of_range(&text, bounds)));
+                    None
+                }
+            }
+        };
+        if let Some(v) = whole("patrol_teams", &self.patrol_teams, Self::PATROL_TEAMS) {
+            options.patrol_teams = v as usize;
+        }
+        if let Some(v) = whole("reserve_teams", &self.reserve_teams, Self::RESERVE_TEAMS) {
+            options.reserve_teams = v as usize;
+        }
+        if let Some(v) = whole("seconds", &self.seconds, Self::SECONDS) {
+            options.patrol_time = Duration::from_secs(u64::from(v));
+        }
+        if let Some(text) = given(&self.walking_m) {
+            let (min, max) = Self::WALKING_M;
+            match text.parse::<f64>() {
+                Ok(w) if w.is_finite() && (f64::from(min)..=f64::from(max)).contains(&w) => options.walking_m = w,
+                _ => faults.push(("walking_m", out_of_range(&text, Self::WALKING_M))),
+            }
+        }
+        if faults.is_empty() { Ok(options) } else { Err(faults) }
+    }
 }
 
 impl PlanOptions {
@@ -856,11 +924,6 @@ fn plan_reserve_bases(
     }))
 }
 
-/// `07:00` of minutes after midnight.
-pub fn hhmm(minutes: f64) -> String {
-    clock(minutes)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -868,6 +931,37 @@ mod tests {
     use crate::deployment::personnel::synthetic_roster;
     use crate::registry::agency::Contact;
     use crate::vulnerability::{IndicatorSet, SHIPPED};
+
+    #[test]
+    fn options_are_checked_in_one_place_with_every_fault_named() {
+        let day = Date::parse("2026-11-27").unwrap();
+        let text = |s: &str| Some(s.to_owned());
+        assert_eq!(PlanOptionsDraft::default().validate(day), Ok(PlanOptions::new(day)));
+        let blank = PlanOptionsDraft { day: text(" "), patrol_teams: text(""), ..Default::default() };
+        assert_eq!(blank.validate(day), Ok(PlanOptions::new(day)), "empty fields keep the defaults");
+        let good = PlanOptionsDraft {
+            day: text("2026-12-09"),
+            patrol_teams: text("12"),
+            reserve_teams: text("0"),
+            walking_m: text("750.5"),
+            seconds: text("120"),
+        };
+        let options = good.validate(day).unwrap();
+        assert_eq!(options.day, Date::parse("2026-12-09").unwrap());
+        assert_eq!((options.patrol_teams, options.reserve_teams, options.walking_m), (12, 0, 750.5));
+        assert_eq!(options.patrol_time, Duration::from_secs(120));
+        let bad = PlanOptionsDraft {
+            day: text("27-11-2026"),
+            patrol_teams: text("0"),
+            reserve_teams: text("1001"),
+            walking_m: text("NaN"),
+            seconds: text("dua"),
+        };
+        let faults = bad.validate(day).unwrap_err();
+        let fields: Vec<&str> = faults.iter().map(|(f, _)| *f).collect();
+        assert_eq!(fields, ["day", "patrol_teams", "reserve_teams", "seconds", "walking_m"]);
+        assert_eq!(faults[2].1.message(Lang::Id), "1001 di luar rentang 0–1.000");
+    }
 
     fn unit(kind: UnitKind, territory: &str) -> Unit {
         let territory = RegionCode::parse(territory).unwrap();

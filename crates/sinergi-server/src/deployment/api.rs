@@ -11,9 +11,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use sinergi_domain::coordination::calendar::Date;
-use sinergi_domain::deployment::planner::PlanOptions;
+use sinergi_domain::deployment::planner::{PlanOptions, PlanOptionsDraft};
 use sinergi_domain::i18n::Msg;
-use sinergi_domain::import::Problem;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -109,47 +108,18 @@ pub struct PlanInput {
 }
 
 impl PlanInput {
-    /// The options, every fault named by its field.
+    /// The options, every fault named by its field (the same checks as the page's form and the command line).
     fn options(&self, default_day: Date) -> Result<PlanOptions, ApiError> {
-        let mut faults = Vec::new();
-        let day = match self.day.as_deref() {
-            None => default_day,
-            Some(text) => Date::parse(text.trim()).unwrap_or_else(|| {
-                faults.push(("day".to_owned(), Problem::BadDate(text.chars().take(40).collect())));
-                default_day
-            }),
+        let draft = PlanOptionsDraft {
+            day: self.day.clone(),
+            patrol_teams: self.patrol_teams.map(|v| v.to_string()),
+            reserve_teams: self.reserve_teams.map(|v| v.to_string()),
+            walking_m: self.walking_m.map(|v| v.to_string()),
+            seconds: self.seconds.map(|v| v.to_string()),
         };
-        let mut options = PlanOptions::new(day);
-        let out_of_range = |value: String, min: u32, max: u32| Problem::OutOfRange {
-            value,
-            min: min.to_string(),
-            max: max.to_string(),
-        };
-        let mut range = |field: &str, value: Option<u32>, min: u32, max: u32| -> Option<u32> {
-            let v = value?;
-            if v < min || v > max {
-                faults.push((field.to_owned(), out_of_range(v.to_string(), min, max)));
-                return None;
-            }
-            Some(v)
-        };
-        if let Some(v) = range("patrol_teams", self.patrol_teams, 1, 10_000) {
-            options.patrol_teams = v as usize;
-        }
-        if let Some(v) = range("reserve_teams", self.reserve_teams, 0, 1_000) {
-            options.reserve_teams = v as usize;
-        }
-        if let Some(v) = range("seconds", self.seconds, 1, 120) {
-            options.patrol_time = std::time::Duration::from_secs(u64::from(v));
-        }
-        if let Some(w) = self.walking_m {
-            if w.is_finite() && (10.0..=50_000.0).contains(&w) {
-                options.walking_m = w;
-            } else {
-                faults.push(("walking_m".to_owned(), out_of_range(w.to_string(), 10, 50_000)));
-            }
-        }
-        if faults.is_empty() { Ok(options) } else { Err(ApiError::validation(faults)) }
+        draft.validate(default_day).map_err(|faults| {
+            ApiError::validation(faults.into_iter().map(|(field, problem)| (field.to_owned(), problem)).collect())
+        })
     }
 }
 

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sinergi_domain::RegionCode;
 use sinergi_domain::access::Action;
-use sinergi_domain::deployment::planner::{PlanOptions, PlanStatus};
+use sinergi_domain::deployment::planner::{PlanOptions, PlanOptionsDraft, PlanStatus};
 use sinergi_domain::i18n::{Lang, Msg};
 use sinergi_domain::region::Level;
 use sinergi_store::PlanHead;
@@ -263,53 +263,30 @@ fn label_of(lang: Lang, field: &str) -> String {
     lang.t(msg).to_owned()
 }
 
-/// The form's fields, read as the API reads its body; every fault with its field.
+/// The form's fields, checked as the API checks its body (`PlanOptionsDraft`); every fault with its field.
 fn read_order(
     lang: Lang,
     form: &CheckedForm,
     default_day: sinergi_domain::coordination::calendar::Date,
 ) -> Result<PlanOptions, Vec<Fault>> {
-    let field = |name: &str| form.0.get(name).map(|s| s.trim().to_owned()).unwrap_or_default();
-    let mut faults = Vec::new();
-    let mut fault = |name: &str, problem: sinergi_domain::import::Problem| {
-        faults.push(Fault { field: name.to_owned(), label: label_of(lang, name), message: problem.message(lang) });
+    let field = |name: &str| form.0.get(name).cloned();
+    let draft = PlanOptionsDraft {
+        day: field("day"),
+        patrol_teams: field("patrol_teams"),
+        reserve_teams: field("reserve_teams"),
+        walking_m: field("walking_m"),
+        seconds: None,
     };
-    let day = match field("day").as_str() {
-        "" => default_day,
-        text => sinergi_domain::coordination::calendar::Date::parse(text).unwrap_or_else(|| {
-            fault("day", sinergi_domain::import::Problem::BadDate(text.chars().take(40).collect()));
-            default_day
-        }),
-    };
-    let mut options = PlanOptions::new(day);
-    let mut number = |name: &str, min: u32, max: u32| -> Option<u32> {
-        let text = field(name);
-        if text.is_empty() {
-            return None;
-        }
-        match text.parse::<u32>() {
-            Ok(v) if (min..=max).contains(&v) => Some(v),
-            _ => {
-                let problem = sinergi_domain::import::Problem::OutOfRange {
-                    value: text.chars().take(20).collect(),
-                    min: lang.number(u64::from(min)),
-                    max: lang.number(u64::from(max)),
-                };
-                fault(name, problem);
-                None
-            }
-        }
-    };
-    if let Some(v) = number("patrol_teams", 1, 10_000) {
-        options.patrol_teams = v as usize;
-    }
-    if let Some(v) = number("reserve_teams", 0, 1_000) {
-        options.reserve_teams = v as usize;
-    }
-    if let Some(v) = number("walking_m", 10, 50_000) {
-        options.walking_m = f64::from(v);
-    }
-    if faults.is_empty() { Ok(options) } else { Err(faults) }
+    draft.validate(default_day).map_err(|faults| {
+        faults
+            .into_iter()
+            .map(|(name, problem)| Fault {
+                field: name.to_owned(),
+                label: label_of(lang, name),
+                message: problem.message(lang),
+            })
+            .collect()
+    })
 }
 
 /// Starts making a plan; its progress page.

@@ -733,8 +733,8 @@ pub fn geojson(doc: &PlanDocument) -> serde_json::Value {
             "properties": {
                 "layer": "patrol", "district": route.district, "depot": route.depot, "team": route.team,
                 "stops": route.stops.len(), "travel_minutes": route.travel_minutes.round(),
-                "leave": sinergi_domain::deployment::planner::hhmm(route.leave_depot),
-                "back": sinergi_domain::deployment::planner::hhmm(route.back),
+                "leave": sinergi_domain::deployment::patrol::clock(route.leave_depot),
+                "back": sinergi_domain::deployment::patrol::clock(route.back),
             }
         }));
     }
@@ -840,8 +840,8 @@ pub async fn plan_roster(
     let config = sinergi_domain::deployment::patrol::PatrolConfig::default();
     let hours = format!(
         "{}–{}",
-        sinergi_domain::deployment::planner::hhmm(f64::from(config.voting_start)),
-        sinergi_domain::deployment::planner::hhmm(f64::from(config.counting_end))
+        sinergi_domain::deployment::patrol::clock(f64::from(config.voting_start)),
+        sinergi_domain::deployment::patrol::clock(f64::from(config.counting_end))
     );
     let mut lines = Vec::new();
     for post in &doc.posts {
