@@ -18,6 +18,7 @@ use sinergi_vrptw::{Node, Params, Problem, SolveError, solve};
 
 use super::PlanTps;
 use super::travel::TravelMatrix;
+use crate::i18n::{Lang, Msg};
 
 /// How patrols run.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,6 +93,21 @@ pub enum PatrolError {
         "no patrol plan serves every TPS in its window with {teams} teams: add teams or widen the hours ({detail})"
     )]
     NoPlan { teams: usize, detail: String },
+}
+
+impl PatrolError {
+    /// In the user's language (the solver's own detail of `NoPlan` is left to the English text and the logs).
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            PatrolError::DepotNotInMatrix(unit) => lang.format(Msg::PatrolDepotNotInMatrix, &[("unit", unit)]),
+            PatrolError::NoTeams => lang.t(Msg::PatrolNoTeams).to_owned(),
+            PatrolError::BadHours { start, end } => lang.format(Msg::PatrolBadHours, &[("start", start), ("end", end)]),
+            PatrolError::ZeroVisits(class) => lang.format(Msg::PatrolZeroVisits, &[("class", class)]),
+            PatrolError::ZeroCapacity => lang.t(Msg::PatrolZeroCapacity).to_owned(),
+            PatrolError::Problem(_) => lang.t(Msg::PatrolBadProblem).to_owned(),
+            PatrolError::NoPlan { teams, .. } => lang.format(Msg::PatrolNoPlan, &[("teams", teams)]),
+        }
+    }
 }
 
 /// A visit of a route.

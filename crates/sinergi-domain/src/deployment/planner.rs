@@ -225,10 +225,26 @@ impl Stage {
 pub enum PlanFault {
     #[error("there are no TPS to plan for")]
     NoTps,
-    #[error("{0}")]
-    Tps(String),
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Tps(Vec<super::requirement::RequirementError>),
     #[error("the option `{0}` is out of range")]
     Option(&'static str),
+}
+
+impl PlanFault {
+    /// In the user's language: one line per fault.
+    pub fn messages(&self, lang: Lang) -> Vec<String> {
+        match self {
+            PlanFault::NoTps => vec![lang.t(Msg::DeployNoTps).to_owned()],
+            PlanFault::Tps(errors) => errors.iter().map(|e| e.message(lang)).collect(),
+            PlanFault::Option(option) => vec![lang.format(Msg::DeployOptionOutOfRange, &[("option", option)])],
+        }
+    }
+}
+
+/// A reason in both languages, kept with the plan, which is read in either.
+fn both(f: impl Fn(Lang) -> String) -> (String, String) {
+    (f(Lang::Id), f(Lang::En))
 }
 
 /// Something the plan could not do, kept with it.
@@ -241,12 +257,22 @@ pub enum Notice {
     NoLocation { tps: String, label: String },
     /// A TPS the patrols of its district cannot visit.
     Unvisitable { tps: String, label: String, to_minutes: Option<f64>, back_minutes: Option<f64> },
-    /// No patrol plan for a district.
-    NoPatrol { district: String, detail: String },
+    /// No patrol plan for a district: why, in English (`detail`) and in Indonesian (`detail_id`; plans made before
+    /// it was kept have only the English).
+    NoPatrol {
+        district: String,
+        detail: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        detail_id: String,
+    },
     /// A district's patrol teams cannot visit all its TPS in the hours: `count` TPS, the farthest, are left out.
     NotReached { district: String, teams: u32, count: u32 },
-    /// No reserve plan.
-    NoReserves { detail: String },
+    /// No reserve plan: why, in English and in Indonesian (as for `NoPatrol`).
+    NoReserves {
+        detail: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        detail_id: String,
+    },
 }
 
 impl Notice {
@@ -261,13 +287,17 @@ impl Notice {
                 &[("tps", label), ("to", &format!("{to:.0}")), ("back", &format!("{back:.0}"))],
             ),
             Notice::Unvisitable { label, .. } => lang.format(Msg::DeployNoticeNoRoute, &[("tps", label)]),
-            Notice::NoPatrol { district, detail } => {
+            Notice::NoPatrol { district, detail, detail_id } => {
+                let detail = if lang == Lang::Id && !detail_id.is_empty() { detail_id } else { detail };
                 lang.format(Msg::DeployNoticeNoPatrol, &[("district", district), ("detail", detail)])
             }
             Notice::NotReached { district, teams, count } => {
                 lang.format(Msg::DeployNoticeNotReached, &[("district", district), ("teams", teams), ("count", count)])
             }
-            Notice::NoReserves { detail } => lang.format(Msg::DeployNoticeNoReserves, &[("detail", detail)]),
+            Notice::NoReserves { detail, detail_id } => {
+                let detail = if lang == Lang::Id && !detail_id.is_empty() { detail_id } else { detail };
+                lang.format(Msg::DeployNoticeNoReserves, &[("detail", detail)])
+            }
         }
     }
 }
@@ -513,8 +543,7 @@ pub fn make_plan(input: &PlanInput<'_>, progress: &mut dyn FnMut(Stage)) -> Resu
     }
     progress(Stage::Requirement);
     let tps = input.tps;
-    let rules = rules_of(tps, input.pattern)
-        .map_err(|errors| PlanFault::Tps(errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")))?;
+    let rules = rules_of(tps, input.pattern).map_err(PlanFault::Tps)?;
     let mut notices = Vec::new();
     progress(Stage::Posts);
     let post_config = PostConfig { walking_m: o.walking_m, within_village: false };
@@ -610,7 +639,7 @@ pub fn make_plan(input: &PlanInput<'_>, progress: &mut dyn FnMut(Stage)) -> Resu
             .find(|u| u.kind == UnitKind::Polsek && u.territory == *district)
             .or_else(|| input.units.iter().find(|u| u.kind == UnitKind::Polres && u.territory.contains(district)));
         let Some(depot) = depot else {
-            notices.push(Notice::NoPatrol { district: district.to_string(), detail: "no Polsek".into() });
+            notices.push(no_patrol(district, both(|lang| lang.t(Msg::DeployNoPolsek).to_owned())));
             continue;
         };
         let share = o.patrol_time.mul_f64(list.len() as f64 / total_tps as f64);
@@ -626,7 +655,7 @@ pub fn make_plan(input: &PlanInput<'_>, progress: &mut dyn FnMut(Stage)) -> Resu
             Some(matrix) => matrix,
             None => {
                 let Some(base) = bases.get(&depot.code).copied() else {
-                    notices.push(Notice::NoPatrol { district: district.to_string(), detail: "no TPS located".into() });
+                    notices.push(no_patrol(district, both(|lang| lang.t(Msg::DeployNoLocatedTps).to_owned())));
                     summary.unpatrolled_tps += list.len() as u32;
                     continue;
                 };
@@ -641,8 +670,8 @@ pub fn make_plan(input: &PlanInput<'_>, progress: &mut dyn FnMut(Stage)) -> Resu
                         &owned
                     }
                     Err(errors) => {
-                        let detail = errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
-                        notices.push(Notice::NoPatrol { district: district.to_string(), detail });
+                        let detail = both(|lang| errors.iter().map(|e| e.message(lang)).collect::<Vec<_>>().join("; "));
+                        notices.push(no_patrol(district, detail));
                         summary.unpatrolled_tps += list.len() as u32;
                         continue;
                     }
@@ -702,7 +731,8 @@ pub fn make_plan(input: &PlanInput<'_>, progress: &mut dyn FnMut(Stage)) -> Resu
             }
             Err(e) => {
                 summary.unpatrolled_tps += list.len() as u32;
-                notices.push(Notice::NoPatrol { district: district.to_string(), detail: e.to_string() });
+                // The English keeps the solver's own detail.
+                notices.push(no_patrol(district, (e.message(Lang::Id), e.to_string())));
             }
         }
     }
@@ -713,8 +743,8 @@ pub fn make_plan(input: &PlanInput<'_>, progress: &mut dyn FnMut(Stage)) -> Resu
     } else {
         match plan_reserve_bases(input, &bases, &names) {
             Ok(r) => r,
-            Err(detail) => {
-                notices.push(Notice::NoReserves { detail });
+            Err((detail_id, detail)) => {
+                notices.push(Notice::NoReserves { detail, detail_id });
                 None
             }
         }
@@ -841,12 +871,17 @@ fn patrol_what_fits(
     Ok((plan, order[lo..].iter().map(|t| t.id.clone()).collect()))
 }
 
+/// A district without a patrol plan, and why.
+fn no_patrol(district: &RegionCode, (detail_id, detail): (String, String)) -> Notice {
+    Notice::NoPatrol { district: district.to_string(), detail, detail_id }
+}
+
 /// Reserve bases among the units' bases and one central TPS per village, for the rawan and sangat rawan TPS.
 fn plan_reserve_bases(
     input: &PlanInput<'_>,
     bases: &BTreeMap<String, LatLng>,
     names: &BTreeMap<&str, &str>,
-) -> Result<Option<ReserveDoc>, String> {
+) -> Result<Option<ReserveDoc>, (String, String)> {
     let tps = input.tps;
     let mut demand: Vec<&PlanTps> =
         tps.iter().filter(|t| DEMAND_CLASSES.contains(&t.class.as_str()) && t.location.is_some()).collect();
@@ -897,14 +932,14 @@ fn plan_reserve_bases(
                 }
             }
             TravelMatrix::from_model(&places, &input.options.model)
-                .map_err(|e| e.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))?
+                .map_err(|e| both(|lang| e.iter().map(|e| e.message(lang)).collect::<Vec<_>>().join("; ")))?
         }
     };
     candidates.retain(|(id, _, _)| matrix.index(id).is_some());
     let ids: Vec<&str> = candidates.iter().map(|(id, _, _)| id.as_str()).collect();
     let demand_ids: Vec<&str> = demand.iter().map(|t| t.id.as_str()).collect();
     let plan = plan_reserves(&matrix, &ids, &demand_ids, input.options.reserve_teams, &ReserveConfig::default())
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| both(|lang| e.message(lang)))?;
     let farthest = plan.served.iter().max_by(|a, b| a.2.total_cmp(&b.2)).map(|(t, _, _)| t.clone());
     let chosen = plan
         .bases
@@ -1074,6 +1109,41 @@ mod tests {
             (back.summary.posts, back.summary.assigned, back.summary.partial),
             (doc.summary.posts, doc.summary.assigned, doc.summary.partial)
         );
+    }
+
+    #[test]
+    fn what_a_plan_could_not_do_is_said_in_both_languages() {
+        let set = IndicatorSet::from_toml(SHIPPED[1].1).unwrap();
+        let pattern = Pattern::shipped(&set).unwrap();
+        let (list, units) = regency();
+        let no_polsek: Vec<Unit> =
+            units.into_iter().filter(|u| !matches!(u.kind, UnitKind::Polsek | UnitKind::Polres)).collect();
+        let o = options();
+        let assumed = BTreeSet::new();
+        let input = PlanInput {
+            tps: &list,
+            pattern: &pattern,
+            units: &no_polsek,
+            people: &[],
+            assumed: &assumed,
+            matrix: None,
+            options: &o,
+        };
+        let doc = make_plan(&input, &mut |_| {}).unwrap();
+        let notice = doc.notices.iter().find(|n| matches!(n, Notice::NoPatrol { .. })).expect("no Polsek, no patrol");
+        assert!(notice.message(Lang::Id).contains("tidak ada Polsek"), "{}", notice.message(Lang::Id));
+        assert!(notice.message(Lang::En).contains("no Polsek"), "{}", notice.message(Lang::En));
+        // A plan stored before the Indonesian reason was kept still reads, in English.
+        let old: Notice =
+            serde_json::from_str(r#"{"kind":"no_patrol","district":"15.07.01","detail":"no Polsek"}"#).unwrap();
+        assert!(old.message(Lang::Id).contains("(no Polsek)"));
+        // A pattern without a rule for a class: refused, named by TPS, in Indonesian.
+        let fault = PlanFault::Tps(vec![super::super::requirement::RequirementError::NoRule {
+            tps: "TPS 001".into(),
+            class: "sangat_rawan".into(),
+        }]);
+        assert_eq!(fault.messages(Lang::Id), ["TPS 001: tidak ada aturan pola pengamanan untuk kelas `sangat rawan`"]);
+        assert_eq!(PlanFault::NoTps.messages(Lang::Id), ["tidak ada TPS untuk direncanakan"]);
     }
 
     #[test]

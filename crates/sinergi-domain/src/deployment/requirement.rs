@@ -20,6 +20,7 @@ use std::collections::{BTreeMap, HashMap};
 use super::pattern::Pattern;
 use super::posts::Post;
 use super::{Force, Need, PlanTps};
+use crate::i18n::{Lang, Msg};
 use crate::region::{Level, RegionCode};
 use crate::registry::agency::{Unit, UnitKind};
 
@@ -34,6 +35,24 @@ pub enum RequirementError {
     VillageOutsideDistrict { tps: String, village: String, district: String },
     #[error("{tps}: {code} is not a district code")]
     NotDistrict { tps: String, code: String },
+}
+
+impl RequirementError {
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            RequirementError::DuplicateTps { id, first } => {
+                lang.format(Msg::ReqDuplicateTps, &[("id", id), ("first", first)])
+            }
+            RequirementError::NoRule { tps, class } => {
+                lang.format(Msg::ReqNoRule, &[("tps", tps), ("class", &class.replace('_', " "))])
+            }
+            RequirementError::VillageOutsideDistrict { tps, village, district } => lang
+                .format(Msg::ReqVillageOutsideDistrict, &[("tps", tps), ("village", village), ("district", district)]),
+            RequirementError::NotDistrict { tps, code } => {
+                lang.format(Msg::ReqNotDistrict, &[("tps", tps), ("code", code)])
+            }
+        }
+    }
 }
 
 /// The pattern rule of every TPS, in the order given; every fault named with its TPS.

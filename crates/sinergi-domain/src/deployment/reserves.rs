@@ -18,6 +18,7 @@
 //! exact search finishes) `lower == worst`: the answer is proven optimal ([`ReservePlan::proven`]).
 
 use super::travel::TravelMatrix;
+use crate::i18n::{Lang, Msg};
 
 /// Limits of the search.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +49,19 @@ pub enum ReserveError {
     BadTime { candidate: usize, demand: usize, value: f64 },
     #[error("the time matrix has {rows} rows of {columns} for {candidates} candidates and {demand} demand points")]
     Shape { rows: usize, columns: usize, candidates: usize, demand: usize },
+}
+
+impl ReserveError {
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            ReserveError::ZeroTeams => lang.t(Msg::ReserveZeroTeams).to_owned(),
+            ReserveError::NoCandidates => lang.t(Msg::ReserveNoCandidates).to_owned(),
+            ReserveError::UnknownBase(base) => lang.format(Msg::ReserveUnknownBase, &[("base", base)]),
+            ReserveError::UnknownTps(tps) => lang.format(Msg::ReserveUnknownTps, &[("tps", tps)]),
+            ReserveError::Unreachable(tps) => lang.format(Msg::ReserveUnreachable, &[("tps", tps)]),
+            ReserveError::BadTime { .. } | ReserveError::Shape { .. } => lang.t(Msg::ReserveBadTimes).to_owned(),
+        }
+    }
 }
 
 /// The solution of a p-centre instance, by index.

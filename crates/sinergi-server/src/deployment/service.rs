@@ -99,7 +99,7 @@ impl DeploymentError {
                 .map(|(person, unit)| lang.format(Msg::DeployPersonElsewhere, &[("person", person), ("unit", unit)]))
                 .collect(),
             DeploymentError::Matrix(errors) => errors.iter().map(|e| format!("{file}: {}", e.message(lang))).collect(),
-            DeploymentError::Plan(fault) => vec![fault.to_string()],
+            DeploymentError::Plan(fault) => fault.messages(lang),
             DeploymentError::WrongStatus { id, status } => {
                 vec![lang.format(Msg::DeployWrongStatus, &[("id", id), ("status", &status.label(lang))])]
             }
@@ -185,11 +185,13 @@ impl From<DeploymentError> for ApiError {
                     .collect(),
             ),
             DeploymentError::Plan(fault) => {
-                let text = fault.to_string();
-                ApiError::faults(vec![Fault {
-                    place: ("rencana".into(), "plan".into()),
-                    message: (text.clone(), text),
-                }])
+                let (id, en) = (fault.messages(Lang::Id), fault.messages(Lang::En));
+                ApiError::faults(
+                    id.into_iter()
+                        .zip(en)
+                        .map(|message| Fault { place: ("rencana".into(), "plan".into()), message })
+                        .collect(),
+                )
             }
             DeploymentError::WrongStatus { status, .. } => {
                 ApiError::new(Code::PlanNotDraft, Msg::ErrPlanNotDraft).arg("status", status.as_str())
