@@ -106,10 +106,16 @@ pub enum PlanWhat {
 
 #[derive(clap::Subcommand)]
 pub enum RosterWhat {
-    /// Replace the rosters of the units a CSV file or a workbook (XLSX, XLS, ODS: its first sheet) names (columns:
+    /// Replace the rosters of the units a CSV file or an XLSX workbook (its first sheet) names (columns:
     /// id, name, rank, unit, force, phone, availability); every bad row and column is named and nothing is stored
     /// (exit status 2)
     Import { file: PathBuf },
+    /// Write the empty roster workbook officers fill in (XLSX: the columns as the importer reads them, the NRP and
+    /// phone columns formatted as text)
+    Template {
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// A unit's roster as CSV on standard output
     Show {
         #[arg(long)]
@@ -314,6 +320,11 @@ pub async fn run(store: &dyn Store, what: PlanWhat, lang: Lang) -> anyhow::Resul
                 }
                 Err(e) => refused(e, lang, &file.display().to_string()),
             }
+        }
+        PlanWhat::Roster { what: RosterWhat::Template { out } } => {
+            std::fs::write(&out, service::roster_template())
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            Ok(ExitCode::SUCCESS)
         }
         PlanWhat::Roster { what: RosterWhat::Show { unit } } => match service::roster(store, &actor, &unit).await {
             Ok((_, people)) => {

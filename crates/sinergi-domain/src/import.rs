@@ -72,6 +72,10 @@ pub enum Problem {
     NotBase64,
     /// Two files where one is read (CSV and a workbook).
     OneFileOnly,
+    /// A workbook of a kind that is not read (XLS, XLSB, ODS): to be saved as XLSX or CSV.
+    UnsupportedSpreadsheet,
+    /// A number in a number cell longer than the 15 digits a spreadsheet keeps (as it reads now).
+    NumberTooLong(String),
     /// A file that starts like a workbook (XLSX, XLS, ODS) but cannot be read as one.
     UnreadableSpreadsheet,
     /// A workbook that would unpack to more than the limit (bytes).
@@ -264,9 +268,12 @@ impl Problem {
             NotBase64 => lang.t(Msg::ProblemNotBase64).to_owned(),
             OneFileOnly => lang.t(Msg::ProblemOneFileOnly).to_owned(),
             UnreadableSpreadsheet => lang.t(Msg::ProblemUnreadableSpreadsheet).to_owned(),
+            UnsupportedSpreadsheet => lang.t(Msg::ProblemUnsupportedSpreadsheet).to_owned(),
+            NumberTooLong(value) => lang.format(Msg::ProblemNumberTooLong, &[("value", value)]),
             SpreadsheetTooLarge { unpacked, max } => lang.format(
                 Msg::ProblemSpreadsheetTooLarge,
-                &[("size", &lang.number(unpacked / (1024 * 1024))), ("max", &lang.number(max / (1024 * 1024)))],
+                // Rounded up: 32.5 MB is not "32 MB, more than the limit of 32 MB".
+                &[("size", &lang.number(unpacked.div_ceil(1024 * 1024))), ("max", &lang.number(max / (1024 * 1024)))],
             ),
             SheetTooLarge { rows, columns } => lang.format(
                 Msg::ProblemSheetTooLarge,

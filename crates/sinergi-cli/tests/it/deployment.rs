@@ -168,19 +168,24 @@ pub async fn plans_on_the_demo(db: &crate::helpers::Db) {
     let now = store.people(&["polsek-15.07.01".to_owned()]).await.unwrap();
     assert_eq!(now.len(), 1);
     assert_eq!(now[0].phone.as_deref(), Some("+6281234567890"));
-    // A workbook is read as its first sheet: a fault named by its row, then the good one imported.
+    // The empty workbook to fill in, and a filled one read as its first sheet: a fault named by its row, then the
+    // good one imported.
+    let template = std::path::Path::new(&file).with_file_name("templat.xlsx");
+    db.run(&["plan", "roster", "template", "--out", template.to_str().unwrap()]).ok();
+    let header = sinergi_domain::spreadsheet::as_csv(&std::fs::read(&template).unwrap(), &[]).unwrap().into_owned();
+    assert_eq!(String::from_utf8(header).unwrap(), "nrp,nama,pangkat,satuan,kekuatan,telepon,ketersediaan\n");
     use sinergi_domain::spreadsheet::{Cell, xlsx};
     let t = |s: &str| Cell::Text(s.to_owned());
     let mut rows = vec![["nrp", "nama", "pangkat", "satuan", "kekuatan"].map(t).to_vec()];
     rows.push(vec![Cell::Number(87010001.0), t("Budi Santoso"), t("Bripka"), t("polsek-15.07.01"), t("polri")]);
     rows.push(vec![Cell::Number(87010004.0), t("Wulan"), t("Bripda"), t("polsek-15.07.01"), t("marinir")]);
     let path = std::path::Path::new(&file).with_file_name("personel.xlsx");
-    std::fs::write(&path, xlsx("Personel", &rows)).unwrap();
+    std::fs::write(&path, xlsx("Personel", &rows, &[])).unwrap();
     let run = db.run(&["plan", "roster", "import", path.to_str().unwrap()]);
     run.expect_code(2);
     assert!(run.stderr.contains("personel.xlsx:3: column force"), "{}", run.stderr);
     rows[2][4] = t("polri");
-    std::fs::write(&path, xlsx("Personel", &rows)).unwrap();
+    std::fs::write(&path, xlsx("Personel", &rows, &[])).unwrap();
     let run = db.run(&["plan", "roster", "import", path.to_str().unwrap()]);
     run.ok();
     assert_eq!(run.stdout.trim(), "polsek-15.07.01\t2");

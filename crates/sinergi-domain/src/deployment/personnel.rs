@@ -102,6 +102,12 @@ const ALIASES: &[(&str, &[&str])] = &[
     ("availability", &["ketersediaan", "tersedia"]),
 ];
 
+/// Every column name a roster file may use, canonical and Indonesian (lower case): how a roster's header row is
+/// found in a workbook under a title.
+pub fn roster_column_names() -> Vec<&'static str> {
+    ALIASES.iter().flat_map(|(canonical, aliases)| std::iter::once(*canonical).chain(aliases.iter().copied())).collect()
+}
+
 /// Reads a roster. `unit_kind` answers the kind of a unit by its code (`None`: no such unit). Duplicate ids,
 /// unknown units, people of one force in another force's unit, bad phones and bad dates are all reported.
 pub fn parse_roster(input: impl Read, unit_kind: impl Fn(&str) -> Option<UnitKind>) -> Parsed<Person> {

@@ -123,8 +123,16 @@ impl PlanOptionsDraft {
             let text = given(value)?;
             match text.parse::<u32>() {
                 Ok(v) if (bounds.0..=bounds.1).contains(&v) => Some(v),
-                _ => {
+                Ok(_) => {
                     faults.push((field, out_of_range(&text, bounds)));
+                    None
+                }
+                Err(_) if text.parse::<f64>().is_ok() => {
+                    faults.push((field, out_of_range(&text, bounds)));
+                    None
+                }
+                Err(_) => {
+                    faults.push((field, Problem::NotNumber(text.chars().take(20).collect())));
                     None
                 }
             }
@@ -142,7 +150,8 @@ impl PlanOptionsDraft {
             let (min, max) = Self::WALKING_M;
             match text.parse::<f64>() {
                 Ok(w) if w.is_finite() && (f64::from(min)..=f64::from(max)).contains(&w) => options.walking_m = w,
-                _ => faults.push(("walking_m", out_of_range(&text, Self::WALKING_M))),
+                Ok(_) => faults.push(("walking_m", out_of_range(&text, Self::WALKING_M))),
+                Err(_) => faults.push(("walking_m", Problem::NotNumber(text.chars().take(20).collect()))),
             }
         }
         if faults.is_empty() { Ok(options) } else { Err(faults) }
@@ -996,6 +1005,7 @@ mod tests {
         let fields: Vec<&str> = faults.iter().map(|(f, _)| *f).collect();
         assert_eq!(fields, ["day", "patrol_teams", "reserve_teams", "seconds", "walking_m"]);
         assert_eq!(faults[2].1.message(Lang::Id), "1001 di luar rentang 0–1.000");
+        assert_eq!(faults[3].1, Problem::NotNumber("dua".into()), "a word is not a number out of range");
     }
 
     fn unit(kind: UnitKind, territory: &str) -> Unit {

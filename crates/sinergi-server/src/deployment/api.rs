@@ -328,8 +328,9 @@ pub struct RosterInput {
     /// `availability` (days `YYYY-MM-DD` separated by `;`, empty for always); Indonesian headers accepted (`nrp`,
     /// `nama`, `pangkat`, `satuan`, `kekuatan`, `telepon`, `ketersediaan`). Give this or `workbook`.
     pub csv: Option<String>,
-    /// Instead of `csv`: a workbook (XLSX, XLS or ODS) in base64, whose first sheet holds the same columns; a fault
-    /// on line N is on row N of the sheet.
+    /// Instead of `csv`: an XLSX workbook in base64 (line breaks allowed), whose first sheet holds the same columns
+    /// (under a title row or two if need be); a fault on line N is on row N of the sheet. XLS and ODS are refused:
+    /// save them as XLSX.
     pub workbook: Option<String>,
 }
 
@@ -341,7 +342,9 @@ impl RosterInput {
         match (self.csv, self.workbook) {
             (Some(csv), None) => Ok(csv.into_bytes()),
             (None, Some(data)) => {
-                let data = data.split_once(";base64,").map_or(data.as_str(), |(_, d)| d).trim();
+                // The `base64` tool wraps its output at 76 columns: line breaks and spaces are not data.
+                let data = data.split_once(";base64,").map_or(data.as_str(), |(_, d)| d);
+                let data: String = data.chars().filter(|c| !c.is_ascii_whitespace()).collect();
                 base64::engine::general_purpose::STANDARD
                     .decode(data)
                     .map_err(|_| ApiError::validation(vec![("workbook".into(), Problem::NotBase64)]))
@@ -352,7 +355,7 @@ impl RosterInput {
     }
 }
 
-/// Replaces the rosters of the units the file (CSV, or an XLSX, XLS or ODS workbook) names with the people it
+/// Replaces the rosters of the units the file (CSV, or an XLSX workbook) names with the people it
 /// lists, all or nothing (the units' own chain and administrators). Every bad row is named by line and column
 /// (422 `invalid_file`), as is a person on another unit's roster.
 #[utoipa::path(post, path = "/roster", tag = "deployment", operation_id = "import_roster", request_body = RosterInput,

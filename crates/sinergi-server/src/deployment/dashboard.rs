@@ -21,9 +21,9 @@ pub async fn tiles(state: &AppState, current: &CurrentUser, lang: Lang) -> Resul
     // The plan in force (approved, else the newest draft, said as such) of the user's own regency; for a
     // territory of several regencies, the one furthest from ready.
     let home = crate::coordination::calendar::home_region(viewer);
-    let ready = |p: &&sinergi_store::PlanHead| {
-        let need = u64::from(p.summary.need.total()).max(1);
-        u64::from(p.summary.assigned.total()) * 1_000 / need
+    let ready = |p: &&sinergi_store::PlanHead| match u64::from(p.summary.need.total()) {
+        0 => 1_000,
+        need => u64::from(p.summary.assigned.total()) * 1_000 / need,
     };
     let own = home.as_ref().and_then(|h| plans.iter().find(|p| p.regency.contains(h)));
     let Some(plan) = own.or_else(|| plans.iter().min_by_key(ready)) else {

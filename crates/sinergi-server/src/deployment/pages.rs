@@ -181,23 +181,52 @@ pub async fn upload_roster(
     form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, PageError> {
     let lang = request.lang;
-    let (mut csrf, mut bytes) = (String::new(), Vec::new());
-    // A body that is no multipart form, or breaks off, leaves the fields empty: refused below (no CSRF token) like
-    // any other form without one.
+    let (mut csrf, mut bytes, mut named) = (String::new(), None, String::new());
+    // A body that is no multipart form leaves the fields empty: refused below (no CSRF token) like any other form
+    // without one. One that breaks off or is larger than the limit is said so, after the token is checked.
     let Ok(mut form) = form else { return Ok(crate::trust::auth::csrf_failed().into_response()) };
-    while let Ok(Some(field)) = form.next_field().await {
-        match field.name().unwrap_or("") {
-            "csrf" => csrf = field.text().await.unwrap_or_default(),
-            "file" => bytes = field.bytes().await.map(|b| b.to_vec()).unwrap_or_default(),
-            _ => {}
+    let mut broken = None;
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => match field.name().unwrap_or("") {
+                "csrf" => csrf = field.text().await.unwrap_or_default(),
+                "file" => {
+                    named = field.file_name().unwrap_or("").to_owned();
+                    match field.bytes().await {
+                        Ok(b) => bytes = Some(b.to_vec()),
+                        Err(e) => broken = Some(e.status()),
+                    }
+                }
+                _ => {}
+            },
+            Ok(None) => break,
+            Err(e) => {
+                broken = Some(e.status());
+                break;
+            }
         }
     }
     if !crate::trust::auth::csrf_matches(&request.current, &csrf) {
         return Ok(crate::trust::auth::csrf_failed().into_response());
     }
+    let early = match (broken, &bytes) {
+        (Some(status), _) if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+            let max = (super::ROSTER_BODY_LIMIT / (1024 * 1024)) as u64;
+            Some((status, lang.format(Msg::RosterTooLarge, &[("max", &lang.number(max))])))
+        }
+        (Some(status), _) => Some((status, lang.t(Msg::RosterBroken).to_owned())),
+        (None, Some(b)) if !b.is_empty() || !named.is_empty() => None,
+        (None, _) => Some((axum::http::StatusCode::UNPROCESSABLE_ENTITY, lang.t(Msg::RosterNoFile).to_owned())),
+    };
     let (typed, chosen) = default_order(&request).await;
-    let actor = Actor { viewer: &request.current.viewer, name: request.current.actor(), origin: &request.origin.0 };
     let file_fault = |label: String, message: String| Fault { field: "file".into(), label, message };
+    if let Some((status, message)) = early {
+        let mut page = plans_page(&request, typed, &chosen, Vec::new()).await?;
+        page.roster_faults = vec![file_fault(String::new(), message)];
+        return Ok((status, page).into_response());
+    }
+    let bytes = bytes.unwrap_or_default();
+    let actor = Actor { viewer: &request.current.viewer, name: request.current.actor(), origin: &request.origin.0 };
     match service::import_roster(&*request.state.store, &actor, &bytes).await {
         Ok(done) => {
             let mut page = plans_page(&request, typed, &chosen, Vec::new()).await?;

@@ -251,30 +251,36 @@ pub struct RosterImported {
     pub units: BTreeMap<String, u64>,
 }
 
-/// Replaces the rosters of the units a roster file (CSV, or a workbook: XLSX, XLS, ODS) names with the people it
+/// Replaces the rosters of the units a roster file (CSV, or an XLSX workbook) names with the people it
 /// lists: all or nothing. Every bad row and column is named; a person already on another unit's roster is refused
 /// by name.
 pub async fn import_roster(store: &dyn Store, actor: &Actor<'_>, file: &[u8]) -> Result<RosterImported> {
     if !actor.viewer.may(Action::PlanDeployment) {
         return Err(DeploymentError::Forbidden);
     }
-    // A workbook (XLSX, XLS, ODS) is read as the CSV of its first sheet, row numbers kept: on a blocking thread,
-    // as unpacking megabytes of XML is.
+    // A workbook (XLSX) is read as the CSV of its first sheet, row numbers kept: on a blocking thread, one at a
+    // time per instance, as unpacking megabytes of XML is.
     use sinergi_domain::spreadsheet::{Kind, as_csv, kind};
     let converted;
     let csv: &[u8] = if kind(file) == Kind::Csv {
         file
     } else {
+        static CONVERTING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+        let _turn = CONVERTING.acquire().await.ok();
         let owned = file.to_vec();
-        let read = tokio::task::spawn_blocking(move || as_csv(&owned).map(std::borrow::Cow::into_owned)).await;
+        let read = tokio::task::spawn_blocking(move || {
+            as_csv(&owned, &sinergi_domain::deployment::personnel::roster_column_names())
+                .map(std::borrow::Cow::into_owned)
+        })
+        .await;
         let unreadable = || {
-            RowIssue::new(
+            vec![RowIssue::new(
                 sinergi_domain::import::Place::File,
                 None,
                 sinergi_domain::import::Problem::UnreadableSpreadsheet,
-            )
+            )]
         };
-        converted = read.unwrap_or_else(|_| Err(unreadable())).map_err(|issue| DeploymentError::Roster(vec![issue]))?;
+        converted = read.unwrap_or_else(|_| Err(unreadable())).map_err(DeploymentError::Roster)?;
         &converted
     };
     // First pass: which units the file names (their kinds are looked up before the real reading).
@@ -335,7 +341,8 @@ pub const ROSTER_COLUMNS: [&str; 7] = ["nrp", "nama", "pangkat", "satuan", "keku
 pub fn roster_template() -> Vec<u8> {
     use sinergi_domain::spreadsheet::{Cell, xlsx};
     let header = ROSTER_COLUMNS.iter().map(|c| Cell::Text((*c).to_owned())).collect();
-    xlsx("Personel", &[header])
+    // The NRP/NIP and the phone as text: typed as numbers, an 18-digit NIP loses digits and a phone its leading 0.
+    xlsx("Personel", &[header], &[0, 5])
 }
 
 /// A unit's roster (personal data): for its own chain and administrators; the read is audited.

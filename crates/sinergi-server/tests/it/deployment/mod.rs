@@ -332,7 +332,7 @@ fn roster_workbook(bad_unit_on_row_3: bool) -> Vec<u8> {
         let nrp = Cell::Number(f64::from(87050000 + i));
         rows.push(vec![nrp, t(&format!("Polsek Satu {i}")), t("Brigpol"), t(unit), t("polri"), phone, available]);
     }
-    xlsx("Personel", &rows)
+    xlsx("Personel", &rows, &[])
 }
 
 /// Rosters from workbooks: through the API (base64) and through the plans page's upload form, with its template;
@@ -380,7 +380,7 @@ async fn a_roster_from_a_workbook(db: &TestDb) {
     assert_eq!(template.status(), StatusCode::OK);
     assert!(template.headers()["content-type"].to_str().unwrap().contains("spreadsheetml"));
     let template = template.bytes().await.unwrap();
-    let header = sinergi_domain::spreadsheet::as_csv(&template).unwrap();
+    let header = sinergi_domain::spreadsheet::as_csv(&template, &[]).unwrap();
     assert_eq!(String::from_utf8_lossy(&header), "nrp,nama,pangkat,satuan,kekuatan,telepon,ketersediaan\n");
     let token = csrf(&ops, base).await;
     let xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -397,6 +397,18 @@ async fn a_roster_from_a_workbook(db: &TestDb) {
     assert!(html.contains("id=\"roster-done\"") && html.contains("Polres 15.07: 30 orang"), "{html}");
     let (status, _, _) = upload("salah".into(), roster_workbook(false)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    // No file chosen, a file over the limit, an old XLS: each said in words, nothing written.
+    let none = ("file", "", "application/octet-stream", &b""[..]);
+    let (status, _, html) = post_multipart(&ops, format!("{base}/plans/roster"), &[("csrf", &token)], none).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Pilih berkas daftar personel"), "{html}");
+    let (status, _, html) = upload(token.clone(), vec![b'x'; 9 * 1024 * 1024]).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(html.contains("lebih besar dari 8 MB"), "{html}");
+    let xls = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0].to_vec();
+    let (status, _, html) = upload(token.clone(), xls).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("simpan sebagai XLSX"), "{html}");
     // An observer has no form and may not send one.
     let pengamat = app.signed_in("pengamat").await;
     let (_, html) = get_html(&pengamat, format!("{base}/plans")).await;

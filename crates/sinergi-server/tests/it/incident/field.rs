@@ -209,6 +209,9 @@ async fn the_field_form_keeps_reports_offline_and_sends_each_once() {
     let _ = text(&page, "(() => { document.getElementById('tps_number').value = '002'; return 'ok'; })()").await;
     file(&page, "intelligence", "politik_uang", None, "Info pembagian sembako malam ini").await;
     assert_eq!(wait_until(&page, QUEUED, "2", 100).await, "2");
+    // The status line is written after the count it shows has been read back from the device's store: wait for it.
+    let counted = format!("({STATUS}).includes('2 laporan menunggu') ? 'yes' : 'no'");
+    wait_until(&page, &counted, "yes", 100).await;
     let status = text(&page, STATUS).await.unwrap_or_default();
     assert!(
         status.contains("Tersimpan di perangkat, akan dikirim saat sinyal kembali")
