@@ -16,7 +16,7 @@ pub async fn tiles(state: &AppState, current: &CurrentUser, lang: Lang) -> Resul
     if !viewer.may(Action::ReadPlans) {
         return Ok(Vec::new());
     }
-    let plans = super::service::plans_in_force(&*state.store, viewer).await?;
+    let plans = super::service::plans_in_force(&*state.store, viewer, None).await?;
     let n = |v: u32| lang.number(u64::from(v));
     // The plan in force (approved, else the newest draft, said as such) of the user's own regency; for a
     // territory of several regencies, the one furthest from ready.

@@ -548,13 +548,17 @@ pub async fn plans(store: &dyn Store, viewer: &Viewer, regency: Option<&RegionCo
     Ok(store.plans(viewer, regency).await?)
 }
 
-/// The plan in force of each regency the viewer sees — approved, else the newest draft — for the dashboard, the
-/// situation report and the map; none for those who do not read plans.
-pub async fn plans_in_force(store: &dyn Store, viewer: &Viewer) -> std::result::Result<Vec<PlanHead>, StoreError> {
+/// The plan in force of each regency the viewer sees (or of one) — approved, else the newest draft — for the
+/// dashboard, the situation report and the map; none for those who do not read plans.
+pub async fn plans_in_force(
+    store: &dyn Store,
+    viewer: &Viewer,
+    regency: Option<&RegionCode>,
+) -> std::result::Result<Vec<PlanHead>, StoreError> {
     if !viewer.may(Action::ReadPlans) {
         return Ok(Vec::new());
     }
-    store.plans_in_force(viewer).await
+    store.plans_in_force(viewer, regency).await
 }
 
 /// A plan whole, if the viewer may read it (else "not found", so that ids reveal nothing).

@@ -16,7 +16,7 @@ pub async fn sections(store: &dyn Store, viewer: &Viewer, facts: &Facts) -> Resu
     let lang: Lang = facts.lang;
     let region = &facts.region;
     // The plan in force of each regency in (or above) the area: approved; else the newest draft, said as such.
-    let chosen: Vec<sinergi_store::PlanHead> = super::service::plans_in_force(store, viewer)
+    let chosen: Vec<sinergi_store::PlanHead> = super::service::plans_in_force(store, viewer, None)
         .await?
         .into_iter()
         .filter(|plan| region.contains(&plan.regency) || plan.regency.contains(region))

@@ -306,7 +306,7 @@ pub(crate) async fn map(
     // The regency's plan in force, for those who read plans (left out when it cannot be read).
     let regency = if region.level == Level::Regency { Some(region.code.clone()) } else { region.code.parent() };
     let approved = match regency {
-        Some(r) => crate::deployment::service::plans_in_force(&*state.store, &current.viewer)
+        Some(r) => crate::deployment::service::plans_in_force(&*state.store, &current.viewer, Some(&r))
             .await
             .unwrap_or_default()
             .into_iter()

@@ -105,9 +105,9 @@ pub trait DeploymentStore: Send + Sync {
     /// newest first.
     async fn plans(&self, viewer: &Viewer, regency: Option<&RegionCode>) -> Result<Vec<PlanHead>>;
 
-    /// The plan in force of each regency the viewer sees: its approved plan, else its newest draft (a regency with
-    /// neither has none), by regency code. However many versions there are, one row per regency.
-    async fn plans_in_force(&self, viewer: &Viewer) -> Result<Vec<PlanHead>>;
+    /// The plan in force of each regency the viewer sees (or of `regency` only): its approved plan, else its newest
+    /// draft (a regency with neither has none), by regency code. However many versions there are, one per regency.
+    async fn plans_in_force(&self, viewer: &Viewer, regency: Option<&RegionCode>) -> Result<Vec<PlanHead>>;
 
     /// A plan whole, whoever asks (the service decides who may see it).
     async fn plan(&self, id: i64) -> Result<Option<PlanRecord>>;

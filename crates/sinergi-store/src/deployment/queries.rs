@@ -29,6 +29,24 @@ macro_rules! impl_deployment_store {
             })
         }
 
+        /// `SELECT` the heads of the plans of the regencies the viewer sees (`WHERE` begun: more conditions follow
+        /// with ` AND …`), of one regency if given.
+        fn plan_heads_seen(
+            viewer: &sinergi_domain::access::Viewer,
+            regency: Option<&sinergi_domain::RegionCode>,
+        ) -> sqlx::QueryBuilder<$db> {
+            let mut qb = sqlx::QueryBuilder::<$db>::new(concat!(
+                "SELECT ",
+                $crate::deployment::queries::plan_head_columns!(),
+                " FROM deployment_plan"
+            ));
+            push_seen(&mut qb, "regency_code", &$crate::territory(viewer));
+            if let Some(regency) = regency {
+                qb.push(" AND regency_code = ").push_bind(regency.to_string());
+            }
+            qb
+        }
+
         fn person(row: PersonRow) -> $crate::Result<sinergi_domain::deployment::personnel::Person> {
             use sinergi_domain::deployment::personnel::{Availability, Person};
             let bad = |what: &str| $crate::StoreError::Internal(format!("person {}: bad {what}", row.0));
@@ -256,15 +274,7 @@ macro_rules! impl_deployment_store {
                 viewer: &sinergi_domain::access::Viewer,
                 regency: Option<&sinergi_domain::RegionCode>,
             ) -> $crate::Result<Vec<$crate::PlanHead>> {
-                let mut qb = sqlx::QueryBuilder::<$db>::new(concat!(
-                    "SELECT ",
-                    $crate::deployment::queries::plan_head_columns!(),
-                    " FROM deployment_plan"
-                ));
-                push_seen(&mut qb, "regency_code", &$crate::territory(viewer));
-                if let Some(regency) = regency {
-                    qb.push(" AND regency_code = ").push_bind(regency.to_string());
-                }
+                let mut qb = plan_heads_seen(viewer, regency);
                 qb.push(" ORDER BY id DESC LIMIT 500");
                 let rows: Vec<PlanHeadRow> = qb.build_query_as().fetch_all(&self.pool).await?;
                 rows.into_iter().map(plan_head).collect()
@@ -274,13 +284,9 @@ macro_rules! impl_deployment_store {
             async fn plans_in_force(
                 &self,
                 viewer: &sinergi_domain::access::Viewer,
+                regency: Option<&sinergi_domain::RegionCode>,
             ) -> $crate::Result<Vec<$crate::PlanHead>> {
-                let mut qb = sqlx::QueryBuilder::<$db>::new(concat!(
-                    "SELECT ",
-                    $crate::deployment::queries::plan_head_columns!(),
-                    " FROM deployment_plan"
-                ));
-                push_seen(&mut qb, "regency_code", &$crate::territory(viewer));
+                let mut qb = plan_heads_seen(viewer, regency);
                 // Per regency: the highest id among its approved plans (at most one is approved at a time), else
                 // among its drafts; each found through the (regency_code, id) index.
                 qb.push(

@@ -134,7 +134,7 @@ async fn plans_are_versioned_and_one_is_approved_per_regency(db: &TestDb) {
     assert_eq!(record.head.status, PlanStatus::Draft);
     assert!(db.store.plan(9_999).await.unwrap().is_none());
     let in_force = |v: sinergi_domain::access::Viewer| async move {
-        db.store.plans_in_force(&v).await.unwrap().iter().map(|p| p.id).collect::<Vec<i64>>()
+        db.store.plans_in_force(&v, None).await.unwrap().iter().map(|p| p.id).collect::<Vec<i64>>()
     };
     assert_eq!(in_force(all()).await, [c], "no plan approved yet: the newest draft");
 
@@ -177,6 +177,8 @@ async fn plans_are_versioned_and_one_is_approved_per_regency(db: &TestDb) {
     let (e, _) = db.store.create_plan(&draft, &event("plan.create")).await.unwrap();
     assert!(d > c);
     assert_eq!(in_force(all()).await, [c, e]);
+    let one = db.store.plans_in_force(&all(), Some(&other)).await.unwrap();
+    assert_eq!(one.iter().map(|p| p.id).collect::<Vec<_>>(), [e], "of one regency");
     assert_eq!(in_force(district).await, [c]);
     assert_eq!(in_force(elsewhere).await, [e]);
 }
