@@ -122,20 +122,14 @@ impl PlanOptionsDraft {
         let mut whole = |field: &'static str, value: &Option<String>, bounds: (u32, u32)| -> Option<u32> {
             let text = given(value)?;
             match text.parse::<u32>() {
-                Ok(v) if (bounds.0..=bounds.1).contains(&v) => Some(v),
-                Ok(_) => {
-                    faults.push((field, out_of_range(&text, bounds)));
-                    None
-                }
-                Err(_) if text.parse::<f64>().is_ok() => {
-                    faults.push((field, out_of_range(&text, bounds)));
-                    None
-                }
-                Err(_) => {
+                Ok(v) if (bounds.0..=bounds.1).contains(&v) => return Some(v),
+                // A word is not a number; a number that is not a whole one in the range is out of it.
+                Err(_) if text.parse::<f64>().is_err() => {
                     faults.push((field, Problem::NotNumber(text.chars().take(20).collect())));
-                    None
                 }
+                _ => faults.push((field, out_of_range(&text, bounds))),
             }
+            None
         };
         if let Some(v) = whole("patrol_teams", &self.patrol_teams, Self::PATROL_TEAMS) {
             options.patrol_teams = v as usize;
